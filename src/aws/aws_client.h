@@ -1,0 +1,103 @@
+// AwsClient: one signed, retried AWS API call at a time per caller, for every protocol we
+// speak. It resolves the endpoint, gets credentials, serializes, signs (fresh on every
+// attempt), sends through HttpClient, parses success and error bodies, retries in standard
+// mode, and reports every attempt to an observer (API call counts in the report).
+// Thread-safe: one AwsClient serves all steps of a run concurrently.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
+
+#include "aws/credentials.h"
+#include "aws/endpoint.h"
+#include "aws/retry.h"
+#include "aws/service.h"
+#include "core/clock.h"
+#include "core/http.h"
+#include "core/result.h"
+
+namespace drf {
+
+// Query/EC2 parameters in the order they are sent ("Action" and "Version" are added by the
+// client). Helpers for lists and structures are in aws/query_params.h.
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+
+struct XmlResponse {
+  std::shared_ptr<pugi::xml_document> doc;  // owns the tree `result` points into
+  // Query: the <OpResult> element (or the root when the operation has no result).
+  // EC2 and rest-xml: the root element.
+  pugi::xml_node result;
+  std::string request_id;
+  int attempts = 1;
+};
+
+struct JsonResponse {
+  nlohmann::json body;
+  std::string request_id;
+  int attempts = 1;
+};
+
+// One HTTP attempt of an API call, reported to the observer after it completes.
+struct ApiAttempt {
+  std::string_view service;    // ServiceInfo::id
+  std::string_view operation;  // "DescribeDBInstances"
+  int attempt = 1;             // 1-based
+  int http_status = 0;         // 0: no response (transport failure)
+  std::string error_code;      // wire code, empty on success
+  std::string request_id;
+  Duration latency{0};
+  bool will_retry = false;  // another attempt follows
+};
+
+class ApiCallObserver {
+ public:
+  virtual ~ApiCallObserver() = default;
+  virtual void OnAttempt(const ApiAttempt& attempt) = 0;  // called from any thread
+};
+
+struct AwsClientOptions {
+  std::string region;                            // required
+  HttpClient* http = nullptr;                    // required, not owned
+  Clock* clock = nullptr;                        // required, not owned
+  CredentialsProvider* credentials = nullptr;    // required, not owned
+  const EndpointResolver* endpoints = nullptr;   // required, not owned
+  RetryOptions retry;
+  ApiCallObserver* observer = nullptr;           // optional, not owned
+  const CancelToken* cancel = nullptr;           // optional: stops backoff sleeps
+  std::function<double()> random;                // uniform [0,1) for jitter; default: seeded PRNG
+  std::string user_agent = "drfailover/0.1";
+};
+
+class AwsClient {
+ public:
+  explicit AwsClient(AwsClientOptions options);
+  ~AwsClient();
+  AwsClient(const AwsClient&) = delete;
+  AwsClient& operator=(const AwsClient&) = delete;
+
+  // Query protocol (RDS, Auto Scaling, ELBv2, SNS, STS) and its EC2 flavour.
+  Result<XmlResponse> CallQuery(const ServiceInfo& service, std::string_view action,
+                                const QueryParams& params);
+  // JSON 1.1 (ECS). `body` is the request object (at least {}).
+  Result<JsonResponse> CallJson(const ServiceInfo& service, std::string_view operation,
+                                const nlohmann::json& body);
+  // rest-xml (Route 53): `path` starts with '/' and is already URI-encoded; `body` may be
+  // empty.
+  Result<XmlResponse> CallRestXml(const ServiceInfo& service, std::string_view operation,
+                                  std::string_view method, std::string path, std::string body);
+
+  const std::string& region() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace drf

@@ -1,0 +1,52 @@
+// HttpClient: the one interface through which drfailover talks HTTP (AWS APIs, credential
+// endpoints, the Lambda Runtime API). The real implementation is posix/curl_http; tests
+// use testing/fake_http.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/result.h"
+
+namespace drf {
+
+using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
+
+// Case-insensitive header lookup; the first match wins.
+std::optional<std::string> FindHeader(const HttpHeaders& headers, std::string_view name);
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;      // absolute: scheme://host[:port]/path[?query], already encoded
+  HttpHeaders headers;  // sent as given; the client adds nothing that needs signing
+  std::string body;
+  // 0 means the client's default. A negative total timeout means "no limit" (Lambda's
+  // long-polling `next` call must never time out).
+  std::chrono::milliseconds connect_timeout{0};
+  std::chrono::milliseconds total_timeout{0};
+};
+
+struct HttpResponse {
+  int status = 0;
+  HttpHeaders headers;  // names as received
+  std::string body;
+
+  std::optional<std::string> Header(std::string_view name) const {
+    return FindHeader(headers, name);
+  }
+};
+
+class HttpClient {
+ public:
+  virtual ~HttpClient() = default;
+  // Sends one request. Any HTTP status (including 4xx/5xx) is a successful Send; a
+  // Status of code kTransport means no response was received (connect failure, TLS
+  // failure, timeout, connection dropped). Thread-safe: may be called concurrently.
+  virtual Result<HttpResponse> Send(const HttpRequest& request) = 0;
+};
+
+}  // namespace drf
