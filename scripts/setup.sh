@@ -38,6 +38,7 @@ python_modules_ok() {
   python3 - <<'PY' 2>/dev/null
 import boto3, botocore, moto, moto.server  # noqa: F401
 import flask, yaml  # noqa: F401  (moto server's own dependencies)
+import cfnlint  # noqa: F401  (the lint test of deploy/template.yaml)
 PY
 }
 if ! python_modules_ok; then

@@ -7,13 +7,12 @@
 
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-#include <pugixml.hpp>
 
 #include "aws/credentials.h"
 #include "aws/endpoint.h"
@@ -56,6 +55,7 @@ struct ApiAttempt {
   bool will_retry = false;  // another attempt follows
 };
 
+// The string_views in ApiAttempt are valid only during OnAttempt: copy what you keep.
 class ApiCallObserver {
  public:
   virtual ~ApiCallObserver() = default;
@@ -63,18 +63,24 @@ class ApiCallObserver {
 };
 
 struct AwsClientOptions {
-  std::string region;                            // required
-  HttpClient* http = nullptr;                    // required, not owned
-  Clock* clock = nullptr;                        // required, not owned
-  CredentialsProvider* credentials = nullptr;    // required, not owned
-  const EndpointResolver* endpoints = nullptr;   // required, not owned
+  std::string region;                           // required
+  HttpClient* http = nullptr;                   // required, not owned
+  Clock* clock = nullptr;                       // required, not owned
+  CredentialsProvider* credentials = nullptr;   // required, not owned
+  const EndpointResolver* endpoints = nullptr;  // required, not owned
   RetryOptions retry;
-  ApiCallObserver* observer = nullptr;           // optional, not owned
-  const CancelToken* cancel = nullptr;           // optional: stops backoff sleeps
-  std::function<double()> random;                // uniform [0,1) for jitter; default: seeded PRNG
+  ApiCallObserver* observer = nullptr;  // optional, not owned
+  const CancelToken* cancel = nullptr;  // optional: stops backoff sleeps
+  std::function<double()> random;       // uniform [0,1) for jitter; default: seeded PRNG
   std::string user_agent = "drfailover/0.1";
 };
 
+// Errors (Status::FromAws, with AwsErrorInfo attached): kNotFound for not-found wire codes
+// (aws_error_parser.h), kRetryable when standard mode gave up (attempts or retry quota
+// exhausted; the message says which), kTransport when the last attempt got no response,
+// kRejected for other AWS errors, kInternal for a 2xx body that cannot be parsed,
+// kCancelled when `cancel` fired during a backoff. Endpoint and credential failures are
+// returned as they come, without AWS details, and are not retried.
 class AwsClient {
  public:
   explicit AwsClient(AwsClientOptions options);
@@ -94,6 +100,8 @@ class AwsClient {
                                   std::string_view method, std::string path, std::string body);
 
   const std::string& region() const;
+  // Tokens left in the retry quota shared by all calls of this client (RetryQuota).
+  int RetryQuotaAvailable() const;
 
  private:
   struct Impl;

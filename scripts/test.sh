@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: set-up, format check, then build and run every
+# test twice: an optimized build and an AddressSanitizer + UndefinedBehaviorSanitizer build.
+# Usage: bash scripts/test.sh            (DRF_SKIP_ASAN=1 to run only the first build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+bash scripts/check-format.sh
+
+jobs=$(nproc)
+run_suite() {  # build dir, build type, compiler
+  local dir=$1 type=$2 cxx=$3
+  echo "=== build $type ($cxx) in $dir"
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" -DCMAKE_CXX_COMPILER="$cxx" >/dev/null
+  ninja -C "$dir" -j "$jobs"
+  echo "=== tests $type"
+  (cd "$dir" && ctest --output-on-failure -j "$jobs" --timeout 600)
+}
+
+run_suite build/release RelWithDebInfo g++
+if [ "${DRF_SKIP_ASAN:-0}" != 1 ]; then
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    run_suite build/asan Asan g++
+fi
+echo "=== all tests passed"

@@ -1,0 +1,74 @@
+#include "app/aws_session.h"
+
+#include "aws/credential_chain.h"
+#include "aws/options_from_env.h"
+
+namespace drf {
+
+// Feeds every AWS attempt into the report's counter (report must not depend on aws).
+class AwsSession::CounterObserver final : public ApiCallObserver {
+ public:
+  explicit CounterObserver(ApiCallCounter* counter) : counter_(counter) {}
+  void OnAttempt(const ApiAttempt& a) override {
+    if (counter_ == nullptr) return;
+    counter_->Record(a.service, a.operation, a.http_status, a.error_code, a.will_retry,
+                     a.latency);
+  }
+
+ private:
+  ApiCallCounter* counter_;
+};
+
+Result<std::unique_ptr<AwsSession>> AwsSession::Create(const Environment& env, HttpClient& http,
+                                                       Clock& clock,
+                                                       const AwsSessionOptions& options,
+                                                       ApiCallCounter* counter,
+                                                       const CancelToken* cancel) {
+  DRF_ASSIGN_OR_RETURN(SharedConfig config, SharedConfig::Load(env, options.profile));
+  DRF_ASSIGN_OR_RETURN(RegionChoice region, ResolveRegion(env, config, options.region));
+  DRF_ASSIGN_OR_RETURN(RetryOptions retry, RetryOptionsFromEnvironment(env, &config));
+  if (options.endpoint_url) {
+    DRF_RETURN_IF_ERROR(NormalizeEndpointUrl(*options.endpoint_url, "--endpoint-url").status());
+  }
+  auto endpoints =
+      std::make_unique<ConfiguredEndpointResolver>(env, config, config.profile(), options.endpoint_url);
+  // Fail on a malformed configured endpoint now, before any step starts.
+  DRF_RETURN_IF_ERROR(endpoints->Resolve(services::kSts, region.region).status());
+  auto credentials =
+      MakeDefaultCredentialChain(env, http, clock, config, config.profile(), region.region);
+  auto observer = std::make_unique<CounterObserver>(counter);
+
+  AwsClientOptions client_options;
+  client_options.region = region.region;
+  client_options.http = &http;
+  client_options.clock = &clock;
+  client_options.credentials = credentials.get();
+  client_options.endpoints = endpoints.get();
+  client_options.retry = retry;
+  client_options.observer = observer.get();
+  client_options.cancel = cancel;
+  return std::unique_ptr<AwsSession>(new AwsSession(std::move(config), std::move(region),
+                                                    std::move(endpoints), std::move(credentials),
+                                                    std::move(observer), client_options));
+}
+
+AwsSession::AwsSession(SharedConfig config, RegionChoice region,
+                       std::unique_ptr<ConfiguredEndpointResolver> endpoints,
+                       std::unique_ptr<CredentialsProvider> credentials,
+                       std::unique_ptr<CounterObserver> observer, AwsClientOptions client_options)
+    : config_(std::move(config)),
+      region_(std::move(region)),
+      endpoints_(std::move(endpoints)),
+      credentials_(std::move(credentials)),
+      observer_(std::move(observer)),
+      client_(std::make_unique<AwsClient>(std::move(client_options))),
+      rds_(*client_),
+      autoscaling_(*client_),
+      ecs_(*client_),
+      elbv2_(*client_),
+      ec2_(*client_),
+      sts_(*client_) {}
+
+AwsSession::~AwsSession() = default;
+
+}  // namespace drf

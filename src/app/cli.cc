@@ -1,0 +1,154 @@
+#include "app/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <functional>
+#include <sstream>
+
+#include "app/failover.h"
+#include "app/whoami.h"
+#include "report/report.h"
+#include "report/summary_table.h"
+
+namespace drf {
+namespace {
+
+// Options every verb accepts.
+struct CommonOptions {
+  std::optional<std::string> region;
+  std::optional<std::string> profile;
+  std::optional<std::string> endpoint_url;
+  std::string output = "text";  // text | json
+  std::string log_format = "text";
+  std::string log_level = "info";
+};
+
+// Options of run and plan.
+struct FailoverOptions {
+  std::optional<std::string> plan_file;
+  std::optional<std::string> report_file;
+  std::optional<int> deadline_seconds;
+  bool sequential = false;
+  bool no_progress = false;
+};
+
+void AddCommonOptions(CLI::App& verb, CommonOptions& o) {
+  verb.add_option("--region", o.region, "AWS region of the DR site (default: AWS_REGION, AWS_DEFAULT_REGION, the profile)");
+  verb.add_option("--profile", o.profile, "profile in the shared config files (default: AWS_PROFILE)");
+  verb.add_option("--endpoint-url", o.endpoint_url, "send every AWS call to this URL (an emulator)");
+  verb.add_option("--output", o.output, "result format on stdout")
+      ->check(CLI::IsMember({"text", "json"}));
+  verb.add_option("--log-format", o.log_format, "log lines on stderr: text (the original's lines) or json")
+      ->check(CLI::IsMember({"text", "json"}, CLI::ignore_case));
+  verb.add_option("--log-level", o.log_level, "trace, debug, info, warn or error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "warning", "error"}, CLI::ignore_case));
+}
+
+void AddFailoverOptions(CLI::App& verb, FailoverOptions& o) {
+  verb.add_option("--plan", o.plan_file, "plan file (YAML or JSON); default: DRF_PLAN_FILE, else the original's variables");
+  verb.add_option("--report", o.report_file, "also write the JSON report to this file");
+  verb.add_option("--deadline", o.deadline_seconds, "whole-run limit in seconds (overrides the plan)")
+      ->check(CLI::PositiveNumber);
+  verb.add_flag("--sequential", o.sequential, "one step at a time in the original's order");
+  verb.add_flag("--no-progress", o.no_progress, "no live progress line on a terminal");
+}
+
+Logger MakeLogger(const CommonOptions& o, CliIo& io) {
+  LoggerOptions options;
+  options.format = ParseLogFormat(o.log_format).value_or(LogFormat::kText);
+  options.min_level = ParseLogLevel(o.log_level).value_or(LogLevel::kInfo);
+  options.text_timestamps = true;
+  options.out = io.err;
+  return Logger(options, io.clock);
+}
+
+void Print(std::FILE* f, const std::string& text) { std::fwrite(text.data(), 1, text.size(), f); }
+
+int ReportError(CliIo& io, const Status& status, ExitCode code) {
+  Print(io.err, "drfailover: " + status.message() + "\n");
+  return static_cast<int>(code);
+}
+
+Status WriteFile(const std::string& path, const std::string& content) {
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  if (f == nullptr) return Status::InvalidArgument("--report: cannot write " + path);
+  bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size();
+  ok = std::fclose(f) == 0 && ok;
+  return ok ? Status::Ok() : Status::InvalidArgument("--report: error writing " + path);
+}
+
+int RunFailoverVerb(FailoverMode mode, const CommonOptions& c, const FailoverOptions& f,
+                    CliIo& io) {
+  Logger log = MakeLogger(c, io);
+  FailoverRequest request;
+  request.mode = mode;
+  request.plan_file = f.plan_file;
+  request.aws = {c.region, c.profile, c.endpoint_url};
+  if (f.deadline_seconds) request.deadline = std::chrono::seconds(*f.deadline_seconds);
+  if (f.sequential) request.ordering = Ordering::kSequential;
+  std::optional<ProgressReporter> progress;
+  if (io.err_is_terminal && !f.no_progress) {
+    progress.emplace(ProgressOptions{io.err, true, 0, 120}, io.clock);
+    request.progress = &*progress;
+  }
+  FailoverEnv world{io.env, io.http, io.clock, log, io.cancel};
+  FailoverOutcome outcome = RunFailover(request, world);
+  if (progress) progress->Finish();
+  if (outcome.report.is_null()) return ReportError(io, outcome.error, outcome.exit_code);
+
+  std::string json = DumpReport(outcome.report);
+  if (f.report_file) {
+    Status written = WriteFile(*f.report_file, json);
+    if (!written.ok()) ReportError(io, written, ExitCode::kFailed);
+  }
+  Print(io.out, c.output == "json" ? json : RenderSummary(outcome.report, io.err_is_terminal));
+  return static_cast<int>(outcome.exit_code);
+}
+
+int RunWhoAmI(const CommonOptions& c, CliIo& io) {
+  auto session = AwsSession::Create(io.env, io.http, io.clock, {c.region, c.profile, c.endpoint_url},
+                                    nullptr, &io.cancel);
+  if (!session.ok()) {
+    return ReportError(io, session.status(),
+                       session.status().code() == StatusCode::kInvalidArgument
+                           ? ExitCode::kInvalidConfig
+                           : ExitCode::kFailed);
+  }
+  auto who = WhoAmI(**session);
+  if (!who.ok()) return ReportError(io, who.status(), ExitCode::kFailed);
+  Print(io.out, c.output == "json" ? who->dump(2) + "\n" : RenderWhoAmI(*who));
+  return 0;
+}
+
+}  // namespace
+
+int RunCli(const std::vector<std::string>& args, CliIo& io) {
+  CLI::App app{"drfailover: turn a pilot-light DR region into production, safely and fast."};
+  app.name("drfailover");
+  app.require_subcommand(1);
+  CommonOptions common;
+  FailoverOptions failover;
+
+  // The verb table.
+  CLI::App* run = app.add_subcommand("run", "fail over: promote the DB, scale ASGs and ECS services, register targets");
+  CLI::App* plan = app.add_subcommand("plan", "dry run: read live state and show what `run` would change (no changes)");
+  CLI::App* whoami = app.add_subcommand("whoami", "show the AWS account, identity, region and where they came from");
+  for (CLI::App* verb : {run, plan, whoami}) AddCommonOptions(*verb, common);
+  for (CLI::App* verb : {run, plan}) AddFailoverOptions(*verb, failover);
+
+  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 wants them reversed
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    std::ostringstream out, err;
+    int code = app.exit(e, out, err);
+    Print(io.out, out.str());
+    Print(io.err, err.str());
+    return code == 0 ? 0 : static_cast<int>(ExitCode::kInvalidConfig);
+  }
+  if (run->parsed()) return RunFailoverVerb(FailoverMode::kRun, common, failover, io);
+  if (plan->parsed()) return RunFailoverVerb(FailoverMode::kPlan, common, failover, io);
+  return RunWhoAmI(common, io);
+}
+
+}  // namespace drf

@@ -1,0 +1,190 @@
+#include "app/failover.h"
+
+#include <map>
+#include <set>
+
+#include "app/observed_runner.h"
+#include "plan/env_config.h"
+#include "plan/executor.h"
+#include "plan/plan_file.h"
+#include "report/report.h"
+#include "steps/step_factory.h"
+
+namespace drf {
+namespace {
+
+ExitCode ExitCodeFor(const Status& status) {
+  return status.code() == StatusCode::kInvalidArgument ? ExitCode::kInvalidConfig
+                                                       : ExitCode::kFailed;
+}
+
+ExitCode ExitCodeFor(const RunRecord& run) {
+  if (run.interrupted) return ExitCode::kInterrupted;
+  if (run.deadline_reached) return ExitCode::kDeadline;
+  return run.status == RunStatus::kSucceeded ? ExitCode::kSucceeded : ExitCode::kFailed;
+}
+
+FailoverOutcome NotStarted(Status error) {
+  FailoverOutcome outcome;
+  outcome.exit_code = ExitCodeFor(error);
+  outcome.error = std::move(error);
+  return outcome;
+}
+
+// The earlier of the plan's deadline (from now) and the caller's hard stop.
+std::optional<MonoTime> RunDeadline(const PlanSpec& plan, const FailoverRequest& request,
+                                    Clock& clock) {
+  std::optional<MonoTime> deadline;
+  if (plan.deadline) deadline = clock.Monotonic() + *plan.deadline;
+  if (request.stop_at && (!deadline || *request.stop_at < *deadline)) deadline = request.stop_at;
+  return deadline;
+}
+
+// A member of an only_steps subset: the wrapped step, with dependencies rewritten (see
+// FailoverRequest::only_steps). The executor reads `after` from spec(), so the copy here is
+// what it schedules by; everything else is the wrapped step's.
+class SubsetStep final : public Step {
+ public:
+  SubsetStep(Step& inner, std::vector<std::string> after) : inner_(inner), spec_(inner.spec()) {
+    spec_.after = std::move(after);
+  }
+  const StepSpec& spec() const override { return spec_; }
+  std::string resource() const override { return inner_.resource(); }
+  StepResult Preview(StepContext& ctx) override { return inner_.Preview(ctx); }
+  StepResult Run(StepContext& ctx) override { return inner_.Run(ctx); }
+
+ private:
+  Step& inner_;
+  StepSpec spec_;
+};
+
+// The selected steps `id` must wait for: its selected dependencies, and for each left-out
+// one, what that one waited for (transitively). Finalized plans are acyclic, and `seen`
+// keeps a diamond from being walked twice.
+void SelectedDependencies(const std::string& id, const std::map<std::string, const Step*>& by_id,
+                          const std::set<std::string>& selected, std::set<std::string>& seen,
+                          std::vector<std::string>& out) {
+  for (const std::string& dep : by_id.at(id)->spec().after) {
+    if (!seen.insert(dep).second || by_id.count(dep) == 0) continue;
+    if (selected.count(dep) != 0) {
+      out.push_back(dep);
+    } else {
+      SelectedDependencies(dep, by_id, selected, seen, out);
+    }
+  }
+}
+
+Status CheckSelection(const std::vector<std::string>& only,
+                      const std::map<std::string, const Step*>& by_id,
+                      const std::vector<std::unique_ptr<Step>>& steps) {
+  for (const std::string& id : only) {
+    if (by_id.count(id) != 0) continue;
+    std::string known;
+    for (const auto& step : steps) known += (known.empty() ? "" : ", ") + step->spec().id;
+    return Status::InvalidArgument("unknown step id \"" + id + "\" (the plan's steps: " +
+                                   (known.empty() ? "none" : known) + ")");
+  }
+  return Status::Ok();
+}
+
+// The steps to execute: all of them, or the only_steps subset (wrappers kept in `subset`).
+Result<std::vector<Step*>> SelectSteps(const std::vector<std::unique_ptr<Step>>& steps,
+                                       const std::vector<std::string>& only,
+                                       std::vector<std::unique_ptr<SubsetStep>>& subset) {
+  std::vector<Step*> out;
+  if (only.empty()) {
+    for (const auto& step : steps) out.push_back(step.get());
+    return out;
+  }
+  std::map<std::string, const Step*> by_id;
+  for (const auto& step : steps) by_id[step->spec().id] = step.get();
+  DRF_RETURN_IF_ERROR(CheckSelection(only, by_id, steps));
+  std::set<std::string> selected(only.begin(), only.end());
+  for (const auto& step : steps) {  // plan order, whatever the order of `only`
+    if (selected.count(step->spec().id) == 0) continue;
+    std::set<std::string> seen;
+    std::vector<std::string> after;
+    SelectedDependencies(step->spec().id, by_id, selected, seen, after);
+    subset.push_back(std::make_unique<SubsetStep>(*step, std::move(after)));
+    out.push_back(subset.back().get());
+  }
+  return out;
+}
+
+std::vector<std::string> OpenSteps(const RunRecord& run) {
+  std::vector<std::string> open;
+  for (const StepRecord& step : run.steps) {
+    if (!StepStateOk(step.result.state)) open.push_back(step.id);
+  }
+  return open;
+}
+
+}  // namespace
+
+Result<PlanSpec> LoadPlan(const Environment& env, const std::optional<std::string>& plan_file) {
+  std::optional<std::string> path = plan_file;
+  if (!path) path = env.GetNonEmpty(kPlanFileVar);
+  if (!path) return PlanFromEnvironment(env);
+  Result<std::string> text = env.ReadFile(*path);
+  if (!text.ok()) {
+    return Status::InvalidArgument(std::string(plan_file ? "--plan" : kPlanFileVar) + ": " +
+                                   text.status().message());
+  }
+  return ParsePlanFile(*text, *path);
+}
+
+FailoverOutcome RunFailover(const FailoverRequest& request, FailoverEnv& world) {
+  Result<PlanSpec> loaded = LoadPlan(world.env, request.plan_file);
+  if (!loaded.ok()) return NotStarted(loaded.status());
+  PlanSpec plan = std::move(loaded).value();
+  if (request.deadline) plan.deadline = request.deadline;
+  if (request.ordering) plan.ordering = *request.ordering;
+
+  ApiCallCounter counter;
+  auto session = AwsSession::Create(world.env, world.http, world.clock, request.aws, &counter,
+                                    &world.cancel);
+  if (!session.ok()) return NotStarted(session.status());
+  AwsSession& aws = **session;
+
+  AwsServices services{aws.rds(), aws.autoscaling(), aws.ecs(), aws.elbv2()};
+  auto steps = BuildSteps(plan, services);
+  if (!steps.ok()) return NotStarted(steps.status().WithContext("preparing the plan"));
+  std::vector<std::unique_ptr<SubsetStep>> subset;
+  auto selected = SelectSteps(*steps, request.only_steps, subset);
+  if (!selected.ok()) {
+    FailoverOutcome outcome = NotStarted(selected.status());
+    outcome.request_error = true;
+    return outcome;
+  }
+  const std::vector<Step*>& step_ptrs = *selected;
+
+  LiveRunner live;
+  DryRunRunner dry;
+  StepRunner& base = request.mode == FailoverMode::kRun ? static_cast<StepRunner&>(live) : dry;
+  std::optional<ObservedRunner> observed;
+  if (request.progress != nullptr) observed.emplace(base, *request.progress);
+  StepRunner& runner = observed ? static_cast<StepRunner&>(*observed) : base;
+
+  ExecutorOptions options;
+  options.concurrency = plan.ordering == Ordering::kSequential ? 1 : plan.concurrency;
+  options.deadline = RunDeadline(plan, request, world.clock);
+  Executor executor(options, runner, world.clock, world.log, world.cancel);
+  Result<RunRecord> run = executor.Run(step_ptrs);
+  if (!run.ok()) return NotStarted(run.status());
+
+  ReportContext context;
+  context.mode = request.mode == FailoverMode::kRun ? ReportMode::kRun : ReportMode::kPlan;
+  context.tool_version = std::string(kToolVersion);
+  context.region = aws.region().region;
+  context.plan_source = plan.source;
+  FailoverOutcome outcome;
+  outcome.report = BuildReport(*run, counter.TakeSnapshot(), context);
+  outcome.exit_code = ExitCodeFor(*run);
+  outcome.run_status = run->status;
+  outcome.stopped_at_stop_at =
+      run->deadline_reached && request.stop_at && options.deadline == request.stop_at;
+  outcome.open_steps = OpenSteps(*run);
+  return outcome;
+}
+
+}  // namespace drf

@@ -1,0 +1,77 @@
+// RunFailover: one failover (or its dry run) from configuration to report. The CLI's `run`
+// and `plan` verbs and the Lambda handler are thin shells around it.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "app/aws_session.h"
+#include "app/exit_codes.h"
+#include "core/clock.h"
+#include "core/environment.h"
+#include "core/http.h"
+#include "core/log.h"
+#include "plan/plan_spec.h"
+#include "plan/run_record.h"
+#include "report/progress.h"
+
+namespace drf {
+
+inline constexpr std::string_view kPlanFileVar = "DRF_PLAN_FILE";
+inline constexpr std::string_view kToolVersion = "0.1.0";
+
+enum class FailoverMode {
+  kRun,   // act
+  kPlan,  // read live state, show what would change, make no mutating call
+};
+
+struct FailoverRequest {
+  FailoverMode mode = FailoverMode::kRun;
+  std::optional<std::string> plan_file;  // --plan; else DRF_PLAN_FILE; else the original's variables
+  AwsSessionOptions aws;
+  std::optional<std::chrono::seconds> deadline;  // overrides the plan's whole-run deadline
+  std::optional<MonoTime> stop_at;  // hard stop (Lambda: before the invocation deadline)
+  std::optional<Ordering> ordering;  // overrides the plan's ordering
+  // Only these step ids (as in the report); empty: every step. The others are left out of
+  // the executed plan, and a selected step's dependencies on left-out steps are replaced by
+  // the selected steps those depended on (so the subset keeps the plan's order among its
+  // members). An unknown id: InvalidArgument naming it, nothing run.
+  std::vector<std::string> only_steps;
+  ProgressObserver* progress = nullptr;  // live progress; optional
+};
+
+// The outside world a failover uses. Not owned.
+struct FailoverEnv {
+  const Environment& env;
+  HttpClient& http;
+  Clock& clock;
+  Logger& log;
+  CancelToken& cancel;  // SIGINT/SIGTERM cancel it
+};
+
+struct FailoverOutcome {
+  ExitCode exit_code = ExitCode::kSucceeded;
+  // The report (drfailover.report/v1); null when the run never started (bad config).
+  nlohmann::json report;
+  // Why the run never started, or failed before its steps ran; OK otherwise.
+  Status error;
+  // `error` is the request's fault (an unknown only_steps id), not the configuration's.
+  bool request_error = false;
+  // The rest is set only when the steps ran (report not null).
+  RunStatus run_status = RunStatus::kSucceeded;
+  // request.stop_at (not the plan's or request's deadline) stopped the run.
+  bool stopped_at_stop_at = false;
+  // Ids of the executed steps that are not succeeded or unchanged, in plan order.
+  std::vector<std::string> open_steps;
+};
+
+// Loads the plan (file or the original's variables) and validates it before any AWS call.
+Result<PlanSpec> LoadPlan(const Environment& env, const std::optional<std::string>& plan_file);
+
+FailoverOutcome RunFailover(const FailoverRequest& request, FailoverEnv& world);
+
+}  // namespace drf

@@ -1,0 +1,86 @@
+#include "app/lambda_response.h"
+
+namespace drf {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kMaxStepsInMessage = 3;
+
+// The original's body is a JSON-encoded string (Python's json.dumps of a str).
+std::string EncodedBody(std::string_view text) {
+  return json(text).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// "promote-db:dr-app-db timed_out: <error>" from a report step.
+std::string DescribeStep(const json& step) {
+  std::string text = step.value("id", "?") + " " + step.value("status", "?");
+  const json& error = step.contains("error") ? step.at("error") : json();
+  if (error.is_object() && error.contains("message")) {
+    text += ": " + error.value("message", "");
+  } else if (!step.value("summary", "").empty()) {
+    text += ": " + step.value("summary", "");
+  }
+  return text;
+}
+
+const json* FindReportStep(const json& report, const std::string& id) {
+  if (!report.contains("steps") || !report.at("steps").is_array()) return nullptr;
+  for (const json& step : report.at("steps")) {
+    if (step.value("id", "") == id) return &step;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string FailureMessage(const FailoverOutcome& outcome) {
+  if (outcome.report.is_null()) return outcome.error.message();
+  std::string message;
+  size_t shown = 0;
+  for (const std::string& id : outcome.open_steps) {
+    if (shown == kMaxStepsInMessage) break;
+    const json* step = FindReportStep(outcome.report, id);
+    message += (shown++ == 0 ? "" : "; ") + (step ? DescribeStep(*step) : id + " not done");
+  }
+  if (outcome.open_steps.size() > shown) {
+    message += "; and " + std::to_string(outcome.open_steps.size() - shown) + " more";
+  }
+  if (message.empty()) message = "the run ended " + std::string(RunStatusName(outcome.run_status));
+  return message;
+}
+
+std::string ResponseStatus(const FailoverOutcome& outcome) {
+  if (outcome.report.is_null()) return "FAILED";
+  if (outcome.stopped_at_stop_at && !outcome.open_steps.empty()) return "IN_PROGRESS";
+  return std::string(RunStatusName(outcome.run_status));
+}
+
+std::string ResponseMessage(const FailoverOutcome& outcome, bool dry_run) {
+  std::string status = ResponseStatus(outcome);
+  if (status == "SUCCEEDED") return std::string(dry_run ? kPlannedBody : kSucceededBody);
+  if (status == "IN_PROGRESS") return std::string(kInProgressBody);
+  return std::string(kErrorBodyPrefix) + FailureMessage(outcome);
+}
+
+json ShapeResponse(const FailoverOutcome& outcome, bool dry_run) {
+  std::string status = ResponseStatus(outcome);
+  int code = status == "SUCCEEDED" ? 200 : status == "IN_PROGRESS" ? 202 : 500;
+  return {{"statusCode", code},
+          {"body", EncodedBody(ResponseMessage(outcome, dry_run))},
+          {"status", status},
+          {"open_steps", outcome.open_steps},
+          {"report", outcome.report}};
+}
+
+std::string SerializeResponse(json response, size_t max_bytes) {
+  auto dump = [](const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); };
+  std::string text = dump(response);
+  if (text.size() <= max_bytes) return text;
+  response["report"] = nullptr;
+  response["report_omitted"] =
+      "the report made the response larger than " + std::to_string(max_bytes) + " bytes";
+  return dump(response);
+}
+
+}  // namespace drf

@@ -1,0 +1,182 @@
+// AwsClient end to end: CurlHttpClient, real signing and parsing, against the emulated
+// region (moto behind the realism proxy, src/testing/emulator.h). One call per protocol, and
+// one error per protocol.
+#include <gtest/gtest.h>
+
+#include <mutex>
+
+#include "aws/aws_client.h"
+#include "aws/query_params.h"
+#include "posix/curl_http.h"
+#include "posix/system_clock.h"
+#include "testing/emulator.h"
+
+namespace drf {
+namespace {
+
+class DummyCredentials final : public CredentialsProvider {
+ public:
+  Result<Credentials> GetCredentials() override {
+    return Credentials{"AKIDTESTING", "testing-secret", "testing-token", {}, "test"};
+  }
+};
+
+// Every service at the emulator; the signing region stays the real one.
+class EmulatorEndpoints final : public EndpointResolver {
+ public:
+  explicit EmulatorEndpoints(std::string url) : url_(std::move(url)) {}
+  Result<Endpoint> Resolve(const ServiceInfo&, const std::string& region) const override {
+    return Endpoint{url_, region, "emulator"};
+  }
+
+ private:
+  std::string url_;
+};
+
+class CountingObserver final : public ApiCallObserver {
+ public:
+  void OnAttempt(const ApiAttempt& attempt) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++attempts_;
+    if (attempt.will_retry) ++retries_;
+  }
+  int retries() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return retries_;
+  }
+
+ private:
+  std::mutex mu_;
+  int attempts_ = 0;  // guarded by mu_
+  int retries_ = 0;   // guarded by mu_
+};
+
+class AwsClientIntegrationTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto emulator = EmulatorProcess::Start();
+    if (!emulator.ok()) {
+      start_error_ = new Status(emulator.status());
+      return;
+    }
+    emulator_ = std::move(emulator).value().release();
+  }
+  static void TearDownTestSuite() {
+    delete emulator_;
+    emulator_ = nullptr;
+    delete start_error_;
+    start_error_ = nullptr;
+  }
+
+  void SetUp() override {
+    ASSERT_EQ(start_error_, nullptr) << start_error_->ToString();
+    endpoints_ = std::make_unique<EmulatorEndpoints>(emulator_->endpoint());
+    AwsClientOptions options;
+    options.region = emulator_->region();
+    options.http = &http_;
+    options.clock = &clock_;
+    options.credentials = &credentials_;
+    options.endpoints = endpoints_.get();
+    options.observer = &observer_;
+    client_ = std::make_unique<AwsClient>(std::move(options));
+  }
+
+  void TearDown() override { EXPECT_EQ(observer_.retries(), 0); }
+
+  static EmulatorProcess* emulator_;
+  static Status* start_error_;
+  CurlHttpClient http_;
+  SystemClock clock_;
+  DummyCredentials credentials_;
+  CountingObserver observer_;
+  std::unique_ptr<EmulatorEndpoints> endpoints_;
+  std::unique_ptr<AwsClient> client_;
+};
+
+EmulatorProcess* AwsClientIntegrationTest::emulator_ = nullptr;
+Status* AwsClientIntegrationTest::start_error_ = nullptr;
+
+TEST_F(AwsClientIntegrationTest, QueryStsGetCallerIdentity) {
+  auto result = client_->CallQuery(services::kSts, "GetCallerIdentity", {});
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_STREQ(result->result.name(), "GetCallerIdentityResult");
+  EXPECT_STREQ(result->result.child_value("Account"), "123456789012");
+  EXPECT_NE(std::string(result->result.child_value("Arn")).find("arn:aws:"), std::string::npos);
+  EXPECT_FALSE(result->request_id.empty());
+  EXPECT_EQ(result->attempts, 1);
+}
+
+TEST_F(AwsClientIntegrationTest, JsonEcsCreateAndListClusters) {
+  auto created = client_->CallJson(services::kEcs, "CreateCluster", {{"clusterName", "drf-it"}});
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_EQ(created->body["cluster"]["clusterName"], "drf-it");
+
+  auto listed = client_->CallJson(services::kEcs, "ListClusters", nlohmann::json::object());
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  bool found = false;
+  for (const auto& arn : listed->body["clusterArns"]) {
+    found = found || arn.get<std::string>().ends_with(":cluster/drf-it");
+  }
+  EXPECT_TRUE(found) << listed->body.dump();
+}
+
+TEST_F(AwsClientIntegrationTest, RestXmlRoute53CreateAndListHostedZones) {
+  const std::string create =
+      "<CreateHostedZoneRequest xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\">"
+      "<Name>drf-it.example.</Name><CallerReference>drf-it-1</CallerReference>"
+      "</CreateHostedZoneRequest>";
+  auto created = client_->CallRestXml(services::kRoute53, "CreateHostedZone", "POST",
+                                      "/2013-04-01/hostedzone", create);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+
+  auto listed = client_->CallRestXml(services::kRoute53, "ListHostedZones", "GET",
+                                     "/2013-04-01/hostedzone", "");
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  EXPECT_STREQ(listed->result.name(), "ListHostedZonesResponse");
+  bool found = false;
+  for (auto zone : listed->result.child("HostedZones").children("HostedZone")) {
+    found = found || std::string_view(zone.child_value("Name")) == "drf-it.example.";
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(AwsClientIntegrationTest, QueryErrorRdsMissingInstanceIsNotFound) {
+  QueryParams params;
+  AddParam(params, "DBInstanceIdentifier", "drf-no-such-db");
+  auto result = client_->CallQuery(services::kRds, "DescribeDBInstances", params);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kNotFound) << result.status().ToString();
+  ASSERT_NE(result.status().aws(), nullptr);
+  EXPECT_EQ(result.status().aws()->code, "DBInstanceNotFound");
+  EXPECT_EQ(result.status().aws()->http_status, 404);
+  EXPECT_EQ(result.status().aws()->service, "RDS");
+}
+
+TEST_F(AwsClientIntegrationTest, Ec2ErrorMissingInstanceIsNotFound) {
+  QueryParams params;
+  AddEc2List(params, "InstanceId", {"i-0123456789abcdef0"});
+  auto result = client_->CallQuery(services::kEc2, "DescribeInstances", params);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kNotFound) << result.status().ToString();
+  EXPECT_EQ(result.status().aws()->code, "InvalidInstanceID.NotFound");
+}
+
+TEST_F(AwsClientIntegrationTest, JsonErrorEcsMissingCluster) {
+  auto result = client_->CallJson(services::kEcs, "DescribeServices",
+                                  {{"cluster", "drf-no-such-cluster"}, {"services", {"x"}}});
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kNotFound) << result.status().ToString();
+  EXPECT_EQ(result.status().aws()->code, "ClusterNotFoundException");
+  EXPECT_EQ(result.status().aws()->http_status, 400);
+}
+
+TEST_F(AwsClientIntegrationTest, RestXmlErrorMissingHostedZone) {
+  auto result = client_->CallRestXml(services::kRoute53, "GetHostedZone", "GET",
+                                     "/2013-04-01/hostedzone/ZNOSUCHZONE", "");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kNotFound) << result.status().ToString();
+  EXPECT_EQ(result.status().aws()->code, "NoSuchHostedZone");
+}
+
+}  // namespace
+}  // namespace drf

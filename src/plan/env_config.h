@@ -1,0 +1,35 @@
+// Configuration from the original Lambda's environment variables, so drfailover is a
+// drop-in replacement (see docs/seed-lambda.md). A plan file (DRF_PLAN_FILE) is handled
+// by the caller instead of this.
+#pragma once
+
+#include <string_view>
+
+#include "core/environment.h"
+#include "core/result.h"
+#include "plan/plan_spec.h"
+
+namespace drf {
+
+// The original's variables.
+inline constexpr std::string_view kDbInstanceIdentifierVar = "DB_INSTANCE_IDENTIFIER";
+inline constexpr std::string_view kJenkinsAsgVar = "JENKINS_ASG_NAME";
+inline constexpr std::string_view kMonitoringAsgVar = "MONITORING_ASG_NAME";
+inline constexpr std::string_view kEcsClusterVar = "ECS_CLUSTER_NAME";
+inline constexpr std::string_view kEcsServicesVar = "ECS_SERVICES";
+inline constexpr std::string_view kTargetGroupsVar = "TARGET_GROUPS";
+// Ours, optional.
+inline constexpr std::string_view kOrderingVar = "DRF_ORDERING";          // parallel | sequential
+inline constexpr std::string_view kDeadlineVar = "DRF_DEADLINE_SECONDS";  // or "15m"
+
+// Builds the plan the original would run, in its order: promote DB_INSTANCE_IDENTIFIER;
+// scale JENKINS_ASG_NAME then MONITORING_ASG_NAME to 1/3/1; scale ECS_SERVICES of
+// ECS_CLUSTER_NAME (empty or unset: every service of the cluster, `all_services`) to at
+// least 1 task; register TARGET_GROUPS entries in the JSON object's order. Values are
+// trimmed; empty counts as unset. ECS scaling waits for running tasks when a
+// TARGET_GROUPS entry registers tasks of that cluster (registering needs running tasks).
+// Not finalized (see FinalizePlan). Errors: InvalidArgument listing every problem, each
+// naming its variable; also when nothing at all is configured.
+Result<PlanSpec> PlanFromEnvironment(const Environment& env);
+
+}  // namespace drf

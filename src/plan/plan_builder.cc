@@ -1,0 +1,214 @@
+#include "plan/plan_builder.h"
+
+#include <algorithm>
+#include <map>
+#include <queue>
+#include <set>
+
+namespace drf {
+namespace {
+
+// Stands for the not yet known services of an `all_services` spec during load-time
+// checks. No real ECS service name contains '*'.
+constexpr std::string_view kAnyService = "*";
+
+struct Finalizer {
+  PlanSpec& plan;
+  bool placeholders;  // load-time check: `all_services` not expanded yet
+  ConfigErrors& errors;
+  std::map<std::string, std::vector<std::string>> groups;  // explicit ECS id -> piece ids
+};
+
+std::string Path(const StepSpec& step, std::string_view field) {
+  return (step.origin.empty() ? step.id : step.origin) + "." + std::string(field);
+}
+
+void AppendEcsPieces(Finalizer& f, StepSpec step, std::vector<StepSpec>& out) {
+  ScaleEcsSpec ecs = std::get<ScaleEcsSpec>(step.detail);
+  std::vector<std::string> services = ecs.services;
+  if (f.placeholders && ecs.all_services) services = {std::string(kAnyService)};
+  bool keep_id = !step.id.empty() && services.size() == 1 && !ecs.all_services;
+  if (!step.id.empty() && !keep_id) f.groups[step.id];  // an empty group is still known
+  for (const std::string& service : services) {
+    StepSpec piece = step;
+    ScaleEcsSpec& piece_ecs = std::get<ScaleEcsSpec>(piece.detail);
+    piece_ecs.services = {service};
+    piece_ecs.all_services = false;
+    if (step.id.empty()) {
+      piece.id = DefaultStepId(piece, service);
+    } else if (!keep_id) {
+      piece.id = step.id + "/" + service;
+      f.groups[step.id].push_back(piece.id);
+    }
+    out.push_back(std::move(piece));
+  }
+}
+
+void SplitAndName(Finalizer& f) {
+  std::vector<StepSpec> out;
+  for (StepSpec& step : f.plan.steps) {
+    // The variant is the truth; its alternatives are in StepKind's order.
+    step.kind = static_cast<StepKind>(step.detail.index());
+    if (step.kind == StepKind::kScaleEcs) {
+      AppendEcsPieces(f, std::move(step), out);
+      continue;
+    }
+    if (step.id.empty()) step.id = DefaultStepId(step);
+    out.push_back(std::move(step));
+  }
+  f.plan.steps = std::move(out);
+}
+
+void CheckUniqueIds(Finalizer& f) {
+  std::map<std::string, const StepSpec*> seen;
+  for (const StepSpec& step : f.plan.steps) {
+    auto [it, inserted] = seen.emplace(step.id, &step);
+    if (inserted && !f.groups.count(step.id)) continue;
+    std::string other = inserted ? "an ECS step's id" : it->second->origin;
+    f.errors.Add(
+        Path(step, "id"), Quote(step.id),
+        "an id no other step has (also used by " + other + "; give one of them an explicit id)");
+  }
+}
+
+// True when `id` may name a piece of an `all_services` spec whose services are not known.
+bool IsUnexpandedEcsPiece(const Finalizer& f, const std::string& id) {
+  if (!f.placeholders) return false;
+  for (const StepSpec& step : f.plan.steps) {
+    const auto* ecs = std::get_if<ScaleEcsSpec>(&step.detail);
+    if (ecs == nullptr || ecs->services.front() != kAnyService) continue;
+    if (id.rfind("scale-ecs:" + ecs->cluster + "/", 0) == 0) return true;
+  }
+  return false;
+}
+
+void ResolveAfter(Finalizer& f) {
+  std::set<std::string> ids;
+  for (const StepSpec& step : f.plan.steps) ids.insert(step.id);
+  for (StepSpec& step : f.plan.steps) {
+    std::vector<std::string> resolved;
+    for (const std::string& dep : step.after) {
+      if (ids.count(dep)) {
+        resolved.push_back(dep);
+      } else if (auto group = f.groups.find(dep); group != f.groups.end()) {
+        resolved.insert(resolved.end(), group->second.begin(), group->second.end());
+      } else if (!IsUnexpandedEcsPiece(f, dep)) {
+        f.errors.Add(Path(step, "after"), Quote(dep), "the id of a step in this plan");
+      }
+    }
+    step.after.clear();
+    for (std::string& dep : resolved) {
+      if (std::find(step.after.begin(), step.after.end(), dep) == step.after.end()) {
+        step.after.push_back(std::move(dep));
+      }
+    }
+  }
+}
+
+bool IsSourceOf(const RegisterTargetsSpec& reg, const StepSpec& step) {
+  if (const auto* asg = std::get_if<ScaleAsgSpec>(&step.detail)) {
+    return reg.source == RegisterTargetsSpec::Source::kAsg && asg->asg_name == reg.source_asg;
+  }
+  const auto* ecs = std::get_if<ScaleEcsSpec>(&step.detail);
+  if (ecs == nullptr || reg.source != RegisterTargetsSpec::Source::kEcsService) return false;
+  const std::string& service = ecs->services.front();
+  return ecs->cluster == reg.source_cluster &&
+         (service == reg.source_service || service == kAnyService);
+}
+
+// A registration needs its source's instances or tasks, so it waits for the scaling.
+void AddImpliedDependencies(Finalizer& f) {
+  for (StepSpec& step : f.plan.steps) {
+    const auto* reg = std::get_if<RegisterTargetsSpec>(&step.detail);
+    if (reg == nullptr) continue;
+    for (const StepSpec& source : f.plan.steps) {
+      if (!IsSourceOf(*reg, source)) continue;
+      if (std::find(step.after.begin(), step.after.end(), source.id) == step.after.end()) {
+        step.after.push_back(source.id);
+      }
+    }
+  }
+}
+
+// Kahn's algorithm, choosing among ready steps the earliest kind (the original's order),
+// then the earliest in the configuration. Requires an acyclic graph.
+void ChainSequentially(PlanSpec& plan) {
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < plan.steps.size(); ++i) index[plan.steps[i].id] = i;
+  std::vector<size_t> waiting(plan.steps.size(), 0);
+  std::vector<std::vector<size_t>> dependents(plan.steps.size());
+  for (size_t i = 0; i < plan.steps.size(); ++i) {
+    for (const std::string& dep : plan.steps[i].after) {
+      ++waiting[i];
+      dependents[index.at(dep)].push_back(i);
+    }
+  }
+  using Key = std::pair<int, size_t>;  // (kind rank, position)
+  std::priority_queue<Key, std::vector<Key>, std::greater<Key>> ready;
+  auto push = [&](size_t i) { ready.emplace(static_cast<int>(plan.steps[i].kind), i); };
+  for (size_t i = 0; i < plan.steps.size(); ++i) {
+    if (waiting[i] == 0) push(i);
+  }
+  std::vector<StepSpec> ordered;
+  while (!ready.empty()) {
+    size_t i = ready.top().second;
+    ready.pop();
+    for (size_t d : dependents[i]) {
+      if (--waiting[d] == 0) push(d);
+    }
+    ordered.push_back(plan.steps[i]);
+    const std::string& prev = ordered.size() > 1 ? ordered[ordered.size() - 2].id : "";
+    auto& after = ordered.back().after;
+    if (!prev.empty() && std::find(after.begin(), after.end(), prev) == after.end()) {
+      after.push_back(prev);
+    }
+  }
+  plan.steps = std::move(ordered);
+}
+
+void Finalize(Finalizer& f) {
+  SplitAndName(f);
+  CheckUniqueIds(f);
+  ResolveAfter(f);
+  AddImpliedDependencies(f);
+  if (!f.errors.empty()) return;  // a cycle check on duplicate ids would mislead
+  std::vector<std::string> cycle = FindCycle(f.plan.steps);
+  if (!cycle.empty()) {
+    f.errors.AddMessage("dependency cycle: " + FormatCycle(cycle) +
+                        " (check `after` and the registrations' sources)");
+    return;
+  }
+  if (f.plan.ordering == Ordering::kSequential) ChainSequentially(f.plan);
+}
+
+}  // namespace
+
+std::string DefaultStepId(const StepSpec& step, const std::string& service) {
+  switch (static_cast<StepKind>(step.detail.index())) {
+    case StepKind::kPromoteDb:
+      return "promote-db:" + std::get<PromoteDbSpec>(step.detail).db_instance_identifier;
+    case StepKind::kScaleAsg:
+      return "scale-asg:" + std::get<ScaleAsgSpec>(step.detail).asg_name;
+    case StepKind::kScaleEcs:
+      return "scale-ecs:" + std::get<ScaleEcsSpec>(step.detail).cluster + "/" + service;
+    case StepKind::kRegisterTargets:
+      return "register-targets:" +
+             TargetGroupNameFromArn(std::get<RegisterTargetsSpec>(step.detail).target_group_arn);
+  }
+  return "step";
+}
+
+Status FinalizePlan(PlanSpec& plan) {
+  ConfigErrors errors;
+  Finalizer f{plan, /*placeholders=*/false, errors, {}};
+  Finalize(f);
+  return errors.ToStatus("invalid plan" + (plan.source.empty() ? "" : " from " + plan.source));
+}
+
+void CheckPlanGraph(const PlanSpec& plan, ConfigErrors& errors) {
+  PlanSpec copy = plan;
+  Finalizer f{copy, /*placeholders=*/true, errors, {}};
+  Finalize(f);
+}
+
+}  // namespace drf

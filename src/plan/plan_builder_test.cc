@@ -1,0 +1,138 @@
+#include "plan/plan_builder.h"
+
+#include <gtest/gtest.h>
+
+#include "plan/test_specs.h"
+
+namespace drf {
+namespace {
+
+using test::Asg;
+using test::Ecs;
+using test::Promote;
+using test::RegisterFromAsg;
+using test::RegisterFromEcs;
+using test::WithId;
+using Ids = std::vector<std::string>;
+
+Ids IdsOf(const PlanSpec& plan) {
+  Ids ids;
+  for (const StepSpec& step : plan.steps) ids.push_back(step.id);
+  return ids;
+}
+
+const StepSpec& Step(const PlanSpec& plan, const std::string& id) {
+  for (const StepSpec& step : plan.steps) {
+    if (step.id == id) return step;
+  }
+  static const StepSpec kMissing;
+  ADD_FAILURE() << "no step " << id;
+  return kMissing;
+}
+
+PlanSpec Finalized(std::vector<StepSpec> steps, Ordering ordering = Ordering::kParallel) {
+  PlanSpec plan;
+  plan.steps = std::move(steps);
+  plan.ordering = ordering;
+  Status status = FinalizePlan(plan);
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  return plan;
+}
+
+std::string FinalizeError(std::vector<StepSpec> steps) {
+  PlanSpec plan;
+  plan.steps = std::move(steps);
+  Status status = FinalizePlan(plan);
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  return status.message();
+}
+
+TEST(PlanBuilderTest, DefaultGraphRunsScalingAtOnceAndRegistrationsAfterSources) {
+  PlanSpec plan =
+      Finalized({Promote("dr-db"), Asg("dr-jenkins"), Ecs("dr", {"frontend", "api"}),
+                 RegisterFromAsg("jenkins", "dr-jenkins"), RegisterFromEcs("fe", "dr", "frontend"),
+                 RegisterFromAsg("ext", "not-in-plan")});
+  EXPECT_EQ(IdsOf(plan), (Ids{"promote-db:dr-db", "scale-asg:dr-jenkins", "scale-ecs:dr/frontend",
+                              "scale-ecs:dr/api", "register-targets:jenkins", "register-targets:fe",
+                              "register-targets:ext"}));
+  for (const char* id : {"promote-db:dr-db", "scale-asg:dr-jenkins", "scale-ecs:dr/frontend",
+                         "scale-ecs:dr/api", "register-targets:ext"}) {
+    EXPECT_TRUE(Step(plan, id).after.empty()) << id;
+  }
+  EXPECT_EQ(Step(plan, "register-targets:jenkins").after, Ids{"scale-asg:dr-jenkins"});
+  EXPECT_EQ(Step(plan, "register-targets:fe").after, Ids{"scale-ecs:dr/frontend"});
+  const auto& piece = std::get<ScaleEcsSpec>(Step(plan, "scale-ecs:dr/api").detail);
+  EXPECT_EQ(piece.services, Ids{"api"});
+  EXPECT_EQ(Step(plan, "scale-ecs:dr/api").kind, StepKind::kScaleEcs);
+}
+
+TEST(PlanBuilderTest, ExplicitEcsIdNamesAGroupOfPieces) {
+  PlanSpec plan = Finalized({WithId(Ecs("dr", {"a", "b"}), "apps"), WithId(Ecs("dr", {"c"}), "one"),
+                             WithId(Asg("x"), "after-apps", {"apps", "one"})});
+  EXPECT_EQ(IdsOf(plan), (Ids{"apps/a", "apps/b", "one", "after-apps"}));
+  EXPECT_EQ(Step(plan, "after-apps").after, (Ids{"apps/a", "apps/b", "one"}));
+}
+
+TEST(PlanBuilderTest, ExpandedClusterWithNoServicesYieldsNoStep) {
+  StepSpec empty = Ecs("dr", {});
+  std::get<ScaleEcsSpec>(empty.detail).all_services = false;  // expanded: nothing there
+  PlanSpec plan = Finalized({Promote("db"), empty});
+  EXPECT_EQ(IdsOf(plan), Ids{"promote-db:db"});
+}
+
+TEST(PlanBuilderTest, SequentialChainsInOriginalOrderRespectingExplicitAfter) {
+  PlanSpec plan =
+      Finalized({RegisterFromAsg("tg", "dr-jenkins"), Asg("dr-jenkins"),
+                 WithId(Asg("late"), "late", {"promote-db:db"}), Ecs("dr", {"fe"}), Promote("db")},
+                Ordering::kSequential);
+  EXPECT_EQ(IdsOf(plan), (Ids{"promote-db:db", "scale-asg:dr-jenkins", "late", "scale-ecs:dr/fe",
+                              "register-targets:tg"}));
+  EXPECT_TRUE(plan.steps[0].after.empty());
+  for (size_t i = 1; i < plan.steps.size(); ++i) {
+    const Ids& after = plan.steps[i].after;
+    EXPECT_NE(std::find(after.begin(), after.end(), plan.steps[i - 1].id), after.end()) << i;
+  }
+}
+
+TEST(PlanBuilderTest, ReportsDuplicateAndUnknownIdsTogether) {
+  std::string message = FinalizeError({Asg("dr-jenkins"), WithId(Asg("dr-jenkins"), "", {"nope"})});
+  EXPECT_NE(message.find("2 problems"), std::string::npos) << message;
+  EXPECT_NE(message.find("\"scale-asg:dr-jenkins\""), std::string::npos) << message;
+  EXPECT_NE(message.find(".after: found \"nope\""), std::string::npos) << message;
+}
+
+TEST(PlanBuilderTest, NamesCyclesThroughImpliedDependencies) {
+  // The registration waits for its source ASG, which is told to wait for the registration.
+  std::string message = FinalizeError({WithId(Asg("dr-jenkins"), "scale", {"reg"}),
+                                       WithId(RegisterFromAsg("tg", "dr-jenkins"), "reg")});
+  EXPECT_NE(message.find("dependency cycle: scale -> reg -> scale"), std::string::npos) << message;
+}
+
+TEST(PlanBuilderTest, LoadTimeCheckAcceptsPiecesOfUnexpandedClusters) {
+  PlanSpec plan;
+  plan.steps = {Ecs("dr", {}), WithId(Asg("x"), "x", {"scale-ecs:dr/frontend"}),
+                RegisterFromEcs("fe", "dr", "frontend")};
+  ConfigErrors errors;
+  CheckPlanGraph(plan, errors);
+  EXPECT_TRUE(errors.empty()) << errors.ToStatus("").ToString();
+  EXPECT_TRUE(std::get<ScaleEcsSpec>(plan.steps[0].detail).all_services);  // plan untouched
+
+  plan.steps.push_back(WithId(Asg("y"), "y", {"scale-ecs:other/frontend"}));
+  CheckPlanGraph(plan, errors);
+  ASSERT_EQ(errors.messages().size(), 1u);
+  EXPECT_NE(errors.messages()[0].find("\"scale-ecs:other/frontend\""), std::string::npos);
+}
+
+TEST(PlanBuilderTest, LoadTimeCheckFindsCycleViaUnexpandedCluster) {
+  PlanSpec plan;
+  plan.steps = {WithId(Ecs("dr", {}), "all", {"reg"}),
+                WithId(RegisterFromEcs("fe", "dr", "frontend"), "reg")};
+  ConfigErrors errors;
+  CheckPlanGraph(plan, errors);
+  ASSERT_EQ(errors.messages().size(), 1u);
+  EXPECT_NE(errors.messages()[0].find("all/* -> reg -> all/*"), std::string::npos)
+      << errors.messages()[0];
+}
+
+}  // namespace
+}  // namespace drf

@@ -1,0 +1,305 @@
+#include "plan/plan_file.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <nlohmann/json.hpp>
+
+#include "plan/plan_builder.h"
+#include "plan/validate.h"
+#include "plan/yaml_reader.h"
+
+namespace drf {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+constexpr int kMaxConcurrency = 64;  // beyond this AWS throttling, not threads, limits us
+
+// Reads the keys of one mapping into spec fields, remembering whether all were good.
+struct MapReader {
+  YamlReader& r;
+  const YAML::Node& node;
+  std::string path;
+  bool ok = true;
+
+  std::string Key(std::string_view key) const { return path + "." + std::string(key); }
+  const YAML::Node Get(std::string_view key) const { return node[std::string(key)]; }
+
+  bool Required(std::string_view key, std::string& out, std::string_view expected) {
+    const YAML::Node value = Get(key);
+    if (!value.IsDefined()) {
+      r.Missing(node, Key(key), expected);
+      return ok = false;
+    }
+    auto s = r.String(value, Key(key), expected);
+    if (s) out = *s;
+    return ok = ok && s.has_value();
+  }
+  template <typename T, typename Read>
+  void Optional(std::string_view key, T& out, Read read) {
+    const YAML::Node value = Get(key);
+    if (!value.IsDefined()) return;
+    auto v = read(value, Key(key));
+    if (v) out = *v;
+    ok = ok && v.has_value();
+  }
+  void Int(std::string_view key, int& out) {
+    Optional(key, out, [&](const YAML::Node& v, const std::string& p) { return r.Int(v, p); });
+  }
+  void OptInt(std::string_view key, std::optional<int>& out) {
+    Optional(key, out, [&](const YAML::Node& v, const std::string& p) { return r.Int(v, p); });
+  }
+  void Bool(std::string_view key, bool& out) {
+    Optional(key, out, [&](const YAML::Node& v, const std::string& p) { return r.Bool(v, p); });
+  }
+};
+
+std::optional<PromoteDbSpec> ReadPromote(MapReader m) {
+  PromoteDbSpec s;
+  m.Required("db_instance_identifier", s.db_instance_identifier, "a DB instance identifier");
+  m.OptInt("backup_retention_period", s.backup_retention_period);
+  m.Optional("preferred_backup_window", s.preferred_backup_window,
+             [&](const YAML::Node& v, const std::string& p) { return m.r.String(v, p); });
+  return m.ok ? std::optional(s) : std::nullopt;
+}
+
+std::optional<ScaleAsgSpec> ReadAsg(MapReader m) {
+  ScaleAsgSpec s;
+  m.Required("name", s.asg_name, "an Auto Scaling group name");
+  m.Int("min", s.min_size);
+  m.Int("max", s.max_size);
+  m.Int("desired", s.desired_capacity);
+  m.Bool("wait", s.wait_in_service);
+  return m.ok ? std::optional(s) : std::nullopt;
+}
+
+std::optional<ScaleEcsSpec> ReadEcs(MapReader m) {
+  ScaleEcsSpec s;
+  m.Required("cluster", s.cluster, "an ECS cluster name");
+  const YAML::Node services = m.Get("services");
+  if (!services.IsDefined()) {
+    m.r.Missing(m.node, m.Key("services"), "a list of service names or \"all\"");
+    m.ok = false;
+  } else if (services.IsScalar() && services.Scalar() == "all") {
+    s.all_services = true;
+  } else if (auto list = m.r.StringList(services, m.Key("services"))) {
+    s.services = *list;
+  } else {
+    m.ok = false;
+  }
+  m.Int("min_desired_count", s.min_desired_count);
+  m.Bool("wait", s.wait_running);
+  return m.ok ? std::optional(s) : std::nullopt;
+}
+
+bool ReadEcsSource(MapReader& m, RegisterTargetsSpec& s) {
+  std::string text;
+  if (!m.Required("from_ecs_service", text, "\"<cluster>/<service>\"")) return false;
+  size_t slash = text.find('/');
+  if (slash == std::string::npos || text.find('/', slash + 1) != std::string::npos) {
+    m.r.Add(m.Get("from_ecs_service"), m.Key("from_ecs_service"),
+            "\"<cluster>/<service>\" with exactly one '/'");
+    return m.ok = false;
+  }
+  s.source = RegisterTargetsSpec::Source::kEcsService;
+  s.source_cluster = text.substr(0, slash);
+  s.source_service = text.substr(slash + 1);
+  return true;
+}
+
+std::optional<RegisterTargetsSpec> ReadRegister(MapReader m) {
+  RegisterTargetsSpec s;
+  m.Required("target_group_arn", s.target_group_arn, "a target group ARN");
+  bool from_asg = m.Get("from_asg").IsDefined();
+  if (from_asg == m.Get("from_ecs_service").IsDefined()) {
+    m.r.Found(m.node, m.path, from_asg ? "both from_asg and from_ecs_service" : "no source",
+              "exactly one of from_asg (an ASG name) or from_ecs_service (cluster/service)");
+    m.ok = false;
+  } else if (from_asg) {
+    m.Required("from_asg", s.source_asg, "an Auto Scaling group name");
+  } else {
+    ReadEcsSource(m, s);
+  }
+  m.OptInt("port", s.port);
+  m.Optional("type", s.target_type,
+             [&](const YAML::Node& v, const std::string& p) { return m.r.String(v, p); });
+  return m.ok ? std::optional(s) : std::nullopt;
+}
+
+constexpr std::string_view kKindsExpected =
+    "one of promote_db, scale_asg, scale_ecs, register_targets";
+
+// Names a step's fields as the file spells them, with the line of the value when present.
+FieldPath StepFields(std::string step_path, std::string kind_key, YAML::Node step_node) {
+  return [=](std::string_view field) {
+    bool step_level = field == "id" || field == "after" || field == "timeout";
+    const YAML::Node parent = step_level ? step_node : step_node[kind_key];
+    std::string path = step_path + "." + (step_level ? "" : kind_key + ".") + std::string(field);
+    size_t bracket = field.find('[');
+    const YAML::Node value = parent[std::string(field.substr(0, bracket))];
+    if (bracket != std::string_view::npos && value.IsSequence()) {
+      const YAML::Node item = value[std::stoul(std::string(field.substr(bracket + 1)))];
+      return YamlReader::Where(path, item);
+    }
+    return YamlReader::Where(path, value.IsDefined() ? value : parent);
+  };
+}
+
+bool ReadDetail(YamlReader& r, const std::string& kind, const YAML::Node& node,
+                const std::string& path, StepSpec& step) {
+  if (!node.IsMap()) {
+    r.Add(node, path, "a mapping");
+    return false;
+  }
+  MapReader m{r, node, path};
+  if (kind == "promote_db") {
+    r.CheckMap(node, path,
+               {"db_instance_identifier", "backup_retention_period", "preferred_backup_window"});
+    if (auto s = ReadPromote(m)) return step.detail = *s, true;
+  } else if (kind == "scale_asg") {
+    r.CheckMap(node, path, {"name", "min", "max", "desired", "wait"});
+    if (auto s = ReadAsg(m)) return step.detail = *s, true;
+  } else if (kind == "scale_ecs") {
+    r.CheckMap(node, path, {"cluster", "services", "min_desired_count", "wait"});
+    if (auto s = ReadEcs(m)) return step.detail = *s, true;
+  } else {
+    r.CheckMap(node, path, {"target_group_arn", "from_asg", "from_ecs_service", "port", "type"});
+    if (auto s = ReadRegister(m)) return step.detail = *s, true;
+  }
+  return false;
+}
+
+bool ReadStepOptions(YamlReader& r, const YAML::Node& node, const std::string& path, StepSpec& step,
+                     ConfigErrors& errors) {
+  MapReader m{r, node, path};
+  if (node["id"].IsDefined()) {
+    std::string id;
+    if (m.Required("id", id, "a step id")) m.ok = CheckStepId(m.Key("id"), id, errors);
+    step.id = id;
+  }
+  m.Optional("after", step.after,
+             [&](const YAML::Node& v, const std::string& p) { return r.StringList(v, p); });
+  m.Optional("timeout", step.timeout,
+             [&](const YAML::Node& v, const std::string& p) { return r.Duration(v, p); });
+  return m.ok;
+}
+
+void ReadStep(YamlReader& r, const YAML::Node& node, size_t index, PlanSpec& plan,
+              ConfigErrors& errors) {
+  std::string path = "steps[" + std::to_string(index) + "]";
+  bool keys_ok = r.CheckMap(
+      node, path,
+      {"promote_db", "scale_asg", "scale_ecs", "register_targets", "id", "after", "timeout"});
+  if (!keys_ok && !node.IsMap()) return;
+  std::vector<std::string> kinds;
+  for (std::string_view kind : {"promote_db", "scale_asg", "scale_ecs", "register_targets"}) {
+    if (node[std::string(kind)].IsDefined()) kinds.emplace_back(kind);
+  }
+  if (kinds.size() != 1) {
+    r.Found(node, path, kinds.empty() ? "no step kind" : "more than one step kind",
+            std::string("exactly ") + std::string(kKindsExpected));
+    return;
+  }
+  StepSpec step;
+  step.origin = path;
+  bool options_ok = ReadStepOptions(r, node, path, step, errors);
+  bool detail_ok = ReadDetail(r, kinds[0], node[kinds[0]], path + "." + kinds[0], step);
+  if (!options_ok || !detail_ok) return;
+  step.kind = static_cast<StepKind>(step.detail.index());
+  ValidateStepSpec(step, StepFields(path, kinds[0], node), errors);
+  plan.steps.push_back(std::move(step));
+}
+
+void ReadRunOptions(YamlReader& r, const YAML::Node& doc, PlanSpec& plan, ConfigErrors& errors) {
+  MapReader m{r, doc, ""};
+  const YAML::Node version = doc["version"];
+  if (!version.IsDefined()) {
+    r.Missing(doc, "version", "version: 1");
+  } else if (auto v = r.Int(version, "version", "1"); v && *v != kSchemaVersion) {
+    r.Add(version, "version", "1 (the only schema version)");
+  }
+  std::string ordering;
+  m.Optional("ordering", ordering,
+             [&](const YAML::Node& v, const std::string& p) { return r.String(v, p); });
+  if (ordering == "sequential") plan.ordering = Ordering::kSequential;
+  if (!ordering.empty() && ordering != "sequential" && ordering != "parallel") {
+    r.Add(doc["ordering"], "ordering", "\"parallel\" or \"sequential\"");
+  }
+  m.Optional("deadline", plan.deadline,
+             [&](const YAML::Node& v, const std::string& p) { return r.Duration(v, p); });
+  if (plan.deadline)
+    CheckPositive(YamlReader::Where("deadline", doc["deadline"]), *plan.deadline, errors);
+  m.Int("concurrency", plan.concurrency);
+  CheckIntRange(YamlReader::Where("concurrency", doc["concurrency"]), plan.concurrency, 1,
+                kMaxConcurrency, errors);
+}
+
+void ReadPlan(const YAML::Node& doc, PlanSpec& plan, ConfigErrors& errors) {
+  YamlReader r(errors);
+  if (!doc.IsMap()) {
+    r.Add(doc, "the document", "a mapping with version: 1 and steps");
+    return;
+  }
+  r.CheckMap(doc, "", {"version", "ordering", "deadline", "concurrency", "steps"});
+  ReadRunOptions(r, doc, plan, errors);
+  const YAML::Node steps = doc["steps"];
+  if (!steps.IsDefined() || (steps.IsSequence() && steps.size() == 0)) {
+    r.Found(doc, "steps", steps.IsDefined() ? "an empty list" : "nothing", "a list of steps");
+    return;
+  }
+  if (!steps.IsSequence()) return r.Add(steps, "steps", "a list of steps");
+  for (size_t i = 0; i < steps.size(); ++i) ReadStep(r, steps[i], i, plan, errors);
+  // Graph checks on broken steps would only add confusing echoes of the same problems.
+  if (errors.empty()) CheckPlanGraph(plan, errors);
+}
+
+bool StartsWithBrace(std::string_view text) {
+  size_t first = text.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos && text[first] == '{';
+}
+
+// nlohmann's message starts "[json.exception.parse_error.101] "; the rest has the line
+// and column.
+std::optional<YAML::Node> LoadJson(std::string_view text, ConfigErrors& errors) {
+  try {
+    return JsonToYaml(nlohmann::ordered_json::parse(text));
+  } catch (const nlohmann::json::parse_error& e) {
+    std::string what = e.what();
+    size_t prefix_end = what.find("] ");
+    errors.AddMessage("invalid JSON at byte " + std::to_string(e.byte) + ": " +
+                      (prefix_end == std::string::npos ? what : what.substr(prefix_end + 2)));
+  }
+  return std::nullopt;
+}
+
+std::optional<YAML::Node> LoadYaml(std::string_view text, ConfigErrors& errors) {
+  try {
+    return YAML::Load(std::string(text));
+  } catch (const YAML::ParserException& e) {
+    errors.AddMessage("invalid YAML at line " + std::to_string(e.mark.line + 1) + ", column " +
+                      std::to_string(e.mark.column + 1) + ": " + e.msg);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<PlanSpec> ParsePlanFile(std::string_view text, std::string_view source_name) {
+  PlanSpec plan;
+  plan.source = std::string(source_name);
+  ConfigErrors errors;
+  // yaml-cpp and nlohmann throw; nothing past this function does.
+  try {
+    auto doc = StartsWithBrace(text) ? LoadJson(text, errors) : LoadYaml(text, errors);
+    if (doc) ReadPlan(*doc, plan, errors);
+  } catch (const YAML::Exception& e) {
+    errors.AddMessage(std::string("unexpected YAML error: ") + e.what());
+  } catch (const nlohmann::json::exception& e) {
+    errors.AddMessage(std::string("unexpected JSON error: ") + e.what());
+  } catch (const std::exception& e) {
+    errors.AddMessage(std::string("unexpected error: ") + e.what());
+  }
+  DRF_RETURN_IF_ERROR(errors.ToStatus("invalid plan file " + plan.source));
+  return plan;
+}
+
+}  // namespace drf

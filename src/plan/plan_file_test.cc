@@ -1,0 +1,181 @@
+#include "plan/plan_file.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace drf {
+namespace {
+
+using std::chrono::minutes;
+
+// The full example of docs/plan-file.md, so the documentation cannot drift.
+std::string DocExample() {
+  std::ifstream in(std::string(DRF_SOURCE_DIR) + "/docs/plan-file.md");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string doc = text.str();
+  size_t start = doc.find("```yaml\n");
+  if (start == std::string::npos) return "";
+  start += 8;
+  return doc.substr(start, doc.find("```", start) - start);
+}
+
+TEST(PlanFileTest, ParsesTheDocumentedExample) {
+  std::string text = DocExample();
+  ASSERT_FALSE(text.empty());
+  Result<PlanSpec> plan = ParsePlanFile(text, "docs/plan-file.md");
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_EQ(plan->source, "docs/plan-file.md");
+  EXPECT_EQ(plan->deadline, minutes(15));
+  EXPECT_EQ(plan->concurrency, 8);
+  ASSERT_EQ(plan->steps.size(), 7u);
+  const auto& db = std::get<PromoteDbSpec>(plan->steps[0].detail);
+  EXPECT_EQ(db.backup_retention_period, 7);
+  EXPECT_EQ(db.preferred_backup_window, "03:00-04:00");
+  EXPECT_EQ(plan->steps[0].timeout, minutes(20));
+  EXPECT_EQ(plan->steps[0].origin, "steps[0]");
+  const auto& monitoring = std::get<ScaleAsgSpec>(plan->steps[2].detail);
+  EXPECT_EQ(monitoring.min_size * 100 + monitoring.max_size * 10 + monitoring.desired_capacity,
+            131);  // defaults
+  EXPECT_TRUE(monitoring.wait_in_service);
+  const auto& ecs = std::get<ScaleEcsSpec>(plan->steps[3].detail);
+  EXPECT_EQ(ecs.services.size(), 3u);
+  EXPECT_TRUE(ecs.wait_running);
+  EXPECT_TRUE(std::get<ScaleEcsSpec>(plan->steps[4].detail).all_services);
+  const auto& jenkins = std::get<RegisterTargetsSpec>(plan->steps[5].detail);
+  EXPECT_EQ(jenkins.source_asg, "dr-jenkins");
+  EXPECT_FALSE(jenkins.port);
+  const StepSpec& frontend = plan->steps[6];
+  EXPECT_EQ(frontend.id, "frontend-targets");
+  EXPECT_EQ(frontend.after, std::vector<std::string>{"promote-db:dr-app-db"});
+  EXPECT_EQ(frontend.kind, StepKind::kRegisterTargets);
+  EXPECT_EQ(std::get<RegisterTargetsSpec>(frontend.detail).source_service, "frontend");
+  EXPECT_EQ(std::get<RegisterTargetsSpec>(frontend.detail).port, 8080);
+}
+
+TEST(PlanFileTest, ReadsJsonAndDefaults) {
+  Result<PlanSpec> plan = ParsePlanFile(R"({
+    "version": 1, "ordering": "sequential", "deadline": 600,
+    "steps": [{"scale_ecs": {"cluster": "dr", "services": ["frontend"]}},
+              {"scale_asg": {"name": "dr-jenkins", "wait": false}, "timeout": "90s"}]})",
+                                        "plan.json");
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_EQ(plan->ordering, Ordering::kSequential);
+  EXPECT_EQ(plan->deadline, std::chrono::seconds(600));
+  const auto& ecs = std::get<ScaleEcsSpec>(plan->steps[0].detail);
+  EXPECT_EQ(ecs.min_desired_count, 1);
+  EXPECT_FALSE(ecs.wait_running);
+  EXPECT_FALSE(std::get<ScaleAsgSpec>(plan->steps[1].detail).wait_in_service);
+  EXPECT_EQ(plan->steps[1].timeout, std::chrono::seconds(90));
+}
+
+const char* kTg =
+    "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/dr-jenkins/73e2d6bc24d8a067";
+
+// A valid file with `steps` replaced; each case must name its key path.
+std::string WithSteps(const std::string& steps) { return "version: 1\nsteps:\n" + steps; }
+
+struct BadFile {
+  std::string text;
+  std::vector<std::string> expected;  // substrings of the message
+};
+
+class PlanFileInvalidTest : public ::testing::TestWithParam<BadFile> {};
+
+TEST_P(PlanFileInvalidTest, IsRejectedNamingTheKey) {
+  Result<PlanSpec> plan = ParsePlanFile(GetParam().text, "plan.yaml");
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(plan.status().message().rfind("invalid plan file plan.yaml: ", 0), 0u);
+  for (const std::string& text : GetParam().expected) {
+    EXPECT_NE(plan.status().message().find(text), std::string::npos)
+        << "missing \"" << text << "\" in:\n"
+        << plan.status().message();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, PlanFileInvalidTest,
+    ::testing::Values(
+        BadFile{"version: 1\nsteps: [\n", {"invalid YAML at line 3"}},
+        BadFile{"{\"version\": 1,\n \"steps\": [}", {"invalid JSON at byte", "line 2, column"}},
+        BadFile{"- a\n- b\n", {"the document (line 1): found a list, expected a mapping"}},
+        BadFile{"steps: []\n",
+                {"version (line 1): found nothing, expected version: 1",
+                 "steps (line 1): found an empty list"}},
+        BadFile{"version: 2\nsteps:\n  - scale_asg: {name: a}\n",
+                {"version (line 1): found \"2\""}},
+        BadFile{"version: 1\nretries: 3\nsteps:\n  - scale_asg: {name: a}\n",
+                {"retries (line 2): found an unknown key, expected one of version, ordering"}},
+        BadFile{"version: 1\nordering: fastest\nconcurrency: 0\ndeadline: soon\n"
+                "steps:\n  - scale_asg: {name: a}\n",
+                {"ordering (line 2): found \"fastest\"", "concurrency (line 3): found 0",
+                 "deadline (line 4): found \"soon\", expected a duration"}},
+        BadFile{WithSteps("  - scale_asg: {name: a}\n    retry: true\n"),
+                {"steps[0].retry (line 4): found an unknown key"}},
+        BadFile{WithSteps("  - id: x\n"), {"steps[0] (line 3): found no step kind"}},
+        BadFile{
+            WithSteps("  - scale_asg: {name: a}\n    promote_db: {db_instance_identifier: b}\n"),
+            {"steps[0] (line 3): found more than one step kind"}},
+        BadFile{WithSteps("  - scale_asg: {name: a, minimum: 1}\n"),
+                {"steps[0].scale_asg.minimum (line 3): found an unknown key"}},
+        BadFile{WithSteps("  - scale_asg: {min: 1}\n"),
+                {"steps[0].scale_asg.name (line 3): found nothing, expected an Auto Scaling"}},
+        BadFile{WithSteps("  - scale_asg: {name: a, min: lots}\n"),
+                {"steps[0].scale_asg.min (line 3): found \"lots\", expected an integer"}},
+        BadFile{WithSteps("  - scale_asg: {name: a, wait: maybe}\n"),
+                {"steps[0].scale_asg.wait (line 3): found \"maybe\", expected true or false"}},
+        BadFile{WithSteps("  - scale_asg:\n      name: a\n      min: 4\n"),
+                {"steps[0].scale_asg.min (line 5): found 4, expected at most max (3)"}},
+        BadFile{WithSteps("  - scale_asg: {name: a, min: 1, max: 3, desired: 7}\n"),
+                {"steps[0].scale_asg.desired (line 3): found 7, expected an integer from 1 to 3"}},
+        BadFile{WithSteps("  - scale_ecs: {cluster: dr, services: [fe], min_desired_count: -1}\n"),
+                {"steps[0].scale_ecs.min_desired_count (line 3): found -1"}},
+        BadFile{WithSteps("  - scale_ecs: {cluster: dr}\n"),
+                {"steps[0].scale_ecs.services (line 3): found nothing"}},
+        BadFile{WithSteps("  - scale_ecs: {cluster: dr, services: [fe, \"user service\"]}\n"),
+                {"steps[0].scale_ecs.services[1] (line 3): found \"user service\""}},
+        BadFile{WithSteps(
+                    "  - promote_db: {db_instance_identifier: db, backup_retention_period: 36}\n"),
+                {"steps[0].promote_db.backup_retention_period (line 3): found 36, expected an "
+                 "integer from 0 to 35"}},
+        BadFile{
+            WithSteps(
+                "  - promote_db: {db_instance_identifier: 9db, preferred_backup_window: 3-4}\n"),
+            {"steps[0].promote_db.db_instance_identifier (line 3): found \"9db\"",
+             "steps[0].promote_db.preferred_backup_window (line 3): found \"3-4\""}},
+        BadFile{WithSteps("  - scale_asg: {name: a}\n    timeout: 0\n"),
+                {"steps[0].timeout (line 4): found 0s, expected a duration greater than 0"}},
+        BadFile{WithSteps("  - register_targets: {target_group_arn: arn:aws:nope, from_asg: a}\n"),
+                {"steps[0].register_targets.target_group_arn (line 3): found \"arn:aws:nope\""}},
+        BadFile{WithSteps(std::string("  - register_targets: {target_group_arn: ") + kTg +
+                          ", from_ecs_service: frontend}\n"),
+                {"steps[0].register_targets.from_ecs_service (line 3): found \"frontend\", "
+                 "expected \"<cluster>/<service>\" with exactly one '/'"}},
+        BadFile{WithSteps(std::string("  - register_targets: {target_group_arn: ") + kTg +
+                          ", from_asg: a, from_ecs_service: dr/fe}\n"),
+                {"steps[0].register_targets (line 3): found both from_asg and from_ecs_service"}},
+        BadFile{WithSteps(std::string("  - register_targets: {target_group_arn: ") + kTg +
+                          ", from_asg: a, type: ip, port: 0}\n"),
+                {"steps[0].register_targets.type (line 3): found \"ip\" with an ASG source",
+                 "steps[0].register_targets.port (line 3): found 0"}},
+        BadFile{WithSteps("  - scale_asg: {name: a}\n    after: [ghost]\n"),
+                {"steps[0].after: found \"ghost\", expected the id of a step in this plan"}},
+        BadFile{
+            WithSteps("  - scale_asg: {name: a}\n    id: x\n  - scale_asg: {name: b}\n    id: x\n"),
+            {"steps[1].id: found \"x\", expected an id no other step has"}},
+        BadFile{WithSteps("  - scale_asg: {name: a}\n    id: \"bad id\"\n"),
+                {"steps[0].id: found \"bad id\""}},
+        BadFile{WithSteps("  - scale_asg: {name: a}\n    id: a\n    after: b\n"
+                          "  - scale_asg: {name: b}\n    id: b\n    after: [a]\n"),
+                {"dependency cycle: a -> b -> a"}},
+        // All problems of a file at once.
+        BadFile{WithSteps("  - scale_asg: {name: a, min: x}\n  - scale_ecs: {cluster: \"d r\", "
+                          "services: all}\n  - bogus: 1\n"),
+                {"4 problems", "steps[0].scale_asg.min", "steps[1].scale_ecs.cluster",
+                 "steps[2].bogus", "steps[2] (line 5): found no step kind"}}));
+
+}  // namespace
+}  // namespace drf

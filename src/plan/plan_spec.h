@@ -1,0 +1,76 @@
+// PlanSpec: what the operator asked for, from the original's environment variables or a
+// plan file, validated but not yet looked up in AWS. Knows nothing about AWS calls.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace drf {
+
+// Promote an RDS read replica (the original's DB_INSTANCE_IDENTIFIER).
+struct PromoteDbSpec {
+  std::string db_instance_identifier;
+  std::optional<int> backup_retention_period;          // 0-35 days, passed to PromoteReadReplica
+  std::optional<std::string> preferred_backup_window;  // "hh24:mi-hh24:mi"
+};
+
+// Raise an Auto Scaling group to at least these values (never lower).
+struct ScaleAsgSpec {
+  std::string asg_name;
+  int min_size = 1;
+  int max_size = 3;
+  int desired_capacity = 1;
+  bool wait_in_service = true;  // wait until `desired` instances are InService and Healthy
+};
+
+// Raise ECS services of one cluster to at least `min_desired_count` tasks.
+struct ScaleEcsSpec {
+  std::string cluster;
+  std::vector<std::string> services;  // empty together with all_services: every service
+  bool all_services = false;
+  int min_desired_count = 1;
+  bool wait_running = false;  // wait until runningCount reaches desiredCount
+};
+
+// Register the targets of a source (ASG instances or ECS tasks) with a target group.
+struct RegisterTargetsSpec {
+  std::string target_group_arn;
+  enum class Source { kAsg, kEcsService } source = Source::kAsg;
+  std::string source_asg;      // Source::kAsg
+  std::string source_cluster;  // Source::kEcsService
+  std::string source_service;  // Source::kEcsService
+  std::optional<int> port;     // default: the target group's own port
+  std::string target_type;     // "instance" or "ip" as written in the config; may be empty
+};
+
+enum class StepKind { kPromoteDb, kScaleAsg, kScaleEcs, kRegisterTargets };
+std::string_view StepKindName(StepKind kind);  // "promote_db", "scale_asg", ...
+
+struct StepSpec {
+  std::string id;  // unique in the plan; generated when not given ("scale-asg:dr-jenkins")
+  StepKind kind = StepKind::kPromoteDb;
+  std::variant<PromoteDbSpec, ScaleAsgSpec, ScaleEcsSpec, RegisterTargetsSpec> detail;
+  std::vector<std::string> after;  // ids of steps that must succeed first (explicit + implied)
+  std::optional<std::chrono::seconds> timeout;  // this step's own limit (acting + waiting)
+  std::string origin;  // where it was configured ("steps[2]", "JENKINS_ASG_NAME"), for messages
+};
+
+enum class Ordering {
+  kParallel,    // dependency graph, independent steps at once (default)
+  kSequential,  // the original's order, one step at a time
+};
+
+struct PlanSpec {
+  // From the environment: the original's order (promote, ASGs, ECS, targets); from a plan
+  // file: the file's order; after FinalizePlan with kSequential: the run order.
+  std::vector<StepSpec> steps;
+  Ordering ordering = Ordering::kParallel;
+  std::optional<std::chrono::seconds> deadline;  // whole-run limit
+  int concurrency = 8;                           // steps running at once
+  std::string source;  // "environment" or the plan file path, for messages and the report
+};
+
+}  // namespace drf

@@ -1,0 +1,61 @@
+// ApiCallCounter: per "Service.Operation" counts of the AWS API calls of a run, for the
+// report ("API calls per operation", retries and their causes). It is fed one record per
+// HTTP attempt; the app adapts aws' ApiCallObserver to Record() so that report never
+// depends on aws. Thread-safe: steps on many threads record at once.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+
+namespace drf {
+
+// True unless the operation only reads (its name starts with Describe, List or Get).
+bool IsMutatingOperation(std::string_view operation);
+
+class ApiCallCounter {
+ public:
+  struct OperationStats {
+    std::string name;       // "RDS.PromoteReadReplica"
+    std::string service;    // "RDS"
+    std::string operation;  // "PromoteReadReplica"
+    bool mutating = false;
+    int64_t calls = 0;     // logical calls: attempts after which no retry followed
+    int64_t attempts = 0;  // HTTP attempts, including the first
+    int64_t retries = 0;   // attempts that were followed by another attempt
+    // Failed attempts by AWS error code ("Throttling": 3); "HTTP <status>" when a failed
+    // response had no code, "Transport" when no response arrived.
+    std::map<std::string, int64_t> errors;
+    Duration latency{0};  // sum over attempts
+  };
+
+  struct Snapshot {
+    std::vector<OperationStats> operations;  // sorted by name
+    int64_t calls = 0;
+    int64_t attempts = 0;
+    int64_t retries = 0;
+    int64_t mutating_calls = 0;  // logical calls of mutating operations
+    Duration latency{0};
+  };
+
+  // Records one HTTP attempt. `http_status` 0 means no response was received;
+  // `error_code` is empty on success.
+  void Record(std::string_view service, std::string_view operation, int http_status,
+              std::string_view error_code, bool will_retry, Duration latency);
+
+  // A consistent copy of the counts so far. (Not named Snapshot(): that is the type.)
+  Snapshot TakeSnapshot() const;
+  // Logical calls of mutating operations so far.
+  int64_t MutatingCalls() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, OperationStats, std::less<>> by_name_;  // guarded by mu_
+};
+
+}  // namespace drf

@@ -1,0 +1,134 @@
+#include "report/progress.h"
+
+#include <cstdio>
+
+#include "report/text.h"
+
+namespace drf {
+namespace {
+
+std::string_view Mark(StepState state) {
+  switch (state) {
+    case StepState::kSucceeded:
+    case StepState::kUnchanged:
+      return "✔";
+    case StepState::kFailed:
+    case StepState::kTimedOut:
+      return "✘";
+    default:
+      return "○";
+  }
+}
+
+}  // namespace
+
+ProgressReporter::ProgressReporter(ProgressOptions options, Clock& clock)
+    : options_(options), clock_(clock) {}
+
+void ProgressReporter::StepStarted(std::string_view id, std::string_view resource) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Running& step = running_[std::string(id)];
+  step.resource = StripControl(resource);
+  step.started = clock_.Monotonic();
+  step.order = started_++;
+  if (options_.terminal) {
+    DrawStatusLocked();
+  } else {
+    WriteLineLocked("▶ started " + StripControl(id) + " (" + step.resource + ")");
+  }
+}
+
+void ProgressReporter::StepWaiting(std::string_view id, std::string_view what) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = running_.find(id);
+  if (it == running_.end()) return;  // not started: nothing sensible to show
+  std::string waiting_for = StripControl(what);
+  // Steps report on every poll; a plain log needs a line only when the state moves on.
+  bool changed = waiting_for != it->second.waiting_for;
+  it->second.waiting_for = std::move(waiting_for);
+  if (options_.terminal) {
+    DrawStatusLocked();
+  } else if (changed) {
+    WriteLineLocked("… waiting " + StripControl(id) + ": " + it->second.waiting_for);
+  }
+}
+
+void ProgressReporter::StepFinished(std::string_view id, StepState state,
+                                    std::string_view summary) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string line = std::string(Mark(state)) + " finished " + StripControl(id) + ": " +
+                     std::string(StepStateName(state));
+  auto it = running_.find(id);
+  if (it != running_.end()) {
+    line += " in " + FormatSeconds(clock_.Monotonic() - it->second.started);
+    running_.erase(it);
+  }
+  if (!summary.empty()) line += " — " + StripControl(summary);
+  ++done_;
+  if (options_.terminal) {
+    // The finished line stays in the scrollback; the status line is redrawn below it.
+    EraseStatusLocked();
+    WriteLineLocked(line);
+    DrawStatusLocked();
+  } else {
+    WriteLineLocked(line);
+  }
+}
+
+void ProgressReporter::Refresh() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (options_.terminal) DrawStatusLocked();
+}
+
+void ProgressReporter::Finish() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (options_.terminal) EraseStatusLocked();
+}
+
+void ProgressReporter::WriteLineLocked(const std::string& line) {
+  std::fputs((line + "\n").c_str(), options_.out);
+  std::fflush(options_.out);
+}
+
+void ProgressReporter::DrawStatusLocked() {
+  std::string line = StatusLineLocked();
+  if (options_.width > 0 && line.size() > static_cast<size_t>(options_.width)) {
+    size_t cut = static_cast<size_t>(options_.width);
+    // Never cut inside a UTF-8 sequence: back off over continuation bytes.
+    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+    line.resize(cut);
+  }
+  size_t width = line.size();
+  // Pad over the rest of a longer previous line instead of using an erase escape, so the
+  // output stays plain text even on a terminal.
+  if (width < status_width_) line.append(status_width_ - width, ' ');
+  std::fputs(("\r" + line).c_str(), options_.out);
+  std::fflush(options_.out);
+  status_width_ = width;
+}
+
+void ProgressReporter::EraseStatusLocked() {
+  if (status_width_ == 0) return;
+  std::fputs(("\r" + std::string(status_width_, ' ') + "\r").c_str(), options_.out);
+  status_width_ = 0;
+}
+
+std::string ProgressReporter::StatusLineLocked() {
+  std::string line = "[" + std::to_string(done_);
+  if (options_.total_steps > 0) line += "/" + std::to_string(options_.total_steps);
+  line += " done, " + std::to_string(running_.size()) + " running]";
+  // The oldest running step is the one most likely holding the run up.
+  const std::pair<const std::string, Running>* oldest = nullptr;
+  for (const auto& entry : running_) {
+    if (oldest == nullptr || entry.second.order < oldest->second.order) oldest = &entry;
+  }
+  if (oldest == nullptr) return line;
+  const Running& step = oldest->second;
+  bool waiting = !step.waiting_for.empty();
+  line += waiting ? " waiting: " : " running: ";
+  line += StripControl(oldest->first) + " (" + (waiting ? step.waiting_for : step.resource) + ", " +
+          FormatSeconds(clock_.Monotonic() - step.started) + ")";
+  return line;
+}
+
+}  // namespace drf

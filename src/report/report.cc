@@ -1,0 +1,158 @@
+#include "report/report.h"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <map>
+
+#include "core/log.h"
+
+namespace drf {
+namespace {
+
+using nlohmann::json;
+
+int64_t Millis(Duration d) {
+  return static_cast<int64_t>(std::chrono::round<std::chrono::milliseconds>(d).count());
+}
+
+json Stopped(const RunRecord& run) {
+  // A deadline also cancels the run's token; name the cause, not the mechanism.
+  if (run.deadline_reached) return "deadline";
+  if (run.interrupted) return "interrupted";
+  return nullptr;
+}
+
+json ErrorJson(const Status& error) {
+  if (error.ok()) return nullptr;
+  json out = {{"status_code", StatusCodeName(error.code())},
+              {"message", error.message()},
+              {"aws", nullptr}};
+  if (const AwsErrorInfo* aws = error.aws()) {
+    out["aws"] = {{"code", aws->code},
+                  {"http_status", aws->http_status},
+                  {"request_id", aws->request_id},
+                  {"operation", aws->service + "." + aws->operation}};
+  }
+  return out;
+}
+
+json MutatingCallsJson(const std::vector<MutatingCall>& calls) {
+  json out = json::array();
+  for (const MutatingCall& call : calls) {
+    out.push_back({{"operation", call.operation},
+                   {"resource", call.resource},
+                   {"request_id", call.request_id},
+                   {"at", FormatTimestamp(call.at)}});
+  }
+  return out;
+}
+
+// Times are null for a step that never started: a zero would read as "took no time".
+json TimingsJson(const StepRecord& step) {
+  json out = {{"started_at", nullptr},
+              {"finished_at", nullptr},
+              {"start_offset_ms", nullptr},
+              {"end_offset_ms", nullptr},
+              {"acting_ms", Millis(step.result.acting)},
+              {"waiting_ms", Millis(step.result.waiting)}};
+  if (step.started) {
+    out["started_at"] = FormatTimestamp(step.started_at);
+    out["finished_at"] = FormatTimestamp(step.finished_at);
+    out["start_offset_ms"] = Millis(step.start_offset);
+    out["end_offset_ms"] = Millis(step.end_offset);
+  }
+  return out;
+}
+
+json StepJson(const StepRecord& step) {
+  const StepResult& result = step.result;
+  return {{"id", step.id},
+          {"kind", StepKindName(step.kind)},
+          {"resource", step.resource},
+          {"status", StepStateName(result.state)},
+          {"summary", result.summary},
+          {"changes", result.changes},
+          {"depends_on", step.after},
+          {"before", result.before},
+          {"after", result.after},
+          {"mutating_calls", MutatingCallsJson(result.calls)},
+          {"timings", TimingsJson(step)},
+          {"error", ErrorJson(result.error)}};
+}
+
+// Every state appears, zero or not, so consumers need no defaults.
+json StepCounts(const RunRecord& run) {
+  static constexpr std::array<StepState, 5> kStates = {StepState::kSucceeded, StepState::kUnchanged,
+                                                       StepState::kFailed, StepState::kTimedOut,
+                                                       StepState::kNotRun};
+  std::map<std::string, int> counts;
+  for (StepState state : kStates) counts[std::string(StepStateName(state))] = 0;
+  for (const StepRecord& step : run.steps) ++counts[std::string(StepStateName(step.result.state))];
+  return counts;
+}
+
+// From the start of the path's first step to the end of its last: the time the run could
+// not have saved by running other steps in parallel.
+int64_t CriticalPathMillis(const RunRecord& run, const std::vector<std::string>& path) {
+  if (path.empty()) return 0;
+  const StepRecord* first = nullptr;
+  const StepRecord* last = nullptr;
+  for (const StepRecord& step : run.steps) {
+    if (step.id == path.front()) first = &step;
+    if (step.id == path.back()) last = &step;
+  }
+  if (first == nullptr || last == nullptr) return 0;
+  return Millis(last->end_offset - first->start_offset);
+}
+
+json ApiCallsJson(const ApiCallCounter::Snapshot& snapshot) {
+  json operations = json::object();
+  for (const ApiCallCounter::OperationStats& op : snapshot.operations) {
+    operations[op.name] = {{"calls", op.calls},       {"attempts", op.attempts},
+                           {"retries", op.retries},   {"errors", op.errors},
+                           {"mutating", op.mutating}, {"latency_ms", Millis(op.latency)}};
+  }
+  return {{"operations", std::move(operations)},
+          {"totals",
+           {{"calls", snapshot.calls},
+            {"attempts", snapshot.attempts},
+            {"retries", snapshot.retries},
+            {"mutating", snapshot.mutating_calls}}}};
+}
+
+}  // namespace
+
+std::string_view ReportModeName(ReportMode mode) {
+  return mode == ReportMode::kPlan ? "plan" : "run";
+}
+
+nlohmann::json BuildReport(const RunRecord& run, const ApiCallCounter::Snapshot& api_calls,
+                           const ReportContext& context) {
+  json steps = json::array();
+  for (const StepRecord& step : run.steps) steps.push_back(StepJson(step));
+  std::vector<std::string> path = CriticalPath(run);
+  int64_t critical_path_ms = CriticalPathMillis(run, path);
+  return {{"schema", kReportSchema},
+          {"mode", ReportModeName(context.mode)},
+          {"tool_version", context.tool_version},
+          {"region", context.region},
+          {"account_id", context.account_id ? json(*context.account_id) : json(nullptr)},
+          {"plan_source", context.plan_source},
+          {"status", RunStatusName(run.status)},
+          {"stopped", Stopped(run)},
+          {"started_at", FormatTimestamp(run.started)},
+          {"finished_at", FormatTimestamp(run.finished)},
+          {"duration_ms", std::max<int64_t>(0, Millis(run.finished - run.started))},
+          {"step_counts", StepCounts(run)},
+          {"steps", std::move(steps)},
+          {"critical_path", std::move(path)},
+          {"critical_path_ms", critical_path_ms},
+          {"api_calls", ApiCallsJson(api_calls)}};
+}
+
+std::string DumpReport(const nlohmann::json& report) {
+  return report.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace drf

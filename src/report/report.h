@@ -1,0 +1,42 @@
+// The run report: one JSON document saying what a run (or a plan preview) did, step by
+// step, with timings, errors as AWS reported them, the critical path and the API calls
+// made. Written to a file by the CLI and returned by the Lambda; docs/report.md documents
+// the schema ("drfailover.report/v1"). Pure: builds a value from plain records.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "plan/run_record.h"
+#include "report/api_call_counter.h"
+
+namespace drf {
+
+inline constexpr std::string_view kReportSchema = "drfailover.report/v1";
+
+enum class ReportMode {
+  kRun,   // steps acted: "changes" were made
+  kPlan,  // steps only previewed: nothing was changed
+};
+std::string_view ReportModeName(ReportMode mode);  // "run", "plan"
+
+// Facts about the run that the records do not carry.
+struct ReportContext {
+  ReportMode mode = ReportMode::kRun;
+  std::string tool_version;               // "0.1.0"
+  std::string region;                     // the DR region acted on
+  std::string plan_source;                // "environment" or the plan file path
+  std::optional<std::string> account_id;  // from STS, when known; null otherwise
+};
+
+// Builds the report. Never fails; strings are copied as given, so serialize with
+// DumpReport (which replaces invalid UTF-8 instead of throwing).
+nlohmann::json BuildReport(const RunRecord& run, const ApiCallCounter::Snapshot& api_calls,
+                           const ReportContext& context);
+
+// Pretty-printed (2-space) JSON with a trailing newline; invalid UTF-8 is replaced.
+std::string DumpReport(const nlohmann::json& report);
+
+}  // namespace drf

@@ -1,0 +1,254 @@
+#include "report/summary_table.h"
+
+#include <array>
+#include <chrono>
+#include <string_view>
+#include <vector>
+
+#include "report/text.h"
+
+namespace drf {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kReset = "\x1b[0m";
+constexpr std::string_view kBold = "\x1b[1m";
+constexpr std::string_view kRed = "\x1b[31m";
+constexpr std::string_view kGreen = "\x1b[32m";
+constexpr std::string_view kYellow = "\x1b[33m";
+
+// Readers of a report that may come from a file: absent or mistyped fields give defaults
+// rather than exceptions, since a summary is no reason to abort.
+const json& Field(const json& object, std::string_view key) {
+  static const json kNull;
+  if (!object.is_object()) return kNull;
+  auto it = object.find(key);
+  return it == object.end() ? kNull : *it;
+}
+std::string Str(const json& object, std::string_view key) {
+  const json& value = Field(object, key);
+  return value.is_string() ? value.get<std::string>() : "";
+}
+int64_t Int(const json& object, std::string_view key) {
+  const json& value = Field(object, key);
+  return value.is_number() ? value.get<int64_t>() : 0;
+}
+std::string Seconds(int64_t ms) { return FormatSeconds(std::chrono::milliseconds(ms)); }
+
+std::string Paint(std::string text, std::string_view code, bool color) {
+  if (!color || code.empty()) return text;
+  return std::string(code) + text + std::string(kReset);
+}
+
+std::string_view StatusColor(std::string_view status) {
+  if (status == "succeeded" || status == "SUCCEEDED") return kGreen;
+  if (status == "failed" || status == "timed_out" || status == "FAILED") return kRed;
+  if (status == "not_run" || status == "PARTIAL") return kYellow;
+  return "";
+}
+
+// A value as a person would write it: strings bare, everything else as compact JSON.
+std::string ValueText(const json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// Only what differs, "key: before → after", so a scaled ASG reads
+// "desired: 0 → 1, min: 0 → 1" instead of two whole objects.
+std::string DescribeChange(const json& before, const json& after) {
+  if (!before.is_object() || !after.is_object()) {
+    return before == after ? "" : ValueText(before) + " → " + ValueText(after);
+  }
+  json keys = json::object();  // sorted union of both key sets
+  for (const auto& [key, value] : before.items()) keys[key] = true;
+  for (const auto& [key, value] : after.items()) keys[key] = true;
+  std::string out;
+  for (const auto& [key, unused] : keys.items()) {
+    const json& b = Field(before, key);
+    const json& a = Field(after, key);
+    if (b == a) continue;
+    if (!out.empty()) out += ", ";
+    out += key + ": " + ValueText(b) + " → " + ValueText(a);
+  }
+  return out;
+}
+
+std::string ErrorText(const json& error) {
+  if (!error.is_object()) return "";
+  std::string code = Str(Field(error, "aws"), "code");
+  if (code.empty()) code = Str(error, "status_code");
+  return code + ": " + Str(error, "message");
+}
+
+struct Column {
+  std::string_view title;
+  size_t max_width;
+  bool align_right = false;
+};
+
+struct Row {
+  std::vector<std::string> cells;
+  std::string status;                // colors the status cell
+  std::vector<std::string> details;  // lines printed under the row (plan changes)
+};
+
+std::string Plural(int64_t n, std::string_view word) {
+  return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
+}
+
+std::string RightTrim(std::string line) {
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  return line;
+}
+
+std::string RenderTable(const std::vector<Column>& columns, const std::vector<Row>& rows,
+                        size_t status_column, bool color) {
+  std::vector<size_t> widths;
+  for (const Column& column : columns) widths.push_back(DisplayWidth(column.title));
+  std::vector<std::vector<std::string>> cells;
+  for (const Row& row : rows) {
+    std::vector<std::string>& out = cells.emplace_back();
+    for (size_t i = 0; i < columns.size(); ++i) {
+      out.push_back(TruncateToWidth(StripControl(row.cells[i]), columns[i].max_width));
+      widths[i] = std::max(widths[i], DisplayWidth(out.back()));
+    }
+  }
+  std::string header;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    header += Pad(columns[i].title, widths[i], columns[i].align_right) + "  ";
+  }
+  std::string text = Paint(RightTrim(header), kBold, color) + "\n";
+  for (size_t r = 0; r < rows.size(); ++r) {
+    std::string line;
+    for (size_t i = 0; i < columns.size(); ++i) {
+      // Pad first, then color: escape codes take no columns.
+      std::string cell = Pad(cells[r][i], widths[i], columns[i].align_right);
+      if (i == status_column) cell = Paint(cell, StatusColor(rows[r].status), color);
+      line += cell + "  ";
+    }
+    text += RightTrim(line) + "\n";
+    for (const std::string& detail : rows[r].details)
+      text += "    + " + StripControl(detail) + "\n";
+  }
+  return text;
+}
+
+Row StepRow(const json& step, bool plan) {
+  Row row;
+  row.status = Str(step, "status");
+  std::string shown = plan && row.status == "succeeded" ? "change" : row.status;
+  row.cells = {Str(step, "id"), Str(step, "resource"), shown,
+               DescribeChange(Field(step, "before"), Field(step, "after"))};
+  const json& timings = Field(step, "timings");
+  if (!plan) {
+    bool started = Field(timings, "start_offset_ms").is_number();
+    row.cells.push_back(started ? Seconds(Int(timings, "acting_ms")) : "-");
+    row.cells.push_back(started ? Seconds(Int(timings, "waiting_ms")) : "-");
+  }
+  row.cells.push_back(ErrorText(Field(step, "error")));
+  if (plan) {
+    for (const json& change : Field(step, "changes")) {
+      if (change.is_string()) row.details.push_back(change.get<std::string>());
+    }
+  }
+  return row;
+}
+
+std::string StepTable(const json& steps, bool plan, bool color) {
+  std::vector<Column> columns = {{"STEP", 40},
+                                 {"RESOURCE", 32},
+                                 {plan ? "PLAN" : "STATUS", 9},
+                                 {plan ? "BEFORE → WANTED" : "BEFORE → AFTER", 48}};
+  if (!plan) {
+    columns.push_back({"ACT", 9, true});
+    columns.push_back({"WAIT", 9, true});
+  }
+  columns.push_back({"ERROR", 80});
+  std::vector<Row> rows;
+  if (steps.is_array()) {
+    for (const json& step : steps) rows.push_back(StepRow(step, plan));
+  }
+  return RenderTable(columns, rows, 2, color);
+}
+
+constexpr std::array<std::string_view, 5> kStates = {"succeeded", "unchanged", "failed",
+                                                     "timed_out", "not_run"};
+using StateCounts = std::array<int64_t, kStates.size()>;
+
+StateCounts CountStates(const json& steps) {
+  StateCounts counts{};
+  if (!steps.is_array()) return counts;
+  for (const json& step : steps) {
+    std::string status = Str(step, "status");
+    for (size_t i = 0; i < kStates.size(); ++i) counts[i] += status == kStates[i] ? 1 : 0;
+  }
+  return counts;
+}
+
+// "10 succeeded, 4 unchanged": the states from `first` on, in a fixed order, without zeros.
+std::string CountsText(const StateCounts& counts, size_t first) {
+  std::string out;
+  for (size_t i = first; i < kStates.size(); ++i) {
+    if (counts[i] == 0) continue;
+    std::string name(kStates[i]);
+    for (char& c : name) c = c == '_' ? ' ' : c;
+    if (!out.empty()) out += ", ";
+    out += std::to_string(counts[i]) + " " + name;
+  }
+  return out;
+}
+
+std::string CriticalPathText(const json& report) {
+  const json& path = Field(report, "critical_path");
+  if (!path.is_array() || path.empty()) return "";
+  std::string ids;
+  for (const json& id : path) ids += (ids.empty() ? "" : " → ") + ValueText(id);
+  return " (critical path: " + ids + " " + Seconds(Int(report, "critical_path_ms")) + ")";
+}
+
+std::string StoppedText(const json& report) {
+  std::string stopped = Str(report, "stopped");
+  return stopped.empty() ? "" : " (stopped: " + stopped + ")";
+}
+
+std::string RunHeadline(const json& report, bool color) {
+  const json& steps = Field(report, "steps");
+  const json& totals = Field(Field(report, "api_calls"), "totals");
+  std::string status = Str(report, "status");
+  std::string line = "Failover " + Paint(status, StatusColor(status), color) + StoppedText(report) +
+                     " in " + Seconds(Int(report, "duration_ms")) + CriticalPathText(report) +
+                     "; " + Plural(static_cast<int64_t>(steps.size()), "step");
+  std::string counts = CountsText(CountStates(steps), 0);
+  if (!counts.empty()) line += ": " + counts;
+  line += "; " + Plural(Int(totals, "calls"), "API call") + ", " +
+          std::to_string(Int(totals, "mutating")) + " mutating";
+  int64_t retries = Int(totals, "retries");
+  if (retries > 0) line += ", " + std::to_string(retries) + (retries == 1 ? " retry" : " retries");
+  return line;
+}
+
+// In a plan, a step that "succeeded" is one that would change something.
+std::string PlanHeadline(const json& report, bool color) {
+  StateCounts counts = CountStates(Field(report, "steps"));
+  std::string line = "Plan" + StoppedText(report) + ": " + Plural(counts[0], "change");
+  std::string rest = CountsText(counts, 1);
+  if (!rest.empty()) line += ", " + rest;
+  int64_t mutating = Int(Field(Field(report, "api_calls"), "totals"), "mutating");
+  if (mutating == 0) return line + "; no changes were made";
+  // A preview must never act; if one did, the summary must not claim otherwise.
+  return line + "; " +
+         Paint("WARNING: " + Plural(mutating, "mutating API call") + " made", kRed, color);
+}
+
+}  // namespace
+
+std::string RenderSummary(const nlohmann::json& report, bool color) {
+  bool plan = Str(report, "mode") == "plan";
+  std::string text = StepTable(Field(report, "steps"), plan, color);
+  text += "\n";
+  text += plan ? PlanHeadline(report, color) : RunHeadline(report, color);
+  return text + "\n";
+}
+
+}  // namespace drf

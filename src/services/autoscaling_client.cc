@@ -1,0 +1,68 @@
+#include "services/autoscaling_client.h"
+
+#include <algorithm>
+#include <iterator>
+
+#include "services/batches.h"
+#include "services/query_call.h"
+
+namespace drf {
+namespace {
+
+// AWS accepts at most 50 names per DescribeAutoScalingGroups call.
+constexpr size_t kNamesPerCall = 50;
+
+AsgInstance ParseInstance(XmlReader& xml, pugi::xml_node node) {
+  return {xml.Text(node, "InstanceId"), xml.Text(node, "LifecycleState"),
+          xml.Text(node, "HealthStatus"), xml.Text(node, "AvailabilityZone")};
+}
+
+AutoScalingGroup ParseGroup(XmlReader& xml, pugi::xml_node node) {
+  AutoScalingGroup out;
+  out.name = xml.Text(node, "AutoScalingGroupName");
+  out.arn = xml.Text(node, "AutoScalingGroupARN");
+  out.status = xml.Text(node, "Status");
+  out.min_size = xml.Int(node, "MinSize");
+  out.max_size = xml.Int(node, "MaxSize");
+  out.desired_capacity = xml.Int(node, "DesiredCapacity");
+  AppendItems(xml, node, "Instances", "member", ParseInstance, out.instances);
+  out.target_group_arns = xml.Strings(node, "TargetGroupARNs");
+  return out;
+}
+
+Result<std::vector<AutoScalingGroup>> DescribeChunk(AwsClient& aws,
+                                                    const std::vector<std::string>& names) {
+  QueryParams params;
+  if (!names.empty()) AddList(params, "AutoScalingGroupNames.member", names);
+  // The largest page AWS allows (default 50), to make fewer calls.
+  AddInt(params, "MaxRecords", 100);
+  return QueryAllPages<AutoScalingGroup>(
+      aws, services::kAutoScaling, "DescribeAutoScalingGroups", params, {"NextToken", "NextToken"},
+      [](XmlReader& xml, pugi::xml_node result, std::vector<AutoScalingGroup>& out) {
+        AppendItems(xml, result, "AutoScalingGroups", "member", ParseGroup, out);
+      });
+}
+
+}  // namespace
+
+Result<std::vector<AutoScalingGroup>> AutoScalingClient::DescribeAutoScalingGroups(
+    const std::vector<std::string>& names) {
+  if (names.empty()) return DescribeChunk(aws_, names);
+  std::vector<AutoScalingGroup> all;
+  for (const std::vector<std::string>& batch : SplitIntoBatches(names, kNamesPerCall)) {
+    DRF_ASSIGN_OR_RETURN(std::vector<AutoScalingGroup> groups, DescribeChunk(aws_, batch));
+    std::move(groups.begin(), groups.end(), std::back_inserter(all));
+  }
+  return all;
+}
+
+Result<Ack> AutoScalingClient::UpdateAutoScalingGroup(const UpdateAsgRequest& request) {
+  QueryParams params;
+  AddParam(params, "AutoScalingGroupName", request.name);
+  if (request.min_size) AddInt(params, "MinSize", *request.min_size);
+  if (request.max_size) AddInt(params, "MaxSize", *request.max_size);
+  if (request.desired_capacity) AddInt(params, "DesiredCapacity", *request.desired_capacity);
+  return QueryAck(aws_, services::kAutoScaling, "UpdateAutoScalingGroup", params);
+}
+
+}  // namespace drf

@@ -1,0 +1,175 @@
+#include "services/autoscaling_client.h"
+
+#include <gtest/gtest.h>
+
+#include "services/services_test_util.h"
+
+namespace drf {
+namespace {
+
+using services_testing::AwsHarness;
+using services_testing::ExpectAllSameAsBotocore;
+using services_testing::FormParams;
+using services_testing::OracleCase;
+using services_testing::QueryError;
+using services_testing::QueryReply;
+
+constexpr char kGroup[] = R"(<member>
+  <AutoScalingGroupName>web-dr</AutoScalingGroupName>
+  <AutoScalingGroupARN>arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:uuid:autoScalingGroupName/web-dr</AutoScalingGroupARN>
+  <MinSize>0</MinSize>
+  <MaxSize>10</MaxSize>
+  <DesiredCapacity>2</DesiredCapacity>
+  <Instances>
+    <member><InstanceId>i-1</InstanceId><LifecycleState>InService</LifecycleState><HealthStatus>Healthy</HealthStatus><AvailabilityZone>us-east-1a</AvailabilityZone></member>
+    <member><InstanceId>i-2</InstanceId><LifecycleState>Pending</LifecycleState><HealthStatus>Healthy</HealthStatus><AvailabilityZone>us-east-1b</AvailabilityZone></member>
+  </Instances>
+  <TargetGroupARNs><member>arn:tg/1</member><member>arn:tg/2</member></TargetGroupARNs>
+</member>)";
+
+std::string GroupPage(const std::vector<std::string>& names, const std::string& token) {
+  std::string xml = "<AutoScalingGroups>";
+  for (const std::string& name : names) {
+    xml += "<member><AutoScalingGroupName>" + name + "</AutoScalingGroupName></member>";
+  }
+  xml += "</AutoScalingGroups>";
+  if (!token.empty()) xml += "<NextToken>" + token + "</NextToken>";
+  return QueryReply("DescribeAutoScalingGroups", xml).body;
+}
+
+std::vector<std::string> Names(const std::vector<AutoScalingGroup>& groups) {
+  std::vector<std::string> names;
+  for (const AutoScalingGroup& group : groups) names.push_back(group.name);
+  return names;
+}
+
+class AutoScalingClientTest : public ::testing::Test {
+ protected:
+  void Reply(const std::string& body) { harness_.http.Enqueue(200, body); }
+
+  AwsHarness harness_;
+  AutoScalingClient asg_{harness_.aws};
+};
+
+TEST_F(AutoScalingClientTest, ParsesGroupInstancesAndTargetGroups) {
+  Reply(QueryReply("DescribeAutoScalingGroups",
+                   std::string("<AutoScalingGroups>") + kGroup + "</AutoScalingGroups>")
+            .body);
+  Result<std::vector<AutoScalingGroup>> result = asg_.DescribeAutoScalingGroups({"web-dr"});
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ASSERT_EQ(result->size(), 1u);
+  const AutoScalingGroup& group = result->front();
+  EXPECT_EQ(group.name, "web-dr");
+  EXPECT_NE(group.arn.find("autoScalingGroupName/web-dr"), std::string::npos);
+  EXPECT_EQ(group.status, "");
+  EXPECT_EQ(group.min_size, 0);
+  EXPECT_EQ(group.max_size, 10);
+  EXPECT_EQ(group.desired_capacity, 2);
+  ASSERT_EQ(group.instances.size(), 2u);
+  EXPECT_EQ(group.instances[1].instance_id, "i-2");
+  EXPECT_EQ(group.instances[1].lifecycle_state, "Pending");
+  EXPECT_EQ(group.instances[1].health_status, "Healthy");
+  EXPECT_EQ(group.instances[1].availability_zone, "us-east-1b");
+  EXPECT_EQ(group.target_group_arns, (std::vector<std::string>{"arn:tg/1", "arn:tg/2"}));
+}
+
+TEST_F(AutoScalingClientTest, UnknownNamesGiveAnEmptyList) {
+  Reply(GroupPage({}, ""));
+  Result<std::vector<AutoScalingGroup>> result = asg_.DescribeAutoScalingGroups({"nope"});
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_TRUE(result->empty());
+}
+
+TEST_F(AutoScalingClientTest, FollowsNextTokenAcrossPages) {
+  Reply(GroupPage({"a"}, "t1"));
+  Reply(GroupPage({"b"}, "t2"));
+  Reply(GroupPage({"c"}, ""));
+  Result<std::vector<AutoScalingGroup>> result = asg_.DescribeAutoScalingGroups({});
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(Names(*result), (std::vector<std::string>{"a", "b", "c"}));
+  std::vector<HttpRequest> sent = harness_.http.requests();
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_EQ(FormParams(sent[0]).count("NextToken"), 0u);
+  EXPECT_EQ(FormParams(sent[1])["NextToken"], "t1");
+  EXPECT_EQ(FormParams(sent[2])["NextToken"], "t2");
+}
+
+TEST_F(AutoScalingClientTest, SendsNamesInChunksOfFifty) {
+  std::vector<std::string> names;
+  for (int i = 0; i < 120; ++i) names.push_back("g" + std::to_string(i));
+  Reply(GroupPage({"g0"}, "more"));  // the first chunk has a second page
+  Reply(GroupPage({"g49"}, ""));
+  Reply(GroupPage({"g50"}, ""));
+  Reply(GroupPage({"g119"}, ""));
+  Result<std::vector<AutoScalingGroup>> result = asg_.DescribeAutoScalingGroups(names);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(Names(*result), (std::vector<std::string>{"g0", "g49", "g50", "g119"}));
+  std::vector<HttpRequest> sent = harness_.http.requests();
+  ASSERT_EQ(sent.size(), 4u);
+  std::map<std::string, std::string> first = FormParams(sent[0]);
+  EXPECT_EQ(first["AutoScalingGroupNames.member.50"], "g49");
+  EXPECT_EQ(first.count("AutoScalingGroupNames.member.51"), 0u);
+  EXPECT_EQ(FormParams(sent[1])["NextToken"], "more");
+  EXPECT_EQ(FormParams(sent[1])["AutoScalingGroupNames.member.1"], "g0");
+  EXPECT_EQ(FormParams(sent[2])["AutoScalingGroupNames.member.1"], "g50");
+  EXPECT_EQ(FormParams(sent[3])["AutoScalingGroupNames.member.20"], "g119");
+  EXPECT_EQ(FormParams(sent[3]).count("AutoScalingGroupNames.member.21"), 0u);
+}
+
+TEST_F(AutoScalingClientTest, UpdateSendsOnlyTheSetSizes) {
+  Reply(QueryReply("UpdateAutoScalingGroup", "", "upd-1", /*has_result=*/false).body);
+  Result<Ack> result = asg_.UpdateAutoScalingGroup({"web-dr", std::nullopt, 6, 4});
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->request_id, "upd-1");
+  std::map<std::string, std::string> sent = FormParams(harness_.http.requests()[0]);
+  EXPECT_EQ(sent.count("MinSize"), 0u);
+  EXPECT_EQ(sent["MaxSize"], "6");
+  EXPECT_EQ(sent["DesiredCapacity"], "4");
+}
+
+TEST_F(AutoScalingClientTest, UpdateScalingActivityInProgressIsRejected) {
+  HttpResponse error = QueryError(400, "ScalingActivityInProgress", "busy");
+  harness_.http.Enqueue(error.status, error.body, error.headers);
+  Result<Ack> result = asg_.UpdateAutoScalingGroup({"web-dr", 1, 1, 1});
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kRejected);
+  EXPECT_EQ(result.status().aws()->code, "ScalingActivityInProgress");
+}
+
+// --- Serialization equals botocore's ----------------------------------------------------
+
+TEST_F(AutoScalingClientTest, DescribeAutoScalingGroupsMatchesBotocore) {
+  Reply(GroupPage({"a"}, "tok/1=="));
+  Reply(GroupPage({"b"}, ""));
+  Reply(GroupPage({}, ""));
+  ASSERT_TRUE(asg_.DescribeAutoScalingGroups({"web-dr", "api dr"}).ok());
+  ASSERT_TRUE(asg_.DescribeAutoScalingGroups({}).ok());
+  nlohmann::json named = {{"AutoScalingGroupNames", {"web-dr", "api dr"}}, {"MaxRecords", 100}};
+  nlohmann::json page2 = named;
+  page2["NextToken"] = "tok/1==";
+  ExpectAllSameAsBotocore(
+      harness_.http.requests(),
+      {OracleCase("autoscaling", "DescribeAutoScalingGroups", named),
+       OracleCase("autoscaling", "DescribeAutoScalingGroups", page2),
+       OracleCase("autoscaling", "DescribeAutoScalingGroups", {{"MaxRecords", 100}})});
+}
+
+TEST_F(AutoScalingClientTest, UpdateAutoScalingGroupMatchesBotocore) {
+  for (int i = 0; i < 2; ++i) {
+    Reply(QueryReply("UpdateAutoScalingGroup", "", "r", /*has_result=*/false).body);
+  }
+  ASSERT_TRUE(asg_.UpdateAutoScalingGroup({"web-dr", 2, 10, 4}).ok());
+  ASSERT_TRUE(asg_.UpdateAutoScalingGroup({"web-dr", std::nullopt, std::nullopt, 0}).ok());
+  ExpectAllSameAsBotocore(
+      harness_.http.requests(),
+      {OracleCase("autoscaling", "UpdateAutoScalingGroup",
+                  {{"AutoScalingGroupName", "web-dr"},
+                   {"MinSize", 2},
+                   {"MaxSize", 10},
+                   {"DesiredCapacity", 4}}),
+       OracleCase("autoscaling", "UpdateAutoScalingGroup",
+                  {{"AutoScalingGroupName", "web-dr"}, {"DesiredCapacity", 0}})});
+}
+
+}  // namespace
+}  // namespace drf

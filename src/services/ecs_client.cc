@@ -1,0 +1,177 @@
+#include "services/ecs_client.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "services/batches.h"
+#include "services/json_reader.h"
+#include "services/paginate.h"
+
+namespace drf {
+namespace {
+
+// AWS's limits per call (aws-wire.md, operations table).
+constexpr size_t kServicesPerDescribe = 10;
+constexpr size_t kTasksPerDescribe = 100;
+constexpr int kListPageSize = 100;
+
+EcsDeployment ParseDeployment(JsonReader& json) {
+  return {json.String("id"),        json.String("status"),    json.String("rolloutState"),
+          json.Int("desiredCount"), json.Int("runningCount"), json.Int("pendingCount")};
+}
+
+EcsService ParseService(JsonReader& json) {
+  EcsService out;
+  out.arn = json.String("serviceArn");
+  out.name = json.String("serviceName");
+  out.cluster_arn = json.String("clusterArn");
+  out.status = json.String("status");
+  out.launch_type = json.String("launchType");
+  out.desired_count = json.Int("desiredCount");
+  out.running_count = json.Int("runningCount");
+  out.pending_count = json.Int("pendingCount");
+  for (JsonReader& deployment : json.Objects("deployments")) {
+    out.deployments.push_back(ParseDeployment(deployment));
+  }
+  return out;
+}
+
+void AddIp(std::vector<std::string>& ips, std::string ip) {
+  if (!ip.empty() && std::find(ips.begin(), ips.end(), ip) == ips.end())
+    ips.push_back(std::move(ip));
+}
+
+// awsvpc tasks report their address twice: in the ENI attachment's details (name/value
+// pairs) and on each container's network interface. moto fills only the first, AWS both.
+std::vector<std::string> ParsePrivateIps(JsonReader& task) {
+  std::vector<std::string> ips;
+  for (JsonReader& attachment : task.Objects("attachments")) {
+    for (JsonReader& detail : attachment.Objects("details")) {
+      if (detail.String("name") == "privateIPv4Address") AddIp(ips, detail.String("value"));
+    }
+  }
+  for (JsonReader& container : task.Objects("containers")) {
+    for (JsonReader& eni : container.Objects("networkInterfaces")) {
+      AddIp(ips, eni.String("privateIpv4Address"));
+    }
+  }
+  return ips;
+}
+
+EcsTask ParseTask(JsonReader& json) {
+  EcsTask out;
+  out.arn = json.String("taskArn");
+  out.group = json.String("group");
+  out.started_by = json.String("startedBy");
+  out.last_status = json.String("lastStatus");
+  out.desired_status = json.String("desiredStatus");
+  out.health_status = json.String("healthStatus");
+  out.stopped_reason = json.String("stoppedReason");
+  out.availability_zone = json.String("availabilityZone");
+  out.private_ips = ParsePrivateIps(json);
+  return out;
+}
+
+// Runs `fill(JsonReader&)` over the reply of `operation`; a field of the wrong type
+// becomes Internal.
+template <typename Fill>
+Status ReadReply(std::string_view operation, const JsonResponse& reply, Fill fill) {
+  JsonReader json(std::string(operation), reply.body);
+  fill(json);
+  return json.status();
+}
+
+nlohmann::json WithCluster(const std::string& cluster) {
+  nlohmann::json request = nlohmann::json::object();
+  // An empty cluster means the account's "default" cluster, as in the AWS CLI.
+  if (!cluster.empty()) request["cluster"] = cluster;
+  return request;
+}
+
+// ListServices and ListTasks: every ARN of the `list_key` array over all nextToken pages.
+Result<std::vector<std::string>> ListAll(AwsClient& aws, std::string_view operation,
+                                         nlohmann::json request, const char* list_key) {
+  std::vector<std::string> all;
+  request["maxResults"] = kListPageSize;
+  Status status = Paginate(operation, [&](const std::string& token) -> Result<std::string> {
+    if (!token.empty()) request["nextToken"] = token;
+    DRF_ASSIGN_OR_RETURN(JsonResponse reply, aws.CallJson(services::kEcs, operation, request));
+    std::string next;
+    DRF_RETURN_IF_ERROR(ReadReply(operation, reply, [&](JsonReader& json) {
+      std::vector<std::string> page = json.Strings(list_key);
+      all.insert(all.end(), page.begin(), page.end());
+      next = json.String("nextToken");
+    }));
+    return next;
+  });
+  if (!status.ok()) return status;
+  return all;
+}
+
+// DescribeServices and DescribeTasks: `ids` sent as `ids_key` in batches of `batch_size`;
+// the reply's objects under the same key are parsed into `Out::*items` and its failures
+// into `Out::failures`.
+template <typename Out, typename Item, typename Parse>
+Result<Out> DescribeInBatches(AwsClient& aws, std::string_view operation,
+                              const std::string& cluster, const char* ids_key,
+                              const std::vector<std::string>& ids, size_t batch_size,
+                              std::vector<Item> Out::*items, Parse parse) {
+  Out out;
+  for (std::vector<std::string>& batch : SplitIntoBatches(ids, batch_size)) {
+    nlohmann::json request = WithCluster(cluster);
+    request[ids_key] = std::move(batch);
+    DRF_ASSIGN_OR_RETURN(JsonResponse reply, aws.CallJson(services::kEcs, operation, request));
+    DRF_RETURN_IF_ERROR(ReadReply(operation, reply, [&](JsonReader& json) {
+      for (JsonReader& item : json.Objects(ids_key)) (out.*items).push_back(parse(item));
+      for (JsonReader& failure : json.Objects("failures")) {
+        out.failures.push_back(
+            {failure.String("arn"), failure.String("reason"), failure.String("detail")});
+      }
+    }));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> EcsClient::ListServices(const std::string& cluster) {
+  return ListAll(aws_, "ListServices", WithCluster(cluster), "serviceArns");
+}
+
+Result<EcsServices> EcsClient::DescribeServices(const std::string& cluster,
+                                                const std::vector<std::string>& services) {
+  return DescribeInBatches(aws_, "DescribeServices", cluster, "services", services,
+                           kServicesPerDescribe, &EcsServices::services, ParseService);
+}
+
+Result<Mutated<EcsService>> EcsClient::UpdateService(const std::string& cluster,
+                                                     const std::string& service,
+                                                     int desired_count) {
+  nlohmann::json request = WithCluster(cluster);
+  request["service"] = service;
+  request["desiredCount"] = desired_count;
+  DRF_ASSIGN_OR_RETURN(JsonResponse reply, aws_.CallJson(services::kEcs, "UpdateService", request));
+  EcsService updated;
+  DRF_RETURN_IF_ERROR(ReadReply("UpdateService", reply, [&](JsonReader& json) {
+    JsonReader service_json = json.Object("service");
+    updated = ParseService(service_json);
+  }));
+  return Mutated<EcsService>{std::move(updated), reply.request_id};
+}
+
+Result<std::vector<std::string>> EcsClient::ListTasks(const std::string& cluster,
+                                                      const std::string& service_name,
+                                                      const std::string& desired_status) {
+  nlohmann::json request = WithCluster(cluster);
+  if (!service_name.empty()) request["serviceName"] = service_name;
+  if (!desired_status.empty()) request["desiredStatus"] = desired_status;
+  return ListAll(aws_, "ListTasks", std::move(request), "taskArns");
+}
+
+Result<EcsTasks> EcsClient::DescribeTasks(const std::string& cluster,
+                                          const std::vector<std::string>& task_arns) {
+  return DescribeInBatches(aws_, "DescribeTasks", cluster, "tasks", task_arns, kTasksPerDescribe,
+                           &EcsTasks::tasks, ParseTask);
+}
+
+}  // namespace drf

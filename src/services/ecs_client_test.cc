@@ -1,0 +1,307 @@
+#include "services/ecs_client.h"
+
+#include <gtest/gtest.h>
+
+#include "services/services_test_util.h"
+
+namespace drf {
+namespace {
+
+using services_testing::AwsHarness;
+using services_testing::ExpectAllSameAsBotocore;
+using services_testing::JsonError;
+using services_testing::JsonReply;
+using services_testing::OracleCase;
+
+using nlohmann::json;
+
+json Body(const HttpRequest& request) { return json::parse(request.body); }
+
+std::vector<std::string> Numbered(const std::string& prefix, int count) {
+  std::vector<std::string> out;
+  for (int i = 0; i < count; ++i) out.push_back(prefix + std::to_string(i));
+  return out;
+}
+
+class EcsClientTest : public ::testing::Test {
+ protected:
+  void Reply(const json& body, const std::string& request_id = "req-1") {
+    HttpResponse response = JsonReply(body, request_id);
+    harness_.http.Enqueue(response.status, response.body, response.headers);
+  }
+  void ReplyError(const HttpResponse& error) {
+    harness_.http.Enqueue(error.status, error.body, error.headers);
+  }
+
+  AwsHarness harness_;
+  EcsClient ecs_{harness_.aws};
+};
+
+const json kService = {
+    {"serviceArn", "arn:aws:ecs:us-east-1:123456789012:service/dr/web"},
+    {"serviceName", "web"},
+    {"clusterArn", "arn:aws:ecs:us-east-1:123456789012:cluster/dr"},
+    {"status", "ACTIVE"},
+    {"launchType", "FARGATE"},
+    {"desiredCount", 3},
+    {"runningCount", 1},
+    {"pendingCount", 2},
+    {"createdAt", 1.7e9},
+    {"deployments",
+     {{{"id", "ecs-svc/1"},
+       {"status", "PRIMARY"},
+       {"rolloutState", "IN_PROGRESS"},
+       {"desiredCount", 3},
+       {"runningCount", 1},
+       {"pendingCount", 2}},
+      {{"id", "ecs-svc/0"}, {"status", "ACTIVE"}, {"desiredCount", 0}}}},
+};
+
+TEST_F(EcsClientTest, ListServicesFollowsNextTokenAcrossPages) {
+  Reply({{"serviceArns", {"arn:s/a", "arn:s/b"}}, {"nextToken", "t1"}});
+  Reply({{"serviceArns", {"arn:s/c"}}, {"nextToken", "t2"}});
+  Reply({{"serviceArns", json::array()}});
+  Result<std::vector<std::string>> result = ecs_.ListServices("dr");
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(*result, (std::vector<std::string>{"arn:s/a", "arn:s/b", "arn:s/c"}));
+  std::vector<HttpRequest> sent = harness_.http.requests();
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_FALSE(Body(sent[0]).contains("nextToken"));
+  EXPECT_EQ(Body(sent[1])["nextToken"], "t1");
+  EXPECT_EQ(Body(sent[2])["nextToken"], "t2");
+  EXPECT_EQ(Body(sent[2])["maxResults"], 100);
+}
+
+TEST_F(EcsClientTest, ListServicesOnMissingClusterIsNotFound) {
+  ReplyError(JsonError(400, "ClusterNotFoundException", "Cluster not found."));
+  Result<std::vector<std::string>> result = ecs_.ListServices("nope");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(result.status().aws()->code, "ClusterNotFoundException");
+}
+
+TEST_F(EcsClientTest, DescribeServicesParsesServiceAndDeployments) {
+  Reply({{"services", {kService}}, {"failures", json::array()}});
+  Result<EcsServices> result = ecs_.DescribeServices("dr", {"web"});
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ASSERT_EQ(result->services.size(), 1u);
+  const EcsService& service = result->services[0];
+  EXPECT_EQ(service.arn, "arn:aws:ecs:us-east-1:123456789012:service/dr/web");
+  EXPECT_EQ(service.name, "web");
+  EXPECT_EQ(service.cluster_arn, "arn:aws:ecs:us-east-1:123456789012:cluster/dr");
+  EXPECT_EQ(service.status, "ACTIVE");
+  EXPECT_EQ(service.launch_type, "FARGATE");
+  EXPECT_EQ(service.desired_count, 3);
+  EXPECT_EQ(service.running_count, 1);
+  EXPECT_EQ(service.pending_count, 2);
+  ASSERT_EQ(service.deployments.size(), 2u);
+  EXPECT_EQ(service.deployments[0].id, "ecs-svc/1");
+  EXPECT_EQ(service.deployments[0].status, "PRIMARY");
+  EXPECT_EQ(service.deployments[0].rollout_state, "IN_PROGRESS");
+  EXPECT_EQ(service.deployments[0].pending_count, 2);
+  EXPECT_EQ(service.deployments[1].rollout_state, "");  // missing: default
+  EXPECT_TRUE(result->failures.empty());
+}
+
+TEST_F(EcsClientTest, DescribeServicesBatchesOfTenMergedWithFailures) {
+  std::vector<std::string> names = Numbered("s", 23);
+  Reply({{"services", {{{"serviceName", "s0"}}}}});
+  Reply({{"services", json::array()},
+         {"failures", {{{"arn", "arn:s/s12"}, {"reason", "MISSING"}, {"detail", "gone"}}}}});
+  Reply({{"services", {{{"serviceName", "s22"}}}}, {"failures", json::array()}});
+  Result<EcsServices> result = ecs_.DescribeServices("dr", names);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ASSERT_EQ(result->services.size(), 2u);
+  EXPECT_EQ(result->services[1].name, "s22");
+  ASSERT_EQ(result->failures.size(), 1u);
+  EXPECT_EQ(result->failures[0].arn, "arn:s/s12");
+  EXPECT_EQ(result->failures[0].reason, "MISSING");
+  EXPECT_EQ(result->failures[0].detail, "gone");
+  std::vector<HttpRequest> sent = harness_.http.requests();
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_EQ(Body(sent[0])["services"].size(), 10u);
+  EXPECT_EQ(Body(sent[1])["services"][0], "s10");
+  EXPECT_EQ(Body(sent[2])["services"], (json{"s20", "s21", "s22"}));
+}
+
+TEST_F(EcsClientTest, DescribeServicesWithNoNamesMakesNoCall) {
+  Result<EcsServices> result = ecs_.DescribeServices("dr", {});
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_TRUE(result->services.empty());
+  EXPECT_EQ(harness_.http.request_count(), 0u);
+}
+
+TEST_F(EcsClientTest, WrongFieldTypeIsInternalNamingTheField) {
+  json bad = kService;
+  bad["desiredCount"] = "three";
+  Reply({{"services", {kService, bad}}});
+  Result<EcsServices> result = ecs_.DescribeServices("dr", {"web", "web2"});
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kInternal);
+  EXPECT_NE(result.status().message().find("services[1].desiredCount"), std::string::npos)
+      << result.status().message();
+}
+
+TEST_F(EcsClientTest, NonObjectItemsAndArraysAreInternal) {
+  Reply({{"services", "web"}});
+  Result<EcsServices> result = ecs_.DescribeServices("dr", {"web"});
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("services is not an array"), std::string::npos)
+      << result.status().message();
+}
+
+TEST_F(EcsClientTest, UpdateServiceReturnsServiceAndRequestId) {
+  Reply({{"service", kService}}, "upd-1");
+  Result<Mutated<EcsService>> result = ecs_.UpdateService("dr", "web", 3);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->value.desired_count, 3);
+  EXPECT_EQ(result->request_id, "upd-1");
+  EXPECT_EQ(Body(harness_.http.requests()[0]),
+            (json{{"cluster", "dr"}, {"service", "web"}, {"desiredCount", 3}}));
+}
+
+TEST_F(EcsClientTest, UpdateServiceOnMissingServiceIsNotFound) {
+  ReplyError(JsonError(400, "ServiceNotFoundException", "Service not found."));
+  Result<Mutated<EcsService>> result = ecs_.UpdateService("dr", "nope", 1);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(result.status().aws()->code, "ServiceNotFoundException");
+}
+
+TEST_F(EcsClientTest, ListTasksSendsFiltersAndFollowsPages) {
+  Reply({{"taskArns", {"arn:t/1"}}, {"nextToken", "n1"}});
+  Reply({{"taskArns", {"arn:t/2"}}});
+  Result<std::vector<std::string>> result = ecs_.ListTasks("dr", "web", "RUNNING");
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(*result, (std::vector<std::string>{"arn:t/1", "arn:t/2"}));
+  std::vector<HttpRequest> sent = harness_.http.requests();
+  EXPECT_EQ(Body(sent[0]), (json{{"cluster", "dr"},
+                                 {"serviceName", "web"},
+                                 {"desiredStatus", "RUNNING"},
+                                 {"maxResults", 100}}));
+  EXPECT_EQ(Body(sent[1])["nextToken"], "n1");
+}
+
+TEST_F(EcsClientTest, ListTasksEmptyAndWithoutFilters) {
+  Reply(json::object());
+  Result<std::vector<std::string>> result = ecs_.ListTasks("dr", "", "");
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_TRUE(result->empty());
+  EXPECT_EQ(Body(harness_.http.requests()[0]), (json{{"cluster", "dr"}, {"maxResults", 100}}));
+}
+
+TEST_F(EcsClientTest, DescribeTasksCollectsPrivateIpsFromBothPlacesOnce) {
+  json task = {
+      {"taskArn", "arn:t/1"},
+      {"group", "service:web"},
+      {"startedBy", "ecs-svc/1"},
+      {"lastStatus", "RUNNING"},
+      {"desiredStatus", "RUNNING"},
+      {"healthStatus", "HEALTHY"},
+      {"availabilityZone", "us-east-1a"},
+      {"attachments",
+       {{{"type", "ElasticNetworkInterface"},
+         {"details",
+          {{{"name", "subnetId"}, {"value", "subnet-1"}},
+           {{"name", "privateIPv4Address"}, {"value", "10.0.0.7"}}}}}}},
+      {"containers",
+       {{{"name", "app"}, {"networkInterfaces", {{{"privateIpv4Address", "10.0.0.7"}}}}},
+        {{"name", "sidecar"}, {"networkInterfaces", {{{"privateIpv4Address", "10.0.0.8"}}}}}}},
+  };
+  json stopped = {{"taskArn", "arn:t/2"},
+                  {"lastStatus", "STOPPED"},
+                  {"stoppedReason", "Essential container in task exited"}};
+  Reply({{"tasks", {task, stopped}}, {"failures", json::array()}});
+  Result<EcsTasks> result = ecs_.DescribeTasks("dr", {"arn:t/1", "arn:t/2"});
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ASSERT_EQ(result->tasks.size(), 2u);
+  const EcsTask& running = result->tasks[0];
+  EXPECT_EQ(running.arn, "arn:t/1");
+  EXPECT_EQ(running.group, "service:web");
+  EXPECT_EQ(running.started_by, "ecs-svc/1");
+  EXPECT_EQ(running.last_status, "RUNNING");
+  EXPECT_EQ(running.desired_status, "RUNNING");
+  EXPECT_EQ(running.health_status, "HEALTHY");
+  EXPECT_EQ(running.availability_zone, "us-east-1a");
+  EXPECT_EQ(running.private_ips, (std::vector<std::string>{"10.0.0.7", "10.0.0.8"}));
+  EXPECT_EQ(result->tasks[1].stopped_reason, "Essential container in task exited");
+  EXPECT_TRUE(result->tasks[1].private_ips.empty());
+}
+
+TEST_F(EcsClientTest, DescribeTasksBatchesOfHundred) {
+  Reply({{"tasks", json::array()}});
+  Reply({{"tasks", json::array()}, {"failures", {{{"arn", "arn:t/150"}, {"reason", "MISSING"}}}}});
+  Result<EcsTasks> result = ecs_.DescribeTasks("dr", Numbered("arn:t/", 150));
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->failures.size(), 1u);
+  std::vector<HttpRequest> sent = harness_.http.requests();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(Body(sent[0])["tasks"].size(), 100u);
+  EXPECT_EQ(Body(sent[1])["tasks"].size(), 50u);
+}
+
+// --- Serialization equals botocore's ----------------------------------------------------
+
+TEST_F(EcsClientTest, ListServicesMatchesBotocore) {
+  Reply({{"serviceArns", {"a"}}, {"nextToken", "tok/=="}});
+  Reply({{"serviceArns", json::array()}});
+  Reply({{"serviceArns", json::array()}});
+  ASSERT_TRUE(ecs_.ListServices("dr").ok());
+  ASSERT_TRUE(ecs_.ListServices("").ok());
+  ExpectAllSameAsBotocore(
+      harness_.http.requests(),
+      {OracleCase("ecs", "ListServices", {{"cluster", "dr"}, {"maxResults", 100}}),
+       OracleCase("ecs", "ListServices",
+                  {{"cluster", "dr"}, {"maxResults", 100}, {"nextToken", "tok/=="}}),
+       OracleCase("ecs", "ListServices", {{"maxResults", 100}})});
+}
+
+TEST_F(EcsClientTest, DescribeServicesMatchesBotocore) {
+  Reply({{"services", json::array()}});
+  ASSERT_TRUE(ecs_.DescribeServices("dr", {"web", "arn:aws:ecs:us-east-1:1:service/dr/api"}).ok());
+  ExpectAllSameAsBotocore(
+      harness_.http.requests(),
+      {OracleCase(
+          "ecs", "DescribeServices",
+          {{"cluster", "dr"}, {"services", {"web", "arn:aws:ecs:us-east-1:1:service/dr/api"}}})});
+}
+
+TEST_F(EcsClientTest, UpdateServiceMatchesBotocore) {
+  Reply({{"service", kService}});
+  Reply({{"service", kService}});
+  ASSERT_TRUE(ecs_.UpdateService("dr", "web", 4).ok());
+  ASSERT_TRUE(ecs_.UpdateService("dr", "web", 0).ok());
+  ExpectAllSameAsBotocore(
+      harness_.http.requests(),
+      {OracleCase("ecs", "UpdateService",
+                  {{"cluster", "dr"}, {"service", "web"}, {"desiredCount", 4}}),
+       OracleCase("ecs", "UpdateService",
+                  {{"cluster", "dr"}, {"service", "web"}, {"desiredCount", 0}})});
+}
+
+TEST_F(EcsClientTest, ListTasksMatchesBotocore) {
+  Reply({{"taskArns", {"a"}}, {"nextToken", "n1"}});
+  Reply({{"taskArns", json::array()}});
+  Reply({{"taskArns", json::array()}});
+  ASSERT_TRUE(ecs_.ListTasks("dr", "web", "RUNNING").ok());
+  ASSERT_TRUE(ecs_.ListTasks("dr", "", "").ok());
+  json filtered = {
+      {"cluster", "dr"}, {"serviceName", "web"}, {"desiredStatus", "RUNNING"}, {"maxResults", 100}};
+  json page2 = filtered;
+  page2["nextToken"] = "n1";
+  ExpectAllSameAsBotocore(
+      harness_.http.requests(),
+      {OracleCase("ecs", "ListTasks", filtered), OracleCase("ecs", "ListTasks", page2),
+       OracleCase("ecs", "ListTasks", {{"cluster", "dr"}, {"maxResults", 100}})});
+}
+
+TEST_F(EcsClientTest, DescribeTasksMatchesBotocore) {
+  Reply({{"tasks", json::array()}});
+  ASSERT_TRUE(ecs_.DescribeTasks("dr", {"arn:t/1", "arn:t/2"}).ok());
+  ExpectAllSameAsBotocore(
+      harness_.http.requests(),
+      {OracleCase("ecs", "DescribeTasks", {{"cluster", "dr"}, {"tasks", {"arn:t/1", "arn:t/2"}}})});
+}
+
+}  // namespace
+}  // namespace drf

@@ -1,0 +1,59 @@
+// Elbv2Client: target groups and their targets (query, 2015-12-01). Thread-safe as far as
+// AwsClient is.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "aws/aws_client.h"
+#include "core/result.h"
+#include "services/mutated.h"
+
+namespace drf {
+
+struct TargetGroup {
+  std::string arn;  // TargetGroupArn
+  std::string name;
+  std::string protocol;     // HTTP, HTTPS, TCP, ...; empty for lambda targets
+  std::string target_type;  // instance, ip, lambda, alb
+  std::string vpc_id;
+  int port = 0;
+  std::vector<std::string> load_balancer_arns;
+};
+
+struct Target {
+  std::string id;                 // instance id, IP address, Lambda ARN or ALB ARN
+  std::optional<int> port;        // unset: the target group's port
+  std::string availability_zone;  // empty: not sent / not reported
+};
+
+struct TargetHealthDescription {
+  Target target;
+  std::string
+      state;  // initial, healthy, unhealthy, unhealthy.draining, unused, draining, unavailable
+  std::string reason;  // e.g. Target.ResponseCodeMismatch; empty when healthy
+  std::string description;
+};
+
+class Elbv2Client {
+ public:
+  explicit Elbv2Client(AwsClient& aws) : aws_(aws) {}
+
+  // The given target groups (empty `arns`: every group of the region), following
+  // Marker->NextMarker pages. NotFound (TargetGroupNotFound) if any ARN is unknown.
+  Result<std::vector<TargetGroup>> DescribeTargetGroups(const std::vector<std::string>& arns);
+  // Health of every registered target. NotFound (TargetGroupNotFound).
+  Result<std::vector<TargetHealthDescription>> DescribeTargetHealth(
+      const std::string& target_group_arn);
+  // Rejected for InvalidTarget / TooManyTargets / TooManyRegistrationsForTargetId.
+  Result<Ack> RegisterTargets(const std::string& target_group_arn,
+                              const std::vector<Target>& targets);
+  Result<Ack> DeregisterTargets(const std::string& target_group_arn,
+                                const std::vector<Target>& targets);
+
+ private:
+  AwsClient& aws_;
+};
+
+}  // namespace drf

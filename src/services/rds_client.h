@@ -1,0 +1,95 @@
+// RdsClient: the RDS operations a failover needs (query protocol, version 2014-10-31).
+// Thread-safe as far as AwsClient is; holds no state of its own.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "aws/aws_client.h"
+#include "core/result.h"
+#include "services/mutated.h"
+
+namespace drf {
+
+struct DbInstance {
+  std::string identifier;  // DBInstanceIdentifier
+  std::string arn;         // DBInstanceArn
+  std::string status;      // DBInstanceStatus: available, modifying, ...
+  std::string engine;
+  std::string read_replica_source;  // ReadReplicaSourceDBInstanceIdentifier; empty: not a replica
+  std::string cluster_identifier;   // DBClusterIdentifier; empty: not in a cluster
+  std::string endpoint_address;     // empty while creating
+  std::string availability_zone;
+  int endpoint_port = 0;
+  bool multi_az = false;
+  int backup_retention_period = 0;
+  std::vector<std::string> read_replica_identifiers;  // replicas of this instance
+};
+
+struct DbClusterMember {
+  std::string instance_identifier;
+  bool is_writer = false;
+};
+
+struct DbCluster {
+  std::string identifier;  // DBClusterIdentifier
+  std::string arn;         // DBClusterArn
+  std::string status;
+  std::string endpoint;
+  std::string reader_endpoint;
+  std::string global_cluster_identifier;  // empty: not in a global cluster
+  std::string replication_source;         // ReplicationSourceIdentifier; empty: not a replica
+  std::vector<DbClusterMember> members;
+};
+
+struct GlobalClusterMember {
+  std::string db_cluster_arn;
+  bool is_writer = false;
+};
+
+struct GlobalCluster {
+  std::string identifier;  // GlobalClusterIdentifier
+  std::string arn;         // GlobalClusterArn
+  std::string status;
+  std::string failover_status;  // FailoverState/Status; empty when no failover is running
+  std::string failover_from_arn;
+  std::string failover_to_arn;
+  bool failover_data_loss_allowed = false;  // FailoverState/IsDataLossAllowed
+  std::vector<GlobalClusterMember> members;
+};
+
+struct PromoteReadReplicaRequest {
+  std::string db_instance_identifier;
+  std::optional<int> backup_retention_period;  // 0-35; AWS keeps the current value when unset
+  std::optional<std::string> preferred_backup_window;  // hh24:mi-hh24:mi UTC
+};
+
+class RdsClient {
+ public:
+  explicit RdsClient(AwsClient& aws) : aws_(aws) {}
+
+  // One instance (`identifier` set; NotFound with wire code DBInstanceNotFound if absent)
+  // or every instance of the region (empty `identifier`), following Marker pages.
+  Result<std::vector<DbInstance>> DescribeDBInstances(const std::string& identifier);
+  // Starts promoting a read replica; returns the instance as AWS reports it right after
+  // the call (usually still "available" or "modifying"). Not idempotent: a second call on
+  // an instance that is no longer a replica fails with InvalidDBInstanceState (Rejected).
+  Result<Mutated<DbInstance>> PromoteReadReplica(const PromoteReadReplicaRequest& request);
+  // One cluster or all of them (Marker pages); NotFound (DBClusterNotFoundFault).
+  Result<std::vector<DbCluster>> DescribeDBClusters(const std::string& identifier);
+  // Detaches a cross-region Aurora replica cluster from its source.
+  Result<Mutated<DbCluster>> PromoteReadReplicaDBCluster(const std::string& cluster_identifier);
+  // Fails a global database over to `target_cluster_arn`. `allow_data_loss` (unplanned
+  // failover) and `switchover` (planned, no data loss) are mutually exclusive in AWS; the
+  // client sends what it is given and lets AWS reject contradictions. NotFound
+  // (GlobalClusterNotFoundFault), Rejected (InvalidGlobalClusterStateFault, ...).
+  Result<Mutated<GlobalCluster>> FailoverGlobalCluster(const std::string& global_cluster_id,
+                                                       const std::string& target_cluster_arn,
+                                                       bool allow_data_loss, bool switchover);
+
+ private:
+  AwsClient& aws_;
+};
+
+}  // namespace drf

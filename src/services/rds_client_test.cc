@@ -1,0 +1,343 @@
+#include "services/rds_client.h"
+
+#include <gtest/gtest.h>
+
+#include "services/services_test_util.h"
+
+namespace drf {
+namespace {
+
+using services_testing::AwsHarness;
+using services_testing::ExpectAllSameAsBotocore;
+using services_testing::FormParams;
+using services_testing::OracleCase;
+using services_testing::QueryError;
+using services_testing::QueryReply;
+using services_testing::ReadTestData;
+using services_testing::XmlReply;
+
+constexpr char kInstance[] = R"(<DBInstance>
+  <DBInstanceIdentifier>orders-dr</DBInstanceIdentifier>
+  <DBInstanceArn>arn:aws:rds:us-east-1:123456789012:db:orders-dr</DBInstanceArn>
+  <DBInstanceStatus>available</DBInstanceStatus>
+  <Engine>postgres</Engine>
+  <ReadReplicaSourceDBInstanceIdentifier>arn:aws:rds:eu-west-1:123456789012:db:orders</ReadReplicaSourceDBInstanceIdentifier>
+  <ReadReplicaDBInstanceIdentifiers>
+    <ReadReplicaDBInstanceIdentifier>orders-dr-r1</ReadReplicaDBInstanceIdentifier>
+    <ReadReplicaDBInstanceIdentifier>orders-dr-r2</ReadReplicaDBInstanceIdentifier>
+  </ReadReplicaDBInstanceIdentifiers>
+  <Endpoint><Address>orders-dr.abc.us-east-1.rds.amazonaws.com</Address><Port>5432</Port></Endpoint>
+  <AvailabilityZone>us-east-1a</AvailabilityZone>
+  <MultiAZ>true</MultiAZ>
+  <BackupRetentionPeriod>7</BackupRetentionPeriod>
+</DBInstance>)";
+
+std::string InstancePage(const std::vector<std::string>& ids, const std::string& marker) {
+  std::string xml = "<DBInstances>";
+  for (const std::string& id : ids) {
+    xml += "<DBInstance><DBInstanceIdentifier>" + id + "</DBInstanceIdentifier></DBInstance>";
+  }
+  xml += "</DBInstances>";
+  if (!marker.empty()) xml += "<Marker>" + marker + "</Marker>";
+  return QueryReply("DescribeDBInstances", xml).body;
+}
+
+std::vector<std::string> Ids(const std::vector<DbInstance>& instances) {
+  std::vector<std::string> ids;
+  for (const DbInstance& instance : instances) ids.push_back(instance.identifier);
+  return ids;
+}
+
+class RdsClientTest : public ::testing::Test {
+ protected:
+  // Replies 200 with `body` to the next call.
+  void Reply(const std::string& body) { harness_.http.Enqueue(200, body); }
+  void Reply(const HttpResponse& response) {
+    harness_.http.Enqueue(response.status, response.body, response.headers);
+  }
+
+  AwsHarness harness_;
+  RdsClient rds_{harness_.aws};
+};
+
+TEST_F(RdsClientTest, DescribeDBInstancesParsesEveryField) {
+  Reply(QueryReply("DescribeDBInstances",
+                   std::string("<DBInstances>") + kInstance + "</DBInstances>"));
+  Result<std::vector<DbInstance>> result = rds_.DescribeDBInstances("orders-dr");
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ASSERT_EQ(result->size(), 1u);
+  const DbInstance& db = result->front();
+  EXPECT_EQ(db.identifier, "orders-dr");
+  EXPECT_EQ(db.arn, "arn:aws:rds:us-east-1:123456789012:db:orders-dr");
+  EXPECT_EQ(db.status, "available");
+  EXPECT_EQ(db.engine, "postgres");
+  EXPECT_EQ(db.read_replica_source, "arn:aws:rds:eu-west-1:123456789012:db:orders");
+  EXPECT_EQ(db.read_replica_identifiers,
+            (std::vector<std::string>{"orders-dr-r1", "orders-dr-r2"}));
+  EXPECT_EQ(db.endpoint_address, "orders-dr.abc.us-east-1.rds.amazonaws.com");
+  EXPECT_EQ(db.endpoint_port, 5432);
+  EXPECT_EQ(db.availability_zone, "us-east-1a");
+  EXPECT_TRUE(db.multi_az);
+  EXPECT_EQ(db.backup_retention_period, 7);
+  EXPECT_EQ(db.cluster_identifier, "");
+  EXPECT_EQ(FormParams(harness_.http.requests()[0])["DBInstanceIdentifier"], "orders-dr");
+}
+
+TEST_F(RdsClientTest, DescribeDBInstancesMissingOptionalFieldsKeepDefaults) {
+  Reply(InstancePage({"creating"}, ""));
+  Result<std::vector<DbInstance>> result = rds_.DescribeDBInstances("creating");
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ASSERT_EQ(result->size(), 1u);
+  EXPECT_EQ(result->front().endpoint_address, "");
+  EXPECT_EQ(result->front().endpoint_port, 0);
+  EXPECT_FALSE(result->front().multi_az);
+  EXPECT_TRUE(result->front().read_replica_identifiers.empty());
+}
+
+TEST_F(RdsClientTest, DescribeDBInstancesFollowsMarkersAcrossPages) {
+  Reply(InstancePage({"a", "b"}, "m1"));
+  Reply(InstancePage({"c"}, "m2"));
+  Reply(InstancePage({"d"}, ""));
+  Result<std::vector<DbInstance>> result = rds_.DescribeDBInstances("");
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(Ids(*result), (std::vector<std::string>{"a", "b", "c", "d"}));
+  std::vector<HttpRequest> sent = harness_.http.requests();
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_EQ(FormParams(sent[0]).count("Marker"), 0u);
+  EXPECT_EQ(FormParams(sent[0]).count("DBInstanceIdentifier"), 0u);
+  EXPECT_EQ(FormParams(sent[1])["Marker"], "m1");
+  EXPECT_EQ(FormParams(sent[2])["Marker"], "m2");
+}
+
+TEST_F(RdsClientTest, DescribeDBInstancesEmptyRegion) {
+  Reply(QueryReply("DescribeDBInstances", "<DBInstances/>"));
+  Result<std::vector<DbInstance>> result = rds_.DescribeDBInstances("");
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_TRUE(result->empty());
+}
+
+TEST_F(RdsClientTest, RepeatedMarkerIsAnErrorNotALoop) {
+  Reply(InstancePage({"a"}, "same"));
+  Reply(InstancePage({"b"}, "same"));
+  Result<std::vector<DbInstance>> result = rds_.DescribeDBInstances("");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kInternal);
+  EXPECT_NE(result.status().message().find("same"), std::string::npos);
+  EXPECT_EQ(harness_.http.request_count(), 2u);
+}
+
+TEST_F(RdsClientTest, MalformedNumberIsInternalNamingTheElement) {
+  Reply(QueryReply("DescribeDBInstances",
+                   "<DBInstances><DBInstance><DBInstanceIdentifier>x</DBInstanceIdentifier>"
+                   "<Endpoint><Port>fifty</Port></Endpoint></DBInstance></DBInstances>"));
+  Result<std::vector<DbInstance>> result = rds_.DescribeDBInstances("x");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kInternal);
+  EXPECT_NE(result.status().message().find("Endpoint/Port"), std::string::npos)
+      << result.status().message();
+}
+
+TEST_F(RdsClientTest, DescribeDBInstancesNotFoundKeepsWireCode) {
+  Reply(QueryError(404, "DBInstanceNotFound", "DBInstance nope not found."));
+  Result<std::vector<DbInstance>> result = rds_.DescribeDBInstances("nope");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kNotFound);
+  ASSERT_NE(result.status().aws(), nullptr);
+  EXPECT_EQ(result.status().aws()->code, "DBInstanceNotFound");
+}
+
+TEST_F(RdsClientTest, PromoteReadReplicaReturnsInstanceAndRequestId) {
+  Reply(QueryReply("PromoteReadReplica", kInstance, "promote-req"));
+  Result<Mutated<DbInstance>> result =
+      rds_.PromoteReadReplica({"orders-dr", 7, std::string("03:00-04:00")});
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->value.identifier, "orders-dr");
+  EXPECT_EQ(result->request_id, "promote-req");
+  std::map<std::string, std::string> sent = FormParams(harness_.http.requests()[0]);
+  EXPECT_EQ(sent["BackupRetentionPeriod"], "7");
+  EXPECT_EQ(sent["PreferredBackupWindow"], "03:00-04:00");
+}
+
+TEST_F(RdsClientTest, PromoteReadReplicaWithoutInstanceElementIsInternal) {
+  Reply(QueryReply("PromoteReadReplica", ""));
+  Result<Mutated<DbInstance>> result = rds_.PromoteReadReplica({"orders-dr", {}, {}});
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kInternal);
+}
+
+TEST_F(RdsClientTest, PromoteReadReplicaInvalidStateIsRejected) {
+  Reply(QueryError(400, "InvalidDBInstanceState", "DB Instance is not a read replica."));
+  Result<Mutated<DbInstance>> result = rds_.PromoteReadReplica({"orders", {}, {}});
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kRejected);
+  EXPECT_EQ(result.status().aws()->code, "InvalidDBInstanceState");
+}
+
+constexpr char kCluster[] = R"(<DBCluster>
+  <DBClusterIdentifier>orders-dr</DBClusterIdentifier>
+  <DBClusterArn>arn:aws:rds:us-east-1:123456789012:cluster:orders-dr</DBClusterArn>
+  <Status>available</Status>
+  <Endpoint>orders-dr.cluster-abc.us-east-1.rds.amazonaws.com</Endpoint>
+  <ReaderEndpoint>orders-dr.cluster-ro-abc.us-east-1.rds.amazonaws.com</ReaderEndpoint>
+  <GlobalClusterIdentifier>orders-global</GlobalClusterIdentifier>
+  <ReplicationSourceIdentifier>arn:aws:rds:eu-west-1:123456789012:cluster:orders</ReplicationSourceIdentifier>
+  <DBClusterMembers>
+    <DBClusterMember><DBInstanceIdentifier>orders-dr-1</DBInstanceIdentifier><IsClusterWriter>true</IsClusterWriter></DBClusterMember>
+    <DBClusterMember><DBInstanceIdentifier>orders-dr-2</DBInstanceIdentifier><IsClusterWriter>false</IsClusterWriter></DBClusterMember>
+  </DBClusterMembers>
+</DBCluster>)";
+
+TEST_F(RdsClientTest, DescribeDBClustersParsesMembersAndFollowsMarkers) {
+  Reply(QueryReply("DescribeDBClusters",
+                   std::string("<DBClusters>") + kCluster + "</DBClusters><Marker>p2</Marker>"));
+  Reply(QueryReply("DescribeDBClusters",
+                   "<DBClusters><DBCluster><DBClusterIdentifier>other</DBClusterIdentifier>"
+                   "</DBCluster></DBClusters>"));
+  Result<std::vector<DbCluster>> result = rds_.DescribeDBClusters("");
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ASSERT_EQ(result->size(), 2u);
+  const DbCluster& cluster = (*result)[0];
+  EXPECT_EQ(cluster.identifier, "orders-dr");
+  EXPECT_EQ(cluster.arn, "arn:aws:rds:us-east-1:123456789012:cluster:orders-dr");
+  EXPECT_EQ(cluster.status, "available");
+  EXPECT_EQ(cluster.endpoint, "orders-dr.cluster-abc.us-east-1.rds.amazonaws.com");
+  EXPECT_EQ(cluster.reader_endpoint, "orders-dr.cluster-ro-abc.us-east-1.rds.amazonaws.com");
+  EXPECT_EQ(cluster.global_cluster_identifier, "orders-global");
+  EXPECT_EQ(cluster.replication_source, "arn:aws:rds:eu-west-1:123456789012:cluster:orders");
+  ASSERT_EQ(cluster.members.size(), 2u);
+  EXPECT_EQ(cluster.members[0].instance_identifier, "orders-dr-1");
+  EXPECT_TRUE(cluster.members[0].is_writer);
+  EXPECT_FALSE(cluster.members[1].is_writer);
+  EXPECT_TRUE((*result)[1].members.empty());
+  EXPECT_EQ(FormParams(harness_.http.requests()[1])["Marker"], "p2");
+}
+
+TEST_F(RdsClientTest, PromoteReadReplicaDBClusterReturnsCluster) {
+  Reply(QueryReply("PromoteReadReplicaDBCluster", kCluster, "pc-req"));
+  Result<Mutated<DbCluster>> result = rds_.PromoteReadReplicaDBCluster("orders-dr");
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->value.identifier, "orders-dr");
+  EXPECT_EQ(result->value.members.size(), 2u);
+  EXPECT_EQ(result->request_id, "pc-req");
+}
+
+// FailoverGlobalCluster is not in moto: these replies are the recorded ones.
+TEST_F(RdsClientTest, FailoverGlobalClusterParsesRecordedReply) {
+  Reply(XmlReply(ReadTestData("aws/rds/failover_global_cluster_ok.xml"),
+                 "7c9d1f2e-3b4a-4c5d-8e6f-0a1b2c3d4e5f"));
+  Result<Mutated<GlobalCluster>> result = rds_.FailoverGlobalCluster(
+      "orders-global", "arn:aws:rds:us-east-1:123456789012:cluster:orders-dr", true, false);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  const GlobalCluster& global = result->value;
+  EXPECT_EQ(global.identifier, "orders-global");
+  EXPECT_EQ(global.arn, "arn:aws:rds::123456789012:global-cluster:orders-global");
+  EXPECT_EQ(global.status, "failing-over");
+  EXPECT_EQ(global.failover_status, "pending");
+  EXPECT_EQ(global.failover_from_arn, "arn:aws:rds:eu-west-1:123456789012:cluster:orders-primary");
+  EXPECT_EQ(global.failover_to_arn, "arn:aws:rds:us-east-1:123456789012:cluster:orders-dr");
+  EXPECT_TRUE(global.failover_data_loss_allowed);
+  ASSERT_EQ(global.members.size(), 2u);
+  EXPECT_EQ(global.members[0].db_cluster_arn,
+            "arn:aws:rds:eu-west-1:123456789012:cluster:orders-primary");
+  EXPECT_TRUE(global.members[0].is_writer);
+  EXPECT_FALSE(global.members[1].is_writer);
+  EXPECT_EQ(result->request_id, "7c9d1f2e-3b4a-4c5d-8e6f-0a1b2c3d4e5f");
+  std::map<std::string, std::string> sent = FormParams(harness_.http.requests()[0]);
+  EXPECT_EQ(sent["AllowDataLoss"], "true");
+  EXPECT_EQ(sent.count("Switchover"), 0u);
+}
+
+TEST_F(RdsClientTest, FailoverGlobalClusterNotFound) {
+  Reply(HttpResponse{404,
+                     {{"Content-Type", "text/xml"}},
+                     ReadTestData("aws/rds/failover_global_cluster_not_found.xml")});
+  Result<Mutated<GlobalCluster>> result =
+      rds_.FailoverGlobalCluster("orders-missing", "arn:x", false, true);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kNotFound);
+  ASSERT_NE(result.status().aws(), nullptr);
+  EXPECT_EQ(result.status().aws()->code, "GlobalClusterNotFoundFault");
+  EXPECT_EQ(result.status().aws()->http_status, 404);
+}
+
+TEST_F(RdsClientTest, FailoverGlobalClusterInvalidStateIsRejected) {
+  Reply(HttpResponse{400,
+                     {{"Content-Type", "text/xml"}},
+                     ReadTestData("aws/rds/failover_global_cluster_invalid_state.xml")});
+  Result<Mutated<GlobalCluster>> result =
+      rds_.FailoverGlobalCluster("orders-global", "arn:x", false, true);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kRejected);
+  ASSERT_NE(result.status().aws(), nullptr);
+  EXPECT_EQ(result.status().aws()->code, "InvalidGlobalClusterStateFault");
+}
+
+// --- Serialization equals botocore's ----------------------------------------------------
+
+TEST_F(RdsClientTest, DescribeDBInstancesMatchesBotocore) {
+  Reply(InstancePage({"a"}, "page 2/+&="));
+  Reply(InstancePage({"b"}, ""));
+  Reply(InstancePage({}, ""));
+  ASSERT_TRUE(rds_.DescribeDBInstances("").ok());
+  ASSERT_TRUE(rds_.DescribeDBInstances("orders-dr").ok());
+  ExpectAllSameAsBotocore(
+      harness_.http.requests(),
+      {OracleCase("rds", "DescribeDBInstances", nlohmann::json::object()),
+       OracleCase("rds", "DescribeDBInstances", {{"Marker", "page 2/+&="}}),
+       OracleCase("rds", "DescribeDBInstances", {{"DBInstanceIdentifier", "orders-dr"}})});
+}
+
+TEST_F(RdsClientTest, PromoteReadReplicaMatchesBotocore) {
+  Reply(QueryReply("PromoteReadReplica", kInstance));
+  Reply(QueryReply("PromoteReadReplica", kInstance));
+  ASSERT_TRUE(rds_.PromoteReadReplica({"orders-dr", {}, {}}).ok());
+  ASSERT_TRUE(rds_.PromoteReadReplica({"orders-dr", 0, std::string("03:00-03:30")}).ok());
+  ExpectAllSameAsBotocore(
+      harness_.http.requests(),
+      {OracleCase("rds", "PromoteReadReplica", {{"DBInstanceIdentifier", "orders-dr"}}),
+       OracleCase("rds", "PromoteReadReplica",
+                  {{"DBInstanceIdentifier", "orders-dr"},
+                   {"BackupRetentionPeriod", 0},
+                   {"PreferredBackupWindow", "03:00-03:30"}})});
+}
+
+TEST_F(RdsClientTest, DescribeDBClustersMatchesBotocore) {
+  Reply(QueryReply("DescribeDBClusters", "<DBClusters/><Marker>m1</Marker>"));
+  Reply(QueryReply("DescribeDBClusters", "<DBClusters/>"));
+  ASSERT_TRUE(rds_.DescribeDBClusters("orders-dr").ok());
+  ExpectAllSameAsBotocore(
+      harness_.http.requests(),
+      {OracleCase("rds", "DescribeDBClusters", {{"DBClusterIdentifier", "orders-dr"}}),
+       OracleCase("rds", "DescribeDBClusters",
+                  {{"DBClusterIdentifier", "orders-dr"}, {"Marker", "m1"}})});
+}
+
+TEST_F(RdsClientTest, PromoteReadReplicaDBClusterMatchesBotocore) {
+  Reply(QueryReply("PromoteReadReplicaDBCluster", kCluster));
+  ASSERT_TRUE(rds_.PromoteReadReplicaDBCluster("orders-dr").ok());
+  ExpectAllSameAsBotocore(
+      harness_.http.requests(),
+      {OracleCase("rds", "PromoteReadReplicaDBCluster", {{"DBClusterIdentifier", "orders-dr"}})});
+}
+
+TEST_F(RdsClientTest, FailoverGlobalClusterMatchesBotocore) {
+  const std::string ok = ReadTestData("aws/rds/failover_global_cluster_ok.xml");
+  for (int i = 0; i < 3; ++i) Reply(XmlReply(ok));
+  const std::string arn = "arn:aws:rds:us-east-1:123456789012:cluster:orders-dr";
+  ASSERT_TRUE(rds_.FailoverGlobalCluster("orders-global", arn, true, false).ok());
+  ASSERT_TRUE(rds_.FailoverGlobalCluster("orders-global", arn, false, true).ok());
+  ASSERT_TRUE(rds_.FailoverGlobalCluster("orders-global", arn, false, false).ok());
+  nlohmann::json base = {{"GlobalClusterIdentifier", "orders-global"},
+                         {"TargetDbClusterIdentifier", arn}};
+  nlohmann::json data_loss = base;
+  data_loss["AllowDataLoss"] = true;
+  nlohmann::json switchover = base;
+  switchover["Switchover"] = true;
+  ExpectAllSameAsBotocore(harness_.http.requests(),
+                          {OracleCase("rds", "FailoverGlobalCluster", data_loss),
+                           OracleCase("rds", "FailoverGlobalCluster", switchover),
+                           OracleCase("rds", "FailoverGlobalCluster", base)});
+}
+
+}  // namespace
+}  // namespace drf

@@ -1,0 +1,322 @@
+// Every service client against the emulated DR region (moto behind the realism proxy,
+// src/testing/emulator.h) over real HTTP (CurlHttpClient), with dummy credentials. The
+// emulator's reference seed provides the pilot-light deployment; tools/oracle/
+// seed_services.py adds an Aurora replica cluster, a hosted zone and a topic.
+// FailoverGlobalCluster is not in moto: rds_client_test.cc covers it with recorded replies.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "posix/curl_http.h"
+#include "services/autoscaling_client.h"
+#include "services/ec2_client.h"
+#include "services/ecs_client.h"
+#include "services/elbv2_client.h"
+#include "services/rds_client.h"
+#include "services/route53_client.h"
+#include "services/services_test_util.h"
+#include "services/sns_client.h"
+#include "services/sts_client.h"
+#include "testing/emulator.h"
+
+namespace drf {
+namespace {
+
+using services_testing::AwsHarness;
+using services_testing::RunCommand;
+
+bool Contains(const std::vector<std::string>& values, const std::string& value) {
+  return std::find(values.begin(), values.end(), value) != values.end();
+}
+
+// Expects `status` to be an AWS error of `code` with wire code `wire_code`.
+void ExpectAwsError(const Status& status, StatusCode code, const std::string& wire_code) {
+  EXPECT_EQ(status.code(), code) << status.ToString();
+  ASSERT_NE(status.aws(), nullptr) << status.ToString();
+  EXPECT_EQ(status.aws()->code, wire_code);
+}
+
+class ServicesIntegrationTest : public ::testing::Test {
+ protected:
+  // One emulator for the suite: starting one takes seconds. Each test uses its own
+  // resources, so the tests do not depend on each other's order.
+  static void SetUpTestSuite() {
+    EmulatorOptions options;
+    options.seed_reference = true;
+    // Instances and tasks start at once, so no test waits; promotions stay in progress
+    // for the whole suite (a second promote must be refused).
+    options.instance_start_seconds = 0;
+    options.task_start_seconds = 0;
+    options.promotion_seconds = 600;
+    Result<std::unique_ptr<EmulatorProcess>> started = EmulatorProcess::Start(options);
+    if (!started.ok()) {
+      *start_error_ = started.status().ToString();
+      return;
+    }
+    emulator_ = std::move(started).value().release();
+    int rc = -1;
+    std::string output =
+        RunCommand(std::string("python3 ") + DRF_SOURCE_DIR +
+                       "/tools/oracle/seed_services.py --endpoint " + emulator_->moto_endpoint(),
+                   &rc);
+    *extras_ = nlohmann::json::parse(output, nullptr, false);
+    if (rc != 0 || !extras_->is_object()) *start_error_ = "seed_services.py failed: " + output;
+  }
+
+  static void TearDownTestSuite() {
+    delete emulator_;
+    emulator_ = nullptr;
+  }
+
+  void SetUp() override {
+    ASSERT_TRUE(start_error_->empty()) << *start_error_;
+    harness_ = std::make_unique<AwsHarness>(&curl_, emulator_->endpoint());
+  }
+
+  const nlohmann::json& Seeded() const { return emulator_->resources(); }
+  std::string Extra(const char* key) const { return extras_->value(key, ""); }
+  std::string TargetGroupArn(const char* name) const {
+    return Seeded()["target_groups"][name]["arn"].get<std::string>();
+  }
+  AwsClient& aws() { return harness_->aws; }
+
+  static inline EmulatorProcess* emulator_ = nullptr;
+  static inline auto* start_error_ = new std::string();
+  static inline auto* extras_ = new nlohmann::json();
+
+  CurlHttpClient curl_;
+  std::unique_ptr<AwsHarness> harness_;
+};
+
+TEST_F(ServicesIntegrationTest, StsGetCallerIdentity) {
+  Result<CallerIdentity> identity = StsClient(aws()).GetCallerIdentity();
+  ASSERT_TRUE(identity.ok()) << identity.status().ToString();
+  EXPECT_EQ(identity->account, "123456789012");
+  EXPECT_FALSE(identity->arn.empty());
+  EXPECT_FALSE(identity->user_id.empty());
+}
+
+TEST_F(ServicesIntegrationTest, RdsDescribeAndPromoteReadReplica) {
+  RdsClient rds(aws());
+  const std::string replica = Seeded()["db_instance"];
+  Result<std::vector<DbInstance>> described = rds.DescribeDBInstances(replica);
+  ASSERT_TRUE(described.ok()) << described.status().ToString();
+  ASSERT_EQ(described->size(), 1u);
+  EXPECT_EQ(described->front().identifier, replica);
+  EXPECT_EQ(described->front().arn, Seeded()["db_instance_arn"]);
+  EXPECT_EQ(described->front().read_replica_source, Seeded()["primary_db_instance_arn"]);
+  EXPECT_EQ(described->front().status, "available");
+  EXPECT_EQ(described->front().engine, "postgres");
+  EXPECT_FALSE(described->front().endpoint_address.empty());
+  EXPECT_GT(described->front().endpoint_port, 0);
+
+  Result<std::vector<DbInstance>> all = rds.DescribeDBInstances("");
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_TRUE(std::any_of(all->begin(), all->end(),
+                          [&](const DbInstance& db) { return db.identifier == replica; }));
+
+  ExpectAwsError(rds.DescribeDBInstances("no-such-db").status(), StatusCode::kNotFound,
+                 "DBInstanceNotFound");
+
+  Result<Mutated<DbInstance>> promoted = rds.PromoteReadReplica({replica, 1, std::nullopt});
+  ASSERT_TRUE(promoted.ok()) << promoted.status().ToString();
+  EXPECT_EQ(promoted->value.identifier, replica);
+  EXPECT_EQ(promoted->value.status, "modifying");
+  EXPECT_FALSE(promoted->request_id.empty());
+  // Already promoting: AWS (and the emulator) refuse a second promotion.
+  ExpectAwsError(rds.PromoteReadReplica({replica, std::nullopt, std::nullopt}).status(),
+                 StatusCode::kRejected, "InvalidDBInstanceState");
+}
+
+TEST_F(ServicesIntegrationTest, RdsDescribeAndPromoteReplicaCluster) {
+  RdsClient rds(aws());
+  const std::string cluster = Extra("replica_cluster");
+  Result<std::vector<DbCluster>> described = rds.DescribeDBClusters(cluster);
+  ASSERT_TRUE(described.ok()) << described.status().ToString();
+  ASSERT_EQ(described->size(), 1u);
+  EXPECT_EQ(described->front().arn, Extra("replica_cluster_arn"));
+  EXPECT_EQ(described->front().replication_source, Extra("source_cluster_arn"));
+  EXPECT_FALSE(described->front().endpoint.empty());
+  ASSERT_EQ(described->front().members.size(), 1u);
+  EXPECT_EQ(described->front().members[0].instance_identifier, Extra("replica_instance"));
+  EXPECT_TRUE(described->front().members[0].is_writer);
+
+  ExpectAwsError(rds.DescribeDBClusters("no-such-cluster").status(), StatusCode::kNotFound,
+                 "DBClusterNotFoundFault");
+
+  Result<Mutated<DbCluster>> promoted = rds.PromoteReadReplicaDBCluster(cluster);
+  ASSERT_TRUE(promoted.ok()) << promoted.status().ToString();
+  EXPECT_EQ(promoted->value.identifier, cluster);
+  Result<std::vector<DbCluster>> after = rds.DescribeDBClusters(cluster);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ(after->front().replication_source, "");
+}
+
+TEST_F(ServicesIntegrationTest, AutoScalingScaleUpAndEc2Instances) {
+  AutoScalingClient asg(aws());
+  const std::string group = Seeded()["jenkins_asg"];
+  Result<std::vector<AutoScalingGroup>> before =
+      asg.DescribeAutoScalingGroups({group, Seeded()["monitoring_asg"], "no-such-asg"});
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  ASSERT_EQ(before->size(), 2u);
+  EXPECT_EQ(before->front().name, group);
+  EXPECT_EQ(before->front().desired_capacity, 0);
+  EXPECT_TRUE(before->front().instances.empty());
+
+  Result<Ack> updated = asg.UpdateAutoScalingGroup({group, std::nullopt, 2, 2});
+  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  EXPECT_FALSE(updated->request_id.empty());
+  Result<std::vector<AutoScalingGroup>> after = asg.DescribeAutoScalingGroups({group});
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  ASSERT_EQ(after->size(), 1u);
+  EXPECT_EQ(after->front().desired_capacity, 2);
+  EXPECT_EQ(after->front().max_size, 2);
+  ASSERT_EQ(after->front().instances.size(), 2u);
+  EXPECT_EQ(after->front().instances[0].lifecycle_state, "InService");
+
+  ExpectAwsError(
+      asg.UpdateAutoScalingGroup({"no-such-asg", std::nullopt, std::nullopt, 1}).status(),
+      StatusCode::kRejected, "ValidationError");
+
+  Ec2Client ec2(aws());
+  std::vector<std::string> ids;
+  for (const AsgInstance& instance : after->front().instances) ids.push_back(instance.instance_id);
+  Result<std::vector<Ec2Instance>> instances = ec2.DescribeInstances(ids);
+  ASSERT_TRUE(instances.ok()) << instances.status().ToString();
+  ASSERT_EQ(instances->size(), 2u);
+  for (const Ec2Instance& instance : *instances) {
+    EXPECT_TRUE(Contains(ids, instance.id));
+    EXPECT_EQ(instance.state, "running");
+    EXPECT_FALSE(instance.private_ip.empty());
+    EXPECT_FALSE(instance.availability_zone.empty());
+    EXPECT_EQ(instance.tags.at("aws:autoscaling:groupName"), group);
+  }
+  Result<std::vector<Ec2Instance>> all = ec2.DescribeInstances({});
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_GE(all->size(), 2u);
+  ExpectAwsError(ec2.DescribeInstances({"i-0123456789abcdef0"}).status(), StatusCode::kNotFound,
+                 "InvalidInstanceID.NotFound");
+}
+
+TEST_F(ServicesIntegrationTest, EcsServicesAndTasks) {
+  EcsClient ecs(aws());
+  const std::string cluster = Seeded()["ecs_cluster"];
+  Result<std::vector<std::string>> arns = ecs.ListServices(cluster);
+  ASSERT_TRUE(arns.ok()) << arns.status().ToString();
+  EXPECT_EQ(arns->size(), Seeded()["ecs_services"].size());
+  EXPECT_TRUE(Contains(*arns, Seeded()["ecs_service_details"]["frontend"]["arn"]));
+  ExpectAwsError(ecs.ListServices("no-such-cluster").status(), StatusCode::kNotFound,
+                 "ClusterNotFoundException");
+
+  std::vector<std::string> names = Seeded()["ecs_services"].get<std::vector<std::string>>();
+  names.push_back("no-such-service");
+  Result<EcsServices> described = ecs.DescribeServices(cluster, names);
+  ASSERT_TRUE(described.ok()) << described.status().ToString();
+  EXPECT_EQ(described->services.size(), names.size() - 1);
+  ASSERT_EQ(described->failures.size(), 1u);
+  EXPECT_EQ(described->failures[0].reason, "MISSING");
+
+  Result<Mutated<EcsService>> updated = ecs.UpdateService(cluster, "frontend", 2);
+  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  EXPECT_EQ(updated->value.name, "frontend");
+  EXPECT_EQ(updated->value.desired_count, 2);
+  EXPECT_EQ(updated->value.status, "ACTIVE");
+  EXPECT_FALSE(updated->value.deployments.empty());
+  ExpectAwsError(ecs.UpdateService(cluster, "no-such-service", 1).status(), StatusCode::kNotFound,
+                 "ServiceNotFoundException");
+
+  Result<std::vector<std::string>> tasks = ecs.ListTasks(cluster, "frontend", "RUNNING");
+  ASSERT_TRUE(tasks.ok()) << tasks.status().ToString();
+  ASSERT_EQ(tasks->size(), 2u);
+  Result<std::vector<std::string>> other = ecs.ListTasks(cluster, "kafka", "");
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  EXPECT_TRUE(other->empty());
+
+  Result<EcsTasks> task_details = ecs.DescribeTasks(cluster, *tasks);
+  ASSERT_TRUE(task_details.ok()) << task_details.status().ToString();
+  ASSERT_EQ(task_details->tasks.size(), 2u);
+  for (const EcsTask& task : task_details->tasks) {
+    EXPECT_EQ(task.group, "service:frontend");
+    EXPECT_EQ(task.desired_status, "RUNNING");
+    EXPECT_EQ(task.private_ips.size(), 1u);  // reported twice on the wire, kept once
+  }
+}
+
+TEST_F(ServicesIntegrationTest, Elbv2TargetGroupsAndTargets) {
+  Elbv2Client elb(aws());
+  Result<std::vector<TargetGroup>> all = elb.DescribeTargetGroups({});
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ(all->size(), Seeded()["target_groups"].size());
+
+  const std::string kafka = TargetGroupArn("dr-kafka-tg");
+  Result<std::vector<TargetGroup>> one = elb.DescribeTargetGroups({kafka});
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  ASSERT_EQ(one->size(), 1u);
+  EXPECT_EQ(one->front().name, "dr-kafka-tg");
+  EXPECT_EQ(one->front().port, 9092);
+  EXPECT_EQ(one->front().protocol, "TCP");
+  EXPECT_EQ(one->front().target_type, "ip");
+  EXPECT_EQ(one->front().vpc_id, Seeded()["vpc_id"]);
+  Result<std::vector<TargetGroup>> frontend =
+      elb.DescribeTargetGroups({TargetGroupArn("dr-frontend-tg")});
+  ASSERT_TRUE(frontend.ok()) << frontend.status().ToString();
+  EXPECT_EQ(frontend->front().load_balancer_arns,
+            std::vector<std::string>{Seeded()["load_balancer_arn"]});
+
+  ASSERT_TRUE(elb.RegisterTargets(kafka, {{"10.0.1.10", 9092, ""}, {"10.0.1.11", {}, ""}}).ok());
+  Result<std::vector<TargetHealthDescription>> health = elb.DescribeTargetHealth(kafka);
+  ASSERT_TRUE(health.ok()) << health.status().ToString();
+  ASSERT_EQ(health->size(), 2u);
+  for (const TargetHealthDescription& target : *health) {
+    EXPECT_EQ(target.target.port, 9092);  // the group's port when none was given
+    EXPECT_FALSE(target.state.empty());
+  }
+  ASSERT_TRUE(elb.DeregisterTargets(kafka, {{"10.0.1.10", 9092, ""}}).ok());
+  health = elb.DescribeTargetHealth(kafka);
+  ASSERT_TRUE(health.ok()) << health.status().ToString();
+  ASSERT_EQ(health->size(), 1u);
+  EXPECT_EQ(health->front().target.id, "10.0.1.11");
+
+  const std::string missing = kafka.substr(0, kafka.rfind('/') + 1) + "0000000000000000";
+  ExpectAwsError(elb.DescribeTargetHealth(missing).status(), StatusCode::kNotFound,
+                 "TargetGroupNotFound");
+  ExpectAwsError(elb.DescribeTargetGroups({missing}).status(), StatusCode::kNotFound,
+                 "TargetGroupNotFound");
+}
+
+TEST_F(ServicesIntegrationTest, Route53ChangeAndGetChange) {
+  Route53Client route53(aws());
+  Result<Mutated<ChangeInfo>> change = route53.ChangeResourceRecordSets(
+      Extra("hosted_zone_id"), "fail over api",
+      {{"UPSERT", "api." + Extra("zone_name"), "CNAME", 60, {"api.us-east-1.example.com"}}});
+  ASSERT_TRUE(change.ok()) << change.status().ToString();
+  EXPECT_FALSE(change->value.id.empty());
+  EXPECT_EQ(change->value.id.find('/'), std::string::npos);
+  EXPECT_FALSE(change->value.status.empty());
+
+  Result<ChangeInfo> polled = route53.GetChange(change->value.id);
+  ASSERT_TRUE(polled.ok()) << polled.status().ToString();
+  EXPECT_EQ(polled->id, change->value.id);
+  EXPECT_EQ(polled->status, "INSYNC");
+
+  ExpectAwsError(
+      route53
+          .ChangeResourceRecordSets("ZNOSUCHZONE", "",
+                                    {{"UPSERT", "a.dr.example.com.", "A", 60, {"10.0.0.1"}}})
+          .status(),
+      StatusCode::kNotFound, "NoSuchHostedZone");
+}
+
+TEST_F(ServicesIntegrationTest, SnsPublish) {
+  SnsClient sns(aws());
+  Result<Mutated<std::string>> published = sns.Publish(
+      Extra("topic_arn"), "DR failover", "step 1/7 done", {{"run", "r-1"}, {"phase", "db"}});
+  ASSERT_TRUE(published.ok()) << published.status().ToString();
+  EXPECT_FALSE(published->value.empty());
+  ExpectAwsError(sns.Publish(Extra("topic_arn") + "-missing", "", "x", {}).status(),
+                 StatusCode::kNotFound, "NotFound");
+}
+
+}  // namespace
+}  // namespace drf

@@ -1,0 +1,299 @@
+#include "steps/register_targets.h"
+
+#include <algorithm>
+#include <set>
+
+#include "steps/poller.h"
+#include "steps/scale_asg.h"
+#include "steps/scale_ecs.h"
+#include "steps/step_outcome.h"
+
+namespace drf {
+namespace {
+
+using Source = RegisterTargetsSpec::Source;
+
+bool FromAsg(const RegisterTargetsSpec& spec) { return spec.source == Source::kAsg; }
+
+// "ASG dr-jenkins" / "ECS service dr/frontend", for messages.
+std::string SourceName(const RegisterTargetsSpec& spec) {
+  return FromAsg(spec) ? "ASG " + spec.source_asg
+                       : "ECS service " + spec.source_cluster + "/" + spec.source_service;
+}
+
+std::string Noun(const RegisterTargetsSpec& spec) { return FromAsg(spec) ? "instances" : "tasks"; }
+
+Result<SourceTargets> ReadAsgTargets(AutoScalingClient& autoscaling, const std::string& name) {
+  Result<AutoScalingGroup> group = DescribeAsg(autoscaling, name);
+  if (!group.ok()) return group.status();
+  SourceTargets out;
+  out.wanted = group->desired_capacity;
+  for (const AsgInstance& i : group->instances) {
+    if (i.lifecycle_state == "InService" && i.health_status == "Healthy") {
+      out.ids.push_back(i.instance_id);
+    }
+  }
+  return out;
+}
+
+Result<SourceTargets> ReadSource(const RegisterTargetsSpec& spec, AutoScalingClient& autoscaling,
+                                 EcsClient& ecs) {
+  if (FromAsg(spec)) return ReadAsgTargets(autoscaling, spec.source_asg);
+  return ReadEcsTargets(ecs, spec.source_cluster, spec.source_service);
+}
+
+// The target group's type must fit the source, and the plan's stated type (if any) must
+// be the real one: registering instance ids in an ip group (or the reverse) is refused by
+// AWS with a message that does not say why.
+Status CheckTargetType(const TargetGroup& tg, const RegisterTargetsSpec& spec) {
+  const std::string needed = FromAsg(spec) ? "instance" : "ip";
+  if (!spec.target_type.empty() && spec.target_type != tg.target_type) {
+    return Status::InvalidArgument("the plan says target type " + spec.target_type +
+                                   " but target group " + tg.arn + " has type " + tg.target_type);
+  }
+  if (tg.target_type == needed) return Status::Ok();
+  return Status::InvalidArgument("target group " + tg.arn + " has target type " + tg.target_type +
+                                 ", but its source " + SourceName(spec) + " provides " +
+                                 (FromAsg(spec) ? "instance ids (needs type instance)"
+                                                : "task IPs of awsvpc tasks (needs type ip)"));
+}
+
+Result<TargetGroup> DescribeTargetGroup(Elbv2Client& elbv2, const std::string& arn) {
+  Result<std::vector<TargetGroup>> groups = elbv2.DescribeTargetGroups({arn});
+  if (!groups.ok()) return groups.status();
+  for (const TargetGroup& tg : *groups) {
+    if (tg.arn == arn) return tg;
+  }
+  return Status::NotFound("target group " + arn + " not found");
+}
+
+std::string Key(const std::string& id, int port) { return id + ":" + std::to_string(port); }
+
+// "id:port" of every registered target that is not on its way out.
+Result<std::set<std::string>> Registered(Elbv2Client& elbv2, const TargetGroup& tg) {
+  Result<std::vector<TargetHealthDescription>> health = elbv2.DescribeTargetHealth(tg.arn);
+  if (!health.ok()) return health.status();
+  std::set<std::string> out;
+  for (const TargetHealthDescription& d : *health) {
+    if (d.state == "draining") continue;
+    out.insert(Key(d.target.id, d.target.port.value_or(tg.port)));
+  }
+  return out;
+}
+
+nlohmann::json RegisteredJson(const std::set<std::string>& keys) {
+  return {{"registered", std::vector<std::string>(keys.begin(), keys.end())}};
+}
+
+// One Run: the target group, the port, and the source's ready targets as last read.
+class Registration {
+ public:
+  Registration(StepContext& ctx, StepResult& result, const RegisterTargetsSpec& spec,
+               Elbv2Client& elbv2, AutoScalingClient& autoscaling, EcsClient& ecs,
+               std::string resource)
+      : ctx_(ctx),
+        result_(result),
+        spec_(spec),
+        elbv2_(elbv2),
+        autoscaling_(autoscaling),
+        ecs_(ecs),
+        resource_(std::move(resource)),
+        poller_(ctx, result) {}
+
+  void Run() {
+    if (StopIfCancelled(ctx_, result_, resource_)) return;
+    Status inspected = InspectTargetGroup();
+    if (!inspected.ok()) return EndFailed(ctx_, result_, resource_, inspected);
+    Status waited = WaitForSource();
+    if (waited.ok() || CanRegisterPartially(waited)) {
+      Status registered = RegisterMissing();
+      if (!registered.ok()) {
+        return EndUnfinished(ctx_, result_, resource_, registered, result_.summary);
+      }
+    }
+    if (!waited.ok()) {
+      std::string done =
+          result_.summary.empty() ? ReadyText() : result_.summary + "; " + ReadyText();
+      EndUnfinished(ctx_, result_, resource_, waited, done);
+    }
+  }
+
+  // Read-only: what Run would register now, and what it would wait for.
+  void Preview() {
+    Status inspected = InspectTargetGroup();
+    if (inspected.ok()) inspected = poller_.Act([&] { return ReadSourceNow(); });
+    if (!inspected.ok()) return EndFailed(ctx_, result_, resource_, inspected);
+    Result<std::set<std::string>> registered = poller_.Act([&] { return Registered(elbv2_, tg_); });
+    if (!registered.ok()) return EndFailed(ctx_, result_, resource_, registered.status());
+    result_.before = result_.after = RegisteredJson(*registered);
+    for (const std::string& id : source_.ids) {
+      if (!registered->count(Key(id, port_))) {
+        result_.changes.push_back("would register " + Key(id, port_) + " with " + tg_.name);
+      }
+    }
+    const int pending = source_.wanted - static_cast<int>(source_.ids.size());
+    if (source_.wanted <= 0) {
+      // Usually the source's scale step has not run yet: registration follows it.
+      result_.changes.push_back("would register the " + Noun(spec_) + " of " + SourceName(spec_) +
+                                " once it has capacity and they are ready");
+    } else if (pending > 0) {
+      result_.changes.push_back("would register up to " + std::to_string(pending) + " more " +
+                                Noun(spec_) + " of " + SourceName(spec_) + " once ready");
+    }
+    result_.state = result_.changes.empty() ? StepState::kUnchanged : StepState::kSucceeded;
+    result_.summary = result_.changes.empty()
+                          ? "all " + ReadyText() + " already registered"
+                          : "would register " + Noun(spec_) + " of " + SourceName(spec_) +
+                                " on port " + std::to_string(port_) + " (" + ReadyText() + ")";
+  }
+
+ private:
+  // The target group, its port, and whether its type fits the source.
+  Status InspectTargetGroup() {
+    Result<TargetGroup> tg =
+        poller_.Act([&] { return DescribeTargetGroup(elbv2_, spec_.target_group_arn); });
+    if (!tg.ok()) return tg.status();
+    tg_ = *tg;
+    DRF_RETURN_IF_ERROR(CheckTargetType(tg_, spec_));
+    port_ = spec_.port.value_or(tg_.port);
+    if (port_ <= 0) {
+      return Status::InvalidArgument("target group " + tg_.arn +
+                                     " has no port; give the step a port");
+    }
+    return Status::Ok();
+  }
+
+  Status ReadSourceNow() {
+    Result<SourceTargets> now = ReadSource(spec_, autoscaling_, ecs_);
+    if (!now.ok()) return now.status();
+    source_ = *now;
+    return Status::Ok();
+  }
+
+  // Until the source has all the targets it wants ready. Its first poll is the first read,
+  // so a source that wants none fails there, before any sleep: waiting could not help.
+  Status WaitForSource() {
+    return poller_.WaitUntil(Noun(spec_) + " of " + SourceName(spec_), [&]() -> Result<bool> {
+      DRF_RETURN_IF_ERROR(ReadSourceNow());
+      if (source_.wanted <= 0) {
+        return Status::Rejected("source has no capacity: " + SourceName(spec_) + " wants 0 " +
+                                Noun(spec_) + ", nothing to register");
+      }
+      return static_cast<int>(source_.ids.size()) >= source_.wanted;
+    });
+  }
+
+  // After a timeout the ready targets are still registered: a partial target group
+  // serves traffic, an empty one serves none. Not after a cancel: no new actions then.
+  bool CanRegisterPartially(const Status& waited) const {
+    return waited.code() == StatusCode::kTimedOut && !source_.ids.empty() &&
+           !ctx_.cancel.cancelled();
+  }
+
+  std::string ReadyText() const {
+    return std::to_string(source_.ids.size()) + " of " + std::to_string(source_.wanted) + " " +
+           Noun(spec_) + " of " + SourceName(spec_) + " ready";
+  }
+
+  Status RegisterMissing() {
+    Result<std::set<std::string>> registered = poller_.Act([&] { return Registered(elbv2_, tg_); });
+    if (!registered.ok()) return registered.status();
+    result_.before = RegisteredJson(*registered);
+    std::vector<Target> missing;
+    for (const std::string& id : source_.ids) {
+      if (!registered->count(Key(id, port_))) missing.push_back({id, port_, ""});
+    }
+    std::set<std::string> after = *registered;
+    result_.after = RegisteredJson(after);
+    if (missing.empty()) {
+      ctx_.log.Info("All " + std::to_string(source_.ids.size()) + " " + Noun(spec_) + " from " +
+                    SourceName(spec_) + " are already registered with target group " + tg_.arn);
+      result_.state = StepState::kUnchanged;
+      result_.summary =
+          "all " + std::to_string(source_.ids.size()) + " " + Noun(spec_) + " already registered";
+      return Status::Ok();
+    }
+    return SendInBatches(missing, after);
+  }
+
+  Status SendInBatches(const std::vector<Target>& missing, std::set<std::string>& after) {
+    ctx_.log.Info("Registering " + Noun(spec_) + " from " + SourceName(spec_) +
+                  " with target group " + tg_.arn);
+    size_t done = 0;
+    for (size_t begin = 0; begin < missing.size(); begin += kRegisterBatch) {
+      if (StopIfCancelled(ctx_, result_, resource_)) return result_.error;
+      std::vector<Target> batch(missing.begin() + static_cast<std::ptrdiff_t>(begin),
+                                missing.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                      begin + kRegisterBatch, missing.size())));
+      Result<Ack> ack = poller_.Act([&] { return elbv2_.RegisterTargets(tg_.arn, batch); });
+      if (!ack.ok()) return ack.status();
+      RecordCall(ctx_, result_, "ELBv2.RegisterTargets", tg_.arn, ack->request_id);
+      for (const Target& t : batch) {
+        after.insert(Key(t.id, port_));
+        result_.changes.push_back("registered " + Key(t.id, port_) + " with " + tg_.name);
+      }
+      done += batch.size();
+      result_.after = RegisteredJson(after);
+      result_.summary = "registered " + std::to_string(done) + " " + Noun(spec_) + " of " +
+                        SourceName(spec_) + " on port " + std::to_string(port_);
+    }
+    ctx_.log.Info("Successfully registered " + std::to_string(done) + " " + Noun(spec_) +
+                  " with target group " + tg_.arn);
+    result_.state = StepState::kSucceeded;
+    return Status::Ok();
+  }
+
+  StepContext& ctx_;
+  StepResult& result_;
+  const RegisterTargetsSpec& spec_;
+  Elbv2Client& elbv2_;
+  AutoScalingClient& autoscaling_;
+  EcsClient& ecs_;
+  const std::string resource_;
+  Poller poller_;
+  TargetGroup tg_;
+  int port_ = 0;
+  SourceTargets source_;
+};
+
+}  // namespace
+
+Result<SourceTargets> ReadEcsTargets(EcsClient& ecs, const std::string& cluster,
+                                     const std::string& service) {
+  Result<EcsService> svc = DescribeActiveService(ecs, cluster, service);
+  if (!svc.ok()) return svc.status();
+  Result<std::vector<std::string>> arns = ecs.ListTasks(cluster, service, "RUNNING");
+  if (!arns.ok()) return arns.status();
+  Result<EcsTasks> tasks = ecs.DescribeTasks(cluster, *arns);
+  if (!tasks.ok()) return tasks.status();
+  SourceTargets out;
+  out.wanted = svc->desired_count;
+  const std::string group = "service:" + service;
+  for (const EcsTask& t : tasks->tasks) {
+    // One ENI per awsvpc task: its first address is the task's.
+    if (t.group == group && t.last_status == "RUNNING" && !t.private_ips.empty()) {
+      out.ids.push_back(t.private_ips.front());
+    }
+  }
+  return out;
+}
+
+RegisterTargetsStep::RegisterTargetsStep(StepSpec spec, Elbv2Client& elbv2,
+                                         AutoScalingClient& autoscaling, EcsClient& ecs)
+    : spec_(std::move(spec)), elbv2_(elbv2), autoscaling_(autoscaling), ecs_(ecs) {}
+
+std::string RegisterTargetsStep::resource() const { return "targets " + reg().target_group_arn; }
+
+StepResult RegisterTargetsStep::Preview(StepContext& ctx) {
+  StepResult result;
+  Registration(ctx, result, reg(), elbv2_, autoscaling_, ecs_, resource()).Preview();
+  return result;
+}
+
+StepResult RegisterTargetsStep::Run(StepContext& ctx) {
+  StepResult result;
+  Registration(ctx, result, reg(), elbv2_, autoscaling_, ecs_, resource()).Run();
+  return result;
+}
+
+}  // namespace drf

@@ -1,0 +1,64 @@
+// RegisterTargetsStep: registers the targets of a source, the InService and Healthy
+// instances of an Auto Scaling group or the RUNNING tasks of an ECS service (by IP), with
+// a target group. The executor runs it after the step that scales the source.
+//
+// Unlike the original, which registered right after the ASG update (so usually nothing),
+// it first waits, bounded by its deadline, until the source has as many ready targets as
+// it wants (desired capacity / desired count). A source that wants none fails at once
+// ("source has no capacity"): waiting could never succeed. If the deadline passes with
+// some targets ready, those are still registered (a partial load balancer beats none in a
+// disaster) and the step ends kTimedOut.
+//
+// The port is the spec's or the target group's own (never a fixed 80). Only targets not
+// yet registered (same id and port; "draining" counts as not registered) are sent, in
+// batches of kRegisterBatch. The target group's type must fit the source: instance for an
+// ASG, ip for an ECS service (awsvpc tasks); a mismatch is a failure that says so.
+//
+// Outcomes: kSucceeded, kUnchanged (all ready targets already registered), kFailed,
+// kTimedOut.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "plan/step.h"
+#include "services/autoscaling_client.h"
+#include "services/ecs_client.h"
+#include "services/elbv2_client.h"
+
+namespace drf {
+
+inline constexpr size_t kRegisterBatch = 100;
+
+// The ready targets of a source and how many it wants.
+struct SourceTargets {
+  std::vector<std::string> ids;  // instance ids or IPs, in AWS's order
+  int wanted = 0;                // desired capacity / desired count
+};
+
+// The IPs of `service`'s RUNNING tasks. ListTasks' serviceName filter is not trusted (moto
+// ignores it), so a task counts only when its group is "service:<service>".
+Result<SourceTargets> ReadEcsTargets(EcsClient& ecs, const std::string& cluster,
+                                     const std::string& service);
+
+class RegisterTargetsStep final : public Step {
+ public:
+  // `spec.detail` must hold a RegisterTargetsSpec. The clients must outlive the step.
+  RegisterTargetsStep(StepSpec spec, Elbv2Client& elbv2, AutoScalingClient& autoscaling,
+                      EcsClient& ecs);
+
+  const StepSpec& spec() const override { return spec_; }
+  std::string resource() const override;  // "targets <target group arn>"
+  StepResult Preview(StepContext& ctx) override;
+  StepResult Run(StepContext& ctx) override;
+
+ private:
+  const RegisterTargetsSpec& reg() const { return std::get<RegisterTargetsSpec>(spec_.detail); }
+
+  StepSpec spec_;
+  Elbv2Client& elbv2_;
+  AutoScalingClient& autoscaling_;
+  EcsClient& ecs_;
+};
+
+}  // namespace drf

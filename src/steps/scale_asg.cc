@@ -1,0 +1,173 @@
+#include "steps/scale_asg.h"
+
+#include <algorithm>
+
+#include "steps/poller.h"
+#include "steps/step_outcome.h"
+
+namespace drf {
+namespace {
+
+AsgSizes SizesOf(const AutoScalingGroup& group) {
+  return {group.min_size, group.max_size, group.desired_capacity};
+}
+
+nlohmann::json SizesJson(const AsgSizes& s) {
+  return {{"min", s.min}, {"max", s.max}, {"desired", s.desired}};
+}
+
+std::string Slashed(const AsgSizes& s) {
+  return std::to_string(s.min) + "/" + std::to_string(s.max) + "/" + std::to_string(s.desired);
+}
+
+// One line per size that changes: "dr-jenkins min 0 -> 1".
+std::vector<std::string> SizeChanges(const std::string& name, const AsgSizes& from,
+                                     const AsgSizes& to) {
+  std::vector<std::string> lines;
+  auto add = [&](const char* field, int a, int b) {
+    if (a != b)
+      lines.push_back(name + " " + field + " " + std::to_string(a) + " -> " + std::to_string(b));
+  };
+  add("min", from.min, to.min);
+  add("max", from.max, to.max);
+  add("desired", from.desired, to.desired);
+  return lines;
+}
+
+// Only the fields that change are sent, so values changed meanwhile by someone else
+// (a scaling policy raising desired, say) are not overwritten with our older reading.
+UpdateAsgRequest ChangedFields(const std::string& name, const AsgSizes& from, const AsgSizes& to) {
+  UpdateAsgRequest request{name, std::nullopt, std::nullopt, std::nullopt};
+  if (from.min != to.min) request.min_size = to.min;
+  if (from.max != to.max) request.max_size = to.max;
+  if (from.desired != to.desired) request.desired_capacity = to.desired;
+  return request;
+}
+
+std::string SizesText(const AsgSizes& s) {
+  return "min=" + std::to_string(s.min) + ", max=" + std::to_string(s.max) +
+         ", desired=" + std::to_string(s.desired);
+}
+
+}  // namespace
+
+AsgSizes RaisedSizes(const AsgSizes& current, const ScaleAsgSpec& spec) {
+  AsgSizes out;
+  out.min = std::max(current.min, spec.min_size);
+  out.desired = std::max({current.desired, spec.desired_capacity, out.min});
+  out.max = std::max({current.max, spec.max_size, out.desired});
+  return out;
+}
+
+int CountInService(const AutoScalingGroup& group) {
+  return static_cast<int>(
+      std::count_if(group.instances.begin(), group.instances.end(), [](const AsgInstance& i) {
+        return i.lifecycle_state == "InService" && i.health_status == "Healthy";
+      }));
+}
+
+Result<AutoScalingGroup> DescribeAsg(AutoScalingClient& autoscaling, const std::string& name) {
+  Result<std::vector<AutoScalingGroup>> groups = autoscaling.DescribeAutoScalingGroups({name});
+  if (!groups.ok()) return groups.status();
+  auto it = std::find_if(groups->begin(), groups->end(),
+                         [&](const AutoScalingGroup& g) { return g.name == name; });
+  if (it == groups->end()) return Status::NotFound("Auto Scaling group " + name + " not found");
+  if (!it->status.empty()) {
+    return Status::Rejected("Auto Scaling group " + name + " is being deleted (" + it->status +
+                            ")");
+  }
+  return *it;
+}
+
+ScaleAsgStep::ScaleAsgStep(StepSpec spec, AutoScalingClient& autoscaling)
+    : spec_(std::move(spec)), autoscaling_(autoscaling) {}
+
+std::string ScaleAsgStep::resource() const { return "asg " + asg().asg_name; }
+
+StepResult ScaleAsgStep::Preview(StepContext& ctx) {
+  StepResult result;
+  Poller poller(ctx, result);
+  Result<AutoScalingGroup> group =
+      poller.Act([&] { return DescribeAsg(autoscaling_, asg().asg_name); });
+  if (!group.ok()) {
+    EndFailed(ctx, result, resource(), group.status());
+    return result;
+  }
+  AsgSizes current = SizesOf(*group);
+  AsgSizes target = RaisedSizes(current, asg());
+  result.before = SizesJson(current);
+  result.after = SizesJson(target);
+  result.changes = SizeChanges(asg().asg_name, current, target);
+  result.state = result.changes.empty() ? StepState::kUnchanged : StepState::kSucceeded;
+  result.summary =
+      result.changes.empty()
+          ? "already at " + Slashed(current) + " (at or above target)"
+          : "would scale " + asg().asg_name + " " + Slashed(current) + " -> " + Slashed(target);
+  return result;
+}
+
+StepResult ScaleAsgStep::Run(StepContext& ctx) {
+  StepResult result;
+  if (StopIfCancelled(ctx, result, resource())) return result;
+  Poller poller(ctx, result);
+  Result<AutoScalingGroup> group =
+      poller.Act([&] { return DescribeAsg(autoscaling_, asg().asg_name); });
+  if (!group.ok()) {
+    EndFailed(ctx, result, resource(), group.status());
+    return result;
+  }
+  const AsgSizes target = RaisedSizes(SizesOf(*group), asg());
+  if (!Raise(ctx, poller, result, SizesOf(*group), target)) return result;
+  if (asg().wait_in_service && target.desired > 0) {
+    WaitInService(ctx, poller, result, target.desired);
+  }
+  return result;
+}
+
+bool ScaleAsgStep::Raise(StepContext& ctx, Poller& poller, StepResult& result,
+                         const AsgSizes& current, const AsgSizes& target) {
+  const std::string& name = asg().asg_name;
+  result.before = SizesJson(current);
+  result.after = SizesJson(target);
+  if (current == target) {
+    ctx.log.Info("ASG " + name + " already at or above target: " + SizesText(current));
+    result.state = StepState::kUnchanged;
+    result.summary = "already at " + Slashed(current) + " (at or above target)";
+    return true;
+  }
+  if (StopIfCancelled(ctx, result, resource())) return false;
+  ctx.log.Info("Scaling ASG " + name + " to " + SizesText(target));
+  Result<Ack> ack = poller.Act(
+      [&] { return autoscaling_.UpdateAutoScalingGroup(ChangedFields(name, current, target)); });
+  if (!ack.ok()) {
+    EndFailed(ctx, result, resource(), ack.status());
+    return false;
+  }
+  RecordCall(ctx, result, "AutoScaling.UpdateAutoScalingGroup", name, ack->request_id);
+  ctx.log.Info("Successfully updated ASG " + name);
+  result.state = StepState::kSucceeded;
+  result.summary = "scaled " + name + " " + Slashed(current) + " -> " + Slashed(target);
+  result.changes = SizeChanges(name, current, target);
+  return true;
+}
+
+void ScaleAsgStep::WaitInService(StepContext& ctx, Poller& poller, StepResult& result,
+                                 int desired) {
+  const std::string& name = asg().asg_name;
+  int in_service = 0;
+  Status waited = poller.WaitUntil(std::to_string(desired) + " InService instances in " + name,
+                                   [&]() -> Result<bool> {
+                                     Result<AutoScalingGroup> now = DescribeAsg(autoscaling_, name);
+                                     if (!now.ok()) return now.status();
+                                     in_service = CountInService(*now);
+                                     return in_service >= desired;
+                                   });
+  result.after["in_service"] = in_service;
+  if (!waited.ok()) {
+    EndUnfinished(ctx, result, resource(), waited,
+                  result.summary + "; " + std::to_string(in_service) + " of " +
+                      std::to_string(desired) + " instances InService");
+  }
+}
+
+}  // namespace drf

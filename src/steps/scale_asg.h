@@ -1,0 +1,63 @@
+// ScaleAsgStep: raises an Auto Scaling group to at least the spec's sizes and (optionally)
+// waits until enough instances serve. It never lowers anything: the original set fixed
+// 1/3/1, which would shrink a group an operator had already raised.
+//
+// Target sizes: min' = max(min, spec.min); desired' = max(desired, spec.desired, min');
+// max' = max(max, spec.max, desired'). UpdateAutoScalingGroup is called only when one of
+// them changes, and sends only the changed fields (a concurrent change to the others is
+// left alone). With wait_in_service, the step then waits (bounded by its deadline) until
+// at least desired' instances are InService and Healthy; this also runs when nothing had
+// to change, so a resumed run verifies.
+//
+// Outcomes: kSucceeded, kUnchanged (already at or above target), kFailed (group missing
+// or being deleted, AWS errors), kTimedOut (raised but not enough instances in time).
+#pragma once
+
+#include <string>
+
+#include "plan/step.h"
+#include "services/autoscaling_client.h"
+
+namespace drf {
+
+class Poller;
+
+struct AsgSizes {
+  int min = 0;
+  int max = 0;
+  int desired = 0;
+  bool operator==(const AsgSizes&) const = default;
+};
+
+// The sizes the step sets for a group currently at `current` (see above).
+AsgSizes RaisedSizes(const AsgSizes& current, const ScaleAsgSpec& spec);
+
+// Instances counted as serving: InService and Healthy.
+int CountInService(const AutoScalingGroup& group);
+
+class ScaleAsgStep final : public Step {
+ public:
+  // `spec.detail` must hold a ScaleAsgSpec. `autoscaling` must outlive the step.
+  ScaleAsgStep(StepSpec spec, AutoScalingClient& autoscaling);
+
+  const StepSpec& spec() const override { return spec_; }
+  std::string resource() const override;  // "asg <name>"
+  StepResult Preview(StepContext& ctx) override;
+  StepResult Run(StepContext& ctx) override;
+
+ private:
+  const ScaleAsgSpec& asg() const { return std::get<ScaleAsgSpec>(spec_.detail); }
+  // Updates the group if `target` differs; false when that ended the step (failed).
+  bool Raise(StepContext& ctx, Poller& poller, StepResult& result, const AsgSizes& current,
+             const AsgSizes& target);
+  void WaitInService(StepContext& ctx, Poller& poller, StepResult& result, int desired);
+
+  StepSpec spec_;
+  AutoScalingClient& autoscaling_;
+};
+
+// DescribeAutoScalingGroups for one name: NotFound when absent, Rejected when the group is
+// being deleted. Shared with RegisterTargetsStep, which reads the source group.
+Result<AutoScalingGroup> DescribeAsg(AutoScalingClient& autoscaling, const std::string& name);
+
+}  // namespace drf

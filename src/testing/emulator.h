@@ -1,0 +1,75 @@
+// EmulatorProcess: runs the local emulated DR region (tools/emulator/emulator.py: moto
+// behind a realism proxy) for a test, and stops it. See tools/emulator/README.md.
+//
+// The emulator prints `EMULATOR READY {json}` when it serves; it exits when its stdin
+// reaches EOF (so it never outlives this object's process for long) or on SIGTERM.
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace drf {
+
+struct EmulatorOptions {
+  bool seed_reference = false;          // --seed reference: the pilot-light deployment
+  double promotion_seconds = 3;         // PromoteReadReplica until the source is gone
+  double instance_start_seconds = 2;    // ASG instances Pending before InService
+  double task_start_seconds = 1;        // ECS tasks PENDING before RUNNING
+  std::vector<std::string> extra_args;  // appended to the command line as given
+  double ready_timeout_seconds = 60;    // bound on the wait for the READY line
+  std::string python = "python3";       // interpreter, looked up on PATH
+};
+
+class EmulatorProcess {
+ public:
+  // Spawns the emulator and waits for its READY line. On failure (no python, moto
+  // missing, bad arguments, timeout) the process is stopped and the Status message holds
+  // the emulator's stderr tail and a hint to run scripts/setup.sh.
+  static Result<std::unique_ptr<EmulatorProcess>> Start(const EmulatorOptions& options = {});
+  // Closes the emulator's stdin, sends SIGTERM, waits up to 10 s, then SIGKILL.
+  ~EmulatorProcess();
+  EmulatorProcess(const EmulatorProcess&) = delete;
+  EmulatorProcess& operator=(const EmulatorProcess&) = delete;
+
+  // The proxy, e.g. "http://127.0.0.1:40123": point clients here.
+  const std::string& endpoint() const { return endpoint_; }
+  // moto itself, bypassing the proxy (no realism, no stats): for setup and inspection.
+  const std::string& moto_endpoint() const { return moto_endpoint_; }
+  const std::string& region() const { return region_; }
+  // The seeded resources (empty object without seed_reference); keys in the README.
+  const nlohmann::json& resources() const { return resources_; }
+  // The whole READY document.
+  const nlohmann::json& ready() const { return ready_; }
+  pid_t pid() const { return pid_; }  // -1 once stopped
+
+  // GET /_emulator/stats: {"calls": {"RDS.PromoteReadReplica": 1, ...}, "mutating": N}.
+  Result<nlohmann::json> Stats() const;
+  // POST /_emulator/reset-stats.
+  Status ResetStats() const;
+  // POST /_emulator/config, e.g. {"promotion_seconds": 1}; returns the settings now in use.
+  Result<nlohmann::json> SetConfig(const nlohmann::json& settings) const;
+
+ private:
+  EmulatorProcess() = default;
+  void Stop();  // idempotent; see the destructor
+  Result<std::string> Call(const std::string& method, const std::string& path,
+                           const std::string& body) const;
+
+  pid_t pid_ = -1;
+  int stdin_fd_ = -1;        // write end of the emulator's stdin; closing it stops the emulator
+  int stdout_fd_ = -1;       // read end of its stdout (nothing is written after READY)
+  std::string stderr_path_;  // temporary file holding the emulator's stderr
+  std::string endpoint_;
+  std::string moto_endpoint_;
+  std::string region_;
+  nlohmann::json ready_;
+  nlohmann::json resources_;
+};
+
+}  // namespace drf

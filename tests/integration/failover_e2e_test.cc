@@ -1,0 +1,965 @@
+// End-to-end acceptance tests of the main job (issue 3): the built `drfailover` binary,
+// run as a child process with an explicit environment, against the emulated DR region
+// (tools/emulator, seeded with the reference pilot-light deployment). Each test starts its
+// own emulator; outcomes are asserted from the process (exit code, stdout, stderr), its
+// JSON report, the region's state read back with boto3 (tools/emulator/state_dump.py and
+// check_state.py) and the calls the emulator counted (/_emulator/stats).
+//
+// The child never sees the developer's AWS configuration: it gets PATH, a temporary HOME,
+// dummy credentials, AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE set to /dev/null,
+// AWS_EC2_METADATA_DISABLED, and an endpoint on 127.0.0.1. Nothing sleeps for a fixed
+// time: children are waited for with poll() and a bound.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "testing/emulator.h"
+
+namespace drf {
+namespace {
+
+using Json = nlohmann::json;
+using Env = std::map<std::string, std::string>;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+// Never to be printed by drfailover (whoami, logs, reports).
+constexpr char kSecretAccessKey[] = "e2eSecretKey/DoNotPrint+9f3Kq7Zx";
+constexpr char kAccessKeyId[] = "AKIAE2ETESTKEY7Q4W2Z";
+constexpr char kAccount[] = "123456789012";  // moto's account
+
+// The step ids of the reference deployment's failover (the original's variables).
+const std::vector<std::string> kServices = {"frontend", "notification-service", "user-service",
+                                            "task-api", "kafka"};
+const std::vector<std::string> kTargetGroups = {
+    "dr-jenkins-tg",      "dr-prometheus-tg", "dr-grafana-tg",
+    "dr-jaeger-tg",       "dr-frontend-tg",   "dr-notification-service-tg",
+    "dr-user-service-tg", "dr-task-api-tg",   "dr-kafka-tg"};
+
+std::vector<std::string> ReferenceStepIds() {
+  std::vector<std::string> ids = {"promote-db:dr-app-db", "scale-asg:dr-jenkins",
+                                  "scale-asg:dr-monitoring"};
+  for (const auto& s : kServices) ids.push_back("scale-ecs:dr/" + s);
+  for (const auto& tg : kTargetGroups) ids.push_back("register-targets:" + tg);
+  return ids;
+}
+
+// --- child processes ------------------------------------------------------------------
+
+struct ProcessResult {
+  int exit_code = -1;  // -1: killed by a signal (or by the timeout)
+  bool timed_out = false;
+  std::string out;
+  std::string err;
+};
+
+std::string Describe(const ProcessResult& r) {
+  std::string text = "exit code " + std::to_string(r.exit_code);
+  if (r.timed_out) text += " (timed out, killed)";
+  return text + "\n--- stdout:\n" + r.out + "\n--- stderr:\n" + r.err;
+}
+
+// Runs argv (argv[0] looked up on env's PATH when it has no '/') with exactly `env`, stdin
+// from /dev/null, and collects stdout and stderr until both close or `timeout` passes (then
+// the child is killed).
+ProcessResult RunProcess(const std::vector<std::string>& argv, const Env& env,
+                         milliseconds timeout) {
+  ProcessResult result;
+  int out_pipe[2];
+  int err_pipe[2];
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0) {
+    ADD_FAILURE() << "pipe2: " << std::strerror(errno);
+    return result;
+  }
+  if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
+    ADD_FAILURE() << "pipe2: " << std::strerror(errno);
+    ::close(out_pipe[0]);
+    ::close(out_pipe[1]);
+    return result;
+  }
+  posix_spawn_file_actions_t actions;
+  ::posix_spawn_file_actions_init(&actions);
+  ::posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  ::posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+  ::posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+
+  std::vector<std::string> env_strings;
+  for (const auto& [key, value] : env) env_strings.push_back(key + "=" + value);
+  std::vector<char*> envp;
+  for (auto& s : env_strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> args = argv;
+  std::vector<char*> argp;
+  for (auto& a : args) argp.push_back(a.data());
+  argp.push_back(nullptr);
+
+  pid_t pid = -1;
+  int rc = ::posix_spawnp(&pid, argp[0], &actions, nullptr, argp.data(), envp.data());
+  ::posix_spawn_file_actions_destroy(&actions);
+  ::close(out_pipe[1]);
+  ::close(err_pipe[1]);
+  if (rc != 0) {
+    ADD_FAILURE() << "cannot start " << argv[0] << ": " << std::strerror(rc);
+    ::close(out_pipe[0]);
+    ::close(err_pipe[0]);
+    return result;
+  }
+
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+  std::string* sinks[2] = {&result.out, &result.err};
+  int open_fds = 2;
+  while (open_fds > 0) {
+    auto left =
+        std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      result.timed_out = true;
+      ::kill(pid, SIGKILL);
+      break;
+    }
+    int n = ::poll(fds, 2, static_cast<int>(left.count()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+      char chunk[8192];
+      ssize_t got = ::read(fds[i].fd, chunk, sizeof(chunk));
+      if (got > 0) {
+        sinks[i]->append(chunk, static_cast<size_t>(got));
+      } else if (got == 0 || errno != EINTR) {
+        ::close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_fds;
+      }
+    }
+  }
+  for (auto& fd : fds) {
+    if (fd.fd >= 0) ::close(fd.fd);
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+// PATH and what python3 needs to find its packages (pyenv, virtualenvs, HOME's user site).
+Env PythonEnv() {
+  Env env;
+  for (const char* name :
+       {"PATH", "HOME", "PYENV_ROOT", "PYENV_VERSION", "VIRTUAL_ENV", "PYTHONPATH"}) {
+    if (const char* value = std::getenv(name)) env[name] = value;
+  }
+  env["AWS_CONFIG_FILE"] = "/dev/null";
+  env["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
+  env["AWS_EC2_METADATA_DISABLED"] = "true";
+  return env;
+}
+
+std::string EmulatorTool(const std::string& script) {
+  return std::string(DRF_SOURCE_DIR) + "/tools/emulator/" + script;
+}
+
+// Runs boto3 statements against `endpoint`; `c(service)` is a client there.
+ProcessResult Boto3(const std::string& endpoint, const std::string& statements) {
+  std::string code =
+      "import sys, boto3\n"
+      "def c(service):\n"
+      "    return boto3.client(service, region_name='us-east-1', endpoint_url=sys.argv[1],\n"
+      "                        aws_access_key_id='testing', aws_secret_access_key='testing')\n" +
+      statements + "\n";
+  return RunProcess({"python3", "-c", code, endpoint}, PythonEnv(), seconds(60));
+}
+
+// --- reports and state ------------------------------------------------------------------
+
+const Json* FindStep(const Json& report, const std::string& id) {
+  for (const Json& step : report.at("steps")) {
+    if (step.at("id") == id) return &step;
+  }
+  return nullptr;
+}
+
+std::map<std::string, std::string> StepStatuses(const Json& report) {
+  std::map<std::string, std::string> out;
+  for (const Json& step : report.at("steps")) out[step.at("id")] = step.at("status");
+  return out;
+}
+
+std::set<std::string> StepsWithStatus(const Json& report, const std::string& status) {
+  std::set<std::string> out;
+  for (const Json& step : report.at("steps")) {
+    if (step.at("status") == status) out.insert(step.at("id").get<std::string>());
+  }
+  return out;
+}
+
+int64_t EndOffset(const Json& report, const std::string& id) {
+  const Json* step = FindStep(report, id);
+  if (step == nullptr || !step->at("timings").at("end_offset_ms").is_number()) return -1;
+  return step->at("timings").at("end_offset_ms").get<int64_t>();
+}
+
+// The message of each "INFO: " line of a text log, in order.
+std::vector<std::string> InfoMessages(const std::string& log) {
+  std::vector<std::string> out;
+  std::istringstream lines(log);
+  std::string line;
+  while (std::getline(lines, line)) {
+    size_t at = line.find("INFO: ");
+    if (at != std::string::npos) out.push_back(line.substr(at + 6));
+  }
+  return out;
+}
+
+// Empty when `want` is a subsequence of `have`; else which line was not found in order.
+std::string MissingFromSubsequence(const std::vector<std::string>& have,
+                                   const std::vector<std::string>& want) {
+  size_t next = 0;
+  for (const std::string& w : want) {
+    while (next < have.size() && have[next] != w) ++next;
+    if (next == have.size()) return w;
+    ++next;
+  }
+  return "";
+}
+
+class FailoverE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+#ifndef DRF_CLI_PATH
+    GTEST_SKIP() << "the drfailover binary is not part of this build";
+#endif
+    std::string pattern = ::testing::TempDir() + "drf-e2e-XXXXXX";
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr) << std::strerror(errno);
+    dir_ = pattern;
+    std::filesystem::create_directory(dir_ + "/home");
+  }
+
+  void TearDown() override {
+    emu_.reset();
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+
+  // Short timings unless a test needs realistic ones.
+  static EmulatorOptions FastRegion() {
+    EmulatorOptions options;
+    options.seed_reference = true;
+    options.promotion_seconds = 0.5;
+    options.instance_start_seconds = 0.5;
+    options.task_start_seconds = 0.3;
+    return options;
+  }
+
+  void StartEmulator(const EmulatorOptions& options = FastRegion()) {
+    auto emu = EmulatorProcess::Start(options);
+    ASSERT_TRUE(emu.ok()) << emu.status().ToString();
+    emu_ = std::move(emu).value();
+  }
+
+  // The environment of a drfailover child: isolated from the developer's AWS set-up.
+  Env IsolatedEnv() const {
+    Env env;
+    env["PATH"] = std::getenv("PATH") != nullptr ? std::getenv("PATH") : "/usr/bin:/bin";
+    env["HOME"] = dir_ + "/home";
+    env["AWS_CONFIG_FILE"] = "/dev/null";
+    env["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
+    env["AWS_EC2_METADATA_DISABLED"] = "true";
+    env["AWS_ACCESS_KEY_ID"] = kAccessKeyId;
+    env["AWS_SECRET_ACCESS_KEY"] = kSecretAccessKey;
+    env["AWS_REGION"] = "us-east-1";
+    return env;
+  }
+
+  // IsolatedEnv, pointed at the emulator, with the original Lambda's variables for the
+  // seeded deployment.
+  Env RegionEnv() const {
+    Env env = IsolatedEnv();
+    env["AWS_ENDPOINT_URL"] = emu_->endpoint();
+    for (const auto& [key, value] : emu_->resources().at("env").items()) {
+      env[key] = value.get<std::string>();
+    }
+    return env;
+  }
+
+  std::string Path(const std::string& name) const { return dir_ + "/" + name; }
+
+  ProcessResult Drf(std::vector<std::string> args, const Env& env,
+                    milliseconds timeout = seconds(120)) const {
+#ifdef DRF_CLI_PATH
+    args.insert(args.begin(), DRF_CLI_PATH);
+#endif
+    ProcessResult r = RunProcess(args, env, timeout);
+    // Whatever the verb and outcome: the secret key is never printed.
+    EXPECT_EQ(r.out.find(kSecretAccessKey), std::string::npos) << r.out;
+    EXPECT_EQ(r.err.find(kSecretAccessKey), std::string::npos) << r.err;
+    return r;
+  }
+
+  // `drfailover <verb> --report <file>`: the process, and the report it wrote (null when
+  // it wrote none).
+  std::pair<ProcessResult, Json> DrfWithReport(const std::string& verb, const std::string& name,
+                                               const Env& env,
+                                               std::vector<std::string> extra = {}) const {
+    std::vector<std::string> args = {verb, "--report", Path(name)};
+    args.insert(args.end(), extra.begin(), extra.end());
+    ProcessResult r = Drf(args, env);
+    Json report;
+    std::ifstream in(Path(name));
+    if (in) {
+      std::stringstream text;
+      text << in.rdbuf();
+      report = Json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+      EXPECT_FALSE(report.is_discarded()) << "report is not JSON: " << text.str();
+      EXPECT_EQ(text.str().find(kSecretAccessKey), std::string::npos);
+    }
+    return {r, report};
+  }
+
+  // The deployment's state read back with boto3 through the proxy (state_dump.py).
+  Json State() const {
+    ProcessResult r =
+        RunProcess({"python3", EmulatorTool("state_dump.py"), "--endpoint", emu_->endpoint()},
+                   PythonEnv(), seconds(60));
+    EXPECT_EQ(r.exit_code, 0) << Describe(r);
+    Json state = Json::parse(r.out, nullptr, false);
+    EXPECT_TRUE(state.is_object()) << r.out;
+    return state.is_object() ? state : Json::object();
+  }
+
+  // check_state.py --expect <expectation>: its exit code, with its table on failure.
+  void ExpectCheckState(const std::string& expectation) const {
+    ProcessResult r = RunProcess({"python3", EmulatorTool("check_state.py"), "--endpoint",
+                                  emu_->endpoint(), "--expect", expectation},
+                                 PythonEnv(), seconds(60));
+    EXPECT_EQ(r.exit_code, 0) << "check_state.py --expect " << expectation << ":\n" << Describe(r);
+  }
+
+  Json Stats() const {
+    auto stats = emu_->Stats();
+    EXPECT_TRUE(stats.ok()) << stats.status().ToString();
+    return stats.ok() ? *stats : Json::object();
+  }
+
+  static int Calls(const Json& stats, const std::string& operation) {
+    return stats.at("calls").value(operation, 0);
+  }
+
+  void ResetStats() const {
+    Status reset = emu_->ResetStats();
+    ASSERT_TRUE(reset.ok()) << reset.ToString();
+  }
+
+  std::string dir_;
+  std::unique_ptr<EmulatorProcess> emu_;
+};
+
+// Each target group holds exactly its source's targets (InService instances / RUNNING task
+// IPs), on the target group's own port.
+void ExpectTargetsRegistered(const Json& state) {
+  const Json& tgs = state.at("target_groups");
+  ASSERT_EQ(tgs.size(), kTargetGroups.size()) << tgs.dump(2);
+  const std::map<std::string, std::string> sources = {
+      {"dr-jenkins-tg", "dr-jenkins"},
+      {"dr-prometheus-tg", "dr-monitoring"},
+      {"dr-grafana-tg", "dr-monitoring"},
+      {"dr-jaeger-tg", "dr-monitoring"},
+      {"dr-frontend-tg", "frontend"},
+      {"dr-notification-service-tg", "notification-service"},
+      {"dr-user-service-tg", "user-service"},
+      {"dr-task-api-tg", "task-api"},
+      {"dr-kafka-tg", "kafka"}};
+  for (const auto& [name, source] : sources) {
+    const Json& tg = tgs.at(name);
+    int port = tg.at("port");
+    std::set<std::string> ids;
+    if (tg.at("type") == "instance") {
+      for (const auto& [id, lifecycle] : state.at("asgs").at(source).at("instances").items()) {
+        if (lifecycle == "InService") ids.insert(id);
+      }
+    } else {
+      for (const Json& ip : state.at("services").at(source).at("task_ips")) {
+        ids.insert(ip.get<std::string>());
+      }
+    }
+    Json want = Json::array();
+    for (const std::string& id : ids) want.push_back(Json::array({id, port}));
+    EXPECT_FALSE(ids.empty()) << name << ": its source " << source << " has no targets";
+    EXPECT_EQ(tg.at("targets"), want) << name << " (port " << port << ")";
+  }
+}
+
+// 1. A fresh failover reaches the documented final state.
+TEST_F(FailoverE2eTest, FreshFailoverReachesDocumentedFinalState) {
+  StartEmulator();
+  ResetStats();
+  auto [run, report] = DrfWithReport("run", "report.json", RegionEnv());
+  ASSERT_EQ(run.exit_code, 0) << Describe(run);
+  ASSERT_TRUE(report.is_object()) << Describe(run);
+
+  EXPECT_EQ(report.at("schema"), "drfailover.report/v1");
+  EXPECT_EQ(report.at("mode"), "run");
+  EXPECT_EQ(report.at("status"), "SUCCEEDED");
+  EXPECT_EQ(report.at("region"), "us-east-1");
+  EXPECT_EQ(report.at("plan_source"), "environment");
+  std::map<std::string, std::string> want;
+  for (const auto& id : ReferenceStepIds()) want[id] = "succeeded";
+  EXPECT_EQ(StepStatuses(report), want);
+  // The summary table is on stdout, the logs on stderr.
+  EXPECT_NE(run.out.find("Failover SUCCEEDED"), std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find("INFO: "), std::string::npos) << run.out;
+  EXPECT_NE(run.err.find("INFO: Successfully initiated promotion of dr-app-db"), std::string::npos)
+      << run.err;
+
+  Json state = State();
+  EXPECT_EQ(state.at("db"), Json({{"status", "available"}, {"replica_source", nullptr}}));
+  for (const char* asg : {"dr-jenkins", "dr-monitoring"}) {
+    const Json& g = state.at("asgs").at(asg);
+    EXPECT_EQ(std::make_tuple(g.at("min"), g.at("max"), g.at("desired")),
+              std::make_tuple(Json(1), Json(3), Json(1)))
+        << asg;
+    ASSERT_EQ(g.at("instances").size(), 1u) << asg << ": " << g.dump();
+    EXPECT_EQ(g.at("instances").begin().value(), "InService") << asg;
+  }
+  for (const auto& service : kServices) {
+    const Json& s = state.at("services").at(service);
+    EXPECT_EQ(s.at("desired"), 1) << service;
+    EXPECT_GE(s.at("running").get<int>(), 1) << service;
+  }
+  ExpectTargetsRegistered(state);
+  // Not the original's port 80: each group's own.
+  EXPECT_EQ(state.at("target_groups").at("dr-kafka-tg").at("targets").at(0).at(1), 9092);
+  EXPECT_EQ(state.at("target_groups").at("dr-jenkins-tg").at("targets").at(0).at(1), 8080);
+  ExpectCheckState("reference-failover");
+
+  // What the emulator saw: one mutating call per change, and the report agrees.
+  Json stats = Stats();
+  EXPECT_EQ(Calls(stats, "RDS.PromoteReadReplica"), 1) << stats.dump();
+  EXPECT_EQ(Calls(stats, "AutoScaling.UpdateAutoScalingGroup"), 2) << stats.dump();
+  EXPECT_EQ(Calls(stats, "ECS.UpdateService"), 5) << stats.dump();
+  EXPECT_EQ(Calls(stats, "ELBv2.RegisterTargets"), 9) << stats.dump();
+  EXPECT_EQ(stats.at("mutating"), 17) << stats.dump();
+  EXPECT_EQ(report.at("api_calls").at("totals").at("mutating"), 17);
+}
+
+// 2. A second run makes zero mutating calls and reports every step unchanged.
+TEST_F(FailoverE2eTest, SecondRunChangesNothing) {
+  StartEmulator();
+  Env env = RegionEnv();
+  auto [first, first_report] = DrfWithReport("run", "first.json", env);
+  ASSERT_EQ(first.exit_code, 0) << Describe(first);
+
+  ResetStats();
+  auto [second, report] = DrfWithReport("run", "second.json", env);
+  ASSERT_EQ(second.exit_code, 0) << Describe(second);
+  ASSERT_TRUE(report.is_object());
+  Json stats = Stats();
+  EXPECT_EQ(stats.at("mutating"), 0) << stats.dump();
+  EXPECT_GT(stats.at("calls").size(), 0u) << "the second run read the live state";
+  EXPECT_EQ(report.at("status"), "SUCCEEDED");
+  EXPECT_EQ(report.at("api_calls").at("totals").at("mutating"), 0);
+  std::map<std::string, std::string> want;
+  for (const auto& id : ReferenceStepIds()) want[id] = "unchanged";
+  EXPECT_EQ(StepStatuses(report), want);
+  EXPECT_EQ(report.at("step_counts").at("unchanged"), 17);
+  for (const Json& step : report.at("steps")) {
+    EXPECT_TRUE(step.at("mutating_calls").empty()) << step.dump();
+    EXPECT_TRUE(step.at("changes").empty()) << step.dump();
+  }
+  ExpectCheckState("reference-failover");
+}
+
+// 3. Capacity above the target is kept: a service at 3 stays at 3, an ASG at 2/5/4 is not
+//    lowered, and their targets are all registered.
+TEST_F(FailoverE2eTest, LargerCapacityIsNeverLowered) {
+  StartEmulator();
+  ProcessResult preset = Boto3(emu_->endpoint(),
+                               "c('ecs').update_service(cluster='dr', service='frontend', "
+                               "desiredCount=3)\n"
+                               "c('autoscaling').update_auto_scaling_group("
+                               "AutoScalingGroupName='dr-jenkins', MinSize=2, MaxSize=5, "
+                               "DesiredCapacity=4)");
+  ASSERT_EQ(preset.exit_code, 0) << Describe(preset);
+  ResetStats();
+
+  auto [run, report] = DrfWithReport("run", "report.json", RegionEnv());
+  ASSERT_EQ(run.exit_code, 0) << Describe(run);
+  ASSERT_TRUE(report.is_object());
+  auto statuses = StepStatuses(report);
+  EXPECT_EQ(statuses["scale-ecs:dr/frontend"], "unchanged");
+  EXPECT_EQ(statuses["scale-asg:dr-jenkins"], "unchanged");
+  EXPECT_EQ(statuses["scale-ecs:dr/kafka"], "succeeded");
+  EXPECT_EQ(statuses["scale-asg:dr-monitoring"], "succeeded");
+
+  Json state = State();
+  const Json& jenkins = state.at("asgs").at("dr-jenkins");
+  EXPECT_EQ(std::make_tuple(jenkins.at("min"), jenkins.at("max"), jenkins.at("desired")),
+            std::make_tuple(Json(2), Json(5), Json(4)));
+  EXPECT_EQ(state.at("services").at("frontend").at("desired"), 3);
+  EXPECT_EQ(state.at("services").at("kafka").at("desired"), 1);
+  // Every instance and task of the larger groups is registered.
+  EXPECT_EQ(state.at("target_groups").at("dr-jenkins-tg").at("targets").size(), 4u);
+  EXPECT_EQ(state.at("target_groups").at("dr-frontend-tg").at("targets").size(), 3u);
+  ExpectTargetsRegistered(state);
+
+  Json stats = Stats();
+  EXPECT_EQ(Calls(stats, "AutoScaling.UpdateAutoScalingGroup"), 1) << stats.dump();
+  EXPECT_EQ(Calls(stats, "ECS.UpdateService"), 4) << stats.dump();
+}
+
+// 4. A service that does not exist fails its own step only: exit 1, PARTIAL, named.
+TEST_F(FailoverE2eTest, MissingServiceFailsOnlyItsStep) {
+  StartEmulator();
+  Env env = RegionEnv();
+  env["ECS_SERVICES"] = "frontend,ghost-service,notification-service,user-service,task-api,kafka";
+  auto [run, report] = DrfWithReport("run", "report.json", env);
+  EXPECT_EQ(run.exit_code, 1) << Describe(run);
+  ASSERT_TRUE(report.is_object()) << Describe(run);
+  EXPECT_EQ(report.at("status"), "PARTIAL");
+
+  const Json* ghost = FindStep(report, "scale-ecs:dr/ghost-service");
+  ASSERT_NE(ghost, nullptr) << report.dump(2);
+  EXPECT_EQ(ghost->at("status"), "failed");
+  ASSERT_TRUE(ghost->at("error").is_object());
+  EXPECT_EQ(ghost->at("error").at("status_code"), "NotFound") << ghost->dump(2);
+  EXPECT_NE(ghost->at("error").at("message").get<std::string>().find("ghost-service"),
+            std::string::npos)
+      << ghost->dump(2);
+  for (const auto& id : ReferenceStepIds()) {
+    const Json* step = FindStep(report, id);
+    ASSERT_NE(step, nullptr) << id;
+    EXPECT_EQ(step->at("status"), "succeeded") << step->dump(2);
+  }
+  EXPECT_EQ(report.at("step_counts").at("failed"), 1);
+  EXPECT_EQ(report.at("step_counts").at("succeeded"), 17);
+  EXPECT_NE(run.err.find("ghost-service"), std::string::npos) << run.err;
+  EXPECT_NE(run.out.find("PARTIAL"), std::string::npos) << run.out;
+  ExpectCheckState("reference-failover");
+}
+
+// 5. `plan` makes no mutating call and shows every change `run` then makes.
+TEST_F(FailoverE2eTest, PlanChangesNothingAndShowsWhatRunDoes) {
+  StartEmulator();
+  // Some resources already as wanted, so the plan has both kinds of steps.
+  ProcessResult preset = Boto3(emu_->endpoint(),
+                               "c('ecs').update_service(cluster='dr', service='task-api', "
+                               "desiredCount=2)\n"
+                               "c('autoscaling').update_auto_scaling_group("
+                               "AutoScalingGroupName='dr-monitoring', MinSize=1, MaxSize=3, "
+                               "DesiredCapacity=1)");
+  ASSERT_EQ(preset.exit_code, 0) << Describe(preset);
+  ResetStats();
+  Env env = RegionEnv();
+
+  auto [plan, plan_report] = DrfWithReport("plan", "plan.json", env);
+  ASSERT_EQ(plan.exit_code, 0) << Describe(plan);
+  ASSERT_TRUE(plan_report.is_object());
+  Json stats = Stats();
+  EXPECT_EQ(stats.at("mutating"), 0) << stats.dump();
+  EXPECT_GT(stats.at("calls").size(), 0u) << "the plan read the live state";
+  EXPECT_EQ(plan_report.at("mode"), "plan");
+  EXPECT_EQ(plan_report.at("api_calls").at("totals").at("mutating"), 0);
+  EXPECT_NE(plan.out.find("no changes were made"), std::string::npos) << plan.out;
+  for (const Json& step : plan_report.at("steps")) {
+    if (step.at("status") == "succeeded") {
+      EXPECT_FALSE(step.at("changes").empty()) << "a change with nothing listed: " << step.dump();
+    }
+  }
+  // Nothing moved: the DB is still a replica, the scaled-to-zero services still at zero.
+  Json seeded = State();
+  EXPECT_NE(seeded.at("db").at("replica_source"), nullptr);
+  EXPECT_EQ(seeded.at("asgs").at("dr-jenkins").at("desired"), 0);
+  EXPECT_EQ(seeded.at("services").at("frontend").at("desired"), 0);
+  for (const auto& [name, tg] : seeded.at("target_groups").items()) {
+    EXPECT_TRUE(tg.at("targets").empty()) << name;
+  }
+
+  auto [run, run_report] = DrfWithReport("run", "run.json", env);
+  ASSERT_EQ(run.exit_code, 0) << Describe(run);
+  ASSERT_TRUE(run_report.is_object());
+  std::set<std::string> planned = StepsWithStatus(plan_report, "succeeded");
+  EXPECT_EQ(planned, StepsWithStatus(run_report, "succeeded"));
+  EXPECT_EQ(StepsWithStatus(plan_report, "unchanged"), StepsWithStatus(run_report, "unchanged"));
+  EXPECT_EQ(StepsWithStatus(plan_report, "unchanged"),
+            std::set<std::string>({"scale-asg:dr-monitoring", "scale-ecs:dr/task-api"}));
+  EXPECT_EQ(planned.size(), 15u);
+  ExpectCheckState("reference-failover");
+}
+
+// 6. Scaling runs while the database promotes, and the run ends soon after the promotion.
+TEST_F(FailoverE2eTest, ScalingOverlapsThePromotion) {
+  EmulatorOptions options = FastRegion();
+  options.promotion_seconds = 3;
+  options.instance_start_seconds = 1;
+  options.task_start_seconds = 0.5;
+  StartEmulator(options);
+  auto [run, report] = DrfWithReport("run", "report.json", RegionEnv());
+  ASSERT_EQ(run.exit_code, 0) << Describe(run);
+  ASSERT_TRUE(report.is_object());
+
+  int64_t promoted = EndOffset(report, "promote-db:dr-app-db");
+  EXPECT_GE(promoted, 3000) << "the promotion takes 3 s in the emulator";
+  for (const auto& id : ReferenceStepIds()) {
+    if (id.rfind("promote-db:", 0) == 0) continue;
+    int64_t end = EndOffset(report, id);
+    EXPECT_GT(end, 0) << id;
+    if (id.rfind("scale-", 0) == 0) {
+      EXPECT_LT(end, promoted) << id << " should finish while the DB is still promoting";
+    }
+    const Json* step = FindStep(report, id);
+    ASSERT_NE(step, nullptr) << id;
+    const Json& depends = step->at("depends_on");
+    EXPECT_EQ(std::find(depends.begin(), depends.end(), "promote-db:dr-app-db"), depends.end())
+        << id << " does not need the database";
+  }
+  int64_t duration = report.at("duration_ms");
+  EXPECT_LE(duration - promoted, 2000)
+      << "run " << duration << " ms, promotion step ended at " << promoted << " ms";
+  ExpectCheckState("reference-failover");
+}
+
+// The original's INFO lines, in the original's order, for the seeded deployment.
+std::vector<std::string> OriginalLines(const Json& resources) {
+  std::vector<std::string> lines = {
+      "Promoting RDS read replica dr-app-db to standalone instance",
+      "Successfully initiated promotion of dr-app-db",
+      "Waiting for dr-app-db to complete promotion...",
+      "RDS instance dr-app-db successfully promoted to standalone instance"};
+  for (const char* asg : {"dr-jenkins", "dr-monitoring"}) {
+    lines.push_back(std::string("Scaling ASG ") + asg + " to min=1, max=3, desired=1");
+    lines.push_back(std::string("Successfully updated ASG ") + asg);
+  }
+  for (const auto& s : kServices) {
+    lines.push_back("Scaling ECS service " + s + " in cluster dr");
+    lines.push_back("Successfully scaled ECS service " + s);
+  }
+  // TARGET_GROUPS in its own (JSON object) order.
+  auto groups = nlohmann::ordered_json::parse(resources.at("TARGET_GROUPS").get<std::string>());
+  for (const auto& [arn, source] : groups.items()) {
+    if (source.at("type") == "instance") {
+      lines.push_back("Registering instances from ASG " +
+                      source.at("source_asg").get<std::string>() + " with target group " + arn);
+      lines.push_back("Successfully registered 1 instances with target group " + arn);
+    } else {
+      lines.push_back("Registering tasks from ECS service " +
+                      source.at("source_ecs").get<std::string>() + " with target group " + arn);
+      lines.push_back("Successfully registered 1 tasks with target group " + arn);
+    }
+  }
+  return lines;
+}
+
+// Sequential: the original's lines in the original's order, and one step at a time.
+void ExpectOriginalOrder(const ProcessResult& run, const Json& report, const Json& resources) {
+  std::vector<std::string> info = InfoMessages(run.err);
+  std::vector<std::string> want = OriginalLines(resources);
+  std::string missing = MissingFromSubsequence(info, want);
+  std::string got;
+  for (const auto& line : info) got += "  " + line + "\n";
+  EXPECT_EQ(missing, "") << "not found in order; INFO lines were:\n" << got;
+  std::vector<std::string> order;
+  for (const Json& step : report.at("steps")) order.push_back(step.at("id"));
+  EXPECT_EQ(order, ReferenceStepIds());
+  int64_t previous_end = 0;
+  for (const auto& id : ReferenceStepIds()) {
+    const Json* step = FindStep(report, id);
+    ASSERT_NE(step, nullptr) << id;
+    const Json& timings = step->at("timings");
+    EXPECT_GE(timings.at("start_offset_ms").get<int64_t>(), previous_end)
+        << id << " started before the step before it ended";
+    previous_end = timings.at("end_offset_ms").get<int64_t>();
+  }
+}
+
+// 7a. --sequential.
+TEST_F(FailoverE2eTest, SequentialFlagLogsTheOriginalLinesInOrder) {
+  StartEmulator();
+  auto [run, report] =
+      DrfWithReport("run", "report.json", RegionEnv(), {"--sequential", "--log-format", "text"});
+  ASSERT_EQ(run.exit_code, 0) << Describe(run);
+  ASSERT_TRUE(report.is_object());
+  ExpectOriginalOrder(run, report, emu_->resources());
+  ExpectCheckState("reference-failover");
+}
+
+// 7b. `ordering: sequential` in a plan file, its steps written in another order: the
+//     original's order by kind, the file's order within a kind.
+TEST_F(FailoverE2eTest, SequentialPlanFileLogsTheOriginalLinesInOrder) {
+  StartEmulator();
+  auto groups =
+      nlohmann::ordered_json::parse(emu_->resources().at("TARGET_GROUPS").get<std::string>());
+  std::string yaml = "version: 1\nordering: sequential\nsteps:\n";
+  for (const auto& [arn, source] : groups.items()) {
+    yaml += "  - register_targets:\n      target_group_arn: \"" + arn + "\"\n";
+    yaml += source.contains("source_asg")
+                ? "      from_asg: " + source.at("source_asg").get<std::string>() + "\n"
+                : "      from_ecs_service: " + source.at("source_ecs").get<std::string>() + "\n";
+  }
+  yaml += "  - scale_ecs: {cluster: dr, services: [";
+  for (size_t i = 0; i < kServices.size(); ++i) yaml += (i ? ", " : "") + kServices[i];
+  yaml += "], wait: true}\n";
+  yaml += "  - scale_asg: {name: dr-jenkins}\n  - scale_asg: {name: dr-monitoring}\n";
+  yaml += "  - promote_db: {db_instance_identifier: dr-app-db}\n";
+  std::ofstream(Path("plan.yaml")) << yaml;
+
+  Env env = RegionEnv();
+  for (const char* var : {"DB_INSTANCE_IDENTIFIER", "JENKINS_ASG_NAME", "MONITORING_ASG_NAME",
+                          "ECS_CLUSTER_NAME", "ECS_SERVICES", "TARGET_GROUPS"}) {
+    env.erase(var);  // the plan file alone
+  }
+  auto [run, report] = DrfWithReport("run", "report.json", env, {"--plan", Path("plan.yaml")});
+  ASSERT_EQ(run.exit_code, 0) << Describe(run) << "\nplan file:\n" << yaml;
+  ASSERT_TRUE(report.is_object());
+  EXPECT_EQ(report.at("plan_source"), Path("plan.yaml"));
+  ExpectOriginalOrder(run, report, emu_->resources());
+  ExpectCheckState("reference-failover");
+}
+
+// `whoami` against the emulator: account, ARN, region, credential source, endpoint; never
+// the secret key (Drf() checks that on every run) nor the whole access key id.
+TEST_F(FailoverE2eTest, WhoAmIShowsTheIdentityAndNeverTheSecret) {
+  EmulatorOptions options;  // no seed needed
+  StartEmulator(options);
+  Env env = IsolatedEnv();
+  env["AWS_ENDPOINT_URL"] = emu_->endpoint();
+
+  ProcessResult text = Drf({"whoami"}, env);
+  ASSERT_EQ(text.exit_code, 0) << Describe(text);
+  for (const std::string& want :
+       {std::string(kAccount), std::string("arn:aws:sts::") + kAccount + ":",
+        std::string("us-east-1 (from AWS_REGION)"), std::string("environment"), emu_->endpoint()}) {
+    EXPECT_NE(text.out.find(want), std::string::npos) << "missing " << want << ":\n" << text.out;
+  }
+  EXPECT_EQ(text.out.find(kAccessKeyId), std::string::npos) << text.out;
+
+  ProcessResult json = Drf({"whoami", "--output", "json", "--region", "us-east-1"}, env);
+  ASSERT_EQ(json.exit_code, 0) << Describe(json);
+  Json who = Json::parse(json.out, nullptr, false);
+  ASSERT_TRUE(who.is_object()) << json.out;
+  EXPECT_EQ(who.at("account"), kAccount);
+  EXPECT_EQ(who.at("region"), "us-east-1");
+  EXPECT_EQ(who.at("credentials_source"), "environment");
+  EXPECT_EQ(who.at("endpoint"), emu_->endpoint());
+  EXPECT_NE(who.at("arn").get<std::string>().find(kAccount), std::string::npos);
+  EXPECT_EQ(json.out.find(kAccessKeyId), std::string::npos) << json.out;
+  // It called STS, and nothing that changes anything.
+  Json stats = Stats();
+  EXPECT_GE(Calls(stats, "STS.GetCallerIdentity"), 1) << stats.dump();
+  EXPECT_EQ(stats.at("mutating"), 0) << stats.dump();
+}
+
+// 8. Invalid configurations: exit 2 before any AWS call, a message naming the field, no
+//    report. The endpoint is a closed loopback port: a call would fail the run (exit 1).
+struct InvalidCase {
+  const char* name;
+  Env env;                          // set over a valid configuration; "" removes the variable
+  std::string plan_file;            // written to plan.yaml when not empty
+  std::vector<std::string> args;    // after the verb; "{plan}" is the plan file's path
+  std::vector<std::string> expect;  // in stderr
+};
+
+void PrintTo(const InvalidCase& c, std::ostream* os) { *os << c.name; }
+
+const char kTg[] = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/dr-x-tg/1f2e";
+
+std::vector<InvalidCase> InvalidCases() {
+  std::string tg = kTg;
+  return {
+      {"TargetGroupsNotJson",
+       {{"TARGET_GROUPS", "{\"arn:x\": "}},
+       "",
+       {},
+       {"TARGET_GROUPS", "invalid JSON"}},
+      {"TargetGroupsNotObject", {{"TARGET_GROUPS", "[]"}}, "", {}, {"TARGET_GROUPS", "JSON array"}},
+      {"TargetGroupBadArn",
+       {{"TARGET_GROUPS",
+         R"({"arn:aws:elasticloadbalancing:us-east-1:123:tg/x": {"type":"instance","source_asg":"a"}})"}},
+       "",
+       {},
+       {"TARGET_GROUPS[", "target group ARN"}},
+      {"TargetGroupTwoSources",
+       {{"TARGET_GROUPS",
+         R"({")" + tg + R"(": {"type":"ip","source_asg":"a","source_ecs":"dr/x"}})"}},
+       "",
+       {},
+       {"TARGET_GROUPS[", "source_asg", "source_ecs"}},
+      {"TargetGroupEcsSourceWithoutSlash",
+       {{"TARGET_GROUPS", R"({")" + tg + R"(": {"type":"ip","source_ecs":"frontend"}})"}},
+       "",
+       {},
+       {".source_ecs", "<cluster>/<service>"}},
+      {"TargetGroupPortOutOfRange",
+       {{"TARGET_GROUPS", R"({")" + tg + R"(": {"type":"ip","source_ecs":"dr/x","port":70000}})"}},
+       "",
+       {},
+       {".port", "70000"}},
+      {"TargetGroupTypeMismatch",
+       {{"TARGET_GROUPS", R"({")" + tg + R"(": {"type":"instance","source_ecs":"dr/x"}})"}},
+       "",
+       {},
+       {".type", "instance"}},
+      {"TargetGroupUnknownKey",
+       {{"TARGET_GROUPS", R"({")" + tg + R"(": {"type":"ip","source_ecs":"dr/x","weight":1}})"}},
+       "",
+       {},
+       {".weight", "unknown key"}},
+      {"ServicesWithoutCluster",
+       {{"ECS_CLUSTER_NAME", ""}},
+       "",
+       {},
+       {"ECS_SERVICES", "ECS_CLUSTER_NAME"}},
+      {"BadDbIdentifier",
+       {{"DB_INSTANCE_IDENTIFIER", "1bad--db"}},
+       "",
+       {},
+       {"DB_INSTANCE_IDENTIFIER", "1bad--db"}},
+      {"BadOrderingVariable", {{"DRF_ORDERING", "random"}}, "", {}, {"DRF_ORDERING", "random"}},
+      {"BadDeadlineVariable", {{"DRF_DEADLINE_SECONDS", "-5"}}, "", {}, {"DRF_DEADLINE_SECONDS"}},
+      {"NothingConfigured",
+       {{"DB_INSTANCE_IDENTIFIER", ""},
+        {"JENKINS_ASG_NAME", ""},
+        {"MONITORING_ASG_NAME", ""},
+        {"ECS_CLUSTER_NAME", ""},
+        {"ECS_SERVICES", ""},
+        {"TARGET_GROUPS", ""}},
+       "",
+       {},
+       {"nothing to fail over", "DB_INSTANCE_IDENTIFIER"}},
+      {"MissingRegion", {{"AWS_REGION", ""}}, "", {}, {"region", "AWS_REGION"}},
+      {"BadEndpointUrl", {}, "", {"--endpoint-url", "not a url"}, {"--endpoint-url"}},
+      {"BadMaxAttempts", {{"AWS_MAX_ATTEMPTS", "abc"}}, "", {}, {"AWS_MAX_ATTEMPTS"}},
+      {"BadOutputFlag", {}, "", {"--output", "xml"}, {"--output", "xml"}},
+      {"BadLogLevelFlag", {}, "", {"--log-level", "loud"}, {"--log-level"}},
+      {"ZeroDeadlineFlag", {}, "", {"--deadline", "0"}, {"--deadline"}},
+      {"PlanFileMissing",
+       {},
+       "",
+       {"--plan", "/nonexistent/drf-plan.yaml"},
+       {"--plan", "/nonexistent/drf-plan.yaml"}},
+      {"PlanFileVariableMissing",
+       {{"DRF_PLAN_FILE", "/nonexistent/drf-plan.yaml"}},
+       "",
+       {},
+       {"DRF_PLAN_FILE"}},
+      {"PlanMinAboveMax",
+       {},
+       "version: 1\nsteps:\n  - scale_asg: {name: dr-jenkins, min: 5, max: 3, desired: 4}\n",
+       {"--plan", "{plan}"},
+       {"steps[0].scale_asg.min", "line 3"}},
+      {"PlanUnknownKey",
+       {},
+       "version: 1\nsteps:\n  - scale_asg: {name: dr-jenkins, minimum: 1}\n",
+       {"--plan", "{plan}"},
+       {"steps[0].scale_asg.minimum", "unknown key"}},
+      {"PlanCycle",
+       {},
+       "version: 1\nsteps:\n  - scale_asg: {name: a}\n    id: a\n    after: [b]\n"
+       "  - scale_asg: {name: b}\n    id: b\n    after: [a]\n",
+       {"--plan", "{plan}"},
+       {"dependency cycle", "a -> b -> a"}},
+      {"PlanVersion",
+       {},
+       "version: 2\nsteps:\n  - scale_asg: {name: a}\n",
+       {"--plan", "{plan}"},
+       {"version"}},
+      {"PlanDuplicateId",
+       {},
+       "version: 1\nsteps:\n  - scale_asg: {name: a}\n  - scale_asg: {name: a}\n",
+       {"--plan", "{plan}"},
+       {"steps[1].id", "scale-asg:a"}},
+      {"PlanYamlSyntax",
+       {},
+       "version: 1\nsteps: [ {scale_asg: {name: a}\n",
+       {"--plan", "{plan}"},
+       {"invalid YAML", "line"}},
+      {"PlanConcurrencyZero",
+       {},
+       "version: 1\nconcurrency: 0\nsteps:\n  - scale_asg: {name: a}\n",
+       {"--plan", "{plan}"},
+       {"concurrency"}},
+      {"PlanTwoSources",
+       {},
+       "version: 1\nsteps:\n  - register_targets: {target_group_arn: \"" + tg +
+           "\", from_asg: a, from_ecs_service: dr/x}\n",
+       {"--plan", "{plan}"},
+       {"steps[0].register_targets", "from_asg", "from_ecs_service"}},
+      {"PlanUnknownAfter",
+       {},
+       "version: 1\nsteps:\n  - scale_asg: {name: a}\n    after: [nothere]\n",
+       {"--plan", "{plan}"},
+       {"steps[0].after", "nothere"}},
+      {"PlanBadBackupWindow",
+       {},
+       "version: 1\nsteps:\n  - promote_db: {db_instance_identifier: dr-app-db, "
+       "preferred_backup_window: \"25:00-26:00\"}\n",
+       {"--plan", "{plan}"},
+       {"preferred_backup_window"}},
+      {"PlanJsonSyntax",
+       {},
+       "{\"version\": 1, \"steps\": [ {\"scale_asg\": {\"name\": \"a\"}} \n",
+       {"--plan", "{plan}"},
+       {"invalid JSON", "line 2"}},
+  };
+}
+
+class InvalidConfigTest : public FailoverE2eTest,
+                          public ::testing::WithParamInterface<InvalidCase> {};
+
+TEST_P(InvalidConfigTest, ExitsTwoNamingTheField) {
+  const InvalidCase& c = GetParam();
+  Env env = IsolatedEnv();
+  env["AWS_ENDPOINT_URL"] = "http://127.0.0.1:9";  // discard: nothing may be called
+  env["DB_INSTANCE_IDENTIFIER"] = "dr-app-db";
+  env["JENKINS_ASG_NAME"] = "dr-jenkins";
+  env["MONITORING_ASG_NAME"] = "dr-monitoring";
+  env["ECS_CLUSTER_NAME"] = "dr";
+  env["ECS_SERVICES"] = "frontend,kafka";
+  env["TARGET_GROUPS"] =
+      std::string(R"({")") + kTg + R"(": {"type":"ip","source_ecs":"dr/frontend"}})";
+  for (const auto& [key, value] : c.env) {
+    if (value.empty()) {
+      env.erase(key);
+    } else {
+      env[key] = value;
+    }
+  }
+  if (!c.plan_file.empty()) std::ofstream(Path("plan.yaml")) << c.plan_file;
+  for (const char* verb : {"run", "plan"}) {
+    std::vector<std::string> args = {verb, "--report", Path("report.json")};
+    for (const auto& a : c.args) args.push_back(a == "{plan}" ? Path("plan.yaml") : a);
+    ProcessResult r = Drf(args, env, seconds(30));
+    EXPECT_EQ(r.exit_code, 2) << verb << ": " << Describe(r);
+    for (const auto& want : c.expect) {
+      EXPECT_NE(r.err.find(want), std::string::npos)
+          << verb << ": stderr lacks \"" << want << "\":\n"
+          << r.err;
+    }
+    EXPECT_EQ(r.out.find("Failover"), std::string::npos) << r.out;
+    EXPECT_FALSE(std::filesystem::exists(Path("report.json"))) << verb << ": a report was written";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, InvalidConfigTest, ::testing::ValuesIn(InvalidCases()),
+                         [](const auto& test_case) { return std::string(test_case.param.name); });
+
+}  // namespace
+}  // namespace drf

@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""The local emulated DR region: moto in-process plus a realism proxy in front of it.
+
+Prints one line `EMULATOR READY {json}` on stdout when ready, then serves until stdin
+reaches EOF or SIGTERM/SIGINT arrives, and exits 0. Everything listens on 127.0.0.1 only.
+See README.md in this folder."""
+
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from asg_instances import InstanceStartup  # noqa: E402
+from ecs_scheduler import EcsScheduler  # noqa: E402
+from motoclients import MotoClients  # noqa: E402
+from proxy import Proxy  # noqa: E402
+from rds_promotion import RdsPromotion  # noqa: E402
+from settings import Settings  # noqa: E402
+from stats import Stats  # noqa: E402
+import seed  # noqa: E402
+
+_PIN_ECS_TASKS = {"model_name": "ecs::task",
+                  "transition": {"progression": "manual", "times": 1000000000}}
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--seed", choices=["none", "reference"], default="none")
+    p.add_argument("--promotion-seconds", type=float, default=3.0)
+    p.add_argument("--instance-start-seconds", type=float, default=2.0)
+    p.add_argument("--task-start-seconds", type=float, default=1.0)
+    p.add_argument("--port", type=int, default=0, help="proxy port (default: any free one)")
+    p.add_argument("--verbose", action="store_true", help="moto's request log on stderr")
+    return p.parse_args(argv)
+
+
+def start_moto(verbose):
+    # Imported here: moto takes a second to import, and --help should not wait for it.
+    from moto.server import ThreadedMotoServer
+    if not verbose:
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    post = urllib.request.Request(f"http://{host}:{port}/moto-api/state-manager/set-transition",
+                                  data=json.dumps(_PIN_ECS_TASKS).encode(), method="POST")
+    with urllib.request.urlopen(post, timeout=30) as r:
+        r.read()
+    return server, host, port
+
+
+def install_stop_signals():
+    """SIGTERM/SIGINT set the returned event (installed first: a signal during start-up
+    must still end in a clean exit)."""
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    return stop
+
+
+def wait_for_stop(stop):
+    """Blocks until stdin reaches EOF or `stop` is set."""
+    def watch_stdin():
+        # os.read on the raw descriptor: a daemon thread blocked inside sys.stdin's
+        # buffered reader makes interpreter shutdown abort.
+        try:
+            while os.read(0, 4096):
+                pass
+        except OSError:
+            pass
+        stop.set()
+
+    threading.Thread(target=watch_stdin, daemon=True, name="stdin").start()
+    while not stop.wait(0.1):
+        pass
+
+
+def main(argv):
+    args = parse_args(argv)
+    stop = install_stop_signals()
+    settings = Settings(promotion_seconds=args.promotion_seconds,
+                        instance_start_seconds=args.instance_start_seconds,
+                        task_start_seconds=args.task_start_seconds)
+    moto, host, moto_port = start_moto(args.verbose)
+    moto_endpoint = f"http://{host}:{moto_port}"
+    clients = MotoClients(moto_endpoint)
+    seed.warm_up(clients)
+    resources = seed.seed_reference(clients) if args.seed == "reference" else {}
+    behaviours = [RdsPromotion(clients, settings), InstanceStartup(clients, settings),
+                  EcsScheduler(clients, settings)]
+    proxy = Proxy(host, moto_port, behaviours, Stats(), settings, port=args.port)
+    proxy.start()
+    ready = {"endpoint": f"http://127.0.0.1:{proxy.port}", "moto_endpoint": moto_endpoint,
+             "region": seed.DR_REGION, "settings": settings.snapshot(),
+             "resources": resources}
+    sys.stdout.write("EMULATOR READY " + json.dumps(ready, separators=(",", ":")) + "\n")
+    sys.stdout.flush()
+    wait_for_stop(stop)
+    proxy.stop()
+    moto.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Creates, with boto3, what the services integration test needs beyond the emulator's
+reference seed (tools/emulator/seed.py): an Aurora replica cluster of a cluster in the
+primary region, a Route 53 hosted zone and an SNS topic.
+
+Usage: seed_services.py --endpoint http://127.0.0.1:<moto port>
+Prints one JSON object naming what it made (keys below).
+"""
+import argparse
+import json
+import sys
+
+import boto3
+
+REGION = "us-east-1"
+PRIMARY_REGION = "eu-west-1"
+
+
+def client(service, endpoint, region=REGION):
+    return boto3.client(service, region_name=region, endpoint_url=endpoint,
+                        aws_access_key_id="AKID", aws_secret_access_key="SECRET")
+
+
+def seed_aurora(endpoint):
+    """`orders` in the primary region, and `orders-dr` replicating it here, with one
+    writer instance."""
+    login = {"MasterUsername": "dr", "MasterUserPassword": "password123"}
+    primary = client("rds", endpoint, PRIMARY_REGION).create_db_cluster(
+        DBClusterIdentifier="orders", Engine="aurora-postgresql", **login)["DBCluster"]
+    rds = client("rds", endpoint)
+    replica = rds.create_db_cluster(
+        DBClusterIdentifier="orders-dr", Engine="aurora-postgresql",
+        ReplicationSourceIdentifier=primary["DBClusterArn"], **login)["DBCluster"]
+    rds.create_db_instance(DBInstanceIdentifier="orders-dr-1", DBClusterIdentifier="orders-dr",
+                           Engine="aurora-postgresql", DBInstanceClass="db.r6g.large")
+    return {"source_cluster_arn": primary["DBClusterArn"], "replica_cluster": "orders-dr",
+            "replica_cluster_arn": replica["DBClusterArn"], "replica_instance": "orders-dr-1"}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--endpoint", required=True)
+    args = parser.parse_args()
+    out = seed_aurora(args.endpoint)
+    zone = client("route53", args.endpoint).create_hosted_zone(
+        Name="dr.example.com.", CallerReference="drfailover-services-test")["HostedZone"]
+    out["hosted_zone_id"] = zone["Id"]  # "/hostedzone/<id>"
+    out["zone_name"] = zone["Name"]
+    out["topic_arn"] = client("sns", args.endpoint).create_topic(
+        Name="drfailover-events")["TopicArn"]
+    json.dump(out, sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
