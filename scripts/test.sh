@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: set-up, format check, then build and run every
 # test twice: an optimized build and an AddressSanitizer + UndefinedBehaviorSanitizer build.
-# Usage: bash scripts/test.sh            (DRF_SKIP_ASAN=1 to run only the first build)
+# Then the executor's tests under ThreadSanitizer (scripts/tsan.sh) and 45 s of fuzzing per
+# parser (scripts/fuzz.sh).
+# Usage: bash scripts/test.sh            (DRF_SKIP_ASAN=1 to run only the first build;
+#                                          DRF_SKIP_TSAN=1, DRF_SKIP_FUZZ=1 to skip those)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,5 +25,11 @@ run_suite build/release RelWithDebInfo g++
 if [ "${DRF_SKIP_ASAN:-0}" != 1 ]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_suite build/asan Asan g++
+fi
+if [ "${DRF_SKIP_TSAN:-0}" != 1 ]; then
+  bash scripts/tsan.sh
+fi
+if [ "${DRF_SKIP_FUZZ:-0}" != 1 ]; then
+  bash scripts/fuzz.sh 45
 fi
 echo "=== all tests passed"

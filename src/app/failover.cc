@@ -3,10 +3,10 @@
 #include <map>
 #include <set>
 
-#include "app/observed_runner.h"
 #include "plan/env_config.h"
 #include "plan/executor.h"
 #include "plan/plan_file.h"
+#include "report/progress_runner.h"
 #include "report/report.h"
 #include "steps/step_factory.h"
 
@@ -121,30 +121,39 @@ std::vector<std::string> OpenSteps(const RunRecord& run) {
 
 }  // namespace
 
-Result<PlanSpec> LoadPlan(const Environment& env, const std::optional<std::string>& plan_file) {
-  std::optional<std::string> path = plan_file;
-  if (!path) path = env.GetNonEmpty(kPlanFileVar);
+Result<PlanSpec> LoadPlan(const Environment& env, const std::optional<std::string>& plan_file,
+                          const PlanFetcher& fetch) {
+  std::optional<std::string> path = PlanPath(env, plan_file);
   if (!path) return PlanFromEnvironment(env);
-  Result<std::string> text = env.ReadFile(*path);
-  if (!text.ok()) {
-    return Status::InvalidArgument(std::string(plan_file ? "--plan" : kPlanFileVar) + ": " +
-                                   text.status().message());
-  }
-  return ParsePlanFile(*text, *path);
+  DRF_ASSIGN_OR_RETURN(std::string text,
+                       ReadPlanText(env, *path, plan_file ? "--plan" : kPlanFileVar, fetch));
+  return ParsePlanFile(text, *path);
 }
 
 FailoverOutcome RunFailover(const FailoverRequest& request, FailoverEnv& world) {
-  Result<PlanSpec> loaded = LoadPlan(world.env, request.plan_file);
+  ApiCallCounter counter;
+  std::unique_ptr<AwsSession> session;
+  auto create_session = [&]() -> Status {
+    DRF_ASSIGN_OR_RETURN(session, AwsSession::Create(world.env, world.http, world.clock,
+                                                     request.aws, &counter, &world.cancel));
+    return Status::Ok();
+  };
+  // A plan in S3 needs AWS to be read; any other plan is checked before AWS is set up.
+  PlanFetcher fetch;
+  if (IsS3PlanPath(PlanPath(world.env, request.plan_file).value_or(""))) {
+    if (Status created = create_session(); !created.ok()) return NotStarted(created);
+    fetch = S3PlanFetcher(session->client());
+  }
+  Result<PlanSpec> loaded = LoadPlan(world.env, request.plan_file, fetch);
   if (!loaded.ok()) return NotStarted(loaded.status());
   PlanSpec plan = std::move(loaded).value();
   if (request.deadline) plan.deadline = request.deadline;
   if (request.ordering) plan.ordering = *request.ordering;
 
-  ApiCallCounter counter;
-  auto session = AwsSession::Create(world.env, world.http, world.clock, request.aws, &counter,
-                                    &world.cancel);
-  if (!session.ok()) return NotStarted(session.status());
-  AwsSession& aws = **session;
+  if (!session) {
+    if (Status created = create_session(); !created.ok()) return NotStarted(created);
+  }
+  AwsSession& aws = *session;
 
   AwsServices services{aws.rds(), aws.autoscaling(), aws.ecs(), aws.elbv2()};
   auto steps = BuildSteps(plan, services);
@@ -161,7 +170,7 @@ FailoverOutcome RunFailover(const FailoverRequest& request, FailoverEnv& world) 
   LiveRunner live;
   DryRunRunner dry;
   StepRunner& base = request.mode == FailoverMode::kRun ? static_cast<StepRunner&>(live) : dry;
-  std::optional<ObservedRunner> observed;
+  std::optional<ProgressRunner> observed;
   if (request.progress != nullptr) observed.emplace(base, *request.progress);
   StepRunner& runner = observed ? static_cast<StepRunner&>(*observed) : base;
 
@@ -171,6 +180,7 @@ FailoverOutcome RunFailover(const FailoverRequest& request, FailoverEnv& world) 
   Executor executor(options, runner, world.clock, world.log, world.cancel);
   Result<RunRecord> run = executor.Run(step_ptrs);
   if (!run.ok()) return NotStarted(run.status());
+  if (observed) observed->FinishUnstarted(*run);
 
   ReportContext context;
   context.mode = request.mode == FailoverMode::kRun ? ReportMode::kRun : ReportMode::kPlan;

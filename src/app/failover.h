@@ -11,6 +11,7 @@
 
 #include "app/aws_session.h"
 #include "app/exit_codes.h"
+#include "app/plan_source.h"
 #include "core/clock.h"
 #include "core/environment.h"
 #include "core/http.h"
@@ -69,8 +70,11 @@ struct FailoverOutcome {
   std::vector<std::string> open_steps;
 };
 
-// Loads the plan (file or the original's variables) and validates it before any AWS call.
-Result<PlanSpec> LoadPlan(const Environment& env, const std::optional<std::string>& plan_file);
+// Loads the plan (file, S3 object, or the original's variables) and validates it. A plan
+// path starting with s3:// is read with `fetch` (app/plan_source.h); without one, that is
+// an InvalidArgument error. Any other plan is loaded before any AWS call.
+Result<PlanSpec> LoadPlan(const Environment& env, const std::optional<std::string>& plan_file,
+                          const PlanFetcher& fetch = nullptr);
 
 FailoverOutcome RunFailover(const FailoverRequest& request, FailoverEnv& world);
 

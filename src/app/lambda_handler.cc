@@ -8,6 +8,7 @@
 #include "app/exit_codes.h"
 #include "app/failover.h"
 #include "app/lambda_response.h"
+#include "services/s3_client.h"
 
 namespace drf {
 
@@ -20,7 +21,7 @@ class LambdaHandler::OverlayEnvironment final : public Environment {
   explicit OverlayEnvironment(const Environment& base) : base_(base) {
     std::optional<std::string> plan = base.GetNonEmpty(kPlanFileVar);
     std::optional<std::string> root = base.GetNonEmpty(kTaskRootVar);
-    if (plan && root && plan->front() != '/') {
+    if (plan && root && plan->front() != '/' && !IsS3PlanPath(*plan)) {
       overrides_[std::string(kPlanFileVar)] = *root + (root->back() == '/' ? "" : "/") + *plan;
     }
   }
@@ -109,11 +110,19 @@ LambdaHandler::~LambdaHandler() = default;
 Result<std::unique_ptr<LambdaHandler>> LambdaHandler::Create(const LambdaWorld& world,
                                                              LambdaHandlerOptions options) {
   auto env = std::make_unique<OverlayEnvironment>(world.env);
-  DRF_ASSIGN_OR_RETURN(PlanSpec plan, LoadPlan(*env, std::nullopt));
+  // A plan in S3 is read and checked by each invocation (so a new object takes effect
+  // without a deploy); init checks only its URI.
+  std::string plan_source = PlanPath(*env, std::nullopt).value_or("");
+  if (!IsS3PlanPath(plan_source)) {
+    DRF_ASSIGN_OR_RETURN(PlanSpec plan, LoadPlan(*env, std::nullopt));
+    plan_source = plan.source;
+  } else if (Result<S3Location> uri = ParseS3Uri(plan_source); !uri.ok()) {
+    return uri.status().WithContext(kPlanFileVar);
+  }
   // Region, profile, endpoints and retry settings; builds no credentials-dependent state
   // that outlives init (each invocation makes its own session).
   DRF_ASSIGN_OR_RETURN(auto session, AwsSession::Create(*env, world.aws_http, world.clock, {}));
-  world.log.Debug("configuration valid: plan from " + plan.source + ", region " +
+  world.log.Debug("configuration valid: plan from " + plan_source + ", region " +
                   session->region().region);
   return std::unique_ptr<LambdaHandler>(new LambdaHandler(world, std::move(env), options));
 }

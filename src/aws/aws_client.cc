@@ -6,6 +6,7 @@
 #include <random>
 
 #include "aws/aws_error_parser.h"
+#include "aws/endpoints.h"
 #include "aws/sigv4.h"
 #include "aws/uri.h"
 
@@ -15,6 +16,7 @@ namespace {
 // What a call sends, the same on every attempt; endpoint and signature are per attempt.
 struct RequestSpec {
   std::string method = "POST";
+  std::string bucket;      // S3: the path is under this bucket (S3BucketUrl)
   std::string path = "/";  // already URI-encoded
   HttpHeaders headers;
   std::string body;
@@ -170,7 +172,8 @@ Result<HttpRequest> AwsClient::Impl::BuildSignedRequest(const ServiceInfo& servi
   if (!creds.ok()) return creds.status().WithContext("getting credentials");
   HttpRequest request;
   request.method = spec.method;
-  request.url = endpoint->url + spec.path;
+  request.url =
+      (spec.bucket.empty() ? endpoint->url : S3BucketUrl(*endpoint, spec.bucket)) + spec.path;
   request.headers = spec.headers;
   request.headers.emplace_back("User-Agent", options.user_agent);
   request.body = spec.body;
@@ -294,12 +297,30 @@ Result<JsonResponse> AwsClient::CallJson(const ServiceInfo& service, std::string
 Result<XmlResponse> AwsClient::CallRestXml(const ServiceInfo& service, std::string_view operation,
                                            std::string_view method, std::string path,
                                            std::string body) {
-  RequestSpec spec{std::string(method), std::move(path), {}, std::move(body)};
+  RequestSpec spec{std::string(method), "", std::move(path), {}, std::move(body)};
   XmlResponse out;
   auto parse = [&](const HttpResponse& response, std::string& request_id) {
     Status status = ParseRestXmlResponse(response, out);
     request_id = out.request_id;
     return status;
+  };
+  Result<int> attempts = impl_->Execute(service, operation, spec, parse);
+  if (!attempts.ok()) return attempts.status();
+  out.attempts = *attempts;
+  return out;
+}
+
+Result<RestResponse> AwsClient::CallRestRaw(const ServiceInfo& service, std::string_view operation,
+                                            RestRequest request) {
+  RequestSpec spec{std::move(request.method), std::move(request.bucket),
+                   std::move(request.path_and_query), std::move(request.headers),
+                   std::move(request.body)};
+  RestResponse out;
+  auto parse = [&](const HttpResponse& response, std::string& request_id) {
+    out.http = response;
+    out.request_id = RequestIdHeader(response);
+    request_id = out.request_id;
+    return Status::Ok();
   };
   Result<int> attempts = impl_->Execute(service, operation, spec, parse);
   if (!attempts.ok()) return attempts.status();

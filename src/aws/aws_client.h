@@ -43,6 +43,26 @@ struct JsonResponse {
   int attempts = 1;
 };
 
+// A REST request sent as given (CallRestRaw).
+struct RestRequest {
+  std::string method = "GET";
+  // S3 only: the bucket, addressed as endpoints.h's S3BucketUrl says (virtual-hosted or
+  // path style, chosen per attempt from the resolved endpoint). Empty: the endpoint itself.
+  std::string bucket;
+  // Starts with '/' and is already URI-encoded (S3: once, keys keeping '/'); relative to the
+  // bucket when `bucket` is set. May end in "?query".
+  std::string path_and_query = "/";
+  HttpHeaders headers;  // extra headers, signed with the rest
+  std::string body;
+};
+
+// A 2xx reply to CallRestRaw, body and headers untouched.
+struct RestResponse {
+  HttpResponse http;
+  std::string request_id;  // x-amzn-RequestId or x-amz-request-id (S3)
+  int attempts = 1;
+};
+
 // One HTTP attempt of an API call, reported to the observer after it completes.
 struct ApiAttempt {
   std::string_view service;    // ServiceInfo::id
@@ -98,6 +118,13 @@ class AwsClient {
   // empty.
   Result<XmlResponse> CallRestXml(const ServiceInfo& service, std::string_view operation,
                                   std::string_view method, std::string path, std::string body);
+  // Any REST call whose 2xx body the caller reads itself (S3 GetObject: the object's
+  // bytes). Same signing (S3 rules for Protocol::kRestS3), retries, observer reports and
+  // errors as the other calls; error bodies are parsed as rest-xml/S3 XML
+  // (<Error><Code>NoSuchKey</Code>...: NoSuchKey and NoSuchBucket are kNotFound,
+  // AccessDenied kRejected).
+  Result<RestResponse> CallRestRaw(const ServiceInfo& service, std::string_view operation,
+                                   RestRequest request);
 
   const std::string& region() const;
   // Tokens left in the retry quota shared by all calls of this client (RetryQuota).

@@ -557,5 +557,89 @@ TEST_F(AwsClientTest, Ec2ThrottlingIsRetried) {
   EXPECT_EQ(observer_.attempts[0].error_code, "RequestLimitExceeded");
 }
 
+// --- Raw REST (S3) ---------------------------------------------------------------------------
+
+TEST_F(AwsClientTest, RestRawReturnsTheBodyAndHeadersUntouched) {
+  const std::string bytes = std::string("not xml \0 \xff", 11);
+  Script({Reply(200, bytes, {{"x-amz-request-id", "s3-req"}, {"ETag", "\"e1\""}})});
+  RestRequest request;
+  request.bucket = "my-bucket";
+  request.path_and_query = "/dir/a%20b.yaml";
+  auto result = client().CallRestRaw(services::kS3, "GetObject", request);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->http.body, bytes);
+  EXPECT_EQ(result->http.Header("etag"), "\"e1\"");
+  EXPECT_EQ(result->request_id, "s3-req");
+  EXPECT_EQ(result->attempts, 1);
+  ASSERT_EQ(observer_.attempts.size(), 1u);
+  EXPECT_EQ(observer_.attempts[0].operation, "GetObject");
+  EXPECT_EQ(observer_.attempts[0].request_id, "s3-req");
+
+  // The test resolver's endpoint is not the default one: path style. S3 signing adds the
+  // payload hash and signs it.
+  const HttpRequest r = http_.requests()[0];
+  EXPECT_EQ(r.method, "GET");
+  EXPECT_EQ(r.url, "https://s3.us-east-1.amazonaws.com/my-bucket/dir/a%20b.yaml");
+  EXPECT_EQ(FindHeader(r.headers, "x-amz-content-sha256"),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_NE(FindHeader(r.headers, "Authorization")
+                ->find("SignedHeaders=host;x-amz-content-sha256;x-amz-date,"),
+            std::string::npos);
+}
+
+TEST_F(AwsClientTest, RestRawWithoutBucketSendsPathHeadersAndBodyAsGiven) {
+  Script({Reply(204, "")});
+  RestRequest request;
+  request.method = "PUT";
+  request.path_and_query = "/v1/things/t%2F1?force=true";
+  request.headers = {{"Content-Type", "text/plain"}, {"X-Extra", "1"}};
+  request.body = "payload";
+  auto result = client().CallRestRaw(services::kRoute53, "PutThing", request);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  const HttpRequest r = http_.requests()[0];
+  EXPECT_EQ(r.method, "PUT");
+  EXPECT_EQ(r.url, "https://route53.amazonaws.com/v1/things/t%2F1?force=true");
+  EXPECT_EQ(r.body, "payload");
+  EXPECT_EQ(FindHeader(r.headers, "X-Extra"), "1");
+  EXPECT_NE(FindHeader(r.headers, "Authorization")
+                ->find("SignedHeaders=content-type;host;x-amz-date;x-extra,"),
+            std::string::npos);
+}
+
+TEST_F(AwsClientTest, RestRawS3ErrorsAreParsedRetriedAndMapped) {
+  const auto s3_error = [](int status, const std::string& code) {
+    return Reply(status,
+                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code +
+                     "</Code><Message>m " + code +
+                     "</Message><RequestId>body-id</RequestId>"
+                     "</Error>",
+                 {{"x-amz-request-id", "hdr-" + code}});
+  };
+  RestRequest request;
+  request.bucket = "b";
+  request.path_and_query = "/k";
+  // SlowDown is S3's throttling: retried, then the object comes back.
+  Script({s3_error(503, "SlowDown"), Reply(200, "ok")});
+  auto retried = client().CallRestRaw(services::kS3, "GetObject", request);
+  ASSERT_TRUE(retried.ok()) << retried.status().ToString();
+  EXPECT_EQ(retried->attempts, 2);
+  EXPECT_EQ(observer_.attempts[0].error_code, "SlowDown");
+  EXPECT_EQ(observer_.attempts[0].request_id, "hdr-SlowDown");
+
+  Script({s3_error(404, "NoSuchKey")});
+  auto missing = client().CallRestRaw(services::kS3, "GetObject", request);
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(missing.status().aws()->code, "NoSuchKey");
+  EXPECT_EQ(missing.status().aws()->request_id, "hdr-NoSuchKey");
+  EXPECT_EQ(missing.status().message(), "m NoSuchKey");
+
+  Script({s3_error(403, "AccessDenied")});
+  const size_t sent = http_.request_count();
+  auto denied = client().CallRestRaw(services::kS3, "GetObject", request);
+  EXPECT_EQ(denied.status().code(), StatusCode::kRejected);
+  EXPECT_EQ(denied.status().aws()->code, "AccessDenied");
+  EXPECT_EQ(http_.request_count(), sent + 1) << "AccessDenied is not retried";
+}
+
 }  // namespace
 }  // namespace drf

@@ -5,6 +5,7 @@
 #include <array>
 
 #include "aws/region.h"
+#include "aws/uri.h"
 
 namespace drf {
 namespace {
@@ -118,6 +119,14 @@ bool IsValidAuthority(std::string_view authority) {
   return IsValidHost(authority.substr(0, colon)) && IsValidPort(authority.substr(colon + 1));
 }
 
+// S3's own host names: "s3-fips" in every partition (GovCloud included), and dual-stack
+// as an extra ".dualstack" label under the usual suffix rather than api.aws.
+std::string S3Host(const std::string& region, const Partition& partition, EndpointVariant variant) {
+  std::string host = variant.fips ? "s3-fips" : "s3";
+  if (variant.dualstack) host += ".dualstack";
+  return host + "." + region + "." + std::string(partition.dns_suffix);
+}
+
 // botocore's ensure_boolean: only "true" (any case) is true.
 bool IsTrue(const std::string& value) { return strcasecmp(value.c_str(), "true") == 0; }
 
@@ -135,8 +144,30 @@ Result<Endpoint> DefaultEndpoint(const ServiceInfo& service, const std::string& 
     return Endpoint{"https://" + std::string(host), std::string(partition->global_signing_region),
                     "default"};
   }
+  if (service.protocol == Protocol::kRestS3) {
+    return Endpoint{"https://" + S3Host(region, *partition, variant), region, "default"};
+  }
   return Endpoint{"https://" + RegionalHost(service, region, *partition, variant), region,
                   "default"};
+}
+
+bool IsVirtualHostableS3Bucket(std::string_view bucket) {
+  // No dots, so never an IPv4 address either.
+  if (bucket.size() < 3 || bucket.size() > 63) return false;
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  for (char c : bucket) {
+    if (!alnum(c) && c != '-') return false;
+  }
+  return alnum(bucket.front()) && alnum(bucket.back());
+}
+
+std::string S3BucketUrl(const Endpoint& endpoint, std::string_view bucket) {
+  constexpr std::string_view kHttps = "https://";
+  if (endpoint.source == "default" && IsVirtualHostableS3Bucket(bucket) &&
+      StartsWith(endpoint.url, kHttps)) {
+    return std::string(kHttps) + std::string(bucket) + "." + endpoint.url.substr(kHttps.size());
+  }
+  return endpoint.url + "/" + UriEncode(bucket);
 }
 
 Result<std::string> NormalizeEndpointUrl(std::string_view url, std::string_view source) {

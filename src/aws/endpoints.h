@@ -12,6 +12,14 @@
 // ignore_configured_endpoint_urls) is true. Overrides never change the signing region.
 // FIPS and dual-stack come from AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT, else
 // the profile's use_fips_endpoint / use_dualstack_endpoint; they only shape the default.
+//
+// S3 (aws-wire.md §5): the default endpoint is regional in every region, us-east-1 too
+// (https://s3.<region>.amazonaws.com; FIPS s3-fips.<region>..., dual-stack
+// s3.dualstack.<region>...). A bucket is addressed by S3BucketUrl: virtual-hosted style
+// (https://<bucket>.s3.<region>.amazonaws.com/<key>) when the endpoint is the default one
+// and the bucket name is a DNS label, path style (<endpoint>/<bucket>/<key>) otherwise, in
+// particular for every configured override (moto, MinIO, proxies), which cannot be assumed
+// to resolve <bucket>.<host>.
 #pragma once
 
 #include <optional>
@@ -40,6 +48,17 @@ Result<Endpoint> DefaultEndpoint(const ServiceInfo& service, const std::string& 
 // Checks that `url` is http(s)://host[:port] (one trailing '/' allowed, and removed).
 // InvalidArgument naming `source` (the variable or setting it came from) otherwise.
 Result<std::string> NormalizeEndpointUrl(std::string_view url, std::string_view source);
+
+// Whether `bucket` can be the first label of an HTTPS hostname (botocore's
+// isVirtualHostableS3Bucket without subdomains): 3-63 characters of a-z, 0-9 and '-',
+// starting and ending with a letter or digit. Names with dots (legal for old buckets) would not
+// match S3's wildcard TLS certificate.
+bool IsVirtualHostableS3Bucket(std::string_view bucket);
+
+// The URL of `bucket` on `endpoint` (an S3 endpoint from a resolver), without a trailing
+// slash: append "/" and the URI-encoded key. Virtual-hosted when endpoint.source is
+// "default" and IsVirtualHostableS3Bucket, else path style with the bucket URI-encoded.
+std::string S3BucketUrl(const Endpoint& endpoint, std::string_view bucket);
 
 class ConfiguredEndpointResolver final : public EndpointResolver {
  public:

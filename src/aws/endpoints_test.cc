@@ -50,6 +50,51 @@ TEST(DefaultEndpointTest, FipsAndDualStack) {
             "https://ec2-fips.us-gov-west-1.api.aws");
 }
 
+// The hosts botocore's S3 ruleset gives (with us_east_1_regional_endpoint = regional).
+TEST(DefaultEndpointTest, S3IsRegionalEverywhereWithItsOwnVariants) {
+  EXPECT_EQ(Url(services::kS3, "us-east-1"), "https://s3.us-east-1.amazonaws.com");
+  EXPECT_EQ(Url(services::kS3, "eu-west-1"), "https://s3.eu-west-1.amazonaws.com");
+  EXPECT_EQ(Url(services::kS3, "cn-north-1"), "https://s3.cn-north-1.amazonaws.com.cn");
+  EXPECT_EQ(Url(services::kS3, "eu-west-1", true), "https://s3-fips.eu-west-1.amazonaws.com");
+  EXPECT_EQ(Url(services::kS3, "eu-west-1", false, true),
+            "https://s3.dualstack.eu-west-1.amazonaws.com");
+  EXPECT_EQ(Url(services::kS3, "us-east-1", true, true),
+            "https://s3-fips.dualstack.us-east-1.amazonaws.com");
+  EXPECT_EQ(Url(services::kS3, "cn-north-1", false, true),
+            "https://s3.dualstack.cn-north-1.amazonaws.com.cn");
+  // S3 has -fips hosts in GovCloud, unlike most services.
+  EXPECT_EQ(Url(services::kS3, "us-gov-west-1", true),
+            "https://s3-fips.us-gov-west-1.amazonaws.com");
+  auto endpoint = DefaultEndpoint(services::kS3, "us-east-1", {});
+  ASSERT_TRUE(endpoint.ok());
+  EXPECT_EQ(endpoint->signing_region, "us-east-1");
+}
+
+TEST(S3BucketUrlTest, VirtualHostedOnlyForDnsLabelsOnTheDefaultEndpoint) {
+  const Endpoint aws{"https://s3.eu-west-1.amazonaws.com", "eu-west-1", "default"};
+  EXPECT_EQ(S3BucketUrl(aws, "my-bucket"), "https://my-bucket.s3.eu-west-1.amazonaws.com");
+  // Dots would not match the *.s3 certificate; upper case and '_' are not DNS labels.
+  EXPECT_EQ(S3BucketUrl(aws, "my.bucket"), "https://s3.eu-west-1.amazonaws.com/my.bucket");
+  EXPECT_EQ(S3BucketUrl(aws, "My_Bucket"), "https://s3.eu-west-1.amazonaws.com/My_Bucket");
+  // Overrides (moto, MinIO, proxies) get path style whatever the name.
+  const Endpoint moto{"http://127.0.0.1:5000", "us-east-1", "AWS_ENDPOINT_URL"};
+  EXPECT_EQ(S3BucketUrl(moto, "my-bucket"), "http://127.0.0.1:5000/my-bucket");
+  const Endpoint minio{"https://minio.internal:9000", "us-east-1", "--endpoint-url"};
+  EXPECT_EQ(S3BucketUrl(minio, "a b"), "https://minio.internal:9000/a%20b");
+}
+
+TEST(S3BucketUrlTest, VirtualHostableBucketNames) {
+  for (const char* name : {"abc", "my-bucket", "a--b", "123", "0-a"}) {
+    EXPECT_TRUE(IsVirtualHostableS3Bucket(name)) << name;
+  }
+  EXPECT_TRUE(IsVirtualHostableS3Bucket(std::string(63, 'a')));
+  EXPECT_FALSE(IsVirtualHostableS3Bucket(std::string(64, 'a')));
+  for (const char* name :
+       {"", "ab", "-abc", "abc-", "Abc", "a_b", "a.b.c", "192.168.1.1", "a b", "a/b"}) {
+    EXPECT_FALSE(IsVirtualHostableS3Bucket(name)) << name;
+  }
+}
+
 TEST(DefaultEndpointTest, Route53IsGlobalWithAPartitionSigningRegion) {
   struct Case {
     std::string region;
@@ -160,6 +205,16 @@ TEST_F(ResolverTest, PrecedenceOfOverrides) {
   auto cli = Resolve(services::kEcs, "default", "http://cli:6");
   EXPECT_EQ(cli->url, "http://cli:6");
   EXPECT_EQ(cli->source, "--endpoint-url");
+}
+
+TEST_F(ResolverTest, S3OverrideFromItsOwnVariable) {
+  env_.Set("AWS_ENDPOINT_URL_S3", "http://localhost:4566/");
+  auto endpoint = Resolve(services::kS3, "plain");
+  ASSERT_TRUE(endpoint.ok()) << endpoint.status().ToString();
+  EXPECT_EQ(endpoint->url, "http://localhost:4566");
+  EXPECT_EQ(endpoint->source, "AWS_ENDPOINT_URL_S3");
+  EXPECT_EQ(endpoint->signing_region, "eu-west-1");
+  EXPECT_EQ(S3BucketUrl(*endpoint, "my-bucket"), "http://localhost:4566/my-bucket");
 }
 
 TEST_F(ResolverTest, ServiceEnvIdUsesServiceIdNotPrefix) {

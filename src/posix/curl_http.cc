@@ -197,6 +197,9 @@ void CurlHttpClient::Impl::SetCommonOptions(CURL* curl, const HttpRequest& reque
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS, long{CURLPROTO_HTTP | CURLPROTO_HTTPS});
 #endif
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  // The path is sent as signed: S3 keys may hold "." and ".." segments, which curl would
+  // otherwise squash (another object, and a signature mismatch).
+  curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM for DNS timeouts in threads
   curl_easy_setopt(curl, CURLOPT_TCP_NODELAY, 1L);
   curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);

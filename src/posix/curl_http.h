@@ -3,7 +3,8 @@
 // Connections are kept alive and reused: each Send borrows an easy handle from a pool (a
 // handle keeps its connection cache across curl_easy_reset), so concurrent Sends use
 // different handles and never share one. TLS peer and host verification are always on.
-// Only http and https URLs are accepted, and redirects are not followed.
+// Only http and https URLs are accepted, redirects are not followed, and the URL path is
+// sent as given (no "." / ".." squashing: it is what was signed).
 #pragma once
 
 #include <chrono>

@@ -51,10 +51,10 @@ class Promotion {
     if (IsTerminalDbStatus(latest_.status)) {
       return EndFailed(ctx_, result_, resource_,
                        Status::Rejected("status is " + latest_.status +
-                                        ": it cannot become a "
-                                        "writable standalone instance"));
+                                        ": it cannot become a writable standalone instance"));
     }
     if (latest_.read_replica_source.empty()) return NotAReplica();
+    if (latest_.status != "available") return WaitBusyReplica();
     Promote();
   }
 
@@ -72,6 +72,29 @@ class Promotion {
     result_.after = Snapshot(latest_);
     result_.state = StepState::kUnchanged;
     result_.summary = "not a read replica, nothing to do";
+  }
+
+  // A replica that is not "available" is busy, most likely promoting: an earlier run was
+  // interrupted after PromoteReadReplica, or another run is promoting. A second call
+  // could only be rejected (InvalidDBInstanceState): wait until the instance settles, and
+  // promote only if it settles still a replica.
+  void WaitBusyReplica() {
+    const std::string source = latest_.read_replica_source;
+    ctx_.log.Info("RDS read replica " + id() + " has status " + latest_.status +
+                  ": its promotion may already be under way; waiting for it to settle");
+    Status waited = poller_.WaitUntil(id() + " to settle", [&]() -> Result<bool> {
+      Result<bool> promoted = Check();
+      if (!promoted.ok()) return promoted.status();
+      return *promoted || latest_.status == "available";
+    });
+    if (!waited.ok()) {
+      result_.after = Snapshot(latest_);
+      return EndUnfinished(ctx_, result_, resource_, waited,
+                           "waited for replica " + id() + " (status " + latest_.status +
+                               ") to settle before promoting");
+    }
+    if (!latest_.read_replica_source.empty()) return Promote();
+    Verified(source, "; the promotion was already under way");
   }
 
   void Promote() {
@@ -111,10 +134,15 @@ class Promotion {
                                (latest_.read_replica_source.empty() ? ", no longer a replica"
                                                                     : ", still a replica"));
     }
+    Verified(source, rejection.ok() ? "" : "; the promotion was already under way");
+  }
+
+  // The instance is promoted (seen available without a replica source).
+  void Verified(const std::string& source, const std::string& note) {
+    result_.after = Snapshot(latest_);
     ctx_.log.Info("RDS instance " + id() + " successfully promoted to standalone instance");
     result_.state = StepState::kSucceeded;
-    result_.summary = "promoted " + id() + " (was replica of " + source + ")";
-    if (!rejection.ok()) result_.summary += "; the promotion was already under way";
+    result_.summary = "promoted " + id() + " (was replica of " + source + ")" + note;
     result_.changes.push_back("promoted " + id() + " to a standalone instance (was replica of " +
                               source + ")");
   }

@@ -10,6 +10,12 @@
 // promoting, or a retried call whose first attempt was applied) is treated as "promotion
 // under way": the step re-reads the instance and waits instead of failing.
 //
+// A replica that is not "available" (e.g. "modifying": a run killed right after its
+// PromoteReadReplica took effect, or another run promoting) is waited on, not promoted
+// again; it is promoted only if it settles "available" still a replica. (Right after the
+// call AWS may still show "available" with the source for a moment: a run resumed inside
+// that moment cannot tell, calls again and takes the InvalidDBInstanceState path above.)
+//
 // Outcomes: kSucceeded (promoted and verified), kUnchanged (not a replica: the original
 // skipped with a warning; if its status is settling, e.g. "modifying" after an earlier
 // promotion, the step waits for "available" first), kFailed (not found, a terminal status

@@ -116,6 +116,53 @@ TEST_F(PromoteDbTest, AlreadyPromotedByAnotherRunIsDone) {
   EXPECT_TRUE(h_.clock.sleeps().empty());
 }
 
+// A resumed run (the previous one was killed after its PromoteReadReplica took effect)
+// finds the replica "modifying": it waits for that promotion and never calls again.
+TEST_F(PromoteDbTest, BusyReplicaIsWaitedForNotPromotedAgain) {
+  Describes({DescribeDb(kDb, "modifying", kSource), DescribeDb(kDb, "modifying", kSource),
+             DescribeDb(kDb, "modifying", ""), DescribeDb(kDb, "available", "")});
+
+  StepResult result = step_.Run(h_.ctx);
+
+  ASSERT_EQ(result.state, StepState::kSucceeded) << result.error.ToString();
+  EXPECT_EQ(Promotes(), 0);
+  EXPECT_TRUE(result.calls.empty());
+  EXPECT_NE(result.summary.find("already under way"), std::string::npos) << result.summary;
+  EXPECT_EQ(result.before, (nlohmann::json{{"status", "modifying"}, {"replica_source", kSource}}));
+  EXPECT_EQ(result.after, (nlohmann::json{{"status", "available"}, {"replica_source", ""}}));
+  EXPECT_EQ(h_.log.Lines(),
+            (std::vector<std::string>{
+                "INFO: RDS read replica dr-app-db has status modifying: its promotion may "
+                "already be under way; waiting for it to settle",
+                "INFO: RDS instance dr-app-db successfully promoted to standalone instance"}));
+  EXPECT_TRUE(h_.aws.Unscripted().empty());
+}
+
+// A replica busy with something else settles "available" and still a replica: promoted.
+TEST_F(PromoteDbTest, BusyReplicaThatSettlesAsAReplicaIsPromoted) {
+  PromoteAnswers(FakeAws::QueryOk("PromoteReadReplica", DbXml(kDb, "modifying", kSource)));
+  Describes({DescribeDb(kDb, "backing-up", kSource), DescribeDb(kDb, "available", kSource),
+             DescribeDb(kDb, "available", "")});
+
+  StepResult result = step_.Run(h_.ctx);
+
+  ASSERT_EQ(result.state, StepState::kSucceeded) << result.error.ToString();
+  EXPECT_EQ(Promotes(), 1);
+  ASSERT_EQ(result.calls.size(), 1u);
+  EXPECT_EQ(result.summary, std::string("promoted dr-app-db (was replica of ") + kSource + ")");
+}
+
+// A busy replica that fails instead of settling fails the step, without a call.
+TEST_F(PromoteDbTest, BusyReplicaThatEntersATerminalStatusFails) {
+  Describes({DescribeDb(kDb, "modifying", kSource), DescribeDb(kDb, "failed", kSource)});
+
+  StepResult result = step_.Run(h_.ctx);
+
+  EXPECT_EQ(result.state, StepState::kFailed);
+  EXPECT_EQ(Promotes(), 0);
+  EXPECT_NE(result.error.message().find("failed"), std::string::npos) << result.error.ToString();
+}
+
 TEST_F(PromoteDbTest, TerminalStatusWhileWaitingFails) {
   PromoteAnswers(FakeAws::QueryOk("PromoteReadReplica", DbXml(kDb, "available", kSource)));
   Describes({DescribeDb(kDb, "available", kSource), DescribeDb(kDb, "modifying", kSource),

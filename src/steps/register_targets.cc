@@ -221,7 +221,8 @@ class Registration {
                   " with target group " + tg_.arn);
     size_t done = 0;
     for (size_t begin = 0; begin < missing.size(); begin += kRegisterBatch) {
-      if (StopIfCancelled(ctx_, result_, resource_)) return result_.error;
+      // No new action once cancelled; Run reports it with what was registered so far.
+      if (ctx_.cancel.cancelled()) return Status::Cancelled("run cancelled while registering");
       std::vector<Target> batch(missing.begin() + static_cast<std::ptrdiff_t>(begin),
                                 missing.begin() + static_cast<std::ptrdiff_t>(std::min(
                                                       begin + kRegisterBatch, missing.size())));

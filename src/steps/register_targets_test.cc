@@ -198,6 +198,29 @@ TEST_F(RegisterTargetsTest, RegistersInBatchesOfOneHundred) {
             std::string("INFO: Successfully registered 150 instances with target group ") + kTg);
 }
 
+TEST_F(RegisterTargetsTest, CancelBetweenBatchesStopsAndReportsTheFirst) {
+  TargetGroup("instance", 80);
+  Health({});
+  h_.aws.On(services::kElbv2, "RegisterTargets", [this](const AwsCall&) {
+    h_.cancel.Cancel();  // a signal arrives during the first batch
+    return FakeAws::QueryOk("RegisterTargets", "", "req-first");
+  });
+  std::vector<FakeInstance> instances;
+  for (int i = 0; i < 150; ++i) instances.push_back({"i-" + std::to_string(i)});
+  Asg({DescribeAsgReply("dr-jenkins", 150, 150, 150, instances)});
+  RegisterTargetsStep step = Step(AsgSpec());
+
+  StepResult result = step.Run(h_.ctx);
+
+  EXPECT_EQ(result.state, StepState::kFailed);
+  EXPECT_EQ(result.error.code(), StatusCode::kCancelled);
+  EXPECT_EQ(Registers().size(), 1u);
+  ASSERT_EQ(result.calls.size(), 1u);
+  EXPECT_EQ(result.summary,
+            "registered 100 instances of ASG dr-jenkins on port 80; run cancelled while "
+            "registering");
+}
+
 TEST_F(RegisterTargetsTest, InstanceGroupWithAnEcsSourceFails) {
   TargetGroup("instance", 80);
   RegisterTargetsStep step = Step(EcsSpec());

@@ -32,19 +32,19 @@
 #include <string>
 #include <vector>
 
+#include "testing/cli_process.h"
 #include "testing/emulator.h"
 
 namespace drf {
 namespace {
 
 using Json = nlohmann::json;
-using Env = std::map<std::string, std::string>;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 // Never to be printed by drfailover (whoami, logs, reports).
-constexpr char kSecretAccessKey[] = "e2eSecretKey/DoNotPrint+9f3Kq7Zx";
-constexpr char kAccessKeyId[] = "AKIAE2ETESTKEY7Q4W2Z";
+constexpr const char* kSecretAccessKey = kCliTestSecretAccessKey;
+constexpr const char* kAccessKeyId = kCliTestAccessKeyId;
 constexpr char kAccount[] = "123456789012";  // moto's account
 
 // The step ids of the reference deployment's failover (the original's variables).
@@ -63,121 +63,8 @@ std::vector<std::string> ReferenceStepIds() {
   return ids;
 }
 
-// --- child processes ------------------------------------------------------------------
-
-struct ProcessResult {
-  int exit_code = -1;  // -1: killed by a signal (or by the timeout)
-  bool timed_out = false;
-  std::string out;
-  std::string err;
-};
-
-std::string Describe(const ProcessResult& r) {
-  std::string text = "exit code " + std::to_string(r.exit_code);
-  if (r.timed_out) text += " (timed out, killed)";
-  return text + "\n--- stdout:\n" + r.out + "\n--- stderr:\n" + r.err;
-}
-
-// Runs argv (argv[0] looked up on env's PATH when it has no '/') with exactly `env`, stdin
-// from /dev/null, and collects stdout and stderr until both close or `timeout` passes (then
-// the child is killed).
-ProcessResult RunProcess(const std::vector<std::string>& argv, const Env& env,
-                         milliseconds timeout) {
-  ProcessResult result;
-  int out_pipe[2];
-  int err_pipe[2];
-  if (::pipe2(out_pipe, O_CLOEXEC) != 0) {
-    ADD_FAILURE() << "pipe2: " << std::strerror(errno);
-    return result;
-  }
-  if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
-    ADD_FAILURE() << "pipe2: " << std::strerror(errno);
-    ::close(out_pipe[0]);
-    ::close(out_pipe[1]);
-    return result;
-  }
-  posix_spawn_file_actions_t actions;
-  ::posix_spawn_file_actions_init(&actions);
-  ::posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  ::posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-  ::posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-
-  std::vector<std::string> env_strings;
-  for (const auto& [key, value] : env) env_strings.push_back(key + "=" + value);
-  std::vector<char*> envp;
-  for (auto& s : env_strings) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  std::vector<std::string> args = argv;
-  std::vector<char*> argp;
-  for (auto& a : args) argp.push_back(a.data());
-  argp.push_back(nullptr);
-
-  pid_t pid = -1;
-  int rc = ::posix_spawnp(&pid, argp[0], &actions, nullptr, argp.data(), envp.data());
-  ::posix_spawn_file_actions_destroy(&actions);
-  ::close(out_pipe[1]);
-  ::close(err_pipe[1]);
-  if (rc != 0) {
-    ADD_FAILURE() << "cannot start " << argv[0] << ": " << std::strerror(rc);
-    ::close(out_pipe[0]);
-    ::close(err_pipe[0]);
-    return result;
-  }
-
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-  std::string* sinks[2] = {&result.out, &result.err};
-  int open_fds = 2;
-  while (open_fds > 0) {
-    auto left =
-        std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      result.timed_out = true;
-      ::kill(pid, SIGKILL);
-      break;
-    }
-    int n = ::poll(fds, 2, static_cast<int>(left.count()));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) break;
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
-      char chunk[8192];
-      ssize_t got = ::read(fds[i].fd, chunk, sizeof(chunk));
-      if (got > 0) {
-        sinks[i]->append(chunk, static_cast<size_t>(got));
-      } else if (got == 0 || errno != EINTR) {
-        ::close(fds[i].fd);
-        fds[i].fd = -1;
-        --open_fds;
-      }
-    }
-  }
-  for (auto& fd : fds) {
-    if (fd.fd >= 0) ::close(fd.fd);
-  }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
-
-// PATH and what python3 needs to find its packages (pyenv, virtualenvs, HOME's user site).
-Env PythonEnv() {
-  Env env;
-  for (const char* name :
-       {"PATH", "HOME", "PYENV_ROOT", "PYENV_VERSION", "VIRTUAL_ENV", "PYTHONPATH"}) {
-    if (const char* value = std::getenv(name)) env[name] = value;
-  }
-  env["AWS_CONFIG_FILE"] = "/dev/null";
-  env["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
-  env["AWS_EC2_METADATA_DISABLED"] = "true";
-  return env;
-}
-
-std::string EmulatorTool(const std::string& script) {
-  return std::string(DRF_SOURCE_DIR) + "/tools/emulator/" + script;
-}
+// --- child processes: src/testing/cli_process.h (RunProcess, Describe, PythonEnv,
+// EmulatorTool, IsolatedCliEnv), shared with resilience_test.cc ---------------------------
 
 // Runs boto3 statements against `endpoint`; `c(service)` is a client there.
 ProcessResult Boto3(const std::string& endpoint, const std::string& statements) {
@@ -277,18 +164,7 @@ class FailoverE2eTest : public ::testing::Test {
   }
 
   // The environment of a drfailover child: isolated from the developer's AWS set-up.
-  Env IsolatedEnv() const {
-    Env env;
-    env["PATH"] = std::getenv("PATH") != nullptr ? std::getenv("PATH") : "/usr/bin:/bin";
-    env["HOME"] = dir_ + "/home";
-    env["AWS_CONFIG_FILE"] = "/dev/null";
-    env["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null";
-    env["AWS_EC2_METADATA_DISABLED"] = "true";
-    env["AWS_ACCESS_KEY_ID"] = kAccessKeyId;
-    env["AWS_SECRET_ACCESS_KEY"] = kSecretAccessKey;
-    env["AWS_REGION"] = "us-east-1";
-    return env;
-  }
+  Env IsolatedEnv() const { return IsolatedCliEnv(dir_ + "/home"); }
 
   // IsolatedEnv, pointed at the emulator, with the original Lambda's variables for the
   // seeded deployment.

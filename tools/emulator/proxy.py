@@ -10,6 +10,7 @@ import socket
 import socketserver
 import threading
 
+import crash as crash_mod
 import faults as faults_mod
 import wire
 
@@ -22,12 +23,13 @@ class Proxy:
     called in order. Thread-safe (each behaviour guards its own state)."""
 
     def __init__(self, moto_host, moto_port, behaviours, stats, settings, port=0,
-                 faults=None):
+                 faults=None, crash=None):
         self.moto = (moto_host, moto_port)
         self.behaviours = behaviours
         self.stats = stats
         self.settings = settings
         self.faults = faults or faults_mod.NoFaults()
+        self.crash = crash or crash_mod.CrashHook()
         self._local = threading.local()  # per-thread keep-alive connection to moto
         handler = type("Handler", (_Handler,), {"proxy": self})
         self.server = _Server(("127.0.0.1", port), handler)
@@ -54,10 +56,13 @@ class Proxy:
         """Returns the Response to send, or faults.DROP."""
         if req.path == "/_emulator" or req.path.startswith("/_emulator/"):
             return self._control(req)
-        if not req.path.startswith("/moto-api/"):
+        counted = not req.path.startswith("/moto-api/")
+        if counted:
             self.stats.record(req)
         injected = self.faults.before(req)
         if injected is not None:
+            if counted and injected is not faults_mod.DROP:
+                self.stats.record_answer(req, injected.status)
             return injected
         resp = None
         for b in self.behaviours:
@@ -68,7 +73,17 @@ class Proxy:
             resp = self.forward(req)
             for b in self.behaviours:
                 resp = b.after(req, resp)
-        return self.faults.after(req, resp)
+        applied = resp.status  # what moto (or a behaviour) answered: the call's effect
+        resp = self.faults.after(req, resp)
+        # The crash hook comes last: it sees the call applied, kills its client and drops
+        # the answer (the connection closes without a reply).
+        if not counted:
+            return resp
+        victim = self.crash.due(req)
+        # Logged before the kill: whoever sees the victim die sees the call in the stats.
+        self.stats.record_answer(req, applied,
+                                 dropped=victim is not None or resp is faults_mod.DROP)
+        return self.crash.fire(victim, req) if victim is not None else resp
 
     def forward(self, req):
         target = req.path + ("?" + req.query if req.query else "")
@@ -119,14 +134,30 @@ class Proxy:
             self.stats.reset()
             return _json_reply(200, self.stats.snapshot())
         if route == ("GET", "/_emulator/config"):
-            return _json_reply(200, self.settings.snapshot())
+            return _json_reply(200, self._config())
         if route == ("POST", "/_emulator/config"):
             try:
-                self.settings.update(json.loads(req.body or b"{}"))
+                changes = json.loads(req.body or b"{}")
+                if not isinstance(changes, dict):
+                    raise ValueError("the config must be a JSON object")
+                hook_given = "kill_after_mutating" in changes
+                hook = changes.pop("kill_after_mutating", None)
+                self.settings.check(changes)
+                if hook_given:
+                    self.crash.configure(hook)
+                self.settings.update(changes)
             except (ValueError, AttributeError) as e:
                 return _json_reply(400, {"error": str(e)})
-            return _json_reply(200, self.settings.snapshot())
+            return _json_reply(200, self._config())
+        if route == ("GET", "/_emulator/crash"):
+            return _json_reply(200, self.crash.snapshot())
         return _json_reply(404, {"error": f"no emulator endpoint {req.method} {req.path}"})
+
+
+    def _config(self):
+        """The settings, and the crash hook's arming (null when disarmed)."""
+        return {**self.settings.snapshot(),
+                "kill_after_mutating": self.crash.snapshot()["armed"]}
 
 
 def _json_reply(status, doc):

@@ -24,8 +24,18 @@ class Settings:
         with self._lock:
             return dict(self._values)
 
+    def check(self, changes):
+        """Raises ValueError as update() would, changing nothing."""
+        self._clean(changes)
+
     def update(self, changes):
         """Applies {name: number}; raises ValueError for unknown names or bad numbers."""
+        clean = self._clean(changes)
+        with self._lock:
+            self._values.update(clean)
+
+    @staticmethod
+    def _clean(changes):
         clean = {}
         for name, value in changes.items():
             if name not in _FIELDS:
@@ -33,5 +43,4 @@ class Settings:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise ValueError(f"{name} must be a number >= 0")
             clean[name] = float(value)
-        with self._lock:
-            self._values.update(clean)
+        return clean

@@ -1,0 +1,19 @@
+// Fuzz target: a plan file (YAML or JSON) through ParsePlanFile, then, when it loads,
+// through finalization and a run of its graph (plan_fuzz_util.h). Seeds: fuzz/corpus/plan_file.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "plan/plan_file.h"
+#include "plan/plan_fuzz_util.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  drf::Result<drf::PlanSpec> plan = drf::ParsePlanFile(text, "fuzz.yaml");
+  if (!plan.ok()) {
+    drf::fuzzing::CheckError(plan.status());
+    return 0;
+  }
+  drf::fuzzing::ExercisePlan(std::move(plan).value());
+  return 0;
+}
