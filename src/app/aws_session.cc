@@ -11,8 +11,7 @@ class AwsSession::CounterObserver final : public ApiCallObserver {
   explicit CounterObserver(ApiCallCounter* counter) : counter_(counter) {}
   void OnAttempt(const ApiAttempt& a) override {
     if (counter_ == nullptr) return;
-    counter_->Record(a.service, a.operation, a.http_status, a.error_code, a.will_retry,
-                     a.latency);
+    counter_->Record(a.service, a.operation, a.http_status, a.error_code, a.will_retry, a.latency);
   }
 
  private:
@@ -25,13 +24,23 @@ Result<std::unique_ptr<AwsSession>> AwsSession::Create(const Environment& env, H
                                                        ApiCallCounter* counter,
                                                        const CancelToken* cancel) {
   DRF_ASSIGN_OR_RETURN(SharedConfig config, SharedConfig::Load(env, options.profile));
+  // A named profile that does not exist must stop the run, as the AWS CLI does: acting
+  // with whatever other credentials happen to be around would be worse than not acting.
+  bool profile_named =
+      options.profile || env.GetNonEmpty("AWS_PROFILE") || env.GetNonEmpty("AWS_DEFAULT_PROFILE");
+  if (profile_named && !config.HasProfile(config.profile())) {
+    return Status::InvalidArgument((options.profile ? "--profile" : "AWS_PROFILE") +
+                                   std::string(": profile \"") + config.profile() +
+                                   "\" not found in " + config.config_path() + " or " +
+                                   config.credentials_path());
+  }
   DRF_ASSIGN_OR_RETURN(RegionChoice region, ResolveRegion(env, config, options.region));
   DRF_ASSIGN_OR_RETURN(RetryOptions retry, RetryOptionsFromEnvironment(env, &config));
   if (options.endpoint_url) {
     DRF_RETURN_IF_ERROR(NormalizeEndpointUrl(*options.endpoint_url, "--endpoint-url").status());
   }
-  auto endpoints =
-      std::make_unique<ConfiguredEndpointResolver>(env, config, config.profile(), options.endpoint_url);
+  auto endpoints = std::make_unique<ConfiguredEndpointResolver>(env, config, config.profile(),
+                                                                options.endpoint_url);
   // Fail on a malformed configured endpoint now, before any step starts.
   DRF_RETURN_IF_ERROR(endpoints->Resolve(services::kSts, region.region).status());
   auto credentials =

@@ -33,22 +33,31 @@ struct FailoverOptions {
 };
 
 void AddCommonOptions(CLI::App& verb, CommonOptions& o) {
-  verb.add_option("--region", o.region, "AWS region of the DR site (default: AWS_REGION, AWS_DEFAULT_REGION, the profile)");
-  verb.add_option("--profile", o.profile, "profile in the shared config files (default: AWS_PROFILE)");
-  verb.add_option("--endpoint-url", o.endpoint_url, "send every AWS call to this URL (an emulator)");
+  verb.add_option(
+      "--region", o.region,
+      "AWS region of the DR site (default: AWS_REGION, AWS_DEFAULT_REGION, the profile)");
+  verb.add_option("--profile", o.profile,
+                  "profile in the shared config files (default: AWS_PROFILE)");
+  verb.add_option("--endpoint-url", o.endpoint_url,
+                  "send every AWS call to this URL (an emulator)");
   verb.add_option("--output", o.output, "result format on stdout")
       ->check(CLI::IsMember({"text", "json"}));
-  verb.add_option("--log-format", o.log_format, "log lines on stderr: text (the original's lines) or json")
+  verb.add_option("--log-format", o.log_format,
+                  "log lines on stderr: text (the original's lines) or json")
       ->check(CLI::IsMember({"text", "json"}, CLI::ignore_case));
   verb.add_option("--log-level", o.log_level, "trace, debug, info, warn or error")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "warning", "error"}, CLI::ignore_case));
+      ->check(
+          CLI::IsMember({"trace", "debug", "info", "warn", "warning", "error"}, CLI::ignore_case));
 }
 
 void AddFailoverOptions(CLI::App& verb, FailoverOptions& o) {
-  verb.add_option("--plan", o.plan_file, "plan file (YAML or JSON); default: DRF_PLAN_FILE, else the original's variables");
+  verb.add_option("--plan", o.plan_file,
+                  "plan file (YAML or JSON), or s3://bucket/key; default: DRF_PLAN_FILE, else the "
+                  "original's variables");
   verb.add_option("--report", o.report_file, "also write the JSON report to this file");
-  verb.add_option("--deadline", o.deadline_seconds, "whole-run limit in seconds (overrides the plan)")
-      ->check(CLI::PositiveNumber);
+  verb.add_option("--deadline", o.deadline_seconds,
+                  "whole-run limit in seconds (overrides the plan)")
+      ->check(CLI::Range(1, 7 * 24 * 3600));
   verb.add_flag("--sequential", o.sequential, "one step at a time in the original's order");
   verb.add_flag("--no-progress", o.no_progress, "no live progress line on a terminal");
 }
@@ -106,8 +115,8 @@ int RunFailoverVerb(FailoverMode mode, const CommonOptions& c, const FailoverOpt
 }
 
 int RunWhoAmI(const CommonOptions& c, CliIo& io) {
-  auto session = AwsSession::Create(io.env, io.http, io.clock, {c.region, c.profile, c.endpoint_url},
-                                    nullptr, &io.cancel);
+  auto session = AwsSession::Create(io.env, io.http, io.clock,
+                                    {c.region, c.profile, c.endpoint_url}, nullptr, &io.cancel);
   if (!session.ok()) {
     return ReportError(io, session.status(),
                        session.status().code() == StatusCode::kInvalidArgument
@@ -130,9 +139,12 @@ int RunCli(const std::vector<std::string>& args, CliIo& io) {
   FailoverOptions failover;
 
   // The verb table.
-  CLI::App* run = app.add_subcommand("run", "fail over: promote the DB, scale ASGs and ECS services, register targets");
-  CLI::App* plan = app.add_subcommand("plan", "dry run: read live state and show what `run` would change (no changes)");
-  CLI::App* whoami = app.add_subcommand("whoami", "show the AWS account, identity, region and where they came from");
+  CLI::App* run = app.add_subcommand(
+      "run", "fail over: promote the DB, scale ASGs and ECS services, register targets");
+  CLI::App* plan = app.add_subcommand(
+      "plan", "dry run: read live state and show what `run` would change (no changes)");
+  CLI::App* whoami = app.add_subcommand(
+      "whoami", "show the AWS account, identity, region and where they came from");
   for (CLI::App* verb : {run, plan, whoami}) AddCommonOptions(*verb, common);
   for (CLI::App* verb : {run, plan}) AddFailoverOptions(*verb, failover);
 

@@ -3,11 +3,10 @@
 #pragma once
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "app/aws_session.h"
 #include "app/exit_codes.h"
@@ -32,10 +31,11 @@ enum class FailoverMode {
 
 struct FailoverRequest {
   FailoverMode mode = FailoverMode::kRun;
-  std::optional<std::string> plan_file;  // --plan; else DRF_PLAN_FILE; else the original's variables
+  std::optional<std::string>
+      plan_file;  // --plan; else DRF_PLAN_FILE; else the original's variables
   AwsSessionOptions aws;
   std::optional<std::chrono::seconds> deadline;  // overrides the plan's whole-run deadline
-  std::optional<MonoTime> stop_at;  // hard stop (Lambda: before the invocation deadline)
+  std::optional<MonoTime> stop_at;   // hard stop (Lambda: before the invocation deadline)
   std::optional<Ordering> ordering;  // overrides the plan's ordering
   // Only these step ids (as in the report); empty: every step. The others are left out of
   // the executed plan, and a selected step's dependencies on left-out steps are replaced by

@@ -36,8 +36,8 @@ std::string RenderWhoAmI(const nlohmann::json& who) {
   std::string out;
   out += line("Account:", who.value("account", ""));
   out += line("ARN:", who.value("arn", ""));
-  out += line("Region:", fmt::format("{} (from {})", who.value("region", ""),
-                                     who.value("region_source", "")));
+  out += line("Region:",
+              fmt::format("{} (from {})", who.value("region", ""), who.value("region_source", "")));
   out += line("Credentials:",
               fmt::format("{}, access key {}{}", who.value("credentials_source", ""),
                           who.value("access_key_id", ""),

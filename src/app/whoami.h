@@ -3,9 +3,8 @@
 // prints a secret (only a masked access key id).
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "app/aws_session.h"
 

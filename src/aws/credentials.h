@@ -12,8 +12,8 @@ namespace drf {
 
 struct Credentials {
   std::string access_key_id;
-  std::string secret_access_key;  // never logged
-  std::string session_token;      // empty when none; never logged
+  std::string secret_access_key;       // never logged
+  std::string session_token;           // empty when none; never logged
   std::optional<WallTime> expiration;  // nullopt: does not expire
   std::string source;  // where they came from, for `whoami`: "environment", "profile dev", ...
 };

@@ -14,25 +14,38 @@ struct ServiceInfo {
   std::string_view endpoint_prefix;  // hostname prefix: "autoscaling"
   std::string_view signing_name;     // SigV4 service name: "autoscaling"
   Protocol protocol;
-  std::string_view api_version;  // query/ec2 Version, rest path prefix
+  std::string_view api_version;         // query/ec2 Version, rest path prefix
   std::string_view json_target_prefix;  // JSON 1.1 X-Amz-Target prefix; empty otherwise
-  bool global = false;  // one endpoint for the partition (Route 53)
+  bool global = false;                  // one endpoint for the partition (Route 53)
 };
 
 namespace services {
-inline constexpr ServiceInfo kRds{"RDS", "RDS", "rds", "rds", "rds", Protocol::kQuery, "2014-10-31", ""};
-inline constexpr ServiceInfo kAutoScaling{"Auto Scaling", "AUTO_SCALING", "auto_scaling", "autoscaling",
-                                          "autoscaling", Protocol::kQuery, "2011-01-01", ""};
-inline constexpr ServiceInfo kElbv2{"Elastic Load Balancing v2", "ELASTIC_LOAD_BALANCING_V2",
-                                    "elastic_load_balancing_v2", "elasticloadbalancing",
-                                    "elasticloadbalancing", Protocol::kQuery, "2015-12-01", ""};
-inline constexpr ServiceInfo kEc2{"EC2", "EC2", "ec2", "ec2", "ec2", Protocol::kEc2, "2016-11-15", ""};
-inline constexpr ServiceInfo kEcs{"ECS", "ECS", "ecs", "ecs", "ecs", Protocol::kJson11, "2014-11-13",
-                                  "AmazonEC2ContainerServiceV20141113"};
-inline constexpr ServiceInfo kRoute53{"Route 53", "ROUTE_53", "route_53", "route53", "route53",
-                                      Protocol::kRestXml, "2013-04-01", "", true};
-inline constexpr ServiceInfo kSns{"SNS", "SNS", "sns", "sns", "sns", Protocol::kQuery, "2010-03-31", ""};
-inline constexpr ServiceInfo kSts{"STS", "STS", "sts", "sts", "sts", Protocol::kQuery, "2011-06-15", ""};
+inline constexpr ServiceInfo kRds{"RDS",        "RDS", "rds", "rds", "rds", Protocol::kQuery,
+                                  "2014-10-31", ""};
+inline constexpr ServiceInfo kAutoScaling{
+    "Auto Scaling", "AUTO_SCALING",   "auto_scaling", "autoscaling",
+    "autoscaling",  Protocol::kQuery, "2011-01-01",   ""};
+inline constexpr ServiceInfo kElbv2{"Elastic Load Balancing v2",
+                                    "ELASTIC_LOAD_BALANCING_V2",
+                                    "elastic_load_balancing_v2",
+                                    "elasticloadbalancing",
+                                    "elasticloadbalancing",
+                                    Protocol::kQuery,
+                                    "2015-12-01",
+                                    ""};
+inline constexpr ServiceInfo kEc2{"EC2", "EC2",          "ec2",        "ec2",
+                                  "ec2", Protocol::kEc2, "2016-11-15", ""};
+inline constexpr ServiceInfo kEcs{"ECS",        "ECS",
+                                  "ecs",        "ecs",
+                                  "ecs",        Protocol::kJson11,
+                                  "2014-11-13", "AmazonEC2ContainerServiceV20141113"};
+inline constexpr ServiceInfo kRoute53{"Route 53",   "ROUTE_53", "route_53",
+                                      "route53",    "route53",  Protocol::kRestXml,
+                                      "2013-04-01", "",         true};
+inline constexpr ServiceInfo kSns{"SNS",        "SNS", "sns", "sns", "sns", Protocol::kQuery,
+                                  "2010-03-31", ""};
+inline constexpr ServiceInfo kSts{"STS",        "STS", "sts", "sts", "sts", Protocol::kQuery,
+                                  "2011-06-15", ""};
 inline constexpr ServiceInfo kS3{"S3", "S3", "s3", "s3", "s3", Protocol::kRestS3, "2006-03-01", ""};
 }  // namespace services
 

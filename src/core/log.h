@@ -33,9 +33,9 @@ using LogFields = std::vector<std::pair<std::string, std::string>>;
 struct LoggerOptions {
   LogLevel min_level = LogLevel::kInfo;
   LogFormat format = LogFormat::kText;
-  bool text_timestamps = false;   // text mode: prefix "2026-11-25T21:40:00.123Z "
-  std::FILE* out = stdout;        // not owned
-  std::string request_id;         // JSON mode: "requestId" (Lambda); empty: omitted
+  bool text_timestamps = false;  // text mode: prefix "2026-11-25T21:40:00.123Z "
+  std::FILE* out = stdout;       // not owned
+  std::string request_id;        // JSON mode: "requestId" (Lambda); empty: omitted
 };
 
 class Logger {

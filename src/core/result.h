@@ -23,9 +23,18 @@ class [[nodiscard]] Result {
   bool ok() const { return value_.has_value(); }
   const Status& status() const { return status_; }
 
-  T& value() & { assert(ok()); return *value_; }
-  const T& value() const& { assert(ok()); return *value_; }
-  T&& value() && { assert(ok()); return std::move(*value_); }
+  T& value() & {
+    assert(ok());
+    return *value_;
+  }
+  const T& value() const& {
+    assert(ok());
+    return *value_;
+  }
+  T&& value() && {
+    assert(ok());
+    return std::move(*value_);
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }
@@ -37,9 +46,9 @@ class [[nodiscard]] Result {
 };
 
 // Early-return helpers, as in leveldb/absl. Keep them tiny.
-#define DRF_RETURN_IF_ERROR(expr)            \
-  do {                                       \
-    ::drf::Status drf_status_ = (expr);      \
+#define DRF_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    ::drf::Status drf_status_ = (expr);        \
     if (!drf_status_.ok()) return drf_status_; \
   } while (0)
 

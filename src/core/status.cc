@@ -4,15 +4,24 @@ namespace drf {
 
 std::string_view StatusCodeName(StatusCode code) {
   switch (code) {
-    case StatusCode::kOk: return "OK";
-    case StatusCode::kInvalidArgument: return "InvalidArgument";
-    case StatusCode::kNotFound: return "NotFound";
-    case StatusCode::kRejected: return "Rejected";
-    case StatusCode::kRetryable: return "Retryable";
-    case StatusCode::kTransport: return "Transport";
-    case StatusCode::kTimedOut: return "TimedOut";
-    case StatusCode::kCancelled: return "Cancelled";
-    case StatusCode::kInternal: return "Internal";
+    case StatusCode::kOk:
+      return "OK";
+    case StatusCode::kInvalidArgument:
+      return "InvalidArgument";
+    case StatusCode::kNotFound:
+      return "NotFound";
+    case StatusCode::kRejected:
+      return "Rejected";
+    case StatusCode::kRetryable:
+      return "Retryable";
+    case StatusCode::kTransport:
+      return "Transport";
+    case StatusCode::kTimedOut:
+      return "TimedOut";
+    case StatusCode::kCancelled:
+      return "Cancelled";
+    case StatusCode::kInternal:
+      return "Internal";
   }
   return "Unknown";
 }

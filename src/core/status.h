@@ -25,13 +25,13 @@ std::string_view StatusCodeName(StatusCode code);
 // What AWS said about a failed call. Attached to a Status made from an AWS error response
 // (or a transport failure of an AWS call) so reports and retries see the wire facts.
 struct AwsErrorInfo {
-  std::string service;     // service id, e.g. "RDS"
-  std::string operation;   // e.g. "PromoteReadReplica"
-  int http_status = 0;     // 0 for transport failures
-  std::string code;        // wire code, e.g. "InvalidDBInstanceState"; empty if none
-  std::string message;     // AWS's message
-  std::string request_id;  // x-amzn-RequestId or the body's RequestId; may be empty
-  bool retryable = false;  // standard retry mode would retry it
+  std::string service;      // service id, e.g. "RDS"
+  std::string operation;    // e.g. "PromoteReadReplica"
+  int http_status = 0;      // 0 for transport failures
+  std::string code;         // wire code, e.g. "InvalidDBInstanceState"; empty if none
+  std::string message;      // AWS's message
+  std::string request_id;   // x-amzn-RequestId or the body's RequestId; may be empty
+  bool retryable = false;   // standard retry mode would retry it
   bool throttling = false;  // one of the throttling codes
   bool transport = false;   // no HTTP response was received
 };
@@ -41,7 +41,9 @@ class [[nodiscard]] Status {
   Status() = default;  // OK
 
   static Status Ok() { return Status(); }
-  static Status InvalidArgument(std::string msg) { return {StatusCode::kInvalidArgument, std::move(msg)}; }
+  static Status InvalidArgument(std::string msg) {
+    return {StatusCode::kInvalidArgument, std::move(msg)};
+  }
   static Status NotFound(std::string msg) { return {StatusCode::kNotFound, std::move(msg)}; }
   static Status Rejected(std::string msg) { return {StatusCode::kRejected, std::move(msg)}; }
   static Status Retryable(std::string msg) { return {StatusCode::kRetryable, std::move(msg)}; }

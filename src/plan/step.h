@@ -24,7 +24,8 @@ enum class StepState {
   kTimedOut,   // its timeout or the run deadline ran out while waiting
   kNotRun,     // a dependency failed, or the run was stopped before it started
 };
-std::string_view StepStateName(StepState state);  // "succeeded", "unchanged", "failed", "timed_out", "not_run", "pending"
+std::string_view StepStateName(
+    StepState state);  // "succeeded", "unchanged", "failed", "timed_out", "not_run", "pending"
 
 // A mutating AWS call a step made, for the report (and for "never twice" checks).
 struct MutatingCall {
@@ -37,7 +38,7 @@ struct MutatingCall {
 // What a step did (Run) or would do (Preview).
 struct StepResult {
   StepState state = StepState::kPending;
-  std::string summary;            // one line for humans: "scaled dr-jenkins 0/0/0 -> 1/3/1"
+  std::string summary;               // one line for humans: "scaled dr-jenkins 0/0/0 -> 1/3/1"
   std::vector<std::string> changes;  // per change, what would / did change (plan output)
   nlohmann::json before = nlohmann::json::object();  // resource values before
   nlohmann::json after = nlohmann::json::object();   // after (Run) or wanted (Preview)

@@ -34,8 +34,7 @@ Result<HttpResponse> FakeHttp::Send(const HttpRequest& request) {
   }
   // The handler runs unlocked so it may block or call back into the fake.
   if (handler) return handler(request);
-  return Status::Transport("FakeHttp: no reply scripted for " + request.method + " " +
-                           request.url);
+  return Status::Transport("FakeHttp: no reply scripted for " + request.method + " " + request.url);
 }
 
 std::vector<HttpRequest> FakeHttp::requests() const {
