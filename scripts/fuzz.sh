@@ -28,6 +28,7 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=cl
   -DDRF_FUZZ=ON >/dev/null
 ninja -C "$build" -j "$jobs" "${targets[@]}"
 
+rm -rf "$build/failures"  # only this run's failures are kept
 work=$(mktemp -d /tmp/drf-fuzz.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

@@ -37,6 +37,11 @@ Result<json> ParseJson(std::string_view body) {
     size_t bracket = what.find("] ");
     if (bracket != std::string::npos) what = what.substr(bracket + 2);
     return Status::InvalidArgument("invalid JSON at byte " + std::to_string(e.byte) + ": " + what);
+  } catch (const json::exception& e) {  // out_of_range.406: a number no double holds (1e999)
+    std::string what = e.what();
+    size_t bracket = what.find("] ");
+    if (bracket != std::string::npos) what = what.substr(bracket + 2);
+    return Status::InvalidArgument("invalid JSON: " + what);
   }
 }
 

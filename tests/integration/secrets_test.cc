@@ -33,24 +33,30 @@ constexpr char kSecretAccessKey[] = "wJalrSECRETtestKEYqZ/K7MDENG+bPxRfiCYzzSecr
 constexpr char kSessionToken[] =
     "IQoJb3JpZ2luX2VjSESSIONtokenSECRETvalue/zz+QmFzZTY0U2Vzc2lvblRva2VuRm9yVGVzdHM=";
 
-// Every piece of a credential that must not be shown: the whole value, its URL-encoded
-// form, and each 12-character window (a truncated or partly escaped copy still leaks).
+// Every piece of a credential that must not be shown: each 12-character window of the
+// value and of its URL-encoded form (so a truncated or partly escaped copy still counts).
 std::vector<std::string> Needles(const std::string& value) {
-  std::vector<std::string> needles = {value};
   std::string encoded;
   for (char c : value) {
-    if (c == '/')
-      encoded += "%2F";
-    else if (c == '+')
-      encoded += "%2B";
-    else if (c == '=')
-      encoded += "%3D";
-    else
-      encoded += c;
+    switch (c) {
+      case '/':
+        encoded += "%2F";
+        break;
+      case '+':
+        encoded += "%2B";
+        break;
+      case '=':
+        encoded += "%3D";
+        break;
+      default:
+        encoded += c;
+    }
   }
-  needles.push_back(encoded);
   constexpr size_t kWindow = 12;
-  for (size_t i = 0; i + kWindow <= value.size(); ++i) needles.push_back(value.substr(i, kWindow));
+  std::vector<std::string> needles;
+  for (const std::string& form : {value, encoded}) {
+    for (size_t i = 0; i + kWindow <= form.size(); ++i) needles.push_back(form.substr(i, kWindow));
+  }
   return needles;
 }
 
