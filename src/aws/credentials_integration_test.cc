@@ -42,7 +42,8 @@ class WebIdentityMotoTest : public ::testing::Test {
     moto_ = nullptr;
   }
   void SetUp() override {
-    if (moto_ == nullptr) GTEST_SKIP() << "moto_server could not be started (python3 + moto)";
+    if (moto_ == nullptr)
+      GTEST_FAIL() << "moto_server could not be started (python3 + moto; run scripts/setup.sh)";
     env_.Set("AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/secrets/token");
     env_.Set("AWS_ROLE_ARN", kRoleArn);
     env_.AddFile("/var/run/secrets/token", "eyJhbGciOiJSUzI1NiJ9.e30.c2ln");

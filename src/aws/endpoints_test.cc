@@ -310,7 +310,8 @@ TEST(BotocoreCrossCheckTest, DefaultEndpointsMatchBotocore) {
   std::string output;
   char buffer[4096];
   while (size_t n = fread(buffer, 1, sizeof(buffer), pipe)) output.append(buffer, n);
-  if (pclose(pipe) != 0 || output.empty()) GTEST_SKIP() << "python3 with botocore not available";
+  if (pclose(pipe) != 0 || output.empty())
+    GTEST_FAIL() << "python3 with botocore not available (run scripts/setup.sh)";
 
   const std::map<std::string, const ServiceInfo*> by_name = {
       {"rds", &services::kRds},     {"autoscaling", &services::kAutoScaling},
