@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: set-up, format check, then build and run every
 # test twice: an optimized build and an AddressSanitizer + UndefinedBehaviorSanitizer build.
-# Then the executor's tests under ThreadSanitizer (scripts/tsan.sh) and 45 s of fuzzing per
+# Then the executor's tests under ThreadSanitizer (scripts/tsan.sh) and 60 s of fuzzing per
 # parser (scripts/fuzz.sh).
 # Usage: bash scripts/test.sh            (DRF_SKIP_ASAN=1 to run only the first build;
 #                                          DRF_SKIP_TSAN=1, DRF_SKIP_FUZZ=1 to skip those)
@@ -26,13 +26,12 @@ if [ "${DRF_SKIP_ASAN:-0}" != 1 ]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_suite build/asan Asan g++
 fi
-# ThreadSanitizer over the executor and libFuzzer over the parsers are opt-in: together they
-# add about 15 minutes of builds on two cores (DRF_TSAN=1, DRF_FUZZ=1, or scripts/tsan.sh and
-# scripts/fuzz.sh on their own).
-if [ "${DRF_TSAN:-0}" = 1 ]; then
+# ThreadSanitizer over the executor and plan (scripts/tsan.sh), then every libFuzzer target
+# for a bounded time with ASan+UBSan (scripts/fuzz.sh; DRF_FUZZ_SECONDS per target).
+if [ "${DRF_SKIP_TSAN:-0}" != 1 ]; then
   bash scripts/tsan.sh
 fi
-if [ "${DRF_FUZZ:-0}" = 1 ]; then
-  bash scripts/fuzz.sh "${DRF_FUZZ_SECONDS:-45}"
+if [ "${DRF_SKIP_FUZZ:-0}" != 1 ]; then
+  bash scripts/fuzz.sh "${DRF_FUZZ_SECONDS:-60}"
 fi
 echo "=== all tests passed"

@@ -41,8 +41,13 @@ Result<std::unique_ptr<AwsSession>> AwsSession::Create(const Environment& env, H
   }
   auto endpoints = std::make_unique<ConfiguredEndpointResolver>(env, config, config.profile(),
                                                                 options.endpoint_url);
-  // Fail on a malformed configured endpoint now, before any step starts.
-  DRF_RETURN_IF_ERROR(endpoints->Resolve(services::kSts, region.region).status());
+  // Fail on a malformed configured endpoint now, before any step starts: a bad
+  // AWS_ENDPOINT_URL_ECS must not surface only after the other services were acted on.
+  for (const ServiceInfo* service :
+       {&services::kSts, &services::kRds, &services::kAutoScaling, &services::kEcs,
+        &services::kElbv2, &services::kEc2, &services::kS3}) {
+    DRF_RETURN_IF_ERROR(endpoints->Resolve(*service, region.region).status());
+  }
   auto credentials =
       MakeDefaultCredentialChain(env, http, clock, config, config.profile(), region.region);
   auto observer = std::make_unique<CounterObserver>(counter);

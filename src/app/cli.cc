@@ -2,7 +2,11 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <functional>
+#include <optional>
 #include <sstream>
 
 #include "app/failover.h"
@@ -78,16 +82,50 @@ int ReportError(CliIo& io, const Status& status, ExitCode code) {
   return static_cast<int>(code);
 }
 
+Status CannotWrite(const std::string& path) {
+  return Status::InvalidArgument("--report: cannot write " + path + ": " + std::strerror(errno));
+}
+
 Status WriteFile(const std::string& path, const std::string& content) {
   std::FILE* f = std::fopen(path.c_str(), "w");
-  if (f == nullptr) return Status::InvalidArgument("--report: cannot write " + path);
+  if (f == nullptr) return CannotWrite(path);
   bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size();
   ok = std::fclose(f) == 0 && ok;
   return ok ? Status::Ok() : Status::InvalidArgument("--report: error writing " + path);
 }
 
+// Checked before acting: a typo in the report's path must not leave a failover without
+// its record. Opens for appending (an existing file is left as it is); a file created
+// here is removed again, so a run that does not start leaves nothing behind.
+Status CheckWritable(const std::string& path) {
+  std::error_code ec;
+  const bool existed = std::filesystem::exists(path, ec);
+  std::FILE* f = std::fopen(path.c_str(), "a");
+  if (f == nullptr) return CannotWrite(path);
+  std::fclose(f);
+  if (!existed) std::filesystem::remove(path, ec);
+  return Status::Ok();
+}
+
+constexpr const char* kVerbs[] = {"run", "plan", "whoami"};
+
+// CLI11 answers a mistyped verb with only "A subcommand is required".
+std::optional<Status> UnknownVerb(const std::vector<std::string>& args) {
+  if (args.empty() || args[0].empty() || args[0][0] == '-') return std::nullopt;
+  for (const char* verb : kVerbs) {
+    if (args[0] == verb) return std::nullopt;
+  }
+  return Status::InvalidArgument("unknown command \"" + args[0] +
+                                 "\": expected run, plan or whoami (see --help)");
+}
+
 int RunFailoverVerb(FailoverMode mode, const CommonOptions& c, const FailoverOptions& f,
                     CliIo& io) {
+  if (f.report_file) {
+    if (Status writable = CheckWritable(*f.report_file); !writable.ok()) {
+      return ReportError(io, writable, ExitCode::kInvalidConfig);
+    }
+  }
   Logger log = MakeLogger(c, io);
   FailoverRequest request;
   request.mode = mode;
@@ -104,14 +142,20 @@ int RunFailoverVerb(FailoverMode mode, const CommonOptions& c, const FailoverOpt
   FailoverOutcome outcome = RunFailover(request, world);
   if (progress) progress->Finish();
   if (outcome.report.is_null()) return ReportError(io, outcome.error, outcome.exit_code);
+  if (!outcome.error.ok()) ReportError(io, outcome.error, outcome.exit_code);
 
   std::string json = DumpReport(outcome.report);
+  ExitCode exit_code = outcome.exit_code;
   if (f.report_file) {
     Status written = WriteFile(*f.report_file, json);
-    if (!written.ok()) ReportError(io, written, ExitCode::kFailed);
+    if (!written.ok()) {
+      ReportError(io, written, ExitCode::kFailed);
+      // The run's own code when it failed anyway; never "succeeded" without its report.
+      if (exit_code == ExitCode::kSucceeded) exit_code = ExitCode::kFailed;
+    }
   }
   Print(io.out, c.output == "json" ? json : RenderSummary(outcome.report, io.err_is_terminal));
-  return static_cast<int>(outcome.exit_code);
+  return static_cast<int>(exit_code);
 }
 
 int RunWhoAmI(const CommonOptions& c, CliIo& io) {
@@ -148,6 +192,9 @@ int RunCli(const std::vector<std::string>& args, CliIo& io) {
   for (CLI::App* verb : {run, plan, whoami}) AddCommonOptions(*verb, common);
   for (CLI::App* verb : {run, plan}) AddFailoverOptions(*verb, failover);
 
+  if (std::optional<Status> unknown = UnknownVerb(args)) {
+    return ReportError(io, *unknown, ExitCode::kInvalidConfig);
+  }
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 wants them reversed
   try {
     app.parse(reversed);

@@ -31,6 +31,30 @@ FailoverOutcome NotStarted(Status error) {
   return outcome;
 }
 
+ReportContext ContextFor(const FailoverRequest& request, const AwsSession& aws,
+                         const PlanSpec& plan) {
+  ReportContext context;
+  context.mode = request.mode == FailoverMode::kRun ? ReportMode::kRun : ReportMode::kPlan;
+  context.tool_version = std::string(kToolVersion);
+  context.region = aws.region().region;
+  context.plan_source = plan.source;
+  return context;
+}
+
+// AWS was reached but no step could be built (e.g. ListServices was denied): the calls made
+// so far are on record, so the run still gets its report, FAILED with the error on top.
+FailoverOutcome NotPrepared(Status error, ReportContext context, const ApiCallCounter& counter,
+                            Clock& clock) {
+  FailoverOutcome outcome = NotStarted(error);
+  RunRecord run;
+  run.status = RunStatus::kFailed;
+  run.started = run.finished = clock.Now();
+  context.error = std::move(error);
+  outcome.report = BuildReport(run, counter.TakeSnapshot(), context);
+  outcome.run_status = RunStatus::kFailed;
+  return outcome;
+}
+
 // The earlier of the plan's deadline (from now) and the caller's hard stop.
 std::optional<MonoTime> RunDeadline(const PlanSpec& plan, const FailoverRequest& request,
                                     Clock& clock) {
@@ -157,7 +181,10 @@ FailoverOutcome RunFailover(const FailoverRequest& request, FailoverEnv& world) 
 
   AwsServices services{aws.rds(), aws.autoscaling(), aws.ecs(), aws.elbv2()};
   auto steps = BuildSteps(plan, services);
-  if (!steps.ok()) return NotStarted(steps.status().WithContext("preparing the plan"));
+  if (!steps.ok()) {
+    return NotPrepared(steps.status().WithContext("preparing the plan"),
+                       ContextFor(request, aws, plan), counter, world.clock);
+  }
   std::vector<std::unique_ptr<SubsetStep>> subset;
   auto selected = SelectSteps(*steps, request.only_steps, subset);
   if (!selected.ok()) {
@@ -182,13 +209,8 @@ FailoverOutcome RunFailover(const FailoverRequest& request, FailoverEnv& world) 
   if (!run.ok()) return NotStarted(run.status());
   if (observed) observed->FinishUnstarted(*run);
 
-  ReportContext context;
-  context.mode = request.mode == FailoverMode::kRun ? ReportMode::kRun : ReportMode::kPlan;
-  context.tool_version = std::string(kToolVersion);
-  context.region = aws.region().region;
-  context.plan_source = plan.source;
   FailoverOutcome outcome;
-  outcome.report = BuildReport(*run, counter.TakeSnapshot(), context);
+  outcome.report = BuildReport(*run, counter.TakeSnapshot(), ContextFor(request, aws, plan));
   outcome.exit_code = ExitCodeFor(*run);
   outcome.run_status = run->status;
   outcome.stopped_at_stop_at =

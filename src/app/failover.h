@@ -56,7 +56,9 @@ struct FailoverEnv {
 
 struct FailoverOutcome {
   ExitCode exit_code = ExitCode::kSucceeded;
-  // The report (drfailover.report/v1); null when the run never started (bad config).
+  // The report (drfailover.report/v1); null when the run never started (bad config, or
+  // AWS could not be set up). When AWS was reached but the plan could not be prepared, both
+  // the report (FAILED, with a top-level error) and `error` are set.
   nlohmann::json report;
   // Why the run never started, or failed before its steps ran; OK otherwise.
   Status error;

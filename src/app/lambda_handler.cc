@@ -41,17 +41,15 @@ class LambdaHandler::OverlayEnvironment final : public Environment {
 namespace {
 
 // The event as it is logged: compact JSON when it parses (so one line), as received
-// otherwise; cut when huge. Events carry no secrets (the function takes none).
+// otherwise (too deep to print safely, or not JSON: the parser reports the problem next);
+// cut when huge. Events carry no secrets (the function takes none).
 std::string EventForLog(const std::string& body) {
   constexpr size_t kMaxLogged = 4096;
   std::string text = body;
-  try {
-    text = body.find_first_not_of(" \t\r\n") == std::string::npos
-               ? "{}"
-               : nlohmann::json::parse(body).dump(-1, ' ', false,
-                                                  nlohmann::json::error_handler_t::replace);
-  } catch (const nlohmann::json::exception&) {
-    // Logged as received; the parser reports the problem next.
+  if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    text = "{}";
+  } else if (Result<nlohmann::json> event = ParseEventJson(body); event.ok()) {
+    text = event->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
   if (text.size() > kMaxLogged) text = text.substr(0, kMaxLogged) + "...";
   return text;
@@ -154,7 +152,7 @@ Result<nlohmann::json> LambdaHandler::Respond(const FailoverEvent& event,
   FailoverRequest request = RequestFor(event, StopAtFor(invocation.deadline(), clock_, options_));
   FailoverOutcome outcome = RunFailover(request, world);
   if (outcome.request_error) return Status::InvalidArgument("steps: " + outcome.error.message());
-  if (outcome.report.is_null()) log_.Error("failover did not start: " + outcome.error.message());
+  if (!outcome.error.ok()) log_.Error("failover did not start: " + outcome.error.message());
   LogOutcome(log_, outcome, event.dry_run);
   return ShapeResponse(outcome, event.dry_run);
 }

@@ -141,6 +141,18 @@ TEST_F(LambdaHandlerTest, InvalidJsonNamesTheBytePosition) {
   EXPECT_EQ(log_.Lines().front(), "INFO: Received event: {\"dry_run\": tru}");
 }
 
+// Logging the event must not recurse through it: a deeply nested event is logged as
+// received (cut) and answered with an invocation error.
+TEST_F(LambdaHandlerTest, DeeplyNestedEventIsAnInvalidEventLoggedAsReceived) {
+  RuntimePost post = ServeOne(std::string(300000, '[') + std::string(300000, ']'));
+  ASSERT_EQ(post.kind, "error");
+  EXPECT_EQ(post.error_type, "Function.InvalidEvent");
+  EXPECT_THAT(post.Json().at("errorMessage").get<std::string>(),
+              HasSubstr("nested more than 32 levels deep"));
+  EXPECT_EQ(log_.Lines().front(), "INFO: Received event: " + std::string(4096, '[') + "...");
+  EXPECT_EQ(aws_http_.request_count(), 0u);
+}
+
 TEST_F(LambdaHandlerTest, UnknownStepIdIsAnInvalidEventNamingIt) {
   RuntimePost post = ServeOne(R"({"steps": ["scale-asg:dr-jenkins", "scale-asg:dr-nope"]})");
   ASSERT_EQ(post.kind, "error");
@@ -222,7 +234,10 @@ TEST_F(LambdaHandlerTest, RunThatCannotStartAnswers500WithTheReason) {
   json response = post.Json();
   EXPECT_EQ(response.at("statusCode"), 500);
   EXPECT_EQ(response.at("status"), "FAILED");
-  EXPECT_TRUE(response.at("report").is_null());
+  // AWS was reached: the report is there, FAILED with no steps and the reason on top.
+  EXPECT_EQ(response.at("report").at("status"), "FAILED");
+  EXPECT_EQ(response.at("report").at("steps"), json::array());
+  EXPECT_EQ(response.at("report").at("error").at("aws").at("code"), "ClusterNotFoundException");
   EXPECT_THAT(Body(response), HasSubstr("Error during DR failover: "));
   EXPECT_THAT(Body(response), HasSubstr("Cluster not found"));
 }

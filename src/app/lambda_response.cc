@@ -35,7 +35,7 @@ const json* FindReportStep(const json& report, const std::string& id) {
 }  // namespace
 
 std::string FailureMessage(const FailoverOutcome& outcome) {
-  if (outcome.report.is_null()) return outcome.error.message();
+  if (outcome.report.is_null() || !outcome.error.ok()) return outcome.error.message();
   std::string message;
   size_t shown = 0;
   for (const std::string& id : outcome.open_steps) {

@@ -85,22 +85,31 @@ Status ParseJsonResponse(const HttpResponse& response, JsonResponse& out) {
   return Status::Ok();
 }
 
-Status MalformedSuccess(const ServiceInfo& service, std::string_view operation,
-                        const HttpResponse& response, const Status& parsed,
-                        const ApiAttempt& record) {
+// What the observer counts a 2xx with an unreadable body under (it has no wire code).
+constexpr char kUnreadableReplyCode[] = "UnreadableResponse";
+
+// A 2xx whose body cannot be parsed (truncated, garbled): AWS accepted the request, but
+// what it answered is lost. Retryable only for idempotent operations.
+AwsErrorInfo UnreadableSuccess(const ServiceInfo& service, std::string_view operation,
+                               const HttpResponse& response, const Status& parsed,
+                               const std::string& request_id, bool idempotent) {
   AwsErrorInfo info;
   info.service = service.id;
   info.operation = operation;
   info.http_status = response.status;
   info.message = parsed.message();
-  info.request_id = record.request_id;
-  return Status::FromAws(StatusCode::kInternal, std::move(info));
+  info.request_id = request_id;
+  info.retryable = idempotent;
+  return info;
 }
 
 // The final error of a call; `why_not` (why it was not retried) is empty for errors that
-// are never retried.
+// are never retried. An unreadable 2xx is kInternal, also after retries: a reply that stays
+// unreadable is not a transient fault to wait out (services/mutated.h explains it, for a
+// mutating call, as "may have been applied").
 Status FailedCall(AwsErrorInfo error, const std::string& why_not) {
-  const StatusCode code = StatusCodeForAwsError(error);
+  const bool unreadable = error.http_status >= 200 && error.http_status < 300;
+  const StatusCode code = unreadable ? StatusCode::kInternal : StatusCodeForAwsError(error);
   Status status = Status::FromAws(code, std::move(error));
   return why_not.empty() ? status : status.WithContext(why_not);
 }
@@ -144,7 +153,8 @@ struct AwsClient::Impl {
   Result<int> Execute(const ServiceInfo& service, std::string_view operation,
                       const RequestSpec& spec, const SuccessParser& parse);
   Result<HttpRequest> BuildSignedRequest(const ServiceInfo& service, const RequestSpec& spec);
-  std::optional<std::string> WhyNotRetry(const AwsErrorInfo& error, int attempt, int& cost);
+  std::optional<std::string> WhyNotRetry(const AwsErrorInfo& error, bool idempotent, int attempt,
+                                         int& cost);
   Result<HttpResponse> SendTimed(const HttpRequest& request, ApiAttempt& record);
   void Report(const ApiAttempt& record);
   double Random();
@@ -184,10 +194,17 @@ Result<HttpRequest> AwsClient::Impl::BuildSignedRequest(const ServiceInfo& servi
 }
 
 // Standard mode: nullopt when the failed attempt is retried (`cost` then holds the quota
-// tokens taken), else why not, for the error message.
-std::optional<std::string> AwsClient::Impl::WhyNotRetry(const AwsErrorInfo& error, int attempt,
-                                                        int& cost) {
+// tokens taken), else why not, for the error message. A non-idempotent call is retried
+// only after a failure that proves AWS did not act on it.
+std::optional<std::string> AwsClient::Impl::WhyNotRetry(const AwsErrorInfo& error, bool idempotent,
+                                                        int attempt, int& cost) {
   if (!error.retryable) return std::string();
+  if (!idempotent && MayHaveTakenEffect(error)) {
+    return "not retried: " + error.operation + " is not idempotent and AWS may have applied it (" +
+           (error.transport ? std::string("the connection failed after the request was sent")
+                            : "HTTP " + std::to_string(error.http_status)) +
+           ")";
+  }
   if (attempt >= options.retry.max_attempts) {
     return "gave up after " + std::to_string(attempt) + " attempts";
   }
@@ -201,37 +218,44 @@ std::optional<std::string> AwsClient::Impl::WhyNotRetry(const AwsErrorInfo& erro
   return std::nullopt;
 }
 
-// Non-idempotent operations (RDS PromoteReadReplica and FailoverGlobalCluster, SNS Publish)
-// are retried like any other, as the SDKs do. A transport failure after the request was
-// sent may mean AWS acted on it: the retry then fails with InvalidDBInstanceState (handled
-// by the step layer) or sends a duplicate message. The observer sees every such attempt
-// (http_status 0, will_retry) so the report shows it.
+// Unlike the SDKs, non-idempotent operations (IsIdempotentOperation) are never sent again
+// after a failure that leaves unknown whether AWS acted on it (MayHaveTakenEffect: a 5xx,
+// a connection lost after sending, an unreadable 2xx): the caller gets the error and finds
+// out from AWS's state (the promote step describes the instance). Throttling and failures
+// before sending are retried as usual. Every attempt goes to the observer, with its cause,
+// so the report shows retries and why.
 Result<int> AwsClient::Impl::Execute(const ServiceInfo& service, std::string_view operation,
                                      const RequestSpec& spec, const SuccessParser& parse) {
+  const bool idempotent = IsIdempotentOperation(service.id, operation);
   int last_retry_cost = 0;
   for (int attempt = 1;; ++attempt) {
     Result<HttpRequest> request = BuildSignedRequest(service, spec);
     if (!request.ok()) {
       return request.status().WithContext(std::string(service.id) + " " + std::string(operation));
     }
+    request->resend_safe = idempotent;
     ApiAttempt record;
     record.service = service.id;
     record.operation = operation;
     record.attempt = attempt;
     Result<HttpResponse> reply = SendTimed(*request, record);
+    AwsErrorInfo error;
     if (reply.ok() && IsSuccess(reply->status)) {
       Status parsed = parse(*reply, record.request_id);
-      Report(record);
-      quota.OnSuccess(last_retry_cost);
-      if (!parsed.ok()) return MalformedSuccess(service, operation, *reply, parsed, record);
-      return attempt;
+      if (parsed.ok()) {
+        Report(record);
+        quota.OnSuccess(last_retry_cost);
+        return attempt;
+      }
+      error = UnreadableSuccess(service, operation, *reply, parsed, record.request_id, idempotent);
+      record.error_code = kUnreadableReplyCode;
+    } else {
+      error = reply.ok() ? AwsErrorFromResponse(service, operation, *reply)
+                         : AwsErrorFromTransport(service, operation, reply.status());
+      record.error_code = error.code;
+      record.request_id = error.request_id;
     }
-
-    AwsErrorInfo error = reply.ok() ? AwsErrorFromResponse(service, operation, *reply)
-                                    : AwsErrorFromTransport(service, operation, reply.status());
-    record.error_code = error.code;
-    record.request_id = error.request_id;
-    std::optional<std::string> why_not = WhyNotRetry(error, attempt, last_retry_cost);
+    std::optional<std::string> why_not = WhyNotRetry(error, idempotent, attempt, last_retry_cost);
     record.will_retry = !why_not.has_value();
     Report(record);
     if (why_not) return FailedCall(std::move(error), *why_not);

@@ -95,10 +95,17 @@ struct AwsClientOptions {
   std::string user_agent = "drfailover/0.1";
 };
 
+// Retries: standard mode, except that a non-idempotent operation (IsIdempotentOperation in
+// retry.h: PromoteReadReplica...) is never sent again after a failure that may have taken
+// effect (MayHaveTakenEffect: 5xx, connection lost after sending, unreadable 2xx); it is
+// returned to the caller, who must find out from AWS's state. Such requests also get a
+// fresh connection (HttpRequest::resend_safe), so the transport cannot re-send them either.
+//
 // Errors (Status::FromAws, with AwsErrorInfo attached): kNotFound for not-found wire codes
-// (aws_error_parser.h), kRetryable when standard mode gave up (attempts or retry quota
-// exhausted; the message says which), kTransport when the last attempt got no response,
-// kRejected for other AWS errors, kInternal for a 2xx body that cannot be parsed,
+// (aws_error_parser.h), kRetryable when retries gave up or were not allowed (attempts or
+// retry quota exhausted, or a non-idempotent call; the message says which), kTransport when
+// the last attempt got no response, kRejected for other AWS errors, kInternal for a 2xx
+// body that cannot be parsed (retried for idempotent operations; AWS accepted the call),
 // kCancelled when `cancel` fired during a backoff. Endpoint and credential failures are
 // returned as they come, without AWS details, and are not retried.
 class AwsClient {

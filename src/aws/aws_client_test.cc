@@ -284,10 +284,10 @@ TEST_F(AwsClientTest, NotFoundErrorIsNotFound) {
 
 TEST_F(AwsClientTest, TransportErrorsAreRetried) {
   faulty_.Script({FaultyHttp::Fault::ConnectFailure(), FaultyHttp::Fault::DropResponse()});
-  auto result = client().CallQuery(services::kSns, "Publish", {{"Message", "hi"}});
+  auto result = Describe();
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_EQ(result->attempts, 3);
-  // The dropped response reached the server: a non-idempotent call may have happened twice.
+  // The dropped response reached the server: harmless for an idempotent call.
   EXPECT_EQ(faulty_.forwarded(), 2);
   ASSERT_EQ(observer_.attempts.size(), 3u);
   for (int i = 0; i < 2; ++i) {
@@ -295,6 +295,96 @@ TEST_F(AwsClientTest, TransportErrorsAreRetried) {
     EXPECT_TRUE(observer_.attempts[static_cast<size_t>(i)].will_retry);
   }
   EXPECT_EQ(client().RetryQuotaAvailable(), 490);  // 10 + 10 taken, the last refunded
+}
+
+// --- Non-idempotent operations ---------------------------------------------------------------
+
+Result<XmlResponse> Promote(AwsClient& client) {
+  return client.CallQuery(services::kRds, "PromoteReadReplica", {{"DBInstanceIdentifier", "db1"}});
+}
+
+const char* kPromoteOk =
+    "<PromoteReadReplicaResponse><PromoteReadReplicaResult><DBInstance>"
+    "<DBInstanceIdentifier>db1</DBInstanceIdentifier></DBInstance></PromoteReadReplicaResult>"
+    "<ResponseMetadata><RequestId>req-promote</RequestId></ResponseMetadata>"
+    "</PromoteReadReplicaResponse>";
+
+// A connection lost after the request left may hide an applied promotion: the client must
+// not send it again (the promote step asks the instance instead).
+TEST_F(AwsClientTest, NonIdempotentCallIsNotResentAfterTheConnectionDropsAfterSending) {
+  faulty_.Script({FaultyHttp::Fault::DropResponse("connection closed with no reply")});
+  auto result = Promote(client());
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(faulty_.calls(), 1);
+  EXPECT_EQ(faulty_.forwarded(), 1);
+  EXPECT_TRUE(clock_.sleeps().empty());
+  EXPECT_EQ(result.status().code(), StatusCode::kTransport);
+  EXPECT_TRUE(MayHaveTakenEffect(result.status()));
+  EXPECT_EQ(result.status().message(),
+            "not retried: PromoteReadReplica is not idempotent and AWS may have applied it (the "
+            "connection failed after the request was sent): connection closed with no reply");
+  ASSERT_EQ(observer_.attempts.size(), 1u);
+  EXPECT_FALSE(observer_.attempts[0].will_retry);
+  EXPECT_EQ(client().RetryQuotaAvailable(), 500);
+}
+
+TEST_F(AwsClientTest, NonIdempotentCallIsNotResentAfterA5xx) {
+  for (int status : {500, 503}) {
+    Script({Reply(status,
+                  "<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code>"
+                  "<Message>boom</Message></Error><RequestId>r5</RequestId></ErrorResponse>")});
+    const int before = faulty_.calls();
+    auto result = Promote(client());
+    ASSERT_FALSE(result.ok()) << status;
+    EXPECT_EQ(faulty_.calls() - before, 1) << status;
+    EXPECT_EQ(result.status().code(), StatusCode::kRetryable) << status;
+    EXPECT_TRUE(MayHaveTakenEffect(result.status())) << status;
+    EXPECT_EQ(result.status().aws()->request_id, "r5");
+    EXPECT_NE(result.status().message().find("not idempotent and AWS may have applied it (HTTP " +
+                                             std::to_string(status) + ")"),
+              std::string::npos)
+        << result.status().message();
+  }
+  EXPECT_TRUE(clock_.sleeps().empty());
+}
+
+// Throttling is a refusal before acting, and a connect failure never reached AWS: both are
+// safe to retry even for PromoteReadReplica.
+TEST_F(AwsClientTest, NonIdempotentCallIsRetriedAfterThrottlingOrAConnectFailure) {
+  faulty_.Script({FaultyHttp::Fault::Reply(FaultyHttp::QueryThrottlingReply()),
+                  FaultyHttp::Fault::ConnectFailure()});
+  Script({Reply(200, kPromoteOk)});
+  auto result = Promote(client());
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->attempts, 3);
+  EXPECT_EQ(result->request_id, "req-promote");
+  EXPECT_EQ(faulty_.calls(), 3);
+  EXPECT_EQ(faulty_.forwarded(), 1);  // only the last one reached AWS
+  ASSERT_EQ(observer_.attempts.size(), 3u);
+  EXPECT_EQ(observer_.attempts[0].error_code, "Throttling");
+  EXPECT_TRUE(observer_.attempts[0].will_retry);
+  EXPECT_EQ(observer_.attempts[1].http_status, 0);
+  EXPECT_TRUE(observer_.attempts[1].will_retry);
+}
+
+TEST_F(AwsClientTest, PublishIsNotResentEither) {
+  faulty_.Script({FaultyHttp::Fault::DropResponse()});
+  auto result = client().CallQuery(services::kSns, "Publish", {{"Message", "hi"}});
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(faulty_.forwarded(), 1);  // one message, not two
+  EXPECT_EQ(faulty_.calls(), 1);
+}
+
+// The transport must not re-send a non-idempotent request on its own either (libcurl does
+// on a reused keep-alive connection): it is marked for a fresh connection.
+TEST_F(AwsClientTest, NonIdempotentRequestsAreMarkedNotResendSafe) {
+  Script({Reply(200, kPromoteOk)});
+  ASSERT_TRUE(Promote(client()).ok());
+  ASSERT_TRUE(Describe().ok());
+  auto requests = http_.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_FALSE(requests[0].resend_safe);
+  EXPECT_TRUE(requests[1].resend_safe);
 }
 
 TEST_F(AwsClientTest, TransportErrorAfterLastAttemptIsTransport) {
@@ -486,20 +576,44 @@ TEST_F(AwsClientTest, QueryOperationWithoutResultGivesRoot) {
   EXPECT_EQ(result->request_id, "u1");
 }
 
-TEST_F(AwsClientTest, MalformedSuccessBodiesAreInternalAndNotRetried) {
-  Script({Reply(200, "<DescribeDBInstancesResponse><DescribeDBInstancesResult>"), Reply(200, ""),
+// A truncated or garbled 2xx: an idempotent call is simply made again.
+TEST_F(AwsClientTest, UnreadableSuccessOfAnIdempotentCallIsRetried) {
+  Script({Reply(200, "<DescribeDBInstancesResponse><DescribeDBInstancesResult>"), Reply(200, "")});
+  auto result = Describe();
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->attempts, 3);
+  ASSERT_EQ(observer_.attempts.size(), 3u);
+  EXPECT_EQ(observer_.attempts[0].error_code, "UnreadableResponse");
+  EXPECT_EQ(observer_.attempts[0].http_status, 200);
+  EXPECT_TRUE(observer_.attempts[0].will_retry);
+  EXPECT_EQ(observer_.attempts[1].error_code, "UnreadableResponse");
+  EXPECT_TRUE(observer_.attempts[2].error_code.empty());
+}
+
+TEST_F(AwsClientTest, UnreadableSuccessThatPersistsIsInternal) {
+  Script({Reply(200, "{\"truncated\": "), Reply(200, "{\"truncated\": "),
           Reply(200, "{\"truncated\": ")});
-  auto truncated = Describe();
-  ASSERT_FALSE(truncated.ok());
-  EXPECT_EQ(truncated.status().code(), StatusCode::kInternal);
-  EXPECT_NE(truncated.status().message().find("malformed XML"), std::string::npos);
-  auto empty = Describe();
-  ASSERT_FALSE(empty.ok());
-  EXPECT_EQ(empty.status().code(), StatusCode::kInternal);
   auto json = client().CallJson(services::kEcs, "ListClusters", {});
   ASSERT_FALSE(json.ok());
-  EXPECT_EQ(json.status().code(), StatusCode::kInternal);
+  EXPECT_EQ(json.status().code(), StatusCode::kInternal);  // not a fault to wait out
+  EXPECT_EQ(json.status().message(), "gave up after 3 attempts: malformed JSON response");
   EXPECT_EQ(http_.request_count(), 3u);
+}
+
+// AWS said yes to PromoteReadReplica but the answer is unreadable: it took effect, and it
+// must not be sent again.
+TEST_F(AwsClientTest, UnreadableSuccessOfANonIdempotentCallIsInternalAndNotRetried) {
+  Script({Reply(200, "<PromoteReadReplicaResponse><PromoteReadReplicaResult><DBInst")});
+  auto result = Promote(client());
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(http_.request_count(), 1u);
+  EXPECT_EQ(result.status().code(), StatusCode::kInternal);
+  EXPECT_TRUE(MayHaveTakenEffect(result.status()));
+  EXPECT_EQ(result.status().message().rfind("malformed XML response", 0), 0u)
+      << result.status().message();
+  EXPECT_EQ(result.status().aws()->http_status, 200);
+  ASSERT_EQ(observer_.attempts.size(), 1u);
+  EXPECT_EQ(observer_.attempts[0].error_code, "UnreadableResponse");
 }
 
 TEST_F(AwsClientTest, RestXmlEmptySuccessBodyIsFine) {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
+#include "aws/denied_action.h"
 #include "aws/retry.h"
 
 namespace drf {
@@ -195,6 +196,7 @@ AwsErrorInfo AwsErrorFromResponse(const ServiceInfo& service, std::string_view o
   info.code = std::move(parsed.code);
   info.message = std::move(parsed.message);
   info.request_id = std::move(parsed.request_id);
+  NameDeniedAction(service, info);
   info.throttling = IsThrottlingCode(info.code);
   info.retryable = IsRetryableError(info.http_status, info.code, /*transport=*/false);
   return info;
@@ -207,6 +209,7 @@ AwsErrorInfo AwsErrorFromTransport(const ServiceInfo& service, std::string_view 
   info.operation = operation;
   info.message = transport_status.message();
   info.transport = true;
+  info.not_sent = IsNotSentError(transport_status);
   info.retryable = true;
   return info;
 }

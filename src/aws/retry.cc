@@ -30,6 +30,14 @@ constexpr std::array<std::string_view, 4> kTransientCodes = {
     "IDPCommunicationError",  // STS, modeled as retryable
 };
 
+// "<service id>.<operation>" of the calls that must not be repeated blindly.
+constexpr std::array<std::string_view, 4> kNonIdempotent = {
+    "RDS.PromoteReadReplica",
+    "RDS.PromoteReadReplicaDBCluster",
+    "RDS.FailoverGlobalCluster",
+    "SNS.Publish",
+};
+
 template <size_t N>
 bool Contains(const std::array<std::string_view, N>& list, std::string_view code) {
   return !code.empty() && std::find(list.begin(), list.end(), code) != list.end();
@@ -53,6 +61,24 @@ bool IsTransientError(int http_status, std::string_view code) {
 
 bool IsRetryableError(int http_status, std::string_view code, bool transport) {
   return transport || IsThrottlingCode(code) || IsTransientError(http_status, code);
+}
+
+bool IsIdempotentOperation(std::string_view service, std::string_view operation) {
+  for (std::string_view name : kNonIdempotent) {
+    const size_t dot = name.find('.');
+    if (name.substr(0, dot) == service && name.substr(dot + 1) == operation) return false;
+  }
+  return true;
+}
+
+bool MayHaveTakenEffect(const AwsErrorInfo& error) {
+  if (error.transport) return !error.not_sent;
+  if (error.throttling) return false;
+  return error.http_status >= 500 || (error.http_status >= 200 && error.http_status < 300);
+}
+
+bool MayHaveTakenEffect(const Status& status) {
+  return status.aws() != nullptr && MayHaveTakenEffect(*status.aws());
 }
 
 Duration BackoffDelay(int attempt, double random01, std::chrono::milliseconds max_backoff) {

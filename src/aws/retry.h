@@ -1,8 +1,10 @@
-// Retry policy: AWS "standard" mode (aws-wire.md §3). Implemented in retry.cc.
+// Retry policy: AWS "standard" mode (aws-wire.md §3), made safe for non-idempotent calls.
+// Implemented in retry.cc.
 //
 // The pieces are separate so AwsClient composes them and tests check each alone:
-// classification (is this failure retryable, is it throttling), the full-jitter backoff, and
-// the retry quota (a token bucket shared by every call of one client).
+// classification (is this failure retryable, is it throttling, may it have taken effect,
+// may this operation be sent twice), the full-jitter backoff, and the retry quota (a token
+// bucket shared by every call of one client).
 #pragma once
 
 #include <chrono>
@@ -12,6 +14,7 @@
 #include <string_view>
 
 #include "core/clock.h"
+#include "core/status.h"
 
 namespace drf {
 
@@ -33,6 +36,24 @@ bool IsTransientError(int http_status, std::string_view code);
 // Whether standard mode retries a failed attempt. `transport` means no HTTP response at all
 // (connect failure, timeout, dropped connection): always retryable.
 bool IsRetryableError(int http_status, std::string_view code, bool transport);
+
+// False for operations that must never be sent twice blindly (aws-wire.md §3): a second
+// RDS PromoteReadReplica / PromoteReadReplicaDBCluster after the first took effect is
+// answered InvalidDBInstanceState (and one that crosses a finished promotion could act
+// twice), FailoverGlobalCluster starts another failover, SNS Publish sends a second
+// message. Everything else we call is idempotent: Describe*/List*/Get*, and the mutating
+// calls we make set absolute values (UpdateAutoScalingGroup sizes, UpdateService
+// desiredCount) or add members that are already there (RegisterTargets).
+bool IsIdempotentOperation(std::string_view service, std::string_view operation);
+
+// Whether AWS may have acted on a failed attempt: yes after a 5xx (a service can fail after
+// acting), an answer lost after the request was sent, or a 2xx whose body could not be
+// read (it was accepted). No for throttling (refused before acting, whatever the HTTP
+// status: EC2 sends RequestLimitExceeded as 503), other 4xx refusals, and failures before
+// the request left (`not_sent`). A non-idempotent call is retried only when this is false.
+bool MayHaveTakenEffect(const AwsErrorInfo& error);
+// The same for a call's final Status (false when it carries no AWS details).
+bool MayHaveTakenEffect(const Status& status);
 
 // The delay before the retry that follows failed attempt `attempt` (1-based):
 // random01 × min(2^(attempt−1) s, max_backoff). `random01` is uniform in [0, 1).

@@ -100,5 +100,47 @@ TEST(RetryQuotaTest, SharedAcrossThreads) {
   EXPECT_EQ(quota.available(), 0);
 }
 
+// EC2 sends its throttling code with HTTP 503: still a refusal, not an unknown outcome.
+TEST(MayHaveTakenEffectTest, ClassifiesFailures) {
+  AwsErrorInfo throttled_503;
+  throttled_503.http_status = 503;
+  throttled_503.code = "RequestLimitExceeded";
+  throttled_503.throttling = true;
+  EXPECT_FALSE(MayHaveTakenEffect(throttled_503));
+  AwsErrorInfo server;
+  server.http_status = 500;
+  EXPECT_TRUE(MayHaveTakenEffect(server));
+  AwsErrorInfo refused;
+  refused.http_status = 400;
+  refused.code = "InvalidParameterValue";
+  EXPECT_FALSE(MayHaveTakenEffect(refused));
+  AwsErrorInfo lost;
+  lost.transport = true;
+  EXPECT_TRUE(MayHaveTakenEffect(lost));
+  AwsErrorInfo not_sent;
+  not_sent.transport = true;
+  not_sent.not_sent = true;
+  EXPECT_FALSE(MayHaveTakenEffect(not_sent));
+  AwsErrorInfo unreadable_ok;
+  unreadable_ok.http_status = 200;
+  EXPECT_TRUE(MayHaveTakenEffect(unreadable_ok));
+  EXPECT_FALSE(MayHaveTakenEffect(Status::Transport("no AWS details")));
+}
+
+TEST(IdempotentOperationTest, KnowsTheCallsThatMustNotRepeat) {
+  EXPECT_FALSE(IsIdempotentOperation("RDS", "PromoteReadReplica"));
+  EXPECT_FALSE(IsIdempotentOperation("RDS", "PromoteReadReplicaDBCluster"));
+  EXPECT_FALSE(IsIdempotentOperation("RDS", "FailoverGlobalCluster"));
+  EXPECT_FALSE(IsIdempotentOperation("SNS", "Publish"));
+  for (const char* op : {"DescribeDBInstances", "UpdateAutoScalingGroup", "UpdateService",
+                         "RegisterTargets", "DescribeServices"}) {
+    EXPECT_TRUE(IsIdempotentOperation("RDS", op)) << op;
+  }
+  EXPECT_TRUE(IsIdempotentOperation("AutoScaling", "UpdateAutoScalingGroup"));
+  EXPECT_TRUE(IsIdempotentOperation("ECS", "UpdateService"));
+  EXPECT_TRUE(IsIdempotentOperation("ELBv2", "RegisterTargets"));
+  EXPECT_TRUE(IsIdempotentOperation("SNS", "PromoteReadReplica"));  // service matters
+}
+
 }  // namespace
 }  // namespace drf

@@ -28,6 +28,11 @@ struct HttpRequest {
   // long-polling `next` call must never time out).
   std::chrono::milliseconds connect_timeout{0};
   std::chrono::milliseconds total_timeout{0};
+  // False for a request the server must see at most once per Send (a non-idempotent AWS
+  // call): the client must not re-send it on its own. (libcurl silently re-sends a request
+  // whose reused keep-alive connection closed before any reply byte; such a request gets
+  // a fresh connection instead, so a drop after sending is reported, not retried.)
+  bool resend_safe = true;
 };
 
 struct HttpResponse {
@@ -40,12 +45,20 @@ struct HttpResponse {
   }
 };
 
+// A kTransport failure that proves the request never reached the server: no connection
+// could be made (name resolution, connection refused, connect timeout, TLS handshake).
+// Sending it again is safe whatever it does. Every other transport failure may come after
+// the server received, and acted on, the request.
+Status NotSentError(std::string_view message);
+bool IsNotSentError(const Status& status);
+
 class HttpClient {
  public:
   virtual ~HttpClient() = default;
   // Sends one request. Any HTTP status (including 4xx/5xx) is a successful Send; a
   // Status of code kTransport means no response was received (connect failure, TLS
-  // failure, timeout, connection dropped). Thread-safe: may be called concurrently.
+  // failure, timeout, connection dropped); NotSentError when the request certainly never
+  // left. Thread-safe: may be called concurrently.
   virtual Result<HttpResponse> Send(const HttpRequest& request) = 0;
 };
 

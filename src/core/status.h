@@ -34,6 +34,7 @@ struct AwsErrorInfo {
   bool retryable = false;   // standard retry mode would retry it
   bool throttling = false;  // one of the throttling codes
   bool transport = false;   // no HTTP response was received
+  bool not_sent = false;    // transport failure before the request left (NotSentError)
 };
 
 class [[nodiscard]] Status {

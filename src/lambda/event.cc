@@ -1,6 +1,7 @@
 #include "lambda/event.h"
 
 #include <algorithm>
+#include <exception>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -28,22 +29,8 @@ bool IsWhitespace(std::string_view text) {
                      [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
 }
 
-Result<json> ParseJson(std::string_view body) {
-  try {
-    return json::parse(body);
-  } catch (const json::parse_error& e) {
-    std::string what = e.what();
-    // Drop nlohmann's "[json.exception.parse_error.101] " prefix: it means nothing to users.
-    size_t bracket = what.find("] ");
-    if (bracket != std::string::npos) what = what.substr(bracket + 2);
-    return Status::InvalidArgument("invalid JSON at byte " + std::to_string(e.byte) + ": " + what);
-  } catch (const json::exception& e) {  // out_of_range.406: a number no double holds (1e999)
-    std::string what = e.what();
-    size_t bracket = what.find("] ");
-    if (bracket != std::string::npos) what = what.substr(bracket + 2);
-    return Status::InvalidArgument("invalid JSON: " + what);
-  }
-}
+// Thrown by the parse callback to stop at the first level too deep.
+struct TooDeep : std::exception {};
 
 // EventBridge's own envelope: only its scheduled events are accepted. Their other keys
 // (version, id, account, time, region, resources, detail, replay-name, ...) are
@@ -119,9 +106,34 @@ Status ParseKey(const std::string& key, const json& value, FailoverEvent& event)
 
 }  // namespace
 
+Result<json> ParseEventJson(std::string_view body) {
+  auto limit = [](int depth, json::parse_event_t, json&) {
+    if (depth >= kMaxEventNesting) throw TooDeep();
+    return true;
+  };
+  try {
+    return json::parse(body, limit);
+  } catch (const TooDeep&) {
+    return Status::InvalidArgument("event: nested more than " + std::to_string(kMaxEventNesting) +
+                                   " levels deep; expected a JSON object such as {} or "
+                                   "{\"dry_run\": true}");
+  } catch (const json::parse_error& e) {
+    std::string what = e.what();
+    // Drop nlohmann's "[json.exception.parse_error.101] " prefix: it means nothing to users.
+    size_t bracket = what.find("] ");
+    if (bracket != std::string::npos) what = what.substr(bracket + 2);
+    return Status::InvalidArgument("invalid JSON at byte " + std::to_string(e.byte) + ": " + what);
+  } catch (const json::exception& e) {  // out_of_range.406: a number no double holds (1e999)
+    std::string what = e.what();
+    size_t bracket = what.find("] ");
+    if (bracket != std::string::npos) what = what.substr(bracket + 2);
+    return Status::InvalidArgument("invalid JSON: " + what);
+  }
+}
+
 Result<FailoverEvent> ParseFailoverEvent(std::string_view body) {
   if (IsWhitespace(body)) return FailoverEvent{};
-  DRF_ASSIGN_OR_RETURN(json event, ParseJson(body));
+  DRF_ASSIGN_OR_RETURN(json event, ParseEventJson(body));
   if (event.is_null()) return FailoverEvent{};
   if (!event.is_object()) {
     return Status::InvalidArgument(

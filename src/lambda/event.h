@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,12 +37,22 @@ struct FailoverEvent {
 // anything longer than that is a typo worth rejecting only when absurd).
 inline constexpr int64_t kMaxEventDeadlineSeconds = 86400;
 
+// How deeply an event's JSON may nest. Ours is two levels deep; EventBridge's envelope a
+// few more. Anything deeper is refused before it is built, so nothing recursive (printing
+// it in a message or a log line) can run out of stack on a hostile event.
+inline constexpr int kMaxEventNesting = 32;
+
+// Parses `body` as JSON, refusing more than kMaxEventNesting levels. Errors
+// (InvalidArgument): "invalid JSON at byte N: ..." (N counting from 1), "invalid JSON: ..."
+// (e.g. a number no double holds), "event: nested more than 32 levels deep".
+Result<nlohmann::json> ParseEventJson(std::string_view body);
+
 // Parses an invocation body. Empty (or whitespace-only) and `null` mean `{}`: a full
 // failover. An EventBridge scheduled event (source "aws.events", detail-type "Scheduled
 // Event") means a full failover; its other keys are EventBridge's and are not checked.
 // Errors (InvalidArgument): invalid JSON ("invalid JSON at byte N: ...", N counting from 1), a body
-// that is not an object, an unknown key, a wrong type or value; the message names the key and says
-// what is expected.
+// that is not an object or nests too deeply, an unknown key, a wrong type or value; the message
+// names the key and says what is expected.
 Result<FailoverEvent> ParseFailoverEvent(std::string_view body);
 
 }  // namespace drf

@@ -109,6 +109,23 @@ TEST(EventTest, InvalidJsonGivesTheBytePosition) {
   }
 }
 
+// A hostile event nests deeply (Lambda accepts 6 MB): refused, never built or printed,
+// so nothing recursive can exhaust the stack.
+TEST(EventTest, DeepNestingIsRefusedNamingTheLimit) {
+  const std::string deep = std::string(200000, '[') + std::string(200000, ']');
+  const std::string deep_key =
+      R"({"dry_run": )" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  for (const std::string& body : {deep, deep_key}) {
+    Result<FailoverEvent> event = ParseFailoverEvent(body);
+    ASSERT_FALSE(event.ok());
+    EXPECT_EQ(event.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_THAT(event.status().message(), HasSubstr("event: nested more than 32 levels deep"));
+  }
+  std::string at_limit = std::string(kMaxEventNesting, '[') + std::string(kMaxEventNesting, ']');
+  EXPECT_TRUE(ParseEventJson(at_limit).ok());
+  EXPECT_FALSE(ParseEventJson("[" + at_limit + "]").ok());
+}
+
 TEST(EventTest, LongValuesAreCutInMessages) {
   std::string body = R"({"ordering": ")" + std::string(1000, 'x') + R"("})";
   Result<FailoverEvent> event = ParseFailoverEvent(body);

@@ -194,8 +194,11 @@ void AddTargetGroups(const Environment& env, PlanSpec& plan, ConfigErrors& error
     errors.AddMessage(std::string(kTargetGroupsVar) + ": invalid JSON at byte " +
                       std::to_string(e.byte) + ": " + ParseErrorDetail(e.what()));
     return;
-  } catch (const Json::exception& e) {
-    errors.AddMessage(std::string(kTargetGroupsVar) + ": invalid JSON: " + e.what());
+  } catch (const Json::exception& e) {  // a number no double holds (1e400)
+    std::string what = e.what();        // "[json.exception.out_of_range.406] number overflow ..."
+    size_t prefix_end = what.find("] ");
+    errors.AddMessage(std::string(kTargetGroupsVar) + ": invalid JSON: " +
+                      (prefix_end == std::string::npos ? what : what.substr(prefix_end + 2)));
     return;
   }
   if (!groups.is_object()) {

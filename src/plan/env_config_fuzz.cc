@@ -38,11 +38,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     env.Set(std::string(kVars[i]), std::string(input.substr(0, end)));
     input.remove_prefix(end == input.size() ? end : end + 1);
   }
-  drf::Result<drf::PlanSpec> plan = drf::PlanFromEnvironment(env);
-  if (!plan.ok()) {
-    drf::fuzzing::CheckError(plan.status());
-    return 0;
-  }
-  drf::fuzzing::ExercisePlan(std::move(plan).value());
+  drf::fuzzing::CheckPlanOrError(drf::PlanFromEnvironment(env));
   return 0;
 }

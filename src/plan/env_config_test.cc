@@ -116,6 +116,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadEnv{{{"TARGET_GROUPS", "  {\"arn\": {\"type\" \"ip\"}}"}},
                {"TARGET_GROUPS: invalid JSON at byte 22: syntax error", "expected ':'"}},
         BadEnv{{{"TARGET_GROUPS", "[1]"}}, {"TARGET_GROUPS: found a JSON array"}},
+        // Without nlohmann's "[json.exception...]" prefix: it means nothing to an operator.
+        BadEnv{{{"TARGET_GROUPS", Entry(R"({"type":"instance","source_asg":"a","port":1e400})")}},
+               {"1 problem:\nTARGET_GROUPS: invalid JSON: number overflow parsing '1e400'"}},
         BadEnv{{{"TARGET_GROUPS", Entry("\"dr-jenkins\"")}},
                {kEntryPath + ": found a JSON string"}},
         BadEnv{{{"TARGET_GROUPS", Entry(R"({"type":"lambda","source_asg":"dr-jenkins"})")}},

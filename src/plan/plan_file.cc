@@ -1,7 +1,9 @@
 #include "plan/plan_file.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include <exception>
 #include <nlohmann/json.hpp>
 
 #include "plan/plan_builder.h"
@@ -21,7 +23,10 @@ struct MapReader {
   std::string path;
   bool ok = true;
 
-  std::string Key(std::string_view key) const { return path + "." + std::string(key); }
+  // "deadline" at the top level, "steps[2].scale_asg.min" below it.
+  std::string Key(std::string_view key) const {
+    return path.empty() ? std::string(key) : path + "." + std::string(key);
+  }
   const YAML::Node Get(std::string_view key) const { return node[std::string(key)]; }
 
   bool Required(std::string_view key, std::string& out, std::string_view expected) {
@@ -257,15 +262,40 @@ bool StartsWithBrace(std::string_view text) {
   return first != std::string_view::npos && text[first] == '{';
 }
 
+// Plans nest five levels or so. Deeper input is refused while it is parsed, before
+// anything recursive (JsonToYaml, yaml-cpp) walks it and runs out of stack.
+constexpr int kMaxJsonNesting = 64;
+
+struct TooDeep : std::exception {};
+
 // nlohmann's message starts "[json.exception.parse_error.101] "; the rest has the line
 // and column.
 std::optional<YAML::Node> LoadJson(std::string_view text, ConfigErrors& errors) {
+  auto limit = [](int depth, nlohmann::ordered_json::parse_event_t, nlohmann::ordered_json&) {
+    if (depth >= kMaxJsonNesting) throw TooDeep();
+    return true;
+  };
   try {
-    return JsonToYaml(nlohmann::ordered_json::parse(text));
+    nlohmann::ordered_json json = nlohmann::ordered_json::parse(text, limit);
+    // JSON is YAML: read by yaml-cpp, the values keep their lines for error messages. The
+    // rare JSON it cannot read is converted instead (errors then have no line).
+    try {
+      return YAML::Load(std::string(text));
+    } catch (const YAML::Exception&) {
+      return JsonToYaml(json);
+    }
+  } catch (const TooDeep&) {
+    errors.AddMessage("invalid JSON: nested more than " + std::to_string(kMaxJsonNesting) +
+                      " levels deep (a plan needs about five)");
   } catch (const nlohmann::json::parse_error& e) {
     std::string what = e.what();
     size_t prefix_end = what.find("] ");
     errors.AddMessage("invalid JSON at byte " + std::to_string(e.byte) + ": " +
+                      (prefix_end == std::string::npos ? what : what.substr(prefix_end + 2)));
+  } catch (const nlohmann::json::exception& e) {  // a number no double holds (1e400)
+    std::string what = e.what();
+    size_t prefix_end = what.find("] ");
+    errors.AddMessage("invalid JSON: " +
                       (prefix_end == std::string::npos ? what : what.substr(prefix_end + 2)));
   }
   return std::nullopt;
@@ -274,6 +304,10 @@ std::optional<YAML::Node> LoadJson(std::string_view text, ConfigErrors& errors) 
 std::optional<YAML::Node> LoadYaml(std::string_view text, ConfigErrors& errors) {
   try {
     return YAML::Load(std::string(text));
+  } catch (const YAML::DeepRecursion& e) {  // its own message is only "bad file"
+    errors.AddMessage("invalid YAML at line " + std::to_string(e.mark.line + 1) + ", column " +
+                      std::to_string(e.mark.column + 1) + ": nested more than " +
+                      std::to_string(e.depth() - 1) + " levels deep (a plan needs about five)");
   } catch (const YAML::ParserException& e) {
     errors.AddMessage("invalid YAML at line " + std::to_string(e.mark.line + 1) + ", column " +
                       std::to_string(e.mark.column + 1) + ": " + e.msg);

@@ -9,11 +9,6 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  drf::Result<drf::PlanSpec> plan = drf::ParsePlanFile(text, "fuzz.yaml");
-  if (!plan.ok()) {
-    drf::fuzzing::CheckError(plan.status());
-    return 0;
-  }
-  drf::fuzzing::ExercisePlan(std::move(plan).value());
+  drf::fuzzing::CheckPlanOrError(drf::ParsePlanFile(text, "fuzz.yaml"));
   return 0;
 }

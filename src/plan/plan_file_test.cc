@@ -94,6 +94,8 @@ TEST_P(PlanFileInvalidTest, IsRejectedNamingTheKey) {
         << "missing \"" << text << "\" in:\n"
         << plan.status().message();
   }
+  // Paths are written as a reader would type them: no stray separator before a top-level key.
+  EXPECT_EQ(plan.status().message().find("\n."), std::string::npos) << plan.status().message();
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -171,6 +173,15 @@ INSTANTIATE_TEST_SUITE_P(
         BadFile{WithSteps("  - scale_asg: {name: a}\n    id: a\n    after: b\n"
                           "  - scale_asg: {name: b}\n    id: b\n    after: [a]\n"),
                 {"dependency cycle: a -> b -> a"}},
+        // JSON is read with positions too: value errors give their line.
+        BadFile{"{\"version\": 1,\n \"steps\": [{\"scale_asg\": {\"name\": \"a\",\n"
+                "   \"min\": \"three\"}}]}",
+                {"steps[0].scale_asg.min (line 3): found \"three\", expected an integer"}},
+        // Hostile nesting is refused by name, before anything recursive walks it.
+        BadFile{"{\"version\": 1, \"steps\": " + std::string(100000, '[') +
+                    std::string(100000, ']') + "}",
+                {"invalid JSON: nested more than 64 levels deep"}},
+        BadFile{std::string(100000, '['), {"invalid YAML at line 1", "levels deep"}},
         // All problems of a file at once.
         BadFile{WithSteps("  - scale_asg: {name: a, min: x}\n  - scale_ecs: {cluster: \"d r\", "
                           "services: all}\n  - bogus: 1\n"),

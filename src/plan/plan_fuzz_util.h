@@ -50,4 +50,11 @@ inline void ExercisePlan(PlanSpec plan) {
   }
 }
 
+// What every plan fuzz target does with its parser's answer: an error must keep its
+// promises; a plan must finalize and run.
+inline void CheckPlanOrError(Result<PlanSpec> plan) {
+  if (!plan.ok()) return CheckError(plan.status());
+  ExercisePlan(std::move(plan).value());
+}
+
 }  // namespace drf::fuzzing

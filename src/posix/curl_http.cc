@@ -53,6 +53,25 @@ std::string RedactUrl(std::string_view url) {
   return std::string(url.substr(0, host_start)) + std::string(url.substr(at + 1));
 }
 
+// Failures before a connection existed: the request never left. (A timeout is not among
+// them: it may have expired after sending.)
+bool FailedBeforeSending(CURLcode rc) {
+  switch (rc) {
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CACERT_BADFILE:
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool HasLineBreak(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
 
 // State of one transfer, shared with the callbacks.
@@ -218,6 +237,9 @@ void CurlHttpClient::Impl::SetCommonOptions(CURL* curl, const HttpRequest& reque
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &OnHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
+  // libcurl re-sends a request on a fresh connection when a reused one closes before any
+  // reply byte; on a fresh connection it never does.
+  if (!request.resend_safe) curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
 }
 
 void CurlHttpClient::Impl::SetMethodAndBody(CURL* curl, const HttpRequest& request) {
@@ -264,7 +286,9 @@ Result<HttpResponse> CurlHttpClient::Impl::Send(const HttpRequest& request) {
             ? "response body larger than " + std::to_string(options_.max_response_bytes) + " bytes"
         : error_buffer[0] != '\0' ? std::string(error_buffer)
                                   : std::string(curl_easy_strerror(rc));
-    return Status::Transport(request.method + " " + RedactUrl(request.url) + ": " + what);
+    std::string message = request.method + " " + RedactUrl(request.url) + ": " + what;
+    if (FailedBeforeSending(rc)) return NotSentError(message);
+    return Status::Transport(std::move(message));
   }
   transfer.response.status = static_cast<int>(status);
   return std::move(transfer.response);

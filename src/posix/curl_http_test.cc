@@ -161,8 +161,41 @@ TEST_F(CurlHttpTest, ConnectFailureIsTransportError) {
   auto response = client_.Send(request);
   ASSERT_FALSE(response.ok());
   EXPECT_EQ(response.status().code(), StatusCode::kTransport);
+  EXPECT_TRUE(IsNotSentError(response.status())) << response.status().message();
   EXPECT_NE(response.status().message().find("127.0.0.1"), std::string::npos)
       << response.status().message();
+}
+
+// Requests that reached /drop (the server closes without answering).
+int Drops(CurlHttpClient& client, const std::string& url) {
+  HttpRequest request;
+  request.url = url;
+  auto response = client.Send(request);
+  if (!response.ok()) return -1;
+  return nlohmann::json::parse(response->body)["drops"].get<int>();
+}
+
+// libcurl re-sends a request on its own when a reused keep-alive connection closes before
+// any reply byte. That is the hazard for PromoteReadReplica (the server may have acted on
+// the first copy): pinned here so a libcurl change is noticed.
+TEST_F(CurlHttpTest, LibcurlResendsOnADroppedReusedConnection) {
+  const int before = Drops(client_, Url("/stats"));  // also opens the keep-alive connection
+  auto response = client_.Send(Request("POST", "/drop", "Action=DescribeDBInstances"));
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(Drops(client_, Url("/stats")) - before, 2);
+}
+
+// A request that is not resend-safe gets a fresh connection: it reaches the server once,
+// and the failure is not "not sent" (the server may have acted on it).
+TEST_F(CurlHttpTest, RequestNotResendSafeReachesTheServerOnceWhenDropped) {
+  const int before = Drops(client_, Url("/stats"));
+  HttpRequest request = Request("POST", "/drop", "Action=PromoteReadReplica");
+  request.resend_safe = false;
+  auto response = client_.Send(request);
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.status().code(), StatusCode::kTransport);
+  EXPECT_FALSE(IsNotSentError(response.status())) << response.status().message();
+  EXPECT_EQ(Drops(client_, Url("/stats")) - before, 1);
 }
 
 TEST_F(CurlHttpTest, ErrorsHideUserInfoAndQuery) {

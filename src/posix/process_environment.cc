@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -17,6 +18,11 @@ std::optional<std::string> ProcessEnvironment::Get(std::string_view name) const 
 }
 
 Result<std::string> ProcessEnvironment::ReadFile(const std::string& path) const {
+  // A directory opens fine and reads as empty, which would pass for an empty file.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return Status::InvalidArgument("cannot read " + path + ": is a directory, not a file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     int err = errno;

@@ -29,6 +29,10 @@ struct ReportContext {
   std::string region;                     // the DR region acted on
   std::string plan_source;                // "environment" or the plan file path
   std::optional<std::string> account_id;  // from STS, when known; null otherwise
+  // Why no step could run although AWS was reached (the plan could not be prepared, e.g.
+  // listing a cluster's services was denied): the report's top-level `error`, and its
+  // status is then FAILED. OK otherwise.
+  Status error;
 };
 
 // Builds the report. Never fails; strings are copied as given, so serialize with

@@ -111,6 +111,7 @@ TEST(ReportTest, FullShapeOfAPartialRun) {
     "account_id": "123456789012",
     "plan_source": "environment",
     "status": "PARTIAL",
+    "error": null,
     "stopped": null,
     "started_at": "2026-11-25T21:40:00.000Z",
     "finished_at": "2026-11-25T21:40:04.321Z",
@@ -257,6 +258,30 @@ TEST(ReportTest, ErrorWithoutAwsDetailsAndTimedOutStep) {
                             "message": "db x still modifying after 300 s", "aws": null})"));
   EXPECT_EQ(report["step_counts"]["timed_out"], 1);
   EXPECT_EQ(report["status"], "FAILED");
+}
+
+// AWS was reached, but the plan could not be prepared: the calls made are on record and the
+// reason is on top, so a denied ListServices is not a run without a report.
+TEST(ReportTest, RunThatCouldNotPrepareItsPlanIsFailedWithTheErrorOnTop) {
+  RunRecord run;  // no steps: an empty run would otherwise read SUCCEEDED
+  run.started = run.finished = kStart;
+  ReportContext context = RunContext();
+  AwsErrorInfo info;
+  info.service = "ECS";
+  info.operation = "ListServices";
+  info.http_status = 403;
+  info.code = "AccessDenied";
+  info.request_id = "req-ls-1";
+  context.error = Status::FromAws(StatusCode::kRejected, info).WithContext("preparing the plan");
+
+  json report = BuildReport(run, ApiCallCounter::Snapshot{}, context);
+  EXPECT_EQ(report["status"], "FAILED");
+  EXPECT_EQ(report["error"]["status_code"], "Rejected");
+  EXPECT_EQ(report["error"]["aws"]["operation"], "ECS.ListServices");
+  EXPECT_EQ(report["error"]["aws"]["code"], "AccessDenied");
+  EXPECT_NE(report["error"]["message"].get<std::string>().find("preparing the plan"),
+            std::string::npos);
+  EXPECT_EQ(report["steps"], json::array());
 }
 
 TEST(ReportTest, DumpReplacesInvalidUtf8InsteadOfThrowing) {

@@ -55,7 +55,9 @@ std::string ValueText(const json& value) {
 }
 
 // Only what differs, "key: before → after", so a scaled ASG reads
-// "desired: 0 → 1, min: 0 → 1" instead of two whole objects.
+// "desired: 0 → 1, min: 0 → 1" instead of two whole objects. A key only observed after
+// (e.g. in_service, counted once the group has instances) is shown as "key: value": it is
+// an observation, not a change from null.
 std::string DescribeChange(const json& before, const json& after) {
   if (!before.is_object() || !after.is_object()) {
     return before == after ? "" : ValueText(before) + " → " + ValueText(after);
@@ -67,9 +69,9 @@ std::string DescribeChange(const json& before, const json& after) {
   for (const auto& [key, unused] : keys.items()) {
     const json& b = Field(before, key);
     const json& a = Field(after, key);
-    if (b == a) continue;
+    if (b == a || !after.contains(key)) continue;
     if (!out.empty()) out += ", ";
-    out += key + ": " + ValueText(b) + " → " + ValueText(a);
+    out += key + ": " + (before.contains(key) ? ValueText(b) + " → " : "") + ValueText(a);
   }
   return out;
 }

@@ -99,6 +99,24 @@ TEST(SummaryTableTest, PlanListsChangesAndSaysNothingChanged) {
             "Plan: 1 change, 1 unchanged; no changes were made\n");
 }
 
+TEST(SummaryTableTest, KeysObservedOnlyAfterAreShownAsValuesNotChangesFromNull) {
+  json report = json::parse(R"({
+    "mode": "run", "status": "SUCCEEDED", "stopped": null,
+    "steps": [
+      {"id": "scale-asg:dr-jenkins", "resource": "asg dr-jenkins", "status": "succeeded",
+       "before": {"desired": 0}, "after": {"desired": 1, "in_service": 1}, "error": null},
+      {"id": "scale-ecs:dr/kafka", "resource": "ecs dr/kafka", "status": "unchanged",
+       "before": {"desired_count": 1}, "after": {"desired_count": 1, "running_count": 1},
+       "error": null}
+    ],
+    "api_calls": {"totals": {"calls": 4, "mutating": 1}}
+  })");
+  std::string text = RenderSummary(report, false);
+  EXPECT_THAT(text, HasSubstr("desired: 0 → 1, in_service: 1"));
+  EXPECT_THAT(text, HasSubstr("running_count: 1"));
+  EXPECT_THAT(text, Not(HasSubstr("null")));
+}
+
 TEST(SummaryTableTest, PlanThatMutatedSaysSo) {
   json report = {
       {"mode", "plan"}, {"steps", json::array()}, {"api_calls", {{"totals", {{"mutating", 2}}}}}};

@@ -22,9 +22,11 @@ AutoScalingGroup ParseGroup(XmlReader& xml, pugi::xml_node node) {
   out.name = xml.Text(node, "AutoScalingGroupName");
   out.arn = xml.Text(node, "AutoScalingGroupARN");
   out.status = xml.Text(node, "Status");
-  out.min_size = xml.Int(node, "MinSize");
-  out.max_size = xml.Int(node, "MaxSize");
-  out.desired_capacity = xml.Int(node, "DesiredCapacity");
+  // Always sent by AWS; read as 0 when missing, a size would be "raised" to the plan's and
+  // could end up lowered.
+  out.min_size = xml.RequiredInt(node, "MinSize");
+  out.max_size = xml.RequiredInt(node, "MaxSize");
+  out.desired_capacity = xml.RequiredInt(node, "DesiredCapacity");
   AppendItems(xml, node, "Instances", "member", ParseInstance, out.instances);
   out.target_group_arns = xml.Strings(node, "TargetGroupARNs");
   return out;

@@ -30,7 +30,9 @@ constexpr char kGroup[] = R"(<member>
 std::string GroupPage(const std::vector<std::string>& names, const std::string& token) {
   std::string xml = "<AutoScalingGroups>";
   for (const std::string& name : names) {
-    xml += "<member><AutoScalingGroupName>" + name + "</AutoScalingGroupName></member>";
+    xml += "<member><AutoScalingGroupName>" + name +
+           "</AutoScalingGroupName><MinSize>0</MinSize><MaxSize>0</MaxSize>"
+           "<DesiredCapacity>0</DesiredCapacity></member>";
   }
   xml += "</AutoScalingGroups>";
   if (!token.empty()) xml += "<NextToken>" + token + "</NextToken>";
@@ -127,6 +129,42 @@ TEST_F(AutoScalingClientTest, UpdateSendsOnlyTheSetSizes) {
   EXPECT_EQ(sent["DesiredCapacity"], "4");
 }
 
+// A size read as 0 would be "raised" to the plan's and could lower the group: a reply
+// without one is an error naming it, never a 0.
+TEST_F(AutoScalingClientTest, MissingSizeIsInternalNamingIt) {
+  for (const char* size : {"MinSize", "MaxSize", "DesiredCapacity"}) {
+    std::string group = kGroup;
+    const std::string open = std::string("<") + size + ">";
+    const std::string close = std::string("</") + size + ">";
+    group.erase(group.find(open), group.find(close) + close.size() - group.find(open));
+    Reply(QueryReply("DescribeAutoScalingGroups",
+                     "<AutoScalingGroups>" + group + "</AutoScalingGroups>")
+              .body);
+    Result<std::vector<AutoScalingGroup>> result = asg_.DescribeAutoScalingGroups({"web-dr"});
+    ASSERT_FALSE(result.ok()) << size;
+    EXPECT_EQ(result.status().code(), StatusCode::kInternal);
+    EXPECT_EQ(result.status().message(), std::string("DescribeAutoScalingGroups reply: member/") +
+                                             size + " is missing, expected an integer");
+  }
+}
+
+// AWS accepted the update but its reply is unusable: the error says the change may have
+// been made, with the call's details, rather than passing for a refusal.
+TEST_F(AutoScalingClientTest, UnreadableUpdateReplySaysItMayHaveBeenApplied) {
+  harness_.http.Enqueue(200, "<UpdateAutoScalingGroupResponse><ResponseMeta",
+                        {{"x-amzn-RequestId", "upd-9"}});
+  Result<Ack> result = asg_.UpdateAutoScalingGroup({"web-dr", 1, 3, 1});
+  ASSERT_FALSE(result.ok());
+  EXPECT_TRUE(AcceptedButUnreadable(result.status()));
+  ASSERT_NE(result.status().aws(), nullptr);
+  EXPECT_EQ(result.status().aws()->operation, "UpdateAutoScalingGroup");
+  EXPECT_EQ(result.status().aws()->http_status, 200);
+  EXPECT_EQ(result.status().message().rfind(
+                "UpdateAutoScalingGroup may have been applied: AWS accepted it (HTTP 200", 0),
+            0u)
+      << result.status().message();
+}
+
 TEST_F(AutoScalingClientTest, UpdateScalingActivityInProgressIsRejected) {
   HttpResponse error = QueryError(400, "ScalingActivityInProgress", "busy");
   harness_.http.Enqueue(error.status, error.body, error.headers);
@@ -134,6 +172,8 @@ TEST_F(AutoScalingClientTest, UpdateScalingActivityInProgressIsRejected) {
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), StatusCode::kRejected);
   EXPECT_EQ(result.status().aws()->code, "ScalingActivityInProgress");
+  EXPECT_FALSE(AcceptedButUnreadable(result.status()));
+  EXPECT_EQ(result.status().message(), "busy") << "a refusal is not explained as accepted";
 }
 
 // --- Serialization equals botocore's ----------------------------------------------------

@@ -27,8 +27,10 @@ EcsService ParseService(JsonReader& json) {
   out.cluster_arn = json.String("clusterArn");
   out.status = json.String("status");
   out.launch_type = json.String("launchType");
-  out.desired_count = json.Int("desiredCount");
-  out.running_count = json.Int("runningCount");
+  // Always sent by AWS; read as 0 when missing, a desired count would be "raised" to the
+  // minimum and could end up lowered.
+  out.desired_count = json.RequiredInt("desiredCount");
+  out.running_count = json.RequiredInt("runningCount");
   out.pending_count = json.Int("pendingCount");
   for (JsonReader& deployment : json.Objects("deployments")) {
     out.deployments.push_back(ParseDeployment(deployment));
@@ -150,13 +152,16 @@ Result<Mutated<EcsService>> EcsClient::UpdateService(const std::string& cluster,
   nlohmann::json request = WithCluster(cluster);
   request["service"] = service;
   request["desiredCount"] = desired_count;
-  DRF_ASSIGN_OR_RETURN(JsonResponse reply, aws_.CallJson(services::kEcs, "UpdateService", request));
+  Result<JsonResponse> reply = aws_.CallJson(services::kEcs, "UpdateService", request);
+  if (!reply.ok()) return ExplainUnreadableMutation(reply.status());
   EcsService updated;
-  DRF_RETURN_IF_ERROR(ReadReply("UpdateService", reply, [&](JsonReader& json) {
+  Status read = ReadReply("UpdateService", *reply, [&](JsonReader& json) {
     JsonReader service_json = json.Object("service");
     updated = ParseService(service_json);
-  }));
-  return Mutated<EcsService>{std::move(updated), reply.request_id};
+  });
+  if (!read.ok())
+    return UnusableMutationReply(services::kEcs, "UpdateService", reply->request_id, read);
+  return Mutated<EcsService>{std::move(updated), reply->request_id};
 }
 
 Result<std::vector<std::string>> EcsClient::ListTasks(const std::string& cluster,

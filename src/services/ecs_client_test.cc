@@ -105,10 +105,13 @@ TEST_F(EcsClientTest, DescribeServicesParsesServiceAndDeployments) {
 
 TEST_F(EcsClientTest, DescribeServicesBatchesOfTenMergedWithFailures) {
   std::vector<std::string> names = Numbered("s", 23);
-  Reply({{"services", {{{"serviceName", "s0"}}}}});
+  auto service = [](const char* name) {
+    return json{{"serviceName", name}, {"desiredCount", 1}, {"runningCount", 1}};
+  };
+  Reply({{"services", {service("s0")}}});
   Reply({{"services", json::array()},
          {"failures", {{{"arn", "arn:s/s12"}, {"reason", "MISSING"}, {"detail", "gone"}}}}});
-  Reply({{"services", {{{"serviceName", "s22"}}}}, {"failures", json::array()}});
+  Reply({{"services", {service("s22")}}, {"failures", json::array()}});
   Result<EcsServices> result = ecs_.DescribeServices("dr", names);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   ASSERT_EQ(result->services.size(), 2u);
@@ -140,6 +143,35 @@ TEST_F(EcsClientTest, WrongFieldTypeIsInternalNamingTheField) {
   EXPECT_EQ(result.status().code(), StatusCode::kInternal);
   EXPECT_NE(result.status().message().find("services[1].desiredCount"), std::string::npos)
       << result.status().message();
+}
+
+// A desired count read as 0 would be "raised" to the minimum and could lower the service.
+TEST_F(EcsClientTest, MissingCountIsInternalNamingIt) {
+  for (const char* count : {"desiredCount", "runningCount"}) {
+    json bad = kService;
+    bad.erase(count);
+    Reply({{"services", {bad}}});
+    Result<EcsServices> result = ecs_.DescribeServices("dr", {"web"});
+    ASSERT_FALSE(result.ok()) << count;
+    EXPECT_EQ(result.status().code(), StatusCode::kInternal);
+    EXPECT_EQ(result.status().message(), std::string("DescribeServices reply.services[0].") +
+                                             count + " is missing, expected an integer");
+  }
+}
+
+// AWS answered UpdateService 200 with a reply we cannot use: it may have scaled.
+TEST_F(EcsClientTest, UnusableUpdateReplySaysItMayHaveBeenApplied) {
+  Reply({{"service", {{"serviceName", 7}}}}, "upd-7");
+  Result<Mutated<EcsService>> result = ecs_.UpdateService("dr", "web", 1);
+  ASSERT_FALSE(result.ok());
+  EXPECT_TRUE(AcceptedButUnreadable(result.status()));
+  ASSERT_NE(result.status().aws(), nullptr);
+  EXPECT_EQ(result.status().aws()->operation, "UpdateService");
+  EXPECT_EQ(result.status().aws()->request_id, "upd-7");
+  EXPECT_EQ(result.status().message(),
+            "UpdateService may have been applied: AWS accepted it (HTTP 200, request id upd-7) "
+            "but its reply could not be read: UpdateService reply.service.serviceName is not "
+            "a string");
 }
 
 TEST_F(EcsClientTest, NonObjectItemsAndArraysAreInternal) {

@@ -38,6 +38,15 @@ int JsonReader::Int(const char* key) {
   return static_cast<int>(value->get<int64_t>());
 }
 
+int JsonReader::RequiredInt(const char* key) {
+  if (Find(key) == nullptr) {
+    if (status_->ok())
+      *status_ = Status::Internal(PathOf(key) + " is missing, expected an integer");
+    return 0;
+  }
+  return Int(key);
+}
+
 std::vector<std::string> JsonReader::Strings(const char* key) {
   std::vector<std::string> out;
   const nlohmann::json* value = Find(key);

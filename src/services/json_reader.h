@@ -22,6 +22,8 @@ class JsonReader {
 
   std::string String(const char* key);
   int Int(const char* key);
+  // Like Int, for a field AWS always sends: absent or null records an error too.
+  int RequiredInt(const char* key);
   // The string elements of the array `key`.
   std::vector<std::string> Strings(const char* key);
   // The object `key` (an empty object if absent).

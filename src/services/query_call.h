@@ -67,28 +67,34 @@ void AppendItems(XmlReader& xml, pugi::xml_node parent, const char* list_path, c
 }
 
 // Calls a mutating `action` whose result holds one `element` (e.g. RDS's <DBInstance>) and
-// parses it. A reply without the element is Internal: the call may have taken effect, but
-// we cannot say how.
+// parses it. A reply that cannot be read or used (no element, a malformed field) is an
+// Internal error saying the call may have been applied (ExplainUnreadableMutation).
 template <typename T, typename Parse>
 Result<Mutated<T>> QueryMutateOne(AwsClient& aws, const ServiceInfo& service,
                                   std::string_view action, const QueryParams& params,
                                   const char* element, Parse parse) {
-  DRF_ASSIGN_OR_RETURN(XmlResponse reply, aws.CallQuery(service, action, params));
-  pugi::xml_node node = reply.result.first_element_by_path(element);
+  Result<XmlResponse> reply = aws.CallQuery(service, action, params);
+  if (!reply.ok()) return ExplainUnreadableMutation(reply.status());
+  pugi::xml_node node = reply->result.first_element_by_path(element);
   if (!node) {
-    return Status::Internal(std::string(action) + " reply has no " + element + " element");
+    return UnusableMutationReply(
+        service, action, reply->request_id,
+        Status::Internal(std::string(action) + " reply has no " + element + " element"));
   }
   XmlReader xml{std::string(action)};
   T value = parse(xml, node);
-  DRF_RETURN_IF_ERROR(xml.status());
-  return Mutated<T>{std::move(value), reply.request_id};
+  if (!xml.status().ok()) {
+    return UnusableMutationReply(service, action, reply->request_id, xml.status());
+  }
+  return Mutated<T>{std::move(value), reply->request_id};
 }
 
 // Calls a mutating `action` that has no output.
 inline Result<Ack> QueryAck(AwsClient& aws, const ServiceInfo& service, std::string_view action,
                             const QueryParams& params) {
-  DRF_ASSIGN_OR_RETURN(XmlResponse reply, aws.CallQuery(service, action, params));
-  return Ack{reply.request_id};
+  Result<XmlResponse> reply = aws.CallQuery(service, action, params);
+  if (!reply.ok()) return ExplainUnreadableMutation(reply.status());
+  return Ack{reply->request_id};
 }
 
 }  // namespace drf

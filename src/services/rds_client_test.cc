@@ -126,6 +126,23 @@ TEST_F(RdsClientTest, RepeatedMarkerIsAnErrorNotALoop) {
   EXPECT_EQ(harness_.http.request_count(), 2u);
 }
 
+// A 200 without the promoted instance: the promotion may have started; the error must say
+// so (and carry the call's details) instead of passing for a failure AWS refused.
+TEST_F(RdsClientTest, PromoteReplyWithoutInstanceSaysItMayHaveBeenApplied) {
+  harness_.http.Enqueue(200, QueryReply("PromoteReadReplica", "").body,
+                        {{"x-amzn-RequestId", "p-1"}});
+  Result<Mutated<DbInstance>> result = rds_.PromoteReadReplica({"dr-app-db", {}, {}});
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kInternal);
+  EXPECT_TRUE(AcceptedButUnreadable(result.status()));
+  EXPECT_EQ(result.status().aws()->operation, "PromoteReadReplica");
+  EXPECT_EQ(result.status().aws()->request_id, "p-1");
+  EXPECT_EQ(result.status().message(),
+            "PromoteReadReplica may have been applied: AWS accepted it (HTTP 200, request id "
+            "p-1) but its reply could not be read: PromoteReadReplica reply has no DBInstance "
+            "element");
+}
+
 TEST_F(RdsClientTest, MalformedNumberIsInternalNamingTheElement) {
   Reply(QueryReply("DescribeDBInstances",
                    "<DBInstances><DBInstance><DBInstanceIdentifier>x</DBInstanceIdentifier>"

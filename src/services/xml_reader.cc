@@ -21,6 +21,17 @@ int XmlReader::Int(pugi::xml_node parent, const char* path, int fallback) {
   return value;
 }
 
+int XmlReader::RequiredInt(pugi::xml_node parent, const char* path) {
+  if (!parent.first_element_by_path(path)) {
+    if (status_.ok()) {
+      status_ = Status::Internal(what_ + " reply: " + parent.name() + "/" + path +
+                                 " is missing, expected an integer");
+    }
+    return 0;
+  }
+  return Int(parent, path);
+}
+
 bool XmlReader::Bool(pugi::xml_node parent, const char* path) {
   pugi::xml_node node = parent.first_element_by_path(path);
   if (!node) return false;

@@ -21,6 +21,9 @@ class XmlReader {
   std::string Text(pugi::xml_node parent, const char* path) const;
   // Integer at `path`; `fallback` if absent; records an error if not an integer.
   int Int(pugi::xml_node parent, const char* path, int fallback = 0);
+  // Integer at `path` that AWS always sends; records an error if absent or not an integer
+  // (for fields whose absence must not read as 0, such as an ASG's sizes).
+  int RequiredInt(pugi::xml_node parent, const char* path);
   // "true"/"false" at `path`; false if absent; records an error otherwise.
   bool Bool(pugi::xml_node parent, const char* path);
   // The texts of the `item` children of the element at `list_path`.

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include "aws/retry.h"
+
 namespace drf {
 namespace {
 
@@ -12,6 +14,16 @@ bool IsTransient(const Status& status) {
 
 std::string Seconds(Duration d) {
   return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + " s";
+}
+
+std::string Millis(Duration d) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) + " ms";
+}
+
+// An error of a call that must not be repeated blindly (its caller resolves it).
+bool FromNonIdempotentCall(const Status& status) {
+  const AwsErrorInfo* aws = status.aws();
+  return aws != nullptr && !IsIdempotentOperation(aws->service, aws->operation);
 }
 
 }  // namespace
@@ -24,6 +36,45 @@ Duration NextPollInterval(Duration current, const PollSchedule& schedule) {
 
 Poller::Poller(StepContext& ctx, StepResult& result, PollSchedule schedule)
     : ctx_(ctx), result_(result), schedule_(schedule) {}
+
+std::optional<Status> Poller::RetryAct(const Status& status, Duration& interval,
+                                       MonoTime failing_since) {
+  if (status.ok() || !IsTransient(status) || FromNonIdempotentCall(status)) return Status::Ok();
+  if (Status limit = TransientLimit(status, failing_since); !limit.ok()) return limit;
+  Status slept = SleepBeforeRetry(status, interval);
+  if (!slept.ok()) return slept;
+  return std::nullopt;
+}
+
+Status Poller::TransientLimit(const Status& failure, MonoTime failing_since) const {
+  const Duration failing = ctx_.clock.Monotonic() - failing_since;
+  if (failing < kTransientFailureLimit) return Status::Ok();
+  return failure.WithContext("still failing after " + Seconds(failing) + " of transient errors");
+}
+
+Status Poller::BackOff(const Status& failure, Duration& interval) {
+  const MonoTime start = ctx_.clock.Monotonic();
+  Status slept = SleepBeforeRetry(failure, interval);
+  result_.acting += ctx_.clock.Monotonic() - start;
+  return slept;
+}
+
+Status Poller::SleepBeforeRetry(const Status& failure, Duration& interval) {
+  const Duration left =
+      std::chrono::duration_cast<Duration>(ctx_.deadline - ctx_.clock.Monotonic());
+  if (left <= Duration(0)) return failure.WithContext("still failing at the step deadline");
+  const Duration sleep = std::min(left, interval);
+  ctx_.log.Warn("Transient error, trying again in " + Millis(sleep) + ": " + failure.ToString());
+  if (!ctx_.clock.SleepFor(sleep, &ctx_.cancel)) {
+    // The run deadline cancels the run too: say which stopped us.
+    if (ctx_.clock.Monotonic() >= ctx_.deadline) {
+      return failure.WithContext("still failing at the step deadline");
+    }
+    return Status::Cancelled("cancelled while waiting to try again after: " + failure.message());
+  }
+  interval = NextPollInterval(interval, schedule_);
+  return Status::Ok();
+}
 
 Status Poller::StopReason(std::string_view what, MonoTime start) const {
   MonoTime now = ctx_.clock.Monotonic();
@@ -41,6 +92,7 @@ Status Poller::WaitUntil(std::string_view what, const std::function<Result<bool>
   const MonoTime start = ctx_.clock.Monotonic();
   Duration interval = schedule_.first;
   Status outcome;
+  std::optional<MonoTime> failing_since;  // the first of the current run of transient errors
   for (;;) {
     Result<bool> done = check();
     if (done.ok() && *done) break;
@@ -48,7 +100,11 @@ Status Poller::WaitUntil(std::string_view what, const std::function<Result<bool>
       outcome = done.status();
       break;
     }
+    if (done.ok()) failing_since.reset();
     if (!done.ok()) {
+      if (!failing_since) failing_since = ctx_.clock.Monotonic();
+      outcome = TransientLimit(done.status(), *failing_since);
+      if (!outcome.ok()) break;
       ctx_.log.Warn("Still waiting for " + std::string(what) +
                     " after a transient error: " + done.status().ToString());
     }

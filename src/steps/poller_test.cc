@@ -119,11 +119,185 @@ TEST_F(PollerTest, ActAccountsActingTime) {
   EXPECT_EQ(result_.waiting, Duration(0));
 }
 
+// --- Act: step-level retries of transient errors -------------------------------------------
+
+// A schedule of its own, so these counts do not depend on the default poll timings.
+class PollerActTest : public PollerTest {
+ protected:
+  Poller act_poller_{ctx_, result_, PollSchedule{seconds(1), 2.0, seconds(4)}};
+};
+
+Status RdsError(StatusCode code, const std::string& operation) {
+  AwsErrorInfo info;
+  info.service = "RDS";
+  info.operation = operation;
+  info.http_status = 400;
+  info.code = "Throttling";
+  info.throttling = info.retryable = true;
+  return Status::FromAws(code, std::move(info));
+}
+
+TEST_F(PollerActTest, RetriesATransientErrorUntilItSucceeds) {
+  int calls = 0;
+  Result<int> value = act_poller_.Act([&]() -> Result<int> {
+    ++calls;
+    if (calls == 1) return RdsError(StatusCode::kRetryable, "DescribeDBInstances");
+    if (calls == 2) return Status::Transport("connection reset");
+    return 7;
+  });
+  ASSERT_TRUE(value.ok()) << value.status().ToString();
+  EXPECT_EQ(*value, 7);
+  EXPECT_EQ(calls, 3);
+  EXPECT_EQ(clock_.sleeps(), (std::vector<Duration>{seconds(1), seconds(2)}));
+  EXPECT_EQ(result_.acting, seconds(3));  // the backoff is acting time, not waiting
+  EXPECT_EQ(result_.waiting, Duration(0));
+  EXPECT_EQ(log_.Lines(),
+            (std::vector<std::string>{
+                "WARN: Transient error, trying again in 1000 ms: Retryable: Throttling "
+                "(RDS.DescribeDBInstances, code Throttling, HTTP 400)",
+                "WARN: Transient error, trying again in 2000 ms: Transport: connection reset"}));
+}
+
+// No deadline (the CLI's default): an API that keeps failing still ends the step.
+TEST_F(PollerActTest, GivesUpAfterTheTransientFailureLimitWithoutADeadline) {
+  ctx_.deadline = MonoTime::max();
+  int calls = 0;
+  Status status = act_poller_.Act([&] {
+    ++calls;
+    return Status::Retryable("HTTP 503");
+  });
+  EXPECT_EQ(status.code(), StatusCode::kRetryable);
+  EXPECT_EQ(status.message(), "still failing after 303 s of transient errors: HTTP 503");
+  // 1 + 2 + 4 s, then 4 s each: 7 + 4 × 74 = 303 s, the first sleep ending past 300 s.
+  EXPECT_EQ(clock_.total_slept(), seconds(303));
+  EXPECT_EQ(calls, 78);
+}
+
+TEST_F(PollerTest, WaitGivesUpAfterTheTransientFailureLimitAndCountsOnlyAnUnbrokenRun) {
+  ctx_.deadline = MonoTime::max();
+  int polls = 0;
+  Status status = poller_.WaitUntil("the instance", [&]() -> Result<bool> {
+    ++polls;
+    if (polls == 3) return false;  // one good answer restarts the count
+    return Status::Transport("connection refused");
+  });
+  EXPECT_EQ(status.code(), StatusCode::kTransport);
+  EXPECT_EQ(status.message().rfind("still failing after 30", 0), 0u) << status.message();
+  EXPECT_NE(status.message().find(" s of transient errors: connection refused"), std::string::npos)
+      << status.message();
+  // Counted from poll 4 (after sleeps of 1, 1.5 and 2.25 s), not from the first poll; and
+  // given up at the first failing poll 300 s after that (polls are at most 10 s apart).
+  EXPECT_GE(clock_.total_slept(), milliseconds(4750) + seconds(300));
+  EXPECT_LT(clock_.total_slept(), milliseconds(4750) + seconds(310));
+}
+
+TEST_F(PollerActTest, GivesUpAtTheStepDeadlineWithTheLastError) {
+  ctx_.deadline = clock_.Monotonic() + seconds(10);
+  int calls = 0;
+  Status status = act_poller_.Act([&] {
+    ++calls;
+    return Status::Transport("connection reset");
+  });
+  EXPECT_EQ(status.code(), StatusCode::kTransport);
+  EXPECT_EQ(status.message(), "still failing at the step deadline: connection reset");
+  // 1 + 2 + 4 + 3 (capped at 4 s, cut at the deadline): one last call at the deadline.
+  EXPECT_EQ(clock_.sleeps(),
+            (std::vector<Duration>{seconds(1), seconds(2), seconds(4), seconds(3)}));
+  EXPECT_EQ(calls, 5);
+}
+
+TEST_F(PollerActTest, NeverRepeatsANonIdempotentCall) {
+  int calls = 0;
+  Status status = act_poller_.Act([&] {
+    ++calls;
+    return RdsError(StatusCode::kRetryable, "PromoteReadReplica");
+  });
+  EXPECT_EQ(status.code(), StatusCode::kRetryable);
+  EXPECT_EQ(calls, 1);
+  EXPECT_TRUE(clock_.sleeps().empty());
+}
+
+TEST_F(PollerActTest, DoesNotRetryPermanentErrors) {
+  int calls = 0;
+  Status status = act_poller_.Act([&] {
+    ++calls;
+    return Status::Rejected("AccessDenied");
+  });
+  EXPECT_EQ(status.code(), StatusCode::kRejected);
+  EXPECT_EQ(calls, 1);
+  EXPECT_TRUE(clock_.sleeps().empty());
+}
+
+TEST_F(PollerActTest, CancelStopsTheRetries) {
+  int calls = 0;
+  Status status = act_poller_.Act([&] {
+    ++calls;
+    cancel_.Cancel();  // SIGTERM while the call is in flight
+    return Status::Retryable("Throttling");
+  });
+  EXPECT_EQ(status.code(), StatusCode::kCancelled);
+  EXPECT_EQ(status.message(), "cancelled while waiting to try again after: Throttling");
+  EXPECT_EQ(calls, 1);
+}
+
+TEST_F(PollerActTest, BackOffSleepsGrowsAndAccounts) {
+  Duration interval = act_poller_.first_interval();
+  EXPECT_TRUE(act_poller_.BackOff(Status::Retryable("Throttling"), interval).ok());
+  EXPECT_EQ(interval, seconds(2));
+  EXPECT_EQ(result_.acting, seconds(1));
+  ctx_.deadline = clock_.Monotonic();
+  Status late = act_poller_.BackOff(Status::Retryable("Throttling"), interval);
+  EXPECT_EQ(late.message(), "still failing at the step deadline: Throttling");
+  EXPECT_EQ(clock_.sleeps().size(), 1u);
+}
+
 TEST(NextPollIntervalTest, GrowsByHalfUpToTheCap) {
   PollSchedule schedule;
   EXPECT_EQ(NextPollInterval(seconds(1), schedule), milliseconds(1500));
   EXPECT_EQ(NextPollInterval(seconds(8), schedule), seconds(10));
   EXPECT_EQ(NextPollInterval(seconds(10), schedule), seconds(10));
+}
+
+TEST(NextPollIntervalTest, PromotionScheduleStartsCloseAndGrowsByFivePercentToTheCap) {
+  const PollSchedule& schedule = kPromotionPollSchedule;
+  EXPECT_EQ(schedule.first, milliseconds(150));
+  EXPECT_EQ(NextPollInterval(milliseconds(150), schedule), std::chrono::microseconds(157500));
+  EXPECT_EQ(NextPollInterval(seconds(8), schedule), milliseconds(8400));
+  EXPECT_EQ(NextPollInterval(milliseconds(9600), schedule), seconds(10));  // 10.08 s, capped
+}
+
+// The standard benchmark's promotion takes 3 s: with the default schedule it is seen at
+// 4.75 s (sleeps 1 + 1.5 + 2.25 s), with the promotion's at 3.237 s, 16 polls.
+TEST_F(PollerTest, PromotionScheduleSeesAThreeSecondConvergenceWithinATenth) {
+  Poller poller(ctx_, result_, kPromotionPollSchedule);
+  const MonoTime start = clock_.Monotonic();
+  int polls = 0;
+  Status status = poller.WaitUntil("the promotion", [&]() -> Result<bool> {
+    ++polls;
+    return clock_.Monotonic() - start >= seconds(3);
+  });
+
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  EXPECT_EQ(polls, 16);
+  std::vector<Duration> sleeps = clock_.sleeps();
+  ASSERT_EQ(sleeps.size(), 15u);
+  EXPECT_EQ(sleeps[0], milliseconds(150));
+  EXPECT_EQ(sleeps[1], std::chrono::microseconds(157500));
+  EXPECT_EQ(sleeps[2], std::chrono::microseconds(165375));
+  EXPECT_EQ(sleeps[3], std::chrono::nanoseconds(173643750));
+  EXPECT_EQ(result_.waiting, std::chrono::nanoseconds(3236784498));
+}
+
+TEST_F(PollerTest, DefaultScheduleSeesAThreeSecondConvergenceAtFourPointSevenFive) {
+  const MonoTime start = clock_.Monotonic();
+  int polls = 0;
+  Status status = poller_.WaitUntil("x", [&]() -> Result<bool> {
+    ++polls;
+    return clock_.Monotonic() - start >= seconds(3);
+  });
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  EXPECT_EQ(polls, 4);
+  EXPECT_EQ(result_.waiting, milliseconds(4750));
 }
 
 }  // namespace

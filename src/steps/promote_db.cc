@@ -4,6 +4,7 @@
 #include <array>
 #include <string_view>
 
+#include "aws/retry.h"
 #include "steps/poller.h"
 #include "steps/step_outcome.h"
 
@@ -20,6 +21,16 @@ bool IsPromoted(const DbInstance& db) {
 
 bool IsAlreadyPromoting(const Status& status) {
   return status.aws() != nullptr && status.aws()->code == "InvalidDBInstanceState";
+}
+
+// What a replica looks like once AWS acted on PromoteReadReplica: it leaves "available"
+// (modifying, rebooting...), or it is no longer a replica.
+bool ShowsPromotion(const DbInstance& db) {
+  return db.status != "available" || db.read_replica_source.empty();
+}
+
+bool IsTransientFailure(const Status& status) {
+  return status.code() == StatusCode::kRetryable || status.code() == StatusCode::kTransport;
 }
 
 // DescribeDBInstances for one identifier; an empty answer is NotFound too.
@@ -40,7 +51,8 @@ class Promotion {
         rds_(rds),
         spec_(spec),
         resource_(std::move(resource)),
-        poller_(ctx, result) {}
+        poller_(ctx, result),
+        waiter_(ctx, result, kPromotionPollSchedule) {}
 
   void Run() {
     if (StopIfCancelled(ctx_, result_, resource_)) return;
@@ -66,7 +78,7 @@ class Promotion {
   void NotAReplica() {
     ctx_.log.Warn("RDS instance " + id() + " is not a read replica, nothing to promote");
     if (latest_.status != "available") {
-      Status waited = poller_.WaitUntil(id() + " to become available", [&] { return Check(); });
+      Status waited = waiter_.WaitUntil(id() + " to become available", [&] { return Check(); });
       if (!waited.ok()) return EndUnfinished(ctx_, result_, resource_, waited, "");
     }
     result_.after = Snapshot(latest_);
@@ -82,7 +94,7 @@ class Promotion {
     const std::string source = latest_.read_replica_source;
     ctx_.log.Info("RDS read replica " + id() + " has status " + latest_.status +
                   ": its promotion may already be under way; waiting for it to settle");
-    Status waited = poller_.WaitUntil(id() + " to settle", [&]() -> Result<bool> {
+    Status waited = waiter_.WaitUntil(id() + " to settle", [&]() -> Result<bool> {
       Result<bool> promoted = Check();
       if (!promoted.ok()) return promoted.status();
       return *promoted || latest_.status == "available";
@@ -97,44 +109,116 @@ class Promotion {
     Verified(source, "; the promotion was already under way");
   }
 
+  // Sends PromoteReadReplica until AWS has it, never twice blindly: the client does not
+  // retry it after a failure that may have taken effect (aws/retry.h), and neither does
+  // this step. After a refusal AWS did not act on (throttling, not sent) it backs off and
+  // sends again; after an unknown outcome (5xx, reply lost, reply unreadable) it asks the
+  // instance (TookEffect) and sends again only when it shows no sign of the promotion.
   void Promote() {
     const std::string source = latest_.read_replica_source;
-    if (StopIfCancelled(ctx_, result_, resource_)) return;
-    ctx_.log.Info("Promoting RDS read replica " + id() + " to standalone instance");
-    PromoteReadReplicaRequest request{id(), spec_.backup_retention_period,
-                                      spec_.preferred_backup_window};
-    Result<Mutated<DbInstance>> promoted =
-        poller_.Act([&] { return rds_.PromoteReadReplica(request); });
-    Status rejection;
-    if (promoted.ok()) {
-      RecordCall(ctx_, result_, "RDS.PromoteReadReplica", id(), promoted->request_id);
-      ctx_.log.Info("Successfully initiated promotion of " + id());
-    } else if (IsAlreadyPromoting(promoted.status())) {
-      // Another run is promoting, or our call was retried after its first attempt was
-      // applied. Sending again could only fail the same way: wait for that promotion.
-      rejection = promoted.status();
-      ctx_.log.Warn("Promotion of " + id() + " is already under way (" +
-                    promoted.status().message() + "); waiting for it instead");
-    } else {
-      return EndFailed(ctx_, result_, resource_, promoted.status());
+    const PromoteReadReplicaRequest request{id(), spec_.backup_retention_period,
+                                            spec_.preferred_backup_window};
+    Duration backoff = poller_.first_interval();
+    for (;;) {
+      if (StopIfCancelled(ctx_, result_, resource_)) return;
+      ctx_.log.Info("Promoting RDS read replica " + id() + " to standalone instance");
+      Result<Mutated<DbInstance>> promoted =
+          poller_.Act([&] { return rds_.PromoteReadReplica(request); });
+      if (promoted.ok()) {
+        RecordCall(ctx_, result_, "RDS.PromoteReadReplica", id(), promoted->request_id);
+        ctx_.log.Info("Successfully initiated promotion of " + id());
+        return WaitPromoted(source, "promotion of " + id() + " initiated", "");
+      }
+      const Status& failure = promoted.status();
+      if (IsAlreadyPromoting(failure)) {
+        // Another run is promoting, or an earlier call of ours took effect. Sending again
+        // could only fail the same way: wait for that promotion.
+        ctx_.log.Warn("Promotion of " + id() + " is already under way (" + failure.message() +
+                      "); waiting for it instead");
+        return WaitPromoted(source, "PromoteReadReplica was rejected (" + failure.message() + ")",
+                            "; the promotion was already under way");
+      }
+      if (MayHaveTakenEffect(failure)) {
+        Result<bool> took = TookEffect(failure);
+        if (!took.ok()) return EndUnresolved(took.status(), failure);
+        if (*took) {
+          // Recorded: it changed the instance, even if its reply never came.
+          const AwsErrorInfo* aws = failure.aws();
+          RecordCall(ctx_, result_, "RDS.PromoteReadReplica", id(),
+                     aws != nullptr ? aws->request_id : "");
+          return WaitPromoted(source, "PromoteReadReplica's reply was lost but it took effect",
+                              "; PromoteReadReplica's reply was lost (" + failure.message() +
+                                  "), the instance showed it took effect");
+        }
+        continue;  // the evidence window was the wait
+      }
+      if (failure.code() == StatusCode::kCancelled) {
+        return EndUnfinished(ctx_, result_, resource_, failure, "");  // during a client backoff
+      }
+      if (!IsTransientFailure(failure)) return EndFailed(ctx_, result_, resource_, failure);
+      // Throttled, or it never left: AWS did not act on it.
+      Status slept = poller_.BackOff(failure, backoff);
+      if (!slept.ok()) return EndUnfinished(ctx_, result_, resource_, slept, "");
     }
-    WaitPromoted(source, rejection);
   }
 
-  void WaitPromoted(const std::string& source, const Status& rejection) {
+  // After a PromoteReadReplica whose outcome is unknown, watches the instance for up to
+  // kPromoteEvidenceWindow (promote_db.h says why that long): true as soon as it shows the
+  // promotion (status no longer "available", or no replica source), false when the window
+  // ends with it still "available" and a replica (AWS did not act on the call). Errors:
+  // the step deadline, cancel, a terminal status.
+  Result<bool> TookEffect(const Status& failure) {
+    ctx_.log.Warn("PromoteReadReplica on " + id() + " may or may not have taken effect (" +
+                  failure.ToString() +
+                  "); not sending it again until the instance shows whether it did");
+    const MonoTime window_end =
+        std::min(ctx_.deadline, ctx_.clock.Monotonic() + kPromoteEvidenceWindow);
+    StepContext window{ctx_.clock, ctx_.log, ctx_.cancel, window_end};
+    Poller watcher(window, result_, kPromotionPollSchedule);  // watched as closely as a wait
+    Status seen = watcher.WaitUntil("a sign that PromoteReadReplica on " + id() + " took effect",
+                                    [&]() -> Result<bool> {
+                                      DRF_RETURN_IF_ERROR(Describe());
+                                      return ShowsPromotion(latest_);
+                                    });
+    if (seen.ok()) {
+      ctx_.log.Info(id() + " shows the promotion (" + Described() +
+                    "): the call took effect; waiting for it, not sending it again");
+      return true;
+    }
+    if (seen.code() == StatusCode::kTimedOut && ctx_.clock.Monotonic() < ctx_.deadline) {
+      ctx_.log.Warn(
+          "No sign of the promotion of " + id() + " after " +
+          std::to_string(
+              std::chrono::duration_cast<std::chrono::seconds>(kPromoteEvidenceWindow).count()) +
+          " s (" + Described() + "): the call was not applied; sending it again");
+      return false;
+    }
+    return seen;
+  }
+
+  // The outcome of a PromoteReadReplica stayed unknown (deadline, cancel, terminal status).
+  // Never "not run": the call may have changed the instance.
+  void EndUnresolved(const Status& status, const Status& failure) {
+    result_.after = Snapshot(latest_);
+    const std::string done = "PromoteReadReplica's outcome unknown (" + failure.message() + ")";
+    if (status.code() == StatusCode::kCancelled) {
+      return EndFailed(ctx_, result_, resource_, status.WithContext(done));
+    }
+    EndUnfinished(ctx_, result_, resource_, status, done);
+  }
+
+  // `done` leads the summary if the wait does not end well; `note` ends it if it does.
+  void WaitPromoted(const std::string& source, const std::string& done, const std::string& note) {
     ctx_.log.Info("Waiting for " + id() + " to complete promotion...");
-    Status waited = poller_.WaitUntil("the promotion of " + id(), [&] { return Check(); });
+    Status waited = waiter_.WaitUntil("the promotion of " + id(), [&] { return Check(); });
     result_.after = Snapshot(latest_);
     if (!waited.ok()) {
-      std::string done = rejection.ok()
-                             ? "promotion of " + id() + " initiated"
-                             : "PromoteReadReplica was rejected (" + rejection.message() + ")";
       return EndUnfinished(ctx_, result_, resource_, waited,
                            done + "; last seen status " + latest_.status +
                                (latest_.read_replica_source.empty() ? ", no longer a replica"
                                                                     : ", still a replica"));
     }
-    Verified(source, rejection.ok() ? "" : "; the promotion was already under way");
+    Verified(source, note);
   }
 
   // The instance is promoted (seen available without a replica source).
@@ -149,15 +233,24 @@ class Promotion {
 
   // One poll: true once promoted; an error once the instance can no longer get there.
   Result<bool> Check() {
+    DRF_RETURN_IF_ERROR(Describe());
+    return IsPromoted(latest_);
+  }
+
+  // Reads the instance into latest_; an error once it can no longer become promoted.
+  Status Describe() {
     Result<DbInstance> db = DescribeOne(rds_, id());
     if (!db.ok()) return db.status();
     latest_ = *db;
     if (IsTerminalDbStatus(latest_.status)) {
       return Status::Rejected("entered status " + latest_.status);
     }
-    ctx_.log.Debug(id() + ": status " + latest_.status + ", replica source \"" +
-                   latest_.read_replica_source + "\"");
-    return IsPromoted(latest_);
+    ctx_.log.Debug(id() + ": " + Described());
+    return Status::Ok();
+  }
+
+  std::string Described() const {
+    return "status " + latest_.status + ", replica source \"" + latest_.read_replica_source + "\"";
   }
 
   StepContext& ctx_;
@@ -165,7 +258,8 @@ class Promotion {
   RdsClient& rds_;
   const PromoteDbSpec& spec_;
   const std::string resource_;
-  Poller poller_;
+  Poller poller_;      // inspections, the promote call and their retries: default schedule
+  Poller waiter_;      // waits for the instance: watched closely (kPromotionPollSchedule)
   DbInstance latest_;  // the instance as last described
 };
 

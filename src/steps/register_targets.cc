@@ -227,7 +227,14 @@ class Registration {
                                 missing.begin() + static_cast<std::ptrdiff_t>(std::min(
                                                       begin + kRegisterBatch, missing.size())));
       Result<Ack> ack = poller_.Act([&] { return elbv2_.RegisterTargets(tg_.arn, batch); });
-      if (!ack.ok()) return ack.status();
+      if (!ack.ok()) {
+        // Accepted but unreadable: made, so listed (the error says it is unconfirmed).
+        if (AcceptedButUnreadable(ack.status())) {
+          RecordCall(ctx_, result_, "ELBv2.RegisterTargets", tg_.arn,
+                     ack.status().aws()->request_id);
+        }
+        return ack.status();
+      }
       RecordCall(ctx_, result_, "ELBv2.RegisterTargets", tg_.arn, ack->request_id);
       for (const Target& t : batch) {
         after.insert(Key(t.id, port_));

@@ -140,6 +140,11 @@ bool ScaleAsgStep::Raise(StepContext& ctx, Poller& poller, StepResult& result,
   Result<Ack> ack = poller.Act(
       [&] { return autoscaling_.UpdateAutoScalingGroup(ChangedFields(name, current, target)); });
   if (!ack.ok()) {
+    // Accepted but unreadable: made, so listed (the error says it is unconfirmed).
+    if (AcceptedButUnreadable(ack.status())) {
+      RecordCall(ctx, result, "AutoScaling.UpdateAutoScalingGroup", name,
+                 ack.status().aws()->request_id);
+    }
     EndFailed(ctx, result, resource(), ack.status());
     return false;
   }

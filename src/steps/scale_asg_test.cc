@@ -63,6 +63,26 @@ TEST_F(ScaleAsgTest, RaisesAnEmptyGroup) {
   EXPECT_EQ(result.calls[0].request_id, "req-update");
 }
 
+// AWS accepted the update but its reply is unreadable: the step fails (unconfirmed), and
+// the call is in the report with its request id: a change that may have been made is
+// never hidden, nor taken as done.
+TEST_F(ScaleAsgTest, UnreadableUpdateReplyFailsAndListsTheCall) {
+  h_.aws.Reply(services::kAutoScaling, "UpdateAutoScalingGroup",
+               HttpResponse{200, {{"x-amzn-RequestId", "req-lost"}}, "<UpdateAutoScalingGroupRe"});
+  Describes({DescribeAsgReply("dr-jenkins", 0, 0, 0)});
+  ScaleAsgStep step(Spec(), h_.autoscaling);
+
+  StepResult result = step.Run(h_.ctx);
+
+  EXPECT_EQ(result.state, StepState::kFailed);
+  ASSERT_EQ(result.calls.size(), 1u);
+  EXPECT_EQ(result.calls[0].operation, "AutoScaling.UpdateAutoScalingGroup");
+  EXPECT_EQ(result.calls[0].resource, "dr-jenkins");
+  EXPECT_NE(result.error.message().find("UpdateAutoScalingGroup may have been applied"),
+            std::string::npos)
+      << result.error.message();
+}
+
 TEST_F(ScaleAsgTest, NeverLowersAGroupAboveTarget) {
   Describes({DescribeAsgReply("dr-jenkins", 2, 5, 4)});
   ScaleAsgStep step(Spec(), h_.autoscaling);

@@ -124,6 +124,11 @@ bool ScaleEcsStep::Raise(StepContext& ctx, Poller& poller, StepResult& result, i
   Result<Mutated<EcsService>> updated =
       poller.Act([&] { return ecs_.UpdateService(cluster, service(), desired); });
   if (!updated.ok()) {
+    // Accepted but unreadable: made, so listed (the error says it is unconfirmed).
+    if (AcceptedButUnreadable(updated.status())) {
+      RecordCall(ctx, result, "ECS.UpdateService", cluster + "/" + service(),
+                 updated.status().aws()->request_id);
+    }
     EndFailed(ctx, result, resource(), updated.status());
     return false;
   }

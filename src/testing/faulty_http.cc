@@ -56,7 +56,7 @@ Result<HttpResponse> FaultyHttp::Send(const HttpRequest& request) {
   Fault fault = NextFault();
   switch (fault.kind) {
     case Fault::Kind::kConnectFailure:
-      return Status::Transport(fault.message);
+      return NotSentError(fault.message);
     case Fault::Kind::kReply:
       return fault.reply;
     case Fault::Kind::kPass:

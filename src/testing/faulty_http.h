@@ -1,6 +1,6 @@
 // FaultyHttp: wraps another HttpClient and breaks chosen calls, like leveldb's ErrorEnv.
-// A call can fail before it is sent (connect failure), after it was sent (the base sees it,
-// the reply is dropped: the dangerous case for non-idempotent operations), or be answered
+// A call can fail before it is sent (connect failure: NotSentError), after it was sent (the base
+// sees it, the reply is dropped: the dangerous case for non-idempotent operations), or be answered
 // with a scripted reply (throttling, 5xx) without reaching the base. Thread-safe.
 // Depends only on core: every unit test binary links src/testing.
 #pragma once

@@ -41,6 +41,7 @@ class EcsScheduler:
         self._started = {}    # task ARN -> monotonic start; guarded by _lock
         self._services = {}   # (region, cluster, service) -> [task ARN]; guarded by _lock
         self._last_sync = {}  # (region, cluster) -> monotonic; guarded by _lock
+        self._sync_cost = {}  # (region, cluster) -> seconds of the last full pass; guarded by _lock
 
     # --- hooks --------------------------------------------------------------------------
 
@@ -63,7 +64,7 @@ class EcsScheduler:
             return resp
         cluster = cluster_name(req.params.get("cluster"))
         if req.op in _CHANGES:
-            self.reconcile(req.region, cluster, force=True)
+            self.reconcile(req.region, cluster, force=True, service=_changed_service(req))
         elif req.op == "RunTask":
             self._stamp([t["taskArn"] for t in resp.json().get("tasks", [])])
         elif req.op == "DescribeServices":
@@ -78,12 +79,21 @@ class EcsScheduler:
 
     # --- the scheduler ------------------------------------------------------------------
 
-    def reconcile(self, region, cluster, force):
-        """Brings each service's task count in moto to its desiredCount."""
+    def reconcile(self, region, cluster, force, service=None):
+        """Brings each service's task count in moto to its desiredCount. `service`: only
+        that one changed (through the proxy), and once the cluster was read in full its
+        tasks are known here, so only it is converged: a full pass reads every service and
+        task of the cluster, which with hundreds of services takes seconds."""
         ecs = self._clients.get("ecs", region)
         with self._lock:
             now = self._clock()
-            if not force and now - self._last_sync.get((region, cluster), -1e9) < _SYNC_INTERVAL:
+            if service is not None and (region, cluster) in self._last_sync:
+                self._reconcile_one(ecs, region, cluster, service, now)
+                return
+            # A poll re-reads the cluster at most every _SYNC_INTERVAL, and a big cluster
+            # less often: at most a tenth of the time goes to full passes.
+            interval = max(_SYNC_INTERVAL, 10 * self._sync_cost.get((region, cluster), 0.0))
+            if not force and now - self._last_sync.get((region, cluster), -1e9) < interval:
                 return
             self._last_sync[(region, cluster)] = now
             try:
@@ -97,6 +107,17 @@ class EcsScheduler:
                     self._started.setdefault(arn, 0.0)  # not ours: long running
                 active = self._converge(ecs, cluster, svc, active, now)
                 self._services[(region, cluster, svc["serviceName"])] = active
+            self._sync_cost[(region, cluster)] = self._clock() - now
+
+    def _reconcile_one(self, ecs, region, cluster, service, now):
+        try:
+            services = ecs.describe_services(cluster=cluster, services=[service])["services"]
+        except Exception:  # noqa: BLE001 — moto answers the client itself
+            return
+        for svc in services:
+            key = (region, cluster, svc["serviceName"])
+            self._services[key] = self._converge(ecs, cluster, svc,
+                                                 list(self._services.get(key, [])), now)
 
     def _converge(self, ecs, cluster, svc, active, now):
         desired = svc["desiredCount"] if svc.get("status") == "ACTIVE" else 0
@@ -174,6 +195,14 @@ class EcsScheduler:
                 keep.add(t["taskArn"])
         doc["taskArns"] = [a for a in arns if a in keep]
         return _paginate(doc, "taskArns", p, 100)
+
+
+def _changed_service(req):
+    """The one service an UpdateService/CreateService/DeleteService names; None otherwise."""
+    if req.op == "StopTask" or not isinstance(req.params, dict):
+        return None
+    name = req.params.get("service") or req.params.get("serviceName")
+    return service_name(name) if isinstance(name, str) and name else None
 
 
 def _describe_services(ecs, cluster):

@@ -17,13 +17,16 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from asg_instances import InstanceStartup  # noqa: E402
+import iam_auth  # noqa: E402
 from ecs_scheduler import EcsScheduler  # noqa: E402
+import faults as faults_mod  # noqa: E402
 from motoclients import MotoClients  # noqa: E402
 from proxy import Proxy  # noqa: E402
 from rds_promotion import RdsPromotion  # noqa: E402
 from settings import Settings  # noqa: E402
 from stats import Stats  # noqa: E402
 import seed  # noqa: E402
+import seed_scale  # noqa: E402
 
 _PIN_ECS_TASKS = {"model_name": "ecs::task",
                   "transition": {"progression": "manual", "times": 1000000000}}
@@ -31,13 +34,42 @@ _PIN_ECS_TASKS = {"model_name": "ecs::task",
 
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("--seed", choices=["none", "reference"], default="none")
+    p.add_argument("--seed", choices=["none", "reference", "scale"], default="none")
     p.add_argument("--promotion-seconds", type=float, default=3.0)
     p.add_argument("--instance-start-seconds", type=float, default=2.0)
     p.add_argument("--task-start-seconds", type=float, default=1.0)
     p.add_argument("--port", type=int, default=0, help="proxy port (default: any free one)")
     p.add_argument("--verbose", action="store_true", help="moto's request log on stderr")
+    p.add_argument("--faults", type=_fault_config, default=None, metavar="JSON",
+                   help="fault injection config (faults.py; also POST /_emulator/faults)")
+    p.add_argument("--iam-auth", action="store_true",
+                   help="after seeding, moto verifies signatures and IAM policies (iam_auth.py)")
     return p.parse_args(argv)
+
+
+def _fault_config(text):
+    try:
+        doc = json.loads(text)
+        faults_mod.FaultConfig.parse(doc)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(f"bad --faults: {e}") from e
+    return doc
+
+
+def pin_ecs_tasks(host, port):
+    """moto's state manager must not advance tasks on DescribeTasks (moto-notes.md)."""
+    post = urllib.request.Request(f"http://{host}:{port}/moto-api/state-manager/set-transition",
+                                  data=json.dumps(_PIN_ECS_TASKS).encode(), method="POST")
+    with urllib.request.urlopen(post, timeout=30) as r:
+        r.read()
+
+
+def reset_moto(host, port):
+    post = urllib.request.Request(f"http://{host}:{port}/moto-api/reset", data=b"",
+                                  method="POST")
+    with urllib.request.urlopen(post, timeout=60) as r:
+        r.read()
+    pin_ecs_tasks(host, port)
 
 
 def start_moto(verbose):
@@ -48,10 +80,7 @@ def start_moto(verbose):
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
-    post = urllib.request.Request(f"http://{host}:{port}/moto-api/state-manager/set-transition",
-                                  data=json.dumps(_PIN_ECS_TASKS).encode(), method="POST")
-    with urllib.request.urlopen(post, timeout=30) as r:
-        r.read()
+    pin_ecs_tasks(host, port)
     return server, host, port
 
 
@@ -91,14 +120,28 @@ def main(argv):
     moto_endpoint = f"http://{host}:{moto_port}"
     clients = MotoClients(moto_endpoint)
     seed.warm_up(clients)
-    resources = seed.seed_reference(clients) if args.seed == "reference" else {}
-    behaviours = [RdsPromotion(clients, settings), InstanceStartup(clients, settings),
-                  EcsScheduler(clients, settings)]
-    proxy = Proxy(host, moto_port, behaviours, Stats(), settings, port=args.port)
+    seeders = {"reference": seed.seed_reference, "scale": seed_scale.seed_scale}
+    resources = seeders[args.seed](clients) if args.seed in seeders else {}
+    iam = iam_auth.enable(clients, seed.DR_REGION) if args.iam_auth else None
+
+    def new_behaviours():
+        return [RdsPromotion(clients, settings), InstanceStartup(clients, settings),
+                EcsScheduler(clients, settings)]
+
+    def reseed():
+        """POST /_emulator/reseed: moto reset, the same seed again, fresh behaviours."""
+        reset_moto(host, moto_port)
+        return new_behaviours(), (seeders[args.seed](clients) if args.seed in seeders else {})
+
+    proxy = Proxy(host, moto_port, new_behaviours(), Stats(), settings, port=args.port,
+                  faults=faults_mod.Faults(args.faults),
+                  reseed=None if iam else reseed)  # a reset would also wipe the IAM setup
     proxy.start()
     ready = {"endpoint": f"http://127.0.0.1:{proxy.port}", "moto_endpoint": moto_endpoint,
              "region": seed.DR_REGION, "settings": settings.snapshot(),
              "resources": resources}
+    if iam:
+        ready["iam_auth"] = iam
     sys.stdout.write("EMULATOR READY " + json.dumps(ready, separators=(",", ":")) + "\n")
     sys.stdout.flush()
     wait_for_stop(stop)

@@ -1,5 +1,6 @@
 """boto3 clients aimed at moto itself (not at the proxy), shared by the seeder, the
-proxy's own reconciling calls and check_state. Dummy credentials; thread-safe cache."""
+proxy's own reconciling calls and check_state. Dummy credentials until use_credentials()
+(moto's IAM authentication, iam_auth.py); thread-safe cache."""
 
 import threading
 
@@ -30,3 +31,10 @@ class MotoClients:
                     service, region_name=region, endpoint_url=self.endpoint_url,
                     config=_CONFIG)
             return self._clients[key]
+
+    def use_credentials(self, access_key_id, secret_access_key):
+        """Signs every later call with these credentials (clients made before are dropped)."""
+        with self._lock:
+            self._session = boto3.session.Session(aws_access_key_id=access_key_id,
+                                                  aws_secret_access_key=secret_access_key)
+            self._clients = {}

@@ -23,13 +23,16 @@ class Proxy:
     called in order. Thread-safe (each behaviour guards its own state)."""
 
     def __init__(self, moto_host, moto_port, behaviours, stats, settings, port=0,
-                 faults=None, crash=None):
+                 faults=None, crash=None, reseed=None):
         self.moto = (moto_host, moto_port)
         self.behaviours = behaviours
         self.stats = stats
         self.settings = settings
         self.faults = faults or faults_mod.NoFaults()
         self.crash = crash or crash_mod.CrashHook()
+        # reseed() -> (behaviours, resources): a fresh region (POST /_emulator/reseed).
+        self._reseed = reseed
+        self._reseed_lock = threading.Lock()
         self._local = threading.local()  # per-thread keep-alive connection to moto
         handler = type("Handler", (_Handler,), {"proxy": self})
         self.server = _Server(("127.0.0.1", port), handler)
@@ -61,17 +64,22 @@ class Proxy:
             self.stats.record(req)
         injected = self.faults.before(req)
         if injected is not None:
-            if counted and injected is not faults_mod.DROP:
-                self.stats.record_answer(req, injected.status)
+            if counted:
+                # A connection dropped before forwarding is logged with status 0: the
+                # client sent the call, moto never saw it.
+                dropped = injected is faults_mod.DROP
+                self.stats.record_answer(req, 0 if dropped else injected.status,
+                                         dropped=dropped)
             return injected
         resp = None
-        for b in self.behaviours:
+        behaviours = self.behaviours  # one set for the whole request, even across a reseed
+        for b in behaviours:
             resp = b.before(req)
             if resp is not None:
                 break
         if resp is None:
             resp = self.forward(req)
-            for b in self.behaviours:
+            for b in behaviours:
                 resp = b.after(req, resp)
         applied = resp.status  # what moto (or a behaviour) answered: the call's effect
         resp = self.faults.after(req, resp)
@@ -151,8 +159,31 @@ class Proxy:
             return _json_reply(200, self._config())
         if route == ("GET", "/_emulator/crash"):
             return _json_reply(200, self.crash.snapshot())
+        if route == ("GET", "/_emulator/faults"):
+            return _json_reply(200, self.faults.snapshot())
+        if route == ("POST", "/_emulator/faults"):
+            try:
+                self.faults.configure(json.loads(req.body or b"{}"))
+            except ValueError as e:  # json.JSONDecodeError is a ValueError
+                return _json_reply(400, {"error": str(e)})
+            return _json_reply(200, self.faults.snapshot())
+        if route == ("POST", "/_emulator/reseed"):
+            return self._reseed_region()
         return _json_reply(404, {"error": f"no emulator endpoint {req.method} {req.path}"})
 
+
+    def _reseed_region(self):
+        """moto reset and seeded again, new behaviours (no promotion, no instance or task
+        timers), empty stats, fault counters cleared (the config stays). For use between
+        runs: requests in flight meanwhile see a region being rebuilt."""
+        if self._reseed is None:
+            return _json_reply(404, {"error": "this emulator cannot reseed"})
+        with self._reseed_lock:
+            behaviours, resources = self._reseed()
+            self.behaviours = behaviours
+            self.stats.reset()
+            self.faults.reset_counters()
+        return _json_reply(200, {"resources": resources})
 
     def _config(self):
         """The settings, and the crash hook's arming (null when disarmed)."""

@@ -10,10 +10,14 @@ resources the mutating ones were about.
   `{"op", "resources", "params", "status", "dropped"}`; `status` is the HTTP status of the
   answer (also when it was never delivered: `dropped` true, e.g. by the crash hook);
   `status` 2xx means the call took effect. Bounded to the last `LOG_LIMIT` entries.
+- `first_request_monotonic`: `time.monotonic()` when the first counted request (since start
+  or the last reset) arrived, or null; the same clock as any process's CLOCK_MONOTONIC on
+  this machine, so a benchmark can measure a client's start-up to its first AWS request.
 """
 
 import collections
 import threading
+import time
 
 LOG_LIMIT = 5000
 
@@ -67,10 +71,14 @@ class Stats:
         self._mutating = 0                   # guarded by _lock
         self._by_resource = collections.Counter()  # guarded by _lock
         self._log = collections.deque(maxlen=LOG_LIMIT)  # guarded by _lock
+        self._first_request = None  # time.monotonic() of the first request; guarded by _lock
 
     def record(self, req):
         """Counts a request as it arrives (before it is forwarded)."""
+        now = time.monotonic()
         with self._lock:
+            if self._first_request is None:
+                self._first_request = now
             self._calls[req.stats_key] += 1
             if req.mutating:
                 self._mutating += 1
@@ -92,7 +100,8 @@ class Stats:
         with self._lock:
             return {"calls": dict(sorted(self._calls.items())), "mutating": self._mutating,
                     "mutating_by_resource": dict(sorted(self._by_resource.items())),
-                    "mutating_log": list(self._log)}
+                    "mutating_log": list(self._log),
+                    "first_request_monotonic": self._first_request}
 
     def reset(self):
         with self._lock:
@@ -100,3 +109,4 @@ class Stats:
             self._mutating = 0
             self._by_resource.clear()
             self._log.clear()
+            self._first_request = None

@@ -9,7 +9,8 @@ Routes (any method):
   /status/<n>    status n, body "status <n>", header X-Test-Status: <n>
   /big?bytes=<n> 200 with n bytes of 'x'
   /slow          waits 5 s, then 200 (for client timeouts)
-  /stats         200, JSON {"connections": <connections accepted so far>}
+  /drop          reads the request, then closes the connection without answering
+  /stats         200, JSON {"connections": <connections accepted>, "drops": <requests to /drop>}
 """
 
 import http.server
@@ -25,6 +26,7 @@ import urllib.parse
 _connection_ids = itertools.count(1)
 _lock = threading.Lock()
 _connections = 0
+_drops = 0
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -75,9 +77,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif url.path == "/slow":
             time.sleep(5)
             self._reply(200, "slow")
+        elif url.path == "/drop":
+            global _drops
+            with _lock:
+                _drops += 1
+            self.close_connection = True
         elif url.path == "/stats":
             with _lock:
-                self._reply(200, json.dumps({"connections": _connections}), "application/json")
+                self._reply(200, json.dumps({"connections": _connections, "drops": _drops}),
+                            "application/json")
         else:
             self._reply(404, "no such route")
 

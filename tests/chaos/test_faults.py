@@ -1,0 +1,335 @@
+#!/usr/bin/env python3
+"""The emulator's fault layer (tools/emulator/faults.py) does what the chaos test relies on.
+
+Each fault is checked from the client's side with boto3, retries disabled, so one request
+is one answer: the throttling error has each protocol's shape and botocore's own retry
+handler calls it throttling; 5xx errors are transient to botocore; a connection dropped
+before forwarding changes nothing at moto, one dropped after forwarding changes moto and
+the stats' mutating_log says "applied, dropped"; truncated replies cannot be parsed;
+targeting, counters, seeding and the config's validation; and POST /_emulator/reseed gives
+a fresh region. If these were wrong the chaos test could pass without testing anything.
+"""
+
+import json
+import os
+import sys
+import unittest
+import urllib.error
+import urllib.request
+
+import boto3
+import botocore.config
+import botocore.exceptions
+import botocore.parsers
+from botocore.retries import standard
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "system"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "tools", "emulator"))
+
+import faults  # noqa: E402
+import wire  # noqa: E402
+from harness import Emulator  # noqa: E402
+
+NO_RETRIES = botocore.config.Config(retries={"total_max_attempts": 1, "mode": "standard"})
+START_CONFIG = {"seed": 3, "latency_ms": 1}
+
+
+def retry_context(error):
+    """What botocore's standard retry handler sees for a ClientError."""
+    class _Http:  # the attribute the transient checker reads
+        status_code = error.response["ResponseMetadata"]["HTTPStatusCode"]
+    return standard.RetryContext(attempt_number=1, parsed_response=error.response,
+                                 http_response=_Http())
+
+
+class FaultLayerTest(unittest.TestCase):
+    """One emulator for the class; each test sets its own fault config first."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.emu = Emulator(seed="reference", promotion_seconds=0.5, instance_start_seconds=0.2,
+                           task_start_seconds=0.2, faults=json.dumps(START_CONFIG))
+        cls.emu.__enter__()
+        cls.at_start = cls.emu.control("faults")
+        # moto itself, past the proxy: what was really applied.
+        cls.moto = {s: boto3.client(s, endpoint_url=cls.emu.ready["moto_endpoint"],
+                                    region_name="us-east-1", aws_access_key_id="testing",
+                                    aws_secret_access_key="testing")
+                    for s in ("autoscaling", "rds")}
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.emu.__exit__(None, None, None)
+
+    def setUp(self):
+        self.emu.control("faults", {})
+        self.emu.reset_stats()
+
+    def faults(self, **config):
+        return self.emu.control("faults", config)
+
+    def client(self, service):
+        return self.emu.boto3(service, config=NO_RETRIES)
+
+    def asg_max(self):
+        return self.moto["autoscaling"].describe_auto_scaling_groups(
+            AutoScalingGroupNames=["dr-monitoring"])["AutoScalingGroups"][0]["MaxSize"]
+
+    def update_asg(self, max_size):
+        self.client("autoscaling").update_auto_scaling_group(
+            AutoScalingGroupName="dr-monitoring", MaxSize=max_size)
+
+    # --- start-up and control -----------------------------------------------------------
+
+    def test_faults_option_configures_the_layer_at_start(self):
+        self.assertEqual(self.at_start["config"]["seed"], 3)
+        self.assertEqual(self.at_start["config"]["latency_ms"], 1.0)
+        self.assertEqual(self.at_start["config"]["throttle_rate"], 0.0)
+
+    def test_bad_configs_are_refused_and_change_nothing(self):
+        self.faults(seed=5, throttle_rate=0.1)
+        for bad in ({"throttle": 0.1}, {"throttle_rate": 1.5}, {"error_rate": -0.1},
+                    {"throttle_rate": 0.6, "error_rate": 0.6}, {"seed": "x"},
+                    {"operations": "RDS.PromoteReadReplica"}, {"operations": ["Promote"]},
+                    {"latency_ms": True}, []):
+            with self.subTest(bad=bad):
+                with self.assertRaises(urllib.error.HTTPError) as caught:
+                    self.emu.control("faults", bad)
+                self.assertEqual(caught.exception.code, 400)
+        self.assertEqual(self.emu.control("faults")["config"]["throttle_rate"], 0.1)
+        self.assertEqual(self.emu.control("faults")["config"]["seed"], 5)
+
+    def test_control_and_moto_api_routes_never_get_faults(self):
+        self.faults(drop_before_rate=1.0)
+        self.assertIn("calls", self.emu.stats())
+        url = self.emu.endpoint + "/moto-api/state-manager/get-transition?model_name=ecs::task"
+        with urllib.request.urlopen(url, timeout=30) as r:
+            self.assertEqual(r.status, 200)
+        self.assertEqual(self.emu.control("faults")["injected"], {})
+
+    # --- throttling -----------------------------------------------------------------------
+
+    def test_throttling_has_each_protocols_shape_and_botocore_calls_it_throttling(self):
+        self.faults(seed=1, throttle_rate=1.0)
+        cases = [  # service, call, expected code: query XML, EC2, JSON
+            ("rds", lambda c: c.describe_db_instances(), "Throttling"),
+            ("autoscaling", lambda c: c.describe_auto_scaling_groups(), "Throttling"),
+            ("elbv2", lambda c: c.describe_target_groups(), "Throttling"),
+            ("sts", lambda c: c.get_caller_identity(), "Throttling"),
+            ("ec2", lambda c: c.describe_instances(), "RequestLimitExceeded"),
+            ("ecs", lambda c: c.list_clusters(), "ThrottlingException"),
+        ]
+        for service, call, code in cases:
+            with self.subTest(service=service):
+                with self.assertRaises(botocore.exceptions.ClientError) as caught:
+                    call(self.client(service))
+                error = caught.exception
+                self.assertEqual(error.response["Error"]["Code"], code)
+                self.assertEqual(error.response["ResponseMetadata"]["HTTPStatusCode"], 400)
+                context = retry_context(error)
+                self.assertTrue(standard.ThrottledRetryableChecker().is_retryable(context))
+                self.assertTrue(standard.StandardRetryConditions().is_retryable(context))
+        injected = self.emu.control("faults")["injected"]
+        self.assertEqual(injected["RDS.DescribeDBInstances"], {"throttle": 1})
+        self.assertEqual(injected["ECS.ListClusters"], {"throttle": 1})
+        self.assertEqual(injected["EC2.DescribeInstances"], {"throttle": 1})
+
+    def test_a_throttled_call_is_not_applied(self):
+        before = self.asg_max()
+        self.faults(throttle_rate=1.0)
+        with self.assertRaises(botocore.exceptions.ClientError):
+            self.update_asg(before + 1)
+        self.assertEqual(self.asg_max(), before)
+        log = self.emu.stats()["mutating_log"]
+        self.assertEqual([(e["op"], e["status"], e["dropped"]) for e in log],
+                         [("AutoScaling.UpdateAutoScalingGroup", 400, False)])
+
+    # --- server errors --------------------------------------------------------------------
+
+    def test_server_errors_are_500_or_503_in_the_protocols_shape_and_not_applied(self):
+        before = self.asg_max()
+        self.faults(seed=11, error_rate=1.0)
+        seen = {}
+        for _ in range(12):
+            for service, call in (("rds", lambda c: c.describe_db_instances()),
+                                  ("ecs", lambda c: c.list_clusters()),
+                                  ("ec2", lambda c: c.describe_vpcs())):
+                with self.assertRaises(botocore.exceptions.ClientError) as caught:
+                    call(self.client(service))
+                response = caught.exception.response
+                status = response["ResponseMetadata"]["HTTPStatusCode"]
+                seen[(service, status)] = response["Error"]["Code"]
+                self.assertTrue(standard.TransientRetryableChecker().is_retryable(
+                    retry_context(caught.exception)))
+        self.assertEqual(seen, {("rds", 500): "InternalFailure",
+                                ("rds", 503): "ServiceUnavailable",
+                                ("ecs", 500): "InternalFailure",
+                                ("ecs", 503): "ServiceUnavailable",
+                                ("ec2", 500): "InternalError",
+                                ("ec2", 503): "ServiceUnavailable"})
+        with self.assertRaises(botocore.exceptions.ClientError):
+            self.update_asg(before + 1)
+        self.assertEqual(self.asg_max(), before)
+        self.assertEqual(self.emu.control("faults")["injected"]["RDS.DescribeDBInstances"],
+                         {"error": 12})
+
+    # --- dropped connections --------------------------------------------------------------
+
+    def test_drop_before_forwarding_closes_without_answer_and_applies_nothing(self):
+        before = self.asg_max()
+        self.faults(drop_before_rate=1.0, operations=["AutoScaling.UpdateAutoScalingGroup"])
+        with self.assertRaises(botocore.exceptions.ConnectionClosedError):
+            self.update_asg(before + 1)
+        self.assertEqual(self.asg_max(), before)
+        log = self.emu.stats()["mutating_log"]
+        self.assertEqual([(e["op"], e["status"], e["dropped"]) for e in log],
+                         [("AutoScaling.UpdateAutoScalingGroup", 0, True)])
+        self.assertEqual(self.emu.control("faults")["injected"],
+                         {"AutoScaling.UpdateAutoScalingGroup": {"drop_before": 1}})
+
+    def test_drop_after_forwarding_applies_the_call_and_logs_it_applied_and_dropped(self):
+        before = self.asg_max()
+        self.faults(drop_after_rate=1.0, operations=["AutoScaling.UpdateAutoScalingGroup"])
+        with self.assertRaises(botocore.exceptions.ConnectionClosedError):
+            self.update_asg(before + 1)
+        self.assertEqual(self.asg_max(), before + 1)  # moto applied it
+        log = self.emu.stats()["mutating_log"]
+        self.assertEqual([(e["op"], e["status"], e["dropped"]) for e in log],
+                         [("AutoScaling.UpdateAutoScalingGroup", 200, True)])
+        self.assertEqual(log[0]["params"]["MaxSize"], str(before + 1))
+
+    # --- truncated replies ----------------------------------------------------------------
+
+    def test_truncated_reply_is_half_the_body_with_a_matching_content_length(self):
+        def raw_describe():
+            # Unsigned is fine (moto's auth is off); the scope names the service for routing.
+            req = urllib.request.Request(
+                self.emu.endpoint + "/", data=b"Action=DescribeDBInstances&Version=2014-10-31",
+                headers={"Content-Type": "application/x-www-form-urlencoded",
+                         "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20240101/"
+                                          "us-east-1/rds/aws4_request, SignedHeaders=host, "
+                                          "Signature=0"})
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return r.read(), int(r.headers["Content-Length"])
+        full, full_length = raw_describe()
+        self.assertEqual(full_length, len(full))
+        self.faults(truncate_rate=1.0, operations=["RDS.DescribeDBInstances"])
+        cut, cut_length = raw_describe()
+        self.assertEqual(cut_length, len(cut))
+        self.assertEqual(len(cut), len(full) // 2)
+        self.assertEqual(cut[:40], full[:40])
+        with self.assertRaises(botocore.parsers.ResponseParserError):
+            self.client("rds").describe_db_instances()
+
+    # --- targeting, latency, reproducibility ------------------------------------------------
+
+    def test_only_targeted_operations_get_faults_and_exclusions_win(self):
+        self.faults(throttle_rate=1.0, operations=["RDS.DescribeDBInstances"])
+        self.client("autoscaling").describe_auto_scaling_groups()  # not targeted: answered
+        with self.assertRaises(botocore.exceptions.ClientError):
+            self.client("rds").describe_db_instances()
+        self.faults(throttle_rate=1.0, exclude_operations=["RDS.DescribeDBInstances"])
+        self.client("rds").describe_db_instances()
+        with self.assertRaises(botocore.exceptions.ClientError):
+            self.client("autoscaling").describe_auto_scaling_groups()
+        self.assertEqual(self.emu.control("faults")["injected"],
+                         {"AutoScaling.DescribeAutoScalingGroups": {"throttle": 1}})
+
+    def test_latency_is_added_to_targeted_calls_and_counted(self):
+        self.faults(latency_ms=30, jitter_ms=10, operations=["RDS.DescribeDBInstances"])
+        for _ in range(3):
+            self.client("rds").describe_db_instances()
+        self.client("autoscaling").describe_auto_scaling_groups()
+        self.assertEqual(self.emu.control("faults")["injected"],
+                         {"RDS.DescribeDBInstances": {"latency": 3}})
+
+    def test_stats_count_every_request_per_operation_faulted_or_not(self):
+        self.faults(seed=2, throttle_rate=0.5)
+        for _ in range(10):
+            try:
+                self.client("rds").describe_db_instances()
+            except botocore.exceptions.ClientError:
+                pass
+        self.assertEqual(self.emu.stats()["calls"]["RDS.DescribeDBInstances"], 10)
+        throttled = self.emu.control("faults")["injected"]["RDS.DescribeDBInstances"]["throttle"]
+        self.assertGreater(throttled, 0)
+        self.assertLess(throttled, 10)
+
+    # --- reseed ---------------------------------------------------------------------------
+
+    def test_reseed_gives_a_fresh_region_empty_stats_and_cleared_counters(self):
+        self.faults(seed=9, throttle_rate=0.25, operations=["EC2.DescribeVpcs"])
+        self.client("autoscaling").update_auto_scaling_group(
+            AutoScalingGroupName="dr-jenkins", MinSize=1, MaxSize=3, DesiredCapacity=1)
+        for _ in range(4):
+            try:
+                self.client("ec2").describe_vpcs()
+            except botocore.exceptions.ClientError:
+                pass
+        answer = self.emu.control("reseed", {})
+        self.assertEqual(sorted(answer["resources"]["target_groups"]),
+                         sorted(self.emu.resources["target_groups"]))
+        self.assertEqual(self.emu.stats()["calls"], {})
+        after = self.emu.control("faults")
+        self.assertEqual(after["injected"], {})
+        self.assertEqual(after["config"]["throttle_rate"], 0.25)  # the config stays
+        group = self.moto["autoscaling"].describe_auto_scaling_groups(
+            AutoScalingGroupNames=["dr-jenkins"])["AutoScalingGroups"][0]
+        self.assertEqual((group["MinSize"], group["MaxSize"], group["DesiredCapacity"]),
+                         (0, 0, 0))
+        db = self.moto["rds"].describe_db_instances(DBInstanceIdentifier="dr-app-db")
+        self.assertTrue(db["DBInstances"][0].get("ReadReplicaSourceDBInstanceIdentifier"))
+        self.emu.ready["resources"] = answer["resources"]
+
+
+class FaultDrawsTest(unittest.TestCase):
+    """The fault decisions themselves, without a server: reproducible from the seed, at the
+    configured rates, one fault at most per request."""
+
+    @staticmethod
+    def request(op="DescribeDBInstances", service="rds"):
+        return wire.Request(method="POST", path="/", query="", headers=[], body=b"",
+                            service=service, protocol="query", op=op)
+
+    def decisions(self, config, n=2000):
+        delays = []
+        layer = faults.Faults(config, sleep=delays.append)
+        out = []
+        for _ in range(n):
+            req = self.request()
+            answer = layer.before(req)
+            if answer is None:
+                answer = layer.after(req, wire.Response(200, [], b"0123456789"))
+            out.append("drop" if answer is faults.DROP else
+                       (answer.status, len(answer.body)))
+        return out, delays, layer.snapshot()["injected"]["RDS.DescribeDBInstances"]
+
+    def test_same_seed_same_faults_and_latencies(self):
+        config = {"seed": 42, "latency_ms": 20, "jitter_ms": 5, "throttle_rate": 0.2,
+                  "error_rate": 0.05, "drop_before_rate": 0.01, "drop_after_rate": 0.01,
+                  "truncate_rate": 0.02}
+        first = self.decisions(config)
+        self.assertEqual(first, self.decisions(config))
+        self.assertNotEqual(first[0], self.decisions({**config, "seed": 43})[0])
+        _, delays, counts = first
+        self.assertTrue(all(0.015 <= d <= 0.025 for d in delays), (min(delays), max(delays)))
+        self.assertEqual(len(delays), 2000)
+        # Rates hold (within sampling noise) and every request got at most one fault.
+        for kind, rate in (("throttle", 0.2), ("error", 0.05), ("drop_before", 0.01),
+                           ("drop_after", 0.01), ("truncate", 0.02)):
+            self.assertAlmostEqual(counts.get(kind, 0) / 2000, rate, delta=0.02, msg=kind)
+        faulted = sum(v for k, v in counts.items() if k != "latency")
+        clean = sum(1 for d in first[0] if d == (200, 10))
+        self.assertEqual(faulted + clean, 2000)
+
+    def test_configure_restarts_the_sequence_and_counters(self):
+        layer = faults.Faults({"seed": 1, "throttle_rate": 0.5}, sleep=lambda _: None)
+        run = [layer.before(self.request()) is not None for _ in range(50)]
+        layer.configure({"seed": 1, "throttle_rate": 0.5})
+        self.assertEqual(layer.snapshot()["injected"], {})
+        self.assertEqual(run, [layer.before(self.request()) is not None for _ in range(50)])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,125 @@
+"""IAM authentication in the emulated region (`emulator.py --iam-auth`).
+
+moto verifies SigV4 signatures and evaluates the caller's IAM policies once its request
+counter passes `settings.INITIAL_NO_AUTH_ACTION_COUNT` (infinite by default;
+`POST /moto-api/reset-auth` sets it and zeroes the counter). Two gaps are closed here:
+
+- The emulator's own calls (seeding, then the realism behaviours' calls through
+  MotoClients) would be refused like anyone's. Seeding runs before authentication is
+  switched on; then an internal user with `*` on `*` signs the behaviours' calls.
+- moto evaluates every policy statement against the resource `*` (its access_control.py
+  says Resource is not supported), so a statement scoped to an ARN never matches and the
+  least-privilege role of deploy/template.yaml would be denied everything it scopes. For
+  the actions drfailover makes on one named resource, the resource AWS authorizes is
+  computed from the request (`_RESOLVERS`, installed as moto's `_determine_resource`
+  hook). Every other action is still evaluated against `*`, which only a statement with
+  `Resource: "*"` matches: stricter than AWS, never looser.
+
+Not modelled: sts:GetCallerIdentity is always allowed (as on AWS); conditions beyond
+moto's own; resource-based policies; DescribeServices/DescribeTasks per named resource.
+"""
+
+import json
+import urllib.request
+
+# moto is imported inside the functions: emulator.py --help must not wait for it.
+
+INTERNAL_USER = "emulator-internal"  # signs the behaviours' calls; never handed out
+ADMIN_USER = "administrator"  # handed to tests for set-up and oracle checks
+ADMIN_POLICY = {"Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+
+
+def create_user(iam, name, policy):
+    """Creates IAM user `name` with `policy` inline; returns (access key id, secret)."""
+    iam.create_user(UserName=name)
+    iam.put_user_policy(UserName=name, PolicyName=name, PolicyDocument=json.dumps(policy))
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    return key["AccessKeyId"], key["SecretAccessKey"]
+
+
+def enable(clients, region):
+    """Called once seeding is done and before the proxy serves: creates the internal and
+    the administrator users, moves `clients` to the internal user, resolves resources
+    for scoped actions and switches authentication on. Returns the READY line's
+    `iam_auth` object."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.utilities.utils import get_partition
+    iam = clients.get("iam", region)
+    internal = create_user(iam, INTERNAL_USER, ADMIN_POLICY)
+    admin = create_user(iam, ADMIN_USER, ADMIN_POLICY)
+    clients.use_credentials(*internal)
+    install_resource_resolvers()
+    reset = urllib.request.Request(f"{clients.endpoint_url}/moto-api/reset-auth", data=b"0",
+                                   headers={"Content-Type": "text/plain"}, method="POST")
+    with urllib.request.urlopen(reset, timeout=30) as r:
+        r.read()
+    return {"account_id": DEFAULT_ACCOUNT_ID, "partition": get_partition(region),
+            "administrator": {"user_name": ADMIN_USER, "access_key_id": admin[0],
+                              "secret_access_key": admin[1]}}
+
+
+# --- the resource AWS authorizes, per action ------------------------------------------
+
+
+def _arn(resp, service, rest):
+    from moto.utilities.utils import get_partition
+    return f"arn:{get_partition(resp.region)}:{service}:{resp.region}:{resp.current_account}:{rest}"
+
+
+def _rds_db(resp):
+    db = resp._get_param("DBInstanceIdentifier")  # noqa: SLF001 (moto's own accessor)
+    if db and db.startswith("arn:"):
+        return db
+    # DescribeDBInstances without an identifier reads every instance.
+    return _arn(resp, "rds", f"db:{db or '*'}")
+
+
+def _autoscaling_group(resp):
+    from moto.autoscaling.models import autoscaling_backends
+    name = resp._get_param("AutoScalingGroupName")  # noqa: SLF001
+    backend = autoscaling_backends[resp.current_account][resp.region]
+    group = backend.autoscaling_groups.get(name)
+    if group is not None:
+        return group.arn
+    return _arn(resp, "autoscaling", f"autoScalingGroup:*:autoScalingGroupName/{name}")
+
+
+def _ecs_service(resp):
+    service = resp._get_param("service") or ""  # noqa: SLF001
+    if service.startswith("arn:"):
+        return service
+    cluster = resp._get_param("cluster") or "default"  # noqa: SLF001
+    cluster = cluster.rsplit("/", 1)[-1]  # a cluster ARN or a name
+    return _arn(resp, "ecs", f"service/{cluster}/{service}")
+
+
+def _elbv2_target_group(resp):
+    return resp._get_param("TargetGroupArn") or "*"  # noqa: SLF001
+
+
+# (moto response module, class) -> {action: resolver}. Only actions on one named resource
+# that drfailover makes; the rest are evaluated against "*".
+_RESOLVERS = {
+    ("moto.rds.responses", "RDSResponse"): {
+        "DescribeDBInstances": _rds_db, "PromoteReadReplica": _rds_db},
+    ("moto.autoscaling.responses", "AutoScalingResponse"): {
+        "UpdateAutoScalingGroup": _autoscaling_group, "SetDesiredCapacity": _autoscaling_group},
+    ("moto.ecs.responses", "EC2ContainerServiceResponse"): {"UpdateService": _ecs_service},
+    ("moto.elbv2.responses", "ELBV2Response"): {
+        "RegisterTargets": _elbv2_target_group, "DeregisterTargets": _elbv2_target_group},
+}
+
+
+def install_resource_resolvers():
+    """Gives each response class above a `_determine_resource` (the hook moto's
+    BaseResponse.call_action asks before authorizing)."""
+    import importlib
+    for (module, cls_name), by_action in _RESOLVERS.items():
+        cls = getattr(importlib.import_module(module), cls_name)
+
+        def determine(self, by_action=by_action):
+            resolve = by_action.get(self._get_action())  # noqa: SLF001
+            return resolve(self) if resolve else "*"
+
+        cls._determine_resource = determine  # noqa: SLF001
