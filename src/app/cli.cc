@@ -78,7 +78,7 @@ Logger MakeLogger(const CommonOptions& o, CliIo& io) {
 void Print(std::FILE* f, const std::string& text) { std::fwrite(text.data(), 1, text.size(), f); }
 
 int ReportError(CliIo& io, const Status& status, ExitCode code) {
-  Print(io.err, "drfailover: " + status.message() + "\n");
+  Print(io.err, "drfailover: " + status.UserMessage() + "\n");
   return static_cast<int>(code);
 }
 

@@ -151,8 +151,9 @@ Result<nlohmann::json> LambdaHandler::Respond(const FailoverEvent& event,
   FailoverEnv world{*env_, aws_http_, clock_, log_, cancel};
   FailoverRequest request = RequestFor(event, StopAtFor(invocation.deadline(), clock_, options_));
   FailoverOutcome outcome = RunFailover(request, world);
-  if (outcome.request_error) return Status::InvalidArgument("steps: " + outcome.error.message());
-  if (!outcome.error.ok()) log_.Error("failover did not start: " + outcome.error.message());
+  if (outcome.request_error)
+    return Status::InvalidArgument("steps: " + outcome.error.UserMessage());
+  if (!outcome.error.ok()) log_.Error("failover did not start: " + outcome.error.UserMessage());
   LogOutcome(log_, outcome, event.dry_run);
   return ShapeResponse(outcome, event.dry_run);
 }
@@ -161,7 +162,8 @@ namespace {
 
 FunctionError InitError(const Status& status) {
   bool config = status.code() == StatusCode::kInvalidArgument;
-  return {std::string(config ? kInvalidConfigErrorType : kInitFailedErrorType), status.message()};
+  return {std::string(config ? kInvalidConfigErrorType : kInitFailedErrorType),
+          status.UserMessage()};
 }
 
 LambdaReply HandleGuarded(LambdaHandler& handler, const Invocation& invocation) {
@@ -195,7 +197,7 @@ int ServeLambda(RuntimeClient& runtime, const LambdaWorld& world,
                 const LambdaHandlerOptions& options, const InvocationHook& hook) {
   auto handler = LambdaHandler::Create(world, options);
   if (!handler.ok()) {
-    world.log.Error("init failed: " + handler.status().message());
+    world.log.Error("init failed: " + handler.status().UserMessage());
     Status posted = runtime.PostInitError(InitError(handler.status()));
     if (!posted.ok()) world.log.Error("could not report the init error: " + posted.message());
     bool config = handler.status().code() == StatusCode::kInvalidArgument;

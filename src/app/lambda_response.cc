@@ -32,10 +32,24 @@ const json* FindReportStep(const json& report, const std::string& id) {
   return nullptr;
 }
 
+// What each open step was waiting for when the run stopped, from the report: the facts an
+// IN_PROGRESS answer owes its caller ("ECS service dr/kafka", "1 of 3 tasks running").
+json OpenWaits(const FailoverOutcome& outcome) {
+  json out = json::array();
+  for (const std::string& id : outcome.open_steps) {
+    const json* step = FindReportStep(outcome.report, id);
+    if (step == nullptr || !step->contains("wait") || !step->at("wait").is_object()) continue;
+    json wait = step->at("wait");
+    wait["step"] = id;
+    out.push_back(std::move(wait));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string FailureMessage(const FailoverOutcome& outcome) {
-  if (outcome.report.is_null() || !outcome.error.ok()) return outcome.error.message();
+  if (outcome.report.is_null() || !outcome.error.ok()) return outcome.error.UserMessage();
   std::string message;
   size_t shown = 0;
   for (const std::string& id : outcome.open_steps) {
@@ -70,6 +84,7 @@ json ShapeResponse(const FailoverOutcome& outcome, bool dry_run) {
           {"body", EncodedBody(ResponseMessage(outcome, dry_run))},
           {"status", status},
           {"open_steps", outcome.open_steps},
+          {"waits", OpenWaits(outcome)},
           {"report", outcome.report}};
 }
 

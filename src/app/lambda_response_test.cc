@@ -49,6 +49,25 @@ TEST(LambdaResponseTest, StoppedAtTheInvocationDeadlineIsInProgress) {
   EXPECT_EQ(response.at("open_steps"), json::array({"promote-db:dr-app-db"}));
 }
 
+TEST(LambdaResponseTest, InProgressSaysWhatEachOpenStepWasWaitingFor) {
+  json waiting = ReportStep("scale-ecs:dr/kafka", "failed", "cancelled while waiting");
+  waiting["wait"] = {{"for", "ECS service dr/kafka"},
+                     {"seen", "1 of 3 tasks running"},
+                     {"seconds", 42.0},
+                     {"outcome", "cancelled"}};
+  json acting = ReportStep("promote-db:dr-app-db", "not_run", "");
+  acting["wait"] = nullptr;
+  FailoverOutcome outcome = Ran(RunStatus::kPartial, {"promote-db:dr-app-db", "scale-ecs:dr/kafka"},
+                                json::array({acting, waiting}));
+  outcome.stopped_at_stop_at = true;
+  json response = ShapeResponse(outcome, false);
+  ASSERT_EQ(response.at("status"), "IN_PROGRESS");
+  ASSERT_EQ(response.at("waits").size(), 1u);
+  EXPECT_EQ(response.at("waits")[0].at("step"), "scale-ecs:dr/kafka");
+  EXPECT_EQ(response.at("waits")[0].at("for"), "ECS service dr/kafka");
+  EXPECT_EQ(response.at("waits")[0].at("seen"), "1 of 3 tasks running");
+}
+
 TEST(LambdaResponseTest, StoppedWithNothingOpenIsSucceeded) {
   FailoverOutcome outcome = Ran(RunStatus::kSucceeded, {});
   outcome.stopped_at_stop_at = true;

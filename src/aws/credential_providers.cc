@@ -165,11 +165,8 @@ namespace {
 constexpr std::string_view kAssumeRoleWithWebIdentity = "AssumeRoleWithWebIdentity";
 
 Status StsError(const Status& status, const std::string& role_arn) {
-  std::string context = "web identity: STS AssumeRoleWithWebIdentity for " + role_arn;
-  if (const AwsErrorInfo* aws = status.aws(); aws != nullptr && !aws->code.empty()) {
-    context += " failed with " + aws->code;
-  }
-  return status.WithContext(context);
+  // The code and the operation are in the status's UserMessage().
+  return status.WithContext("web identity: assuming role " + role_arn);
 }
 
 Result<Credentials> ParseAssumeRoleResponse(const std::string& body, std::string source) {

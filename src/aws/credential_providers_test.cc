@@ -212,7 +212,10 @@ TEST_F(WebIdentityTest, StsErrorNamesTheCodeAndHidesTheToken) {
   auto creds = Get();
   ASSERT_FALSE(creds.ok());
   EXPECT_EQ(creds.status().code(), StatusCode::kRejected);
-  EXPECT_THAT(creds.status().message(), HasSubstr("InvalidIdentityToken"));
+  EXPECT_THAT(creds.status().UserMessage(),
+              HasSubstr("An error occurred (InvalidIdentityToken) when calling the "
+                        "AssumeRoleWithWebIdentity operation: "));
+  EXPECT_THAT(creds.status().UserMessage(), HasSubstr("web identity: assuming role "));
   ASSERT_NE(creds.status().aws(), nullptr);
   EXPECT_EQ(creds.status().aws()->code, "InvalidIdentityToken");
   EXPECT_EQ(creds.status().aws()->operation, "AssumeRoleWithWebIdentity");

@@ -79,5 +79,19 @@ TEST(DeniedActionTest, ErrorResponsesOfDenialsNameTheAction) {
             "not a replica");
 }
 
+// What a user reads: the aws CLI's sentence, then AWS's message with the action named.
+TEST(DeniedActionTest, TheUserMessageNamesCodeOperationAndAction) {
+  HttpResponse s3;
+  s3.status = 403;
+  s3.headers = {{"x-amz-request-id", "R1"}};
+  s3.body = "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>";
+  AwsErrorInfo info = AwsErrorFromResponse(services::kS3, "GetObject", s3);
+  Status status = Status::FromAws(StatusCodeForAwsError(info), info).WithContext("--plan s3://b/k");
+  EXPECT_EQ(status.UserMessage(),
+            "--plan s3://b/k: An error occurred (AccessDenied) when calling the GetObject "
+            "operation: Access Denied (IAM action s3:GetObject was denied) (HTTP 403, request "
+            "id R1)");
+}
+
 }  // namespace
 }  // namespace drf

@@ -16,6 +16,7 @@ enum class StatusCode {
   kRetryable,        // transient: throttling, 5xx; the same call may succeed later
   kTransport,        // no usable HTTP response (connect, TLS, timeout, dropped connection)
   kTimedOut,         // a wait or deadline ran out
+  kStalled,          // a wait saw no progress for its stall limit: waiting longer will not help
   kCancelled,        // stopped by a signal or the caller
   kInternal,         // a bug or an unexpected response shape
 };
@@ -37,6 +38,12 @@ struct AwsErrorInfo {
   bool not_sent = false;    // transport failure before the request left (NotSentError)
 };
 
+// The aws CLI's sentence for an AWS error, `message` being what AWS said:
+//   "An error occurred (<code>) when calling the <Operation> operation: <message>"
+// then " (HTTP <status>, request id <id>)", each fact left out when the sentence already
+// states it. Status::UserMessage() puts its context prefixes before it.
+std::string AwsErrorSentence(const AwsErrorInfo& info, std::string_view message);
+
 class [[nodiscard]] Status {
  public:
   Status() = default;  // OK
@@ -50,6 +57,7 @@ class [[nodiscard]] Status {
   static Status Retryable(std::string msg) { return {StatusCode::kRetryable, std::move(msg)}; }
   static Status Transport(std::string msg) { return {StatusCode::kTransport, std::move(msg)}; }
   static Status TimedOut(std::string msg) { return {StatusCode::kTimedOut, std::move(msg)}; }
+  static Status Stalled(std::string msg) { return {StatusCode::kStalled, std::move(msg)}; }
   static Status Cancelled(std::string msg) { return {StatusCode::kCancelled, std::move(msg)}; }
   static Status Internal(std::string msg) { return {StatusCode::kInternal, std::move(msg)}; }
   // An AWS error; the code is derived from the wire facts (not found, retryable, ...).
@@ -60,7 +68,17 @@ class [[nodiscard]] Status {
   const std::string& message() const { return message_; }
   // Present only for statuses made by FromAws.
   const AwsErrorInfo* aws() const { return aws_.get(); }
-  // "NotFound: message" (and the AWS wire code and request id when present).
+  // What a user reads (CLI stderr, the report's `message`, Lambda responses, log lines).
+  // For a status made by FromAws, the aws CLI's sentence after the context prefixes,
+  // then the facts AWS gave that the text does not already state (docs/report.md):
+  //   "db dr-app-db: An error occurred (InvalidDBInstanceState) when calling the
+  //    PromoteReadReplica operation: DB Instance is not a read replica. (HTTP 400,
+  //    request id req-1)"
+  // Without a wire code the parentheses say what came back instead: "no response"
+  // (transport failure), "unreadable reply" (a 2xx whose body could not be read), or
+  // "HTTP 502". Any other status: message().
+  std::string UserMessage() const;
+  // "Rejected: " + UserMessage(): the log lines' form, with drfailover's code first.
   std::string ToString() const;
 
   // Prefixes the message with context, keeping code and AWS details.

@@ -58,7 +58,7 @@ void AddAsg(const Environment& env, std::string_view var, PlanSpec& plan, Config
   AddStep(plan, std::move(step), WholeVariable(var), errors);
 }
 
-std::vector<std::string> SplitServices(std::string_view list) {
+std::vector<std::string> SplitList(std::string_view list) {
   std::vector<std::string> services;
   while (!list.empty()) {
     size_t comma = list.find(',');
@@ -78,7 +78,7 @@ void AddEcs(const Environment& env, PlanSpec& plan, ConfigErrors& errors) {
   }
   ScaleEcsSpec ecs;
   ecs.cluster = *cluster;
-  if (services) ecs.services = SplitServices(*services);
+  if (services) ecs.services = SplitList(*services);
   ecs.all_services = ecs.services.empty();
   StepSpec step;
   step.detail = ecs;
@@ -210,17 +210,28 @@ void AddTargetGroups(const Environment& env, PlanSpec& plan, ConfigErrors& error
   for (const auto& [arn, entry] : groups.items()) AddTargetGroup(arn, entry, plan, errors);
 }
 
-// Registering ECS tasks needs running tasks, so their scaling must wait for them.
-void WaitForRegisteredTasks(PlanSpec& plan) {
-  for (StepSpec& step : plan.steps) {
-    auto* ecs = std::get_if<ScaleEcsSpec>(&step.detail);
-    if (ecs == nullptr) continue;
-    for (const StepSpec& other : plan.steps) {
-      const auto* reg = std::get_if<RegisterTargetsSpec>(&other.detail);
-      if (reg != nullptr && reg->source == RegisterTargetsSpec::Source::kEcsService &&
-          reg->source_cluster == ecs->cluster) {
-        ecs->wait_running = true;
-      }
+// "scale_ecs=5m,register_targets=10m": step kind -> duration, for DRF_STEP_TIMEOUTS and
+// DRF_STALL_AFTER.
+void ReadKindDurations(const Environment& env, std::string_view var, KindDurations& out,
+                       ConfigErrors& errors) {
+  auto text = GetTrimmed(env, var);
+  if (!text) return;
+  constexpr std::string_view kExpected =
+      "<kind>=<duration>[,...] with kinds promote_db, scale_asg, scale_ecs, register_targets "
+      "(e.g. scale_ecs=5m,register_targets=10m)";
+  for (const std::string& item : SplitList(*text)) {
+    size_t eq = item.find('=');
+    std::optional<StepKind> kind =
+        eq == std::string::npos ? std::nullopt : StepKindFromName(Trim(item.substr(0, eq)));
+    if (!kind) {
+      errors.Add(var, Quote(item), kExpected);
+      continue;
+    }
+    auto seconds = ParseDuration(std::string(Trim(item.substr(eq + 1))));
+    if (!seconds) {
+      errors.Add(var, Quote(item), std::string(kDurationExpected) + " after '='");
+    } else if (CheckPositive(var, *seconds, errors)) {
+      out[*kind] = *seconds;
     }
   }
 }
@@ -243,6 +254,8 @@ void ReadRunOptions(const Environment& env, PlanSpec& plan, ConfigErrors& errors
       plan.deadline = *seconds;
     }
   }
+  ReadKindDurations(env, kStepTimeoutsVar, plan.timeouts, errors);
+  ReadKindDurations(env, kStallAfterVar, plan.stall_after, errors);
 }
 
 }  // namespace
@@ -257,7 +270,6 @@ Result<PlanSpec> PlanFromEnvironment(const Environment& env) {
   AddEcs(env, plan, errors);
   AddTargetGroups(env, plan, errors);
   ReadRunOptions(env, plan, errors);
-  WaitForRegisteredTasks(plan);
   if (errors.empty() && plan.steps.empty()) {
     return Status::InvalidArgument(
         "nothing to fail over: set at least one of DB_INSTANCE_IDENTIFIER, JENKINS_ASG_NAME, "

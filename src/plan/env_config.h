@@ -21,14 +21,17 @@ inline constexpr std::string_view kTargetGroupsVar = "TARGET_GROUPS";
 // Ours, optional.
 inline constexpr std::string_view kOrderingVar = "DRF_ORDERING";          // parallel | sequential
 inline constexpr std::string_view kDeadlineVar = "DRF_DEADLINE_SECONDS";  // or "15m"
+// Per step kind, "scale_ecs=5m,register_targets=10m": the plan file's `timeouts` and
+// `stall_after`.
+inline constexpr std::string_view kStepTimeoutsVar = "DRF_STEP_TIMEOUTS";
+inline constexpr std::string_view kStallAfterVar = "DRF_STALL_AFTER";
 
 // Builds the plan the original would run, in its order: promote DB_INSTANCE_IDENTIFIER;
 // scale JENKINS_ASG_NAME then MONITORING_ASG_NAME to 1/3/1; scale ECS_SERVICES of
 // ECS_CLUSTER_NAME (empty or unset: every service of the cluster, `all_services`) to at
 // least 1 task; register TARGET_GROUPS entries in the JSON object's order. Values are
-// trimmed; empty counts as unset. ECS scaling waits for running tasks when a
-// TARGET_GROUPS entry registers tasks of that cluster (registering needs running tasks).
-// Not finalized (see FinalizePlan). Errors: InvalidArgument listing every problem, each
+// trimmed; empty counts as unset. What waits for what is FinalizePlan's rule (a
+// registration waits for its source's ready targets). Not finalized (see FinalizePlan). Errors: InvalidArgument listing every problem, each
 // naming its variable; also when nothing at all is configured.
 Result<PlanSpec> PlanFromEnvironment(const Environment& env);
 

@@ -47,7 +47,7 @@ TEST(EnvConfigTest, ReadsTheOriginalsVariablesInItsOrder) {
   EXPECT_EQ(ecs.services, (std::vector<std::string>{"frontend", "user-service"}));
   EXPECT_FALSE(ecs.all_services);
   EXPECT_EQ(ecs.min_desired_count, 1);
-  EXPECT_TRUE(ecs.wait_running);  // a TARGET_GROUPS entry registers its tasks
+  EXPECT_FALSE(ecs.wait);  // not configured: FinalizePlan decides (a registration waits itself)
   const auto& first = std::get<RegisterTargetsSpec>(plan->steps[4].detail);
   EXPECT_EQ(first.target_group_arn, kJenkinsTg);
   EXPECT_EQ(first.source_asg, "dr-jenkins");
@@ -67,7 +67,7 @@ TEST(EnvConfigTest, ClusterWithoutServicesMeansEveryService) {
     ASSERT_TRUE(plan.ok()) << plan.status().ToString();
     const auto& ecs = std::get<ScaleEcsSpec>(plan->steps.at(0).detail);
     EXPECT_TRUE(ecs.all_services);
-    EXPECT_FALSE(ecs.wait_running);
+    EXPECT_FALSE(ecs.wait);
   }
   Result<PlanSpec> unset = PlanFromEnvironment(FakeEnvironment(Vars{{"ECS_CLUSTER_NAME", "dr"}}));
   ASSERT_TRUE(unset.ok());
@@ -171,6 +171,34 @@ TEST(EnvConfigTest, NothingConfiguredListsTheVariables) {
   for (const char* var : {"DB_INSTANCE_IDENTIFIER", "JENKINS_ASG_NAME", "MONITORING_ASG_NAME",
                           "ECS_CLUSTER_NAME", "ECS_SERVICES", "TARGET_GROUPS"}) {
     EXPECT_NE(plan.status().message().find(var), std::string::npos) << var;
+  }
+}
+
+}  // namespace
+}  // namespace drf
+
+namespace drf {
+namespace {
+
+TEST(EnvConfigBoundsTest, StepTimeoutsAndStallLimitsByKind) {
+  FakeEnvironment env(Vars{{"ECS_CLUSTER_NAME", "dr"},
+                           {"DRF_STEP_TIMEOUTS", "scale_ecs=5m, register_targets=90"},
+                           {"DRF_STALL_AFTER", "promote_db=1h"}});
+  Result<PlanSpec> plan = PlanFromEnvironment(env);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_EQ(plan->timeouts.at(StepKind::kScaleEcs), std::chrono::minutes(5));
+  EXPECT_EQ(plan->timeouts.at(StepKind::kRegisterTargets), std::chrono::seconds(90));
+  EXPECT_EQ(plan->stall_after.at(StepKind::kPromoteDb), std::chrono::hours(1));
+}
+
+TEST(EnvConfigBoundsTest, BadBoundsNameTheVariable) {
+  for (const char* bad : {"scale_ecs", "ecs=5m", "scale_ecs=soon", "scale_ecs=0"}) {
+    FakeEnvironment env(Vars{{"ECS_CLUSTER_NAME", "dr"}, {"DRF_STALL_AFTER", bad}});
+    Result<PlanSpec> plan = PlanFromEnvironment(env);
+    ASSERT_FALSE(plan.ok()) << bad;
+    EXPECT_EQ(plan.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(plan.status().message().find("DRF_STALL_AFTER"), std::string::npos)
+        << plan.status().message();
   }
 }
 

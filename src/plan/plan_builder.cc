@@ -133,6 +133,58 @@ void AddImpliedDependencies(Finalizer& f) {
   }
 }
 
+bool IsRegistrationOf(const StepSpec& dependent, const StepSpec& source) {
+  const auto* reg = std::get_if<RegisterTargetsSpec>(&dependent.detail);
+  return reg != nullptr && IsSourceOf(*reg, source);
+}
+
+// Which scaling steps wait for their capacity (docs/plan-file.md, "Waits"). Every wait
+// happens once, where the capacity is used: a registration waits for its source's ready
+// targets itself (it must read them anyway), so a scale step waits only when told to, or
+// when another kind of step depends on it. Computed before ChainSequentially: the
+// sequential chain orders steps, it does not consume their capacity.
+void ResolveWaits(PlanSpec& plan) {
+  for (StepSpec& step : plan.steps) {
+    std::optional<bool> wait;
+    CapacityWait* resolved = nullptr;
+    if (auto* asg = std::get_if<ScaleAsgSpec>(&step.detail)) {
+      wait = asg->wait;
+      resolved = &asg->capacity_wait;
+    } else if (auto* ecs = std::get_if<ScaleEcsSpec>(&step.detail)) {
+      wait = ecs->wait;
+      resolved = &ecs->capacity_wait;
+    } else {
+      continue;
+    }
+    bool has_dependents = false, consumed = false;
+    for (const StepSpec& other : plan.steps) {
+      if (std::find(other.after.begin(), other.after.end(), step.id) == other.after.end()) continue;
+      has_dependents = true;
+      consumed = consumed || !IsRegistrationOf(other, step);
+    }
+    if (wait == false) {
+      *resolved = CapacityWait::kNo;
+    } else if (consumed || (wait == true && has_dependents)) {
+      *resolved = CapacityWait::kYes;
+    } else {
+      *resolved = wait == true ? CapacityWait::kIfChanged : CapacityWait::kNo;
+    }
+  }
+}
+
+// Every step gets a timeout and a stall limit: its own, else the plan's for its kind, else
+// the kind's default. No wait in drfailover is unbounded.
+void ResolveBounds(PlanSpec& plan) {
+  for (StepSpec& step : plan.steps) {
+    auto pick = [&](const KindDurations& plan_wide, std::chrono::seconds fallback) {
+      auto it = plan_wide.find(step.kind);
+      return it == plan_wide.end() ? fallback : it->second;
+    };
+    if (!step.timeout) step.timeout = pick(plan.timeouts, DefaultStepTimeout(step.kind));
+    if (!step.stall_after) step.stall_after = pick(plan.stall_after, DefaultStallAfter(step.kind));
+  }
+}
+
 // Kahn's algorithm, choosing among ready steps the earliest kind (the original's order),
 // then the earliest in the configuration. Requires an acyclic graph.
 void ChainSequentially(PlanSpec& plan) {
@@ -181,6 +233,8 @@ void Finalize(Finalizer& f) {
                         " (check `after` and the registrations' sources)");
     return;
   }
+  ResolveWaits(f.plan);
+  ResolveBounds(f.plan);
   if (f.plan.ordering == Ordering::kSequential) ChainSequentially(f.plan);
 }
 

@@ -25,6 +25,9 @@ std::string DefaultStepId(const StepSpec& step, const std::string& service = "")
 //  - an id on every step;
 //  - in `after`: explicit dependencies, plus each register_targets step's source scale
 //    step (ASG or ECS service) when that step is in the plan;
+//  - on each scale step, `capacity_wait` (see ResolveWaits in the .cc and docs/plan-file.md);
+//  - on every step, `timeout` and `stall_after`: its own, the plan's for its kind, or the
+//    kind's default (DefaultStepTimeout, DefaultStallAfter);
 //  - for Ordering::kSequential, the steps reordered into the original's order (promote,
 //    ASGs, ECS, targets; explicit dependencies respected) and each after the previous.
 // Default (parallel) graph: promotion and scaling start at once; each registration waits

@@ -136,3 +136,53 @@ TEST(PlanBuilderTest, LoadTimeCheckFindsCycleViaUnexpandedCluster) {
 
 }  // namespace
 }  // namespace drf
+
+namespace drf {
+namespace {
+
+CapacityWait EcsWait(const PlanSpec& plan, const std::string& id) {
+  return std::get<ScaleEcsSpec>(Step(plan, id).detail).capacity_wait;
+}
+
+TEST(PlanBuilderWaitsTest, OnlyWhatSomethingNeedsIsWaitedFor) {
+  PlanSpec plan;
+  StepSpec told = Ecs("dr", {"told"});
+  std::get<ScaleEcsSpec>(told.detail).wait = true;
+  StepSpec refused = Ecs("dr", {"refused"});
+  std::get<ScaleEcsSpec>(refused.detail).wait = false;
+  plan.steps = {Ecs("dr", {"kafka"}), Ecs("dr", {"frontend"}), Ecs("dr", {"hooked"}), told,
+                refused, RegisterFromEcs("frontend-tg", "dr", "frontend"),
+                WithId(Promote("db"), "after-hooked", {"scale-ecs:dr/hooked", "scale-ecs:dr/refused"})};
+  plan.ordering = Ordering::kSequential;  // the chain orders steps; it consumes nothing
+  ASSERT_TRUE(FinalizePlan(plan).ok());
+
+  EXPECT_EQ(EcsWait(plan, "scale-ecs:dr/kafka"), CapacityWait::kNo);  // nothing uses it
+  // A registration waits for its source's ready targets itself: no second wait.
+  EXPECT_EQ(EcsWait(plan, "scale-ecs:dr/frontend"), CapacityWait::kNo);
+  EXPECT_EQ(EcsWait(plan, "scale-ecs:dr/hooked"), CapacityWait::kYes);  // another step needs it
+  EXPECT_EQ(EcsWait(plan, "scale-ecs:dr/told"), CapacityWait::kIfChanged);
+  EXPECT_EQ(EcsWait(plan, "scale-ecs:dr/refused"), CapacityWait::kNo);  // `wait: false` wins
+}
+
+TEST(PlanBuilderWaitsTest, EveryStepGetsATimeoutAndAStallLimit) {
+  PlanSpec plan;
+  StepSpec own = WithId(Asg("own"), "own");
+  own.timeout = std::chrono::seconds(42);
+  plan.steps = {Promote("db"), Asg("a"), own, Ecs("dr", {"s"}), RegisterFromAsg("tg", "a")};
+  plan.stall_after[StepKind::kScaleAsg] = std::chrono::seconds(99);
+  ASSERT_TRUE(FinalizePlan(plan).ok());
+
+  using std::chrono::minutes;
+  EXPECT_EQ(Step(plan, "promote-db:db").timeout, minutes(60));
+  EXPECT_EQ(Step(plan, "promote-db:db").stall_after, minutes(30));
+  EXPECT_EQ(Step(plan, "scale-asg:a").timeout, minutes(20));
+  EXPECT_EQ(Step(plan, "scale-asg:a").stall_after, std::chrono::seconds(99));  // plan-wide
+  EXPECT_EQ(Step(plan, "own").timeout, std::chrono::seconds(42));             // its own
+  EXPECT_EQ(Step(plan, "scale-ecs:dr/s").timeout, minutes(15));
+  EXPECT_EQ(Step(plan, "scale-ecs:dr/s").stall_after, minutes(5));
+  EXPECT_EQ(Step(plan, "register-targets:tg").timeout, minutes(15));
+  EXPECT_EQ(Step(plan, "register-targets:tg").stall_after, minutes(5));
+}
+
+}  // namespace
+}  // namespace drf

@@ -56,7 +56,29 @@ struct MapReader {
   void Bool(std::string_view key, bool& out) {
     Optional(key, out, [&](const YAML::Node& v, const std::string& p) { return r.Bool(v, p); });
   }
+  void OptBool(std::string_view key, std::optional<bool>& out) {
+    Optional(key, out, [&](const YAML::Node& v, const std::string& p) { return r.Bool(v, p); });
+  }
+  void Duration(std::string_view key, std::optional<std::chrono::seconds>& out) {
+    Optional(key, out, [&](const YAML::Node& v, const std::string& p) { return r.Duration(v, p); });
+  }
 };
+
+// `timeouts:` / `stall_after:` at the top level: step kind -> duration.
+void ReadKindDurations(YamlReader& r, const YAML::Node& doc, const std::string& key,
+                       KindDurations& out, ConfigErrors& errors) {
+  const YAML::Node node = doc[key];
+  if (!node.IsDefined()) return;
+  if (!r.CheckMap(node, key, {"promote_db", "scale_asg", "scale_ecs", "register_targets"})) return;
+  for (const auto& item : node) {
+    const std::string kind_name = item.first.Scalar();
+    const std::string path = key + "." + kind_name;
+    std::optional<StepKind> kind = StepKindFromName(kind_name);
+    std::optional<std::chrono::seconds> value = r.Duration(item.second, path);
+    if (!kind || !value) continue;
+    if (CheckPositive(YamlReader::Where(path, item.second), *value, errors)) out[*kind] = *value;
+  }
+}
 
 std::optional<PromoteDbSpec> ReadPromote(MapReader m) {
   PromoteDbSpec s;
@@ -73,7 +95,7 @@ std::optional<ScaleAsgSpec> ReadAsg(MapReader m) {
   m.Int("min", s.min_size);
   m.Int("max", s.max_size);
   m.Int("desired", s.desired_capacity);
-  m.Bool("wait", s.wait_in_service);
+  m.OptBool("wait", s.wait);
   return m.ok ? std::optional(s) : std::nullopt;
 }
 
@@ -92,7 +114,7 @@ std::optional<ScaleEcsSpec> ReadEcs(MapReader m) {
     m.ok = false;
   }
   m.Int("min_desired_count", s.min_desired_count);
-  m.Bool("wait", s.wait_running);
+  m.OptBool("wait", s.wait);
   return m.ok ? std::optional(s) : std::nullopt;
 }
 
@@ -127,6 +149,7 @@ std::optional<RegisterTargetsSpec> ReadRegister(MapReader m) {
   m.OptInt("port", s.port);
   m.Optional("type", s.target_type,
              [&](const YAML::Node& v, const std::string& p) { return m.r.String(v, p); });
+  m.Bool("partial", s.partial);
   return m.ok ? std::optional(s) : std::nullopt;
 }
 
@@ -136,7 +159,8 @@ constexpr std::string_view kKindsExpected =
 // Names a step's fields as the file spells them, with the line of the value when present.
 FieldPath StepFields(std::string step_path, std::string kind_key, YAML::Node step_node) {
   return [=](std::string_view field) {
-    bool step_level = field == "id" || field == "after" || field == "timeout";
+    bool step_level =
+        field == "id" || field == "after" || field == "timeout" || field == "stall_after";
     const YAML::Node parent = step_level ? step_node : step_node[kind_key];
     std::string path = step_path + "." + (step_level ? "" : kind_key + ".") + std::string(field);
     size_t bracket = field.find('[');
@@ -167,7 +191,7 @@ bool ReadDetail(YamlReader& r, const std::string& kind, const YAML::Node& node,
     r.CheckMap(node, path, {"cluster", "services", "min_desired_count", "wait"});
     if (auto s = ReadEcs(m)) return step.detail = *s, true;
   } else {
-    r.CheckMap(node, path, {"target_group_arn", "from_asg", "from_ecs_service", "port", "type"});
+    r.CheckMap(node, path, {"target_group_arn", "from_asg", "from_ecs_service", "port", "type", "partial"});
     if (auto s = ReadRegister(m)) return step.detail = *s, true;
   }
   return false;
@@ -183,8 +207,8 @@ bool ReadStepOptions(YamlReader& r, const YAML::Node& node, const std::string& p
   }
   m.Optional("after", step.after,
              [&](const YAML::Node& v, const std::string& p) { return r.StringList(v, p); });
-  m.Optional("timeout", step.timeout,
-             [&](const YAML::Node& v, const std::string& p) { return r.Duration(v, p); });
+  m.Duration("timeout", step.timeout);
+  m.Duration("stall_after", step.stall_after);
   return m.ok;
 }
 
@@ -193,7 +217,8 @@ void ReadStep(YamlReader& r, const YAML::Node& node, size_t index, PlanSpec& pla
   std::string path = "steps[" + std::to_string(index) + "]";
   bool keys_ok = r.CheckMap(
       node, path,
-      {"promote_db", "scale_asg", "scale_ecs", "register_targets", "id", "after", "timeout"});
+      {"promote_db", "scale_asg", "scale_ecs", "register_targets", "id", "after", "timeout",
+       "stall_after"});
   if (!keys_ok && !node.IsMap()) return;
   std::vector<std::string> kinds;
   for (std::string_view kind : {"promote_db", "scale_asg", "scale_ecs", "register_targets"}) {
@@ -236,6 +261,8 @@ void ReadRunOptions(YamlReader& r, const YAML::Node& doc, PlanSpec& plan, Config
   m.Int("concurrency", plan.concurrency);
   CheckIntRange(YamlReader::Where("concurrency", doc["concurrency"]), plan.concurrency, 1,
                 kMaxConcurrency, errors);
+  ReadKindDurations(r, doc, "timeouts", plan.timeouts, errors);
+  ReadKindDurations(r, doc, "stall_after", plan.stall_after, errors);
 }
 
 void ReadPlan(const YAML::Node& doc, PlanSpec& plan, ConfigErrors& errors) {
@@ -244,7 +271,8 @@ void ReadPlan(const YAML::Node& doc, PlanSpec& plan, ConfigErrors& errors) {
     r.Add(doc, "the document", "a mapping with version: 1 and steps");
     return;
   }
-  r.CheckMap(doc, "", {"version", "ordering", "deadline", "concurrency", "steps"});
+  r.CheckMap(doc, "",
+             {"version", "ordering", "deadline", "concurrency", "timeouts", "stall_after", "steps"});
   ReadRunOptions(r, doc, plan, errors);
   const YAML::Node steps = doc["steps"];
   if (!steps.IsDefined() || (steps.IsSequence() && steps.size() == 0)) {

@@ -39,10 +39,10 @@ TEST(PlanFileTest, ParsesTheDocumentedExample) {
   const auto& monitoring = std::get<ScaleAsgSpec>(plan->steps[2].detail);
   EXPECT_EQ(monitoring.min_size * 100 + monitoring.max_size * 10 + monitoring.desired_capacity,
             131);  // defaults
-  EXPECT_TRUE(monitoring.wait_in_service);
+  EXPECT_FALSE(monitoring.wait);  // not configured: FinalizePlan decides
   const auto& ecs = std::get<ScaleEcsSpec>(plan->steps[3].detail);
   EXPECT_EQ(ecs.services.size(), 3u);
-  EXPECT_TRUE(ecs.wait_running);
+  EXPECT_EQ(ecs.wait, true);
   EXPECT_TRUE(std::get<ScaleEcsSpec>(plan->steps[4].detail).all_services);
   const auto& jenkins = std::get<RegisterTargetsSpec>(plan->steps[5].detail);
   EXPECT_EQ(jenkins.source_asg, "dr-jenkins");
@@ -66,8 +66,8 @@ TEST(PlanFileTest, ReadsJsonAndDefaults) {
   EXPECT_EQ(plan->deadline, std::chrono::seconds(600));
   const auto& ecs = std::get<ScaleEcsSpec>(plan->steps[0].detail);
   EXPECT_EQ(ecs.min_desired_count, 1);
-  EXPECT_FALSE(ecs.wait_running);
-  EXPECT_FALSE(std::get<ScaleAsgSpec>(plan->steps[1].detail).wait_in_service);
+  EXPECT_FALSE(ecs.wait);
+  EXPECT_EQ(std::get<ScaleAsgSpec>(plan->steps[1].detail).wait, false);
   EXPECT_EQ(plan->steps[1].timeout, std::chrono::seconds(90));
 }
 
@@ -187,6 +187,45 @@ INSTANTIATE_TEST_SUITE_P(
                           "services: all}\n  - bogus: 1\n"),
                 {"4 problems", "steps[0].scale_asg.min", "steps[1].scale_ecs.cluster",
                  "steps[2].bogus", "steps[2] (line 5): found no step kind"}}));
+
+}  // namespace
+}  // namespace drf
+
+namespace drf {
+namespace {
+
+TEST(PlanFileBoundsTest, ReadsTimeoutsStallLimitsAndPartial) {
+  Result<PlanSpec> plan = ParsePlanFile(R"(version: 1
+timeouts: {scale_ecs: 10m, promote_db: 2h}
+stall_after: {register_targets: 3m}
+steps:
+  - register_targets: {target_group_arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/t/1", from_ecs_service: dr/kafka, partial: false}
+    stall_after: 90s
+)",
+                                        "plan.yaml");
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_EQ(plan->timeouts.at(StepKind::kScaleEcs), std::chrono::minutes(10));
+  EXPECT_EQ(plan->timeouts.at(StepKind::kPromoteDb), std::chrono::hours(2));
+  EXPECT_EQ(plan->stall_after.at(StepKind::kRegisterTargets), std::chrono::minutes(3));
+  EXPECT_EQ(plan->steps[0].stall_after, std::chrono::seconds(90));
+  EXPECT_FALSE(std::get<RegisterTargetsSpec>(plan->steps[0].detail).partial);
+}
+
+TEST(PlanFileBoundsTest, BadBoundsNameTheKey) {
+  Result<PlanSpec> plan = ParsePlanFile(R"(version: 1
+timeouts: {scale_ec2: 10m}
+stall_after: {scale_ecs: 0}
+steps:
+  - scale_ecs: {cluster: dr, services: all}
+    stall_after: never
+)",
+                                        "plan.yaml");
+  ASSERT_FALSE(plan.ok());
+  const std::string& message = plan.status().message();
+  EXPECT_NE(message.find("timeouts"), std::string::npos) << message;
+  EXPECT_NE(message.find("stall_after.scale_ecs"), std::string::npos) << message;
+  EXPECT_NE(message.find("steps[0].stall_after"), std::string::npos) << message;
+}
 
 }  // namespace
 }  // namespace drf

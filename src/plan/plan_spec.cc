@@ -16,4 +16,46 @@ std::string_view StepKindName(StepKind kind) {
   return "unknown";
 }
 
+std::optional<StepKind> StepKindFromName(std::string_view name) {
+  for (StepKind kind : {StepKind::kPromoteDb, StepKind::kScaleAsg, StepKind::kScaleEcs,
+                        StepKind::kRegisterTargets}) {
+    if (StepKindName(kind) == name) return kind;
+  }
+  return std::nullopt;
+}
+
+// A promotion copies nothing but can sit in `modifying` for long on a big instance; ASG
+// instances boot and pass health checks in minutes; ECS tasks start in a minute or two
+// (image pulls included); registration waits on those same tasks and instances.
+std::chrono::seconds DefaultStepTimeout(StepKind kind) {
+  using std::chrono::minutes;
+  switch (kind) {
+    case StepKind::kPromoteDb:
+      return minutes(60);
+    case StepKind::kScaleAsg:
+      return minutes(20);
+    case StepKind::kScaleEcs:
+    case StepKind::kRegisterTargets:
+      return minutes(15);
+  }
+  return minutes(15);
+}
+
+// No progress for this long means something is wrong that waiting will not fix: a
+// promotion shows a new status within minutes; a launch or task start that has not
+// added one instance or task in 10 (5) minutes is failing (see the evidence it reports).
+std::chrono::seconds DefaultStallAfter(StepKind kind) {
+  using std::chrono::minutes;
+  switch (kind) {
+    case StepKind::kPromoteDb:
+      return minutes(30);
+    case StepKind::kScaleAsg:
+      return minutes(10);
+    case StepKind::kScaleEcs:
+    case StepKind::kRegisterTargets:
+      return minutes(5);
+  }
+  return minutes(5);
+}
+
 }  // namespace drf

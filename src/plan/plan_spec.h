@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <variant>
@@ -17,13 +18,22 @@ struct PromoteDbSpec {
   std::optional<std::string> preferred_backup_window;  // "hh24:mi-hh24:mi"
 };
 
+// Whether a scaling step waits for the capacity it asked for (FinalizePlan decides it from
+// the plan's `wait` and the steps that depend on it; see docs/plan-file.md, "Waits").
+enum class CapacityWait {
+  kNo,         // ends once AWS accepted the change: nothing waits for this capacity
+  kIfChanged,  // `wait: true` and nothing depends on it: waits only if it changed something
+  kYes,        // a dependent step needs the capacity
+};
+
 // Raise an Auto Scaling group to at least these values (never lower).
 struct ScaleAsgSpec {
   std::string asg_name;
   int min_size = 1;
   int max_size = 3;
   int desired_capacity = 1;
-  bool wait_in_service = true;  // wait until `desired` instances are InService and Healthy
+  std::optional<bool> wait;                 // as configured: wait for InService and Healthy
+  CapacityWait capacity_wait = CapacityWait::kNo;  // resolved by FinalizePlan
 };
 
 // Raise ECS services of one cluster to at least `min_desired_count` tasks.
@@ -32,7 +42,8 @@ struct ScaleEcsSpec {
   std::vector<std::string> services;  // empty together with all_services: every service
   bool all_services = false;
   int min_desired_count = 1;
-  bool wait_running = false;  // wait until runningCount reaches desiredCount
+  std::optional<bool> wait;                 // as configured: wait for RUNNING tasks
+  CapacityWait capacity_wait = CapacityWait::kNo;  // resolved by FinalizePlan
 };
 
 // Register the targets of a source (ASG instances or ECS tasks) with a target group.
@@ -44,24 +55,40 @@ struct RegisterTargetsSpec {
   std::string source_service;  // Source::kEcsService
   std::optional<int> port;     // default: the target group's own port
   std::string target_type;     // "instance" or "ip" as written in the config; may be empty
+  // When the source stalls or the step's time runs out with some targets ready, register
+  // those (a partial target group serves traffic, an empty one none); the step still fails.
+  bool partial = true;
 };
 
 enum class StepKind { kPromoteDb, kScaleAsg, kScaleEcs, kRegisterTargets };
 std::string_view StepKindName(StepKind kind);  // "promote_db", "scale_asg", ...
+std::optional<StepKind> StepKindFromName(std::string_view name);
 
 struct StepSpec {
   std::string id;  // unique in the plan; generated when not given ("scale-asg:dr-jenkins")
   StepKind kind = StepKind::kPromoteDb;
   std::variant<PromoteDbSpec, ScaleAsgSpec, ScaleEcsSpec, RegisterTargetsSpec> detail;
   std::vector<std::string> after;  // ids of steps that must succeed first (explicit + implied)
-  std::optional<std::chrono::seconds> timeout;  // this step's own limit (acting + waiting)
+  // This step's own limit (acting + waiting); as configured, then resolved by FinalizePlan
+  // (the plan's setting for its kind, else the kind's default).
+  std::optional<std::chrono::seconds> timeout;
   std::string origin;  // where it was configured ("steps[2]", "JENKINS_ASG_NAME"), for messages
+  // How long its waits may see no progress before they fail; resolved like `timeout`.
+  std::optional<std::chrono::seconds> stall_after;
 };
 
 enum class Ordering {
   kParallel,    // dependency graph, independent steps at once (default)
   kSequential,  // the original's order, one step at a time
 };
+
+// Per step kind, limits that apply to every step of that kind without its own.
+using KindDurations = std::map<StepKind, std::chrono::seconds>;
+
+// The documented defaults (docs/plan-file.md, "Waits"): generous enough for AWS's slowest
+// normal case, short enough that nobody is left looking at a silent tool.
+std::chrono::seconds DefaultStepTimeout(StepKind kind);
+std::chrono::seconds DefaultStallAfter(StepKind kind);
 
 struct PlanSpec {
   // From the environment: the original's order (promote, ASGs, ECS, targets); from a plan
@@ -70,6 +97,8 @@ struct PlanSpec {
   Ordering ordering = Ordering::kParallel;
   std::optional<std::chrono::seconds> deadline;  // whole-run limit
   int concurrency = 8;                           // steps running at once
+  KindDurations timeouts;                        // plan-wide step timeouts by kind
+  KindDurations stall_after;                     // plan-wide stall limits by kind
   std::string source;  // "environment" or the plan file path, for messages and the report
 };
 

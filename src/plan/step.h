@@ -46,14 +46,32 @@ struct StepResult {
   Duration acting{0};   // time in inspect/act calls
   Duration waiting{0};  // time spent waiting for AWS to converge
   Status error;         // set for kFailed / kTimedOut
+  // The step's last wait, null if it waited for nothing: {"for": what, "seen": what it
+  // last measured, "seconds": how long, "outcome": "done" | "stalled" | "timed_out" |
+  // "cancelled" | "failed"}. Kept when a run stops mid-wait (the Lambda's IN_PROGRESS).
+  nlohmann::json wait = nullptr;
+};
+
+// Told what a running step is waiting for, at every poll, for live progress. Called from
+// the step's worker thread: implementations must be thread-safe.
+class WaitObserver {
+ public:
+  virtual ~WaitObserver() = default;
+  // `what` names the wait and what was seen: "ECS service dr/kafka: 0 of 3 tasks running".
+  virtual void StepWaiting(std::string_view id, std::string_view what) = 0;
 };
 
 // What a running step may use. Owned by the executor; valid during Run/Preview.
 struct StepContext {
+  StepContext(Clock& clock_in, Logger& log_in, const CancelToken& cancel_in, MonoTime deadline_in)
+      : clock(clock_in), log(log_in), cancel(cancel_in), deadline(deadline_in) {}
+
   Clock& clock;
   Logger& log;
   const CancelToken& cancel;  // run-wide: SIGINT/SIGTERM or the run deadline
   MonoTime deadline;          // the earlier of the step timeout and the run deadline
+  WaitObserver* waits = nullptr;  // optional: live progress
+  std::string step_id;            // for `waits`
 };
 
 class Step {

@@ -16,13 +16,13 @@ inline std::string TgArn(const std::string& name) {
 inline StepSpec Promote(std::string db) {
   PromoteDbSpec s;
   s.db_instance_identifier = std::move(db);
-  return StepSpec{"", StepKind::kPromoteDb, s, {}, {}, ""};
+  return StepSpec{"", StepKind::kPromoteDb, s, {}, {}, "", {}};
 }
 
 inline StepSpec Asg(std::string name) {
   ScaleAsgSpec s;
   s.asg_name = std::move(name);
-  return StepSpec{"", StepKind::kScaleAsg, s, {}, {}, ""};
+  return StepSpec{"", StepKind::kScaleAsg, s, {}, {}, "", {}};
 }
 
 // No services: every service of the cluster.
@@ -31,14 +31,14 @@ inline StepSpec Ecs(std::string cluster, std::vector<std::string> services) {
   s.cluster = std::move(cluster);
   s.all_services = services.empty();
   s.services = std::move(services);
-  return StepSpec{"", StepKind::kScaleEcs, s, {}, {}, ""};
+  return StepSpec{"", StepKind::kScaleEcs, s, {}, {}, "", {}};
 }
 
 inline StepSpec RegisterFromAsg(std::string tg, std::string asg) {
   RegisterTargetsSpec s;
   s.target_group_arn = TgArn(tg);
   s.source_asg = std::move(asg);
-  return StepSpec{"", StepKind::kRegisterTargets, s, {}, {}, ""};
+  return StepSpec{"", StepKind::kRegisterTargets, s, {}, {}, "", {}};
 }
 
 inline StepSpec RegisterFromEcs(std::string tg, std::string cluster, std::string service) {
@@ -47,7 +47,7 @@ inline StepSpec RegisterFromEcs(std::string tg, std::string cluster, std::string
   s.source = RegisterTargetsSpec::Source::kEcsService;
   s.source_cluster = std::move(cluster);
   s.source_service = std::move(service);
-  return StepSpec{"", StepKind::kRegisterTargets, s, {}, {}, ""};
+  return StepSpec{"", StepKind::kRegisterTargets, s, {}, {}, "", {}};
 }
 
 inline StepSpec WithId(StepSpec spec, std::string id, std::vector<std::string> after = {}) {

@@ -217,6 +217,7 @@ void ValidateStepSpec(const StepSpec& step, const FieldPath& path, ConfigErrors&
     ValidateRegister(*r, path, errors);
   }
   if (step.timeout) CheckPositive(path("timeout"), *step.timeout, errors);
+  if (step.stall_after) CheckPositive(path("stall_after"), *step.stall_after, errors);
 }
 
 // Depth-first search with three colours; the grey path is the cycle when an edge returns

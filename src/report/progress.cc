@@ -1,6 +1,8 @@
 #include "report/progress.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 
 #include "report/text.h"
 
@@ -117,17 +119,23 @@ std::string ProgressReporter::StatusLineLocked() {
   std::string line = "[" + std::to_string(done_);
   if (options_.total_steps > 0) line += "/" + std::to_string(options_.total_steps);
   line += " done, " + std::to_string(running_.size()) + " running]";
-  // The oldest running step is the one most likely holding the run up.
-  const std::pair<const std::string, Running>* oldest = nullptr;
-  for (const auto& entry : running_) {
-    if (oldest == nullptr || entry.second.order < oldest->second.order) oldest = &entry;
+  // The oldest running steps are the ones most likely holding the run up: the oldest is
+  // shown acting or waiting, then up to kMoreWaitsShown more that wait, oldest first.
+  constexpr size_t kMoreWaitsShown = 2;
+  std::vector<const std::pair<const std::string, Running>*> by_age;
+  for (const auto& entry : running_) by_age.push_back(&entry);
+  std::sort(by_age.begin(), by_age.end(),
+            [](const auto* a, const auto* b) { return a->second.order < b->second.order; });
+  const MonoTime now = clock_.Monotonic();
+  size_t more = 0;
+  for (size_t i = 0; i < by_age.size(); ++i) {
+    const Running& step = by_age[i]->second;
+    const bool waiting = !step.waiting_for.empty();
+    if (i > 0 && (!waiting || more++ == kMoreWaitsShown)) continue;
+    line += i == 0 ? (waiting ? " waiting: " : " running: ") : "; ";
+    line += StripControl(by_age[i]->first) + " (" + (waiting ? step.waiting_for : step.resource) +
+            ", " + FormatSeconds(now - step.started) + ")";
   }
-  if (oldest == nullptr) return line;
-  const Running& step = oldest->second;
-  bool waiting = !step.waiting_for.empty();
-  line += waiting ? " waiting: " : " running: ";
-  line += StripControl(oldest->first) + " (" + (waiting ? step.waiting_for : step.resource) + ", " +
-          FormatSeconds(clock_.Monotonic() - step.started) + ")";
   return line;
 }
 

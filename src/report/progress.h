@@ -1,6 +1,6 @@
 // Live progress of a run on stderr: what the executor is doing while steps act and wait.
-// ProgressObserver is the interface the executor notifies; ProgressReporter writes it for
-// humans. On a terminal it keeps one status line, redrawn with '\r', and prints a line per
+// ProgressObserver is what ProgressRunner and the steps' waits notify; ProgressReporter
+// writes it for humans. On a terminal it keeps one status line, redrawn with '\r', and prints a line per
 // finished step above it; elsewhere (CI logs, files) it writes one plain line per event
 // and no control characters, so logs stay greppable.
 #pragma once
@@ -16,15 +16,12 @@
 
 namespace drf {
 
-// Notified by the executor from any thread; implementations must be thread-safe.
-// Calls for one step arrive in order: StepStarted, any number of StepWaiting,
-// StepFinished. A step that never ran gets only StepFinished (state kNotRun).
-class ProgressObserver {
+// Notified from any thread (ProgressRunner; waits through WaitObserver); implementations
+// must be thread-safe. Calls for one step arrive in order: StepStarted, any number of
+// StepWaiting, StepFinished. A step that never ran gets only StepFinished (kNotRun).
+class ProgressObserver : public WaitObserver {
  public:
-  virtual ~ProgressObserver() = default;
   virtual void StepStarted(std::string_view id, std::string_view resource) = 0;
-  // `what` says what the step waits for, e.g. "modifying" (the resource's status).
-  virtual void StepWaiting(std::string_view id, std::string_view what) = 0;
   virtual void StepFinished(std::string_view id, StepState state, std::string_view summary) = 0;
 };
 

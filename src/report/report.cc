@@ -26,7 +26,7 @@ json Stopped(const RunRecord& run) {
 json ErrorJson(const Status& error) {
   if (error.ok()) return nullptr;
   json out = {{"status_code", StatusCodeName(error.code())},
-              {"message", error.message()},
+              {"message", error.UserMessage()},
               {"aws", nullptr}};
   if (const AwsErrorInfo* aws = error.aws()) {
     out["aws"] = {{"code", aws->code},
@@ -78,6 +78,7 @@ json StepJson(const StepRecord& step) {
           {"after", result.after},
           {"mutating_calls", MutatingCallsJson(result.calls)},
           {"timings", TimingsJson(step)},
+          {"wait", result.wait},
           {"error", ErrorJson(result.error)}};
 }
 

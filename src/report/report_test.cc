@@ -168,7 +168,7 @@ TEST(ReportTest, FullShapeOfAPartialRun) {
                     "finished_at": "2026-11-25T21:40:04.200Z",
                     "start_offset_ms": 4000, "end_offset_ms": 4200,
                     "acting_ms": 200, "waiting_ms": 0},
-        "error": {"status_code": "Retryable", "message": "Rate exceeded",
+        "error": {"status_code": "Retryable", "message": "set below",
                   "aws": {"code": "Throttling", "http_status": 400, "request_id": "req-reg-1",
                           "operation": "Elastic Load Balancing v2.RegisterTargets"}}
       },
@@ -206,6 +206,10 @@ TEST(ReportTest, FullShapeOfAPartialRun) {
       "totals": {"calls": 3, "attempts": 4, "retries": 1, "mutating": 2}
     }
   })");
+  // Status::UserMessage(): the aws CLI's sentence with the HTTP status and request id.
+  expected["steps"][2]["error"]["message"] =
+      "An error occurred (Throttling) when calling the RegisterTargets operation: Rate exceeded "
+      "(HTTP 400, request id req-reg-1)";
   json report = BuildReport(SampleRun(), SampleCalls(), RunContext());
   EXPECT_EQ(report, expected) << "diff: " << json::diff(report, expected).dump(2);
 }

@@ -80,7 +80,10 @@ std::string ErrorText(const json& error) {
   if (!error.is_object()) return "";
   std::string code = Str(Field(error, "aws"), "code");
   if (code.empty()) code = Str(error, "status_code");
-  return code + ": " + Str(error, "message");
+  std::string message = Str(error, "message");
+  // An AWS error's message names its code already: "An error occurred (Throttling) ...".
+  if (message.find("(" + code + ")") != std::string::npos) return message;
+  return code + ": " + message;
 }
 
 struct Column {

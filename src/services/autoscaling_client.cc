@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <string>
 
 #include "services/batches.h"
 #include "services/query_call.h"
@@ -11,6 +12,8 @@ namespace {
 
 // AWS accepts at most 50 names per DescribeAutoScalingGroups call.
 constexpr size_t kNamesPerCall = 50;
+// DescribeScalingActivities' MaxRecords: 1 to 100.
+constexpr int kMaxActivitiesPerPage = 100;
 
 AsgInstance ParseInstance(XmlReader& xml, pugi::xml_node node) {
   return {xml.Text(node, "InstanceId"), xml.Text(node, "LifecycleState"),
@@ -29,6 +32,19 @@ AutoScalingGroup ParseGroup(XmlReader& xml, pugi::xml_node node) {
   out.desired_capacity = xml.RequiredInt(node, "DesiredCapacity");
   AppendItems(xml, node, "Instances", "member", ParseInstance, out.instances);
   out.target_group_arns = xml.Strings(node, "TargetGroupARNs");
+  return out;
+}
+
+ScalingActivity ParseActivity(XmlReader& xml, pugi::xml_node node) {
+  ScalingActivity out;
+  out.activity_id = xml.Text(node, "ActivityId");
+  out.status_code = xml.Text(node, "StatusCode");
+  out.status_message = xml.Text(node, "StatusMessage");
+  out.description = xml.Text(node, "Description");
+  out.cause = xml.Text(node, "Cause");
+  out.start_time = xml.Text(node, "StartTime");
+  out.end_time = xml.Text(node, "EndTime");
+  out.progress = xml.Int(node, "Progress");
   return out;
 }
 
@@ -65,6 +81,18 @@ Result<Ack> AutoScalingClient::UpdateAutoScalingGroup(const UpdateAsgRequest& re
   if (request.max_size) AddInt(params, "MaxSize", *request.max_size);
   if (request.desired_capacity) AddInt(params, "DesiredCapacity", *request.desired_capacity);
   return QueryAck(aws_, services::kAutoScaling, "UpdateAutoScalingGroup", params);
+}
+
+Result<std::vector<ScalingActivity>> AutoScalingClient::DescribeScalingActivities(
+    const std::string& asg_name, int max_records) {
+  QueryParams params;
+  if (!asg_name.empty()) AddParam(params, "AutoScalingGroupName", asg_name);
+  AddInt(params, "MaxRecords", std::clamp(max_records, 1, kMaxActivitiesPerPage));
+  return QueryOnePage<ScalingActivity>(
+      aws_, services::kAutoScaling, "DescribeScalingActivities", params,
+      [](XmlReader& xml, pugi::xml_node result, std::vector<ScalingActivity>& out) {
+        AppendItems(xml, result, "Activities", "member", ParseActivity, out);
+      });
 }
 
 }  // namespace drf

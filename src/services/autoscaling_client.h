@@ -1,5 +1,6 @@
-// AutoScalingClient: describe and resize Auto Scaling groups (query, 2011-01-01).
-// Thread-safe as far as AwsClient is.
+// AutoScalingClient: describe and resize Auto Scaling groups, and read their scaling
+// activities, the evidence shown when a group does not reach its capacity (query,
+// 2011-01-01). Thread-safe as far as AwsClient is.
 #pragma once
 
 #include <optional>
@@ -38,6 +39,25 @@ struct UpdateAsgRequest {
   std::optional<int> desired_capacity;
 };
 
+// One scaling activity: what the group did to change its capacity, and how that went
+// ("Launching a new EC2 instance. Status Reason: We currently do not have sufficient
+// t3.large capacity in the Availability Zone you requested...").
+struct ScalingActivity {
+  std::string activity_id;
+  // Successful, Failed, InProgress, WaitingForSpotInstanceRequestId, Cancelled, ... (AWS's
+  // ScalingActivityStatusCode, which grows: kept as sent). Failed and Cancelled carry the
+  // cause in status_message.
+  std::string status_code;
+  std::string status_message;  // why it failed or is waiting; often empty on success
+  std::string description;     // "Launching a new EC2 instance: i-0123..."
+  std::string cause;           // "At 2026-11-25T21:40:00Z a user request update of ..."
+  // ISO-8601 UTC text as AWS sends it ("2026-11-25T21:40:03.512Z"); end_time empty while
+  // the activity is in progress.
+  std::string start_time;
+  std::string end_time;
+  int progress = 0;  // percent
+};
+
 class AutoScalingClient {
  public:
   explicit AutoScalingClient(AwsClient& aws) : aws_(aws) {}
@@ -49,6 +69,14 @@ class AutoScalingClient {
       const std::vector<std::string>& names);
   // Changes sizes. Rejected/Retryable for ScalingActivityInProgress / ResourceContention.
   Result<Ack> UpdateAutoScalingGroup(const UpdateAsgRequest& request);
+  // The latest scaling activities of group `asg_name`, as AWS orders them (activities in
+  // progress first, then by start time, newest first): one page of at most `max_records` (clamped
+  // to 1..100, AWS's limit); later pages are not read. AWS keeps six weeks of activities; a group
+  // without any gives an empty list (moto always answers an empty list). Empty `asg_name`: every
+  // group's. Only for evidence when a wait stalls: a normal run does not call it (IAM action
+  // autoscaling:DescribeScalingActivities).
+  Result<std::vector<ScalingActivity>> DescribeScalingActivities(const std::string& asg_name,
+                                                                 int max_records);
 
  private:
   AwsClient& aws_;

@@ -176,6 +176,149 @@ TEST_F(AutoScalingClientTest, UpdateScalingActivityInProgressIsRejected) {
   EXPECT_EQ(result.status().message(), "busy") << "a refusal is not explained as accepted";
 }
 
+// --- Scaling activities: the evidence for a group that does not reach its capacity -------
+
+// A DescribeScalingActivities reply written after the API reference's Activity shape: the
+// activity in progress first, then the others newest first; a launch that failed for lack
+// of capacity carries the reason in StatusMessage.
+constexpr char kActivitiesReply[] =
+    R"(<DescribeScalingActivitiesResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/">
+  <DescribeScalingActivitiesResult>
+    <Activities>
+      <member>
+        <ActivityId>5e8c4f5a-2b1d-4a6e-9f3c-7d2e1a0b9c8d</ActivityId>
+        <AutoScalingGroupName>dr-jenkins</AutoScalingGroupName>
+        <AutoScalingGroupARN>arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e:autoScalingGroupName/dr-jenkins</AutoScalingGroupARN>
+        <Description>Launching a new EC2 instance.  Status Reason: We currently do not have sufficient m5.xlarge capacity in the Availability Zone you requested (us-east-1a). Our system will be working on provisioning additional capacity. Launching EC2 instance failed.</Description>
+        <Cause>At 2025-11-25T21:40:12Z a user request update of AutoScalingGroup constraints to min: 1, max: 3, desired: 1 changing the desired capacity from 0 to 1.  At 2025-11-25T21:40:20Z an instance was started in response to a difference between desired and actual capacity, increasing the capacity from 0 to 1.</Cause>
+        <StartTime>2025-11-25T21:40:22.031Z</StartTime>
+        <StatusCode>InProgress</StatusCode>
+        <Progress>30</Progress>
+        <Details>{"Subnet ID":"subnet-0a1b2c3d","Availability Zone":"us-east-1a"}</Details>
+      </member>
+      <member>
+        <ActivityId>4d7b3e49-1a0c-4959-8e2b-6c1d0f9a8b7c</ActivityId>
+        <AutoScalingGroupName>dr-jenkins</AutoScalingGroupName>
+        <Description>Launching a new EC2 instance.  Status Reason: We currently do not have sufficient m5.xlarge capacity in the Availability Zone you requested (us-east-1b). Launching EC2 instance failed.</Description>
+        <Cause>At 2025-11-25T21:40:20Z an instance was started in response to a difference between desired and actual capacity, increasing the capacity from 0 to 1.</Cause>
+        <StartTime>2025-11-25T21:40:20.512Z</StartTime>
+        <EndTime>2025-11-25T21:40:21.000Z</EndTime>
+        <StatusCode>Failed</StatusCode>
+        <StatusMessage>We currently do not have sufficient m5.xlarge capacity in the Availability Zone you requested (us-east-1b). Our system will be working on provisioning additional capacity. You can currently get m5.xlarge capacity by not specifying an Availability Zone in your request or choosing us-east-1c.</StatusMessage>
+        <Progress>100</Progress>
+        <Details>{"Subnet ID":"subnet-1b2c3d4e","Availability Zone":"us-east-1b"}</Details>
+      </member>
+      <member>
+        <ActivityId>3c6a2d38-0f9b-4848-7d1a-5b0c9e8f7a6b</ActivityId>
+        <AutoScalingGroupName>dr-jenkins</AutoScalingGroupName>
+        <Description>Terminating EC2 instance: i-0123456789abcdef0</Description>
+        <Cause>At 2025-11-20T09:00:00Z a user request update of AutoScalingGroup constraints to min: 0, max: 0, desired: 0 changing the desired capacity from 1 to 0.</Cause>
+        <StartTime>2025-11-20T09:00:02Z</StartTime>
+        <EndTime>2025-11-20T09:05:10Z</EndTime>
+        <StatusCode>Successful</StatusCode>
+        <Progress>100</Progress>
+      </member>
+    </Activities>
+    <NextToken>eyJuZXh0IjoiM2M2YTJkMzgifQ==</NextToken>
+  </DescribeScalingActivitiesResult>
+  <ResponseMetadata>
+    <RequestId>7a62c49f-347e-4fc4-9331-6e8eEXAMPLE</RequestId>
+  </ResponseMetadata>
+</DescribeScalingActivitiesResponse>)";
+
+TEST_F(AutoScalingClientTest, DescribeScalingActivitiesParsesOnePage) {
+  Reply(kActivitiesReply);
+  Result<std::vector<ScalingActivity>> result = asg_.DescribeScalingActivities("dr-jenkins", 3);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ASSERT_EQ(result->size(), 3u);
+
+  const ScalingActivity& in_progress = (*result)[0];
+  EXPECT_EQ(in_progress.activity_id, "5e8c4f5a-2b1d-4a6e-9f3c-7d2e1a0b9c8d");
+  EXPECT_EQ(in_progress.status_code, "InProgress");
+  EXPECT_EQ(in_progress.status_message, "");
+  EXPECT_EQ(in_progress.description.rfind("Launching a new EC2 instance.", 0), 0u);
+  EXPECT_EQ(in_progress.cause.rfind("At 2025-11-25T21:40:12Z a user request update", 0), 0u);
+  EXPECT_EQ(in_progress.start_time, "2025-11-25T21:40:22.031Z");
+  EXPECT_EQ(in_progress.end_time, "");
+  EXPECT_EQ(in_progress.progress, 30);
+
+  const ScalingActivity& failed = (*result)[1];
+  EXPECT_EQ(failed.status_code, "Failed");
+  EXPECT_EQ(
+      failed.status_message.rfind("We currently do not have sufficient m5.xlarge capacity", 0), 0u)
+      << failed.status_message;
+  EXPECT_EQ(failed.start_time, "2025-11-25T21:40:20.512Z");
+  EXPECT_EQ(failed.end_time, "2025-11-25T21:40:21.000Z");
+  EXPECT_EQ(failed.progress, 100);
+
+  EXPECT_EQ((*result)[2].status_code, "Successful");
+  EXPECT_EQ((*result)[2].description, "Terminating EC2 instance: i-0123456789abcdef0");
+
+  // One page: the NextToken is not followed.
+  ASSERT_EQ(harness_.http.request_count(), 1u);
+  std::map<std::string, std::string> sent = FormParams(harness_.http.requests()[0]);
+  EXPECT_EQ(sent["Action"], "DescribeScalingActivities");
+  EXPECT_EQ(sent["AutoScalingGroupName"], "dr-jenkins");
+  EXPECT_EQ(sent["MaxRecords"], "3");
+  EXPECT_EQ(sent.count("NextToken"), 0u);
+}
+
+TEST_F(AutoScalingClientTest, DescribeScalingActivitiesOfAGroupWithoutAny) {
+  Reply(QueryReply("DescribeScalingActivities", "<Activities/>").body);
+  Result<std::vector<ScalingActivity>> result = asg_.DescribeScalingActivities("dr-jenkins", 1);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_TRUE(result->empty());
+}
+
+TEST_F(AutoScalingClientTest, DescribeScalingActivitiesClampsMaxRecordsToAwsLimits) {
+  for (int i = 0; i < 4; ++i) Reply(QueryReply("DescribeScalingActivities", "<Activities/>").body);
+  ASSERT_TRUE(asg_.DescribeScalingActivities("g", 0).ok());
+  ASSERT_TRUE(asg_.DescribeScalingActivities("g", -3).ok());
+  ASSERT_TRUE(asg_.DescribeScalingActivities("g", 100).ok());
+  ASSERT_TRUE(asg_.DescribeScalingActivities("g", 5000).ok());
+  std::vector<HttpRequest> sent = harness_.http.requests();
+  ASSERT_EQ(sent.size(), 4u);
+  EXPECT_EQ(FormParams(sent[0])["MaxRecords"], "1");
+  EXPECT_EQ(FormParams(sent[1])["MaxRecords"], "1");
+  EXPECT_EQ(FormParams(sent[2])["MaxRecords"], "100");
+  EXPECT_EQ(FormParams(sent[3])["MaxRecords"], "100");
+}
+
+TEST_F(AutoScalingClientTest, MalformedActivityIsInternalNamingTheElement) {
+  std::string reply = kActivitiesReply;
+  const std::string progress = "<Progress>100</Progress>";
+  reply.replace(reply.find(progress), progress.size(), "<Progress>most</Progress>");
+  Reply(reply);
+  Result<std::vector<ScalingActivity>> result = asg_.DescribeScalingActivities("dr-jenkins", 3);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kInternal);
+  EXPECT_EQ(result.status().message(),
+            "DescribeScalingActivities reply: member/Progress is \"most\", expected an integer");
+}
+
+TEST_F(AutoScalingClientTest, DescribeScalingActivitiesReplyThatIsNotXmlIsInternal) {
+  Reply("<DescribeScalingActivitiesResponse><DescribeScalingActivitiesResult><Activities>");
+  Result<std::vector<ScalingActivity>> result = asg_.DescribeScalingActivities("dr-jenkins", 3);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kInternal);
+}
+
+// A role without the evidence-only permission: a refusal with the wire code, so the caller
+// can say the evidence was not available and why.
+TEST_F(AutoScalingClientTest, DescribeScalingActivitiesDeniedKeepsTheWireCode) {
+  HttpResponse error = QueryError(
+      403, "AccessDenied",
+      "User: arn:aws:sts::123456789012:assumed-role/dr-dr-failover-us-east-1/dr-dr-failover is "
+      "not authorized to perform: autoscaling:DescribeScalingActivities");
+  harness_.http.Enqueue(error.status, error.body, error.headers);
+  Result<std::vector<ScalingActivity>> result = asg_.DescribeScalingActivities("dr-jenkins", 3);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kRejected);
+  ASSERT_NE(result.status().aws(), nullptr);
+  EXPECT_EQ(result.status().aws()->code, "AccessDenied");
+  EXPECT_EQ(result.status().aws()->operation, "DescribeScalingActivities");
+}
+
 // --- Serialization equals botocore's ----------------------------------------------------
 
 TEST_F(AutoScalingClientTest, DescribeAutoScalingGroupsMatchesBotocore) {
@@ -209,6 +352,20 @@ TEST_F(AutoScalingClientTest, UpdateAutoScalingGroupMatchesBotocore) {
                    {"DesiredCapacity", 4}}),
        OracleCase("autoscaling", "UpdateAutoScalingGroup",
                   {{"AutoScalingGroupName", "web-dr"}, {"DesiredCapacity", 0}})});
+}
+
+TEST_F(AutoScalingClientTest, DescribeScalingActivitiesMatchesBotocore) {
+  for (int i = 0; i < 3; ++i) Reply(QueryReply("DescribeScalingActivities", "<Activities/>").body);
+  ASSERT_TRUE(asg_.DescribeScalingActivities("dr-jenkins", 5).ok());
+  ASSERT_TRUE(asg_.DescribeScalingActivities("api dr/+&=", 100).ok());
+  ASSERT_TRUE(asg_.DescribeScalingActivities("", 1).ok());
+  ExpectAllSameAsBotocore(
+      harness_.http.requests(),
+      {OracleCase("autoscaling", "DescribeScalingActivities",
+                  {{"AutoScalingGroupName", "dr-jenkins"}, {"MaxRecords", 5}}),
+       OracleCase("autoscaling", "DescribeScalingActivities",
+                  {{"AutoScalingGroupName", "api dr/+&="}, {"MaxRecords", 100}}),
+       OracleCase("autoscaling", "DescribeScalingActivities", {{"MaxRecords", 1}})});
 }
 
 }  // namespace

@@ -35,6 +35,10 @@ EcsService ParseService(JsonReader& json) {
   for (JsonReader& deployment : json.Objects("deployments")) {
     out.deployments.push_back(ParseDeployment(deployment));
   }
+  for (JsonReader& event : json.Objects("events")) {
+    out.events.push_back(
+        {event.String("id"), event.Timestamp("createdAt"), event.String("message")});
+  }
   return out;
 }
 
@@ -69,8 +73,15 @@ EcsTask ParseTask(JsonReader& json) {
   out.desired_status = json.String("desiredStatus");
   out.health_status = json.String("healthStatus");
   out.stopped_reason = json.String("stoppedReason");
+  out.stop_code = json.String("stopCode");
+  out.stopping_at = json.Timestamp("stoppingAt");
+  out.stopped_at = json.Timestamp("stoppedAt");
   out.availability_zone = json.String("availabilityZone");
   out.private_ips = ParsePrivateIps(json);
+  for (JsonReader& container : json.Objects("containers")) {
+    out.containers.push_back({container.String("name"), container.String("lastStatus"),
+                              container.String("reason"), container.OptionalInt("exitCode")});
+  }
   return out;
 }
 

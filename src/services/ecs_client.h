@@ -1,8 +1,11 @@
 // EcsClient: list, describe and scale ECS services and their tasks (JSON 1.1, 2014-11-13).
+// The services' events and the stopped tasks' reasons are the evidence shown when a
+// service does not reach its count.
 // Replies are parsed tolerantly: missing fields keep their defaults, a field of the wrong
 // JSON type is an Internal error naming the field. Thread-safe as far as AwsClient is.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +24,17 @@ struct EcsDeployment {
   int pending_count = 0;
 };
 
+// One entry of a service's event log ("(service web) has reached a steady state.", "(service
+// web) was unable to place a task because no container instance met all of its
+// requirements."): what the ECS scheduler tells about a service that does not converge.
+struct EcsServiceEvent {
+  std::string id;
+  // ISO-8601 UTC as we render timestamps (core/log.h FormatTimestamp:
+  // "2026-11-25T21:40:00.123Z"), from the epoch-seconds number AWS sends.
+  std::string created_at;
+  std::string message;
+};
+
 struct EcsService {
   std::string arn;   // serviceArn
   std::string name;  // serviceName
@@ -31,6 +45,8 @@ struct EcsService {
   int running_count = 0;
   int pending_count = 0;
   std::vector<EcsDeployment> deployments;
+  // The latest events (AWS sends at most 100), newest first, as AWS returns them.
+  std::vector<EcsServiceEvent> events;
 };
 
 // An item AWS could not describe (reason "MISSING" for an unknown service or task).
@@ -45,18 +61,36 @@ struct EcsServices {
   std::vector<EcsFailure> failures;
 };
 
+// A container of a task, as far as it explains why the task stopped.
+struct EcsContainerState {
+  std::string name;
+  std::string last_status;  // PENDING, RUNNING, STOPPED
+  // Why the container stopped ("CannotPullContainerError: ...", "OutOfMemoryError: ..."),
+  // when AWS says.
+  std::string reason;
+  std::optional<int> exit_code;  // unset until the container has exited
+};
+
 struct EcsTask {
   std::string arn;    // taskArn
   std::string group;  // "service:<name>" for tasks a service started
   std::string started_by;
   std::string last_status;  // PROVISIONING, PENDING, RUNNING, ..., STOPPED
   std::string desired_status;
-  std::string health_status;  // HEALTHY, UNHEALTHY, UNKNOWN
-  std::string stopped_reason;
+  std::string health_status;   // HEALTHY, UNHEALTHY, UNKNOWN
+  std::string stopped_reason;  // "Essential container in task exited", ...
+  // TaskFailedToStart, EssentialContainerExited, UserInitiated, ServiceSchedulerInitiated,
+  // SpotInterruption, TerminationNotice; empty while the task runs.
+  std::string stop_code;
+  // When the task began stopping and when it had stopped, rendered as
+  // EcsServiceEvent::created_at; empty while not (yet) the case.
+  std::string stopping_at;
+  std::string stopped_at;
   std::string availability_zone;
   // From attachments[].details privateIPv4Address and
   // containers[].networkInterfaces[].privateIpv4Address, deduplicated, in first-seen order.
   std::vector<std::string> private_ips;
+  std::vector<EcsContainerState> containers;
 };
 
 struct EcsTasks {
@@ -80,7 +114,9 @@ class EcsClient {
   Result<Mutated<EcsService>> UpdateService(const std::string& cluster, const std::string& service,
                                             int desired_count);
   // Task ARNs in `cluster`, optionally only those of one service and one desired status
-  // (RUNNING, PENDING, STOPPED); all nextToken pages.
+  // (RUNNING, PENDING, STOPPED); all nextToken pages. AWS keeps STOPPED tasks listed for
+  // about an hour after they stopped: with "STOPPED", the tasks whose stoppedReason
+  // explains why a service does not reach its count.
   Result<std::vector<std::string>> ListTasks(const std::string& cluster,
                                              const std::string& service_name,
                                              const std::string& desired_status);

@@ -272,6 +272,256 @@ TEST_F(EcsClientTest, DescribeTasksBatchesOfHundred) {
   EXPECT_EQ(Body(sent[1])["tasks"].size(), 50u);
 }
 
+// --- Evidence for a service that does not reach its count --------------------------------
+
+// A DescribeServices reply written after the API reference's Service and ServiceEvent
+// shapes: a service stuck at 0 of 3, its events newest first, createdAt in epoch seconds
+// (with milliseconds, as AWS sends them).
+const json kStuckService = json::parse(R"({
+  "serviceArn": "arn:aws:ecs:us-east-1:123456789012:service/dr/kafka",
+  "serviceName": "kafka",
+  "clusterArn": "arn:aws:ecs:us-east-1:123456789012:cluster/dr",
+  "status": "ACTIVE",
+  "launchType": "FARGATE",
+  "desiredCount": 3,
+  "runningCount": 0,
+  "pendingCount": 0,
+  "createdAt": 1764100000.001,
+  "deployments": [{
+    "id": "ecs-svc/4398140627012345678",
+    "status": "PRIMARY",
+    "desiredCount": 3,
+    "runningCount": 0,
+    "pendingCount": 0,
+    "failedTasks": 6,
+    "rolloutState": "IN_PROGRESS",
+    "rolloutStateReason": "ECS deployment ecs-svc/4398140627012345678 in progress.",
+    "createdAt": 1764100000.001,
+    "updatedAt": 1764106812.5
+  }],
+  "events": [
+    {"id": "9d5e6f70-1a2b-4c3d-8e9f-0a1b2c3d4e5f", "createdAt": 1764106812.5,
+     "message": "(service kafka) is unable to consistently start tasks successfully. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide."},
+    {"id": "1b2c3d4e-5f60-4718-92a3-b4c5d6e7f809", "createdAt": 1764106805.457,
+     "message": "(service kafka) has started 3 tasks: (task 0f1e2d3c4b5a69788796a5b4c3d2e1f0) (task 1f1e2d3c4b5a69788796a5b4c3d2e1f0) (task 2f1e2d3c4b5a69788796a5b4c3d2e1f0)."},
+    {"id": "0a1b2c3d-4e5f-4607-8819-2a3b4c5d6e7f", "createdAt": 1764106790,
+     "message": "(service kafka) has reached a steady state."}
+  ]
+})");
+
+TEST_F(EcsClientTest, DescribeServicesParsesEventsNewestFirst) {
+  Reply({{"services", {kStuckService}}, {"failures", json::array()}});
+  Result<EcsServices> result = ecs_.DescribeServices("dr", {"kafka"});
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ASSERT_EQ(result->services.size(), 1u);
+  const std::vector<EcsServiceEvent>& events = result->services[0].events;
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].id, "9d5e6f70-1a2b-4c3d-8e9f-0a1b2c3d4e5f");
+  EXPECT_EQ(events[0].created_at, "2025-11-25T21:40:12.500Z");
+  EXPECT_EQ(events[0].message,
+            "(service kafka) is unable to consistently start tasks successfully. For more "
+            "information, see the Troubleshooting section of the Amazon ECS Developer Guide.");
+  EXPECT_EQ(events[1].created_at, "2025-11-25T21:40:05.457Z");  // not .456: rounded to ms
+  EXPECT_EQ(events[2].created_at, "2025-11-25T21:39:50.000Z");  // an integer is fine too
+  EXPECT_EQ(events[2].message, "(service kafka) has reached a steady state.");
+}
+
+TEST_F(EcsClientTest, ServiceWithoutEventsHasNone) {
+  Reply({{"services", {kService}}});
+  Result<EcsServices> result = ecs_.DescribeServices("dr", {"web"});
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_TRUE(result->services[0].events.empty());
+}
+
+// UpdateService returns the same Service shape: its events are read as well.
+TEST_F(EcsClientTest, UpdateServiceReplyCarriesEvents) {
+  Reply({{"service", kStuckService}}, "upd-2");
+  Result<Mutated<EcsService>> result = ecs_.UpdateService("dr", "kafka", 3);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->value.events.size(), 3u);
+}
+
+TEST_F(EcsClientTest, MalformedEventIsInternalNamingTheField) {
+  struct Case {
+    json events;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {json::parse(R"([{"id": "e1", "createdAt": "2025-11-25T21:40:12Z", "message": "m"}])"),
+       "DescribeServices reply.services[0].events[0].createdAt is not a timestamp (epoch "
+       "seconds)"},
+      {json::parse(R"([{"id": "e1", "createdAt": -5, "message": "m"}])"),
+       "DescribeServices reply.services[0].events[0].createdAt is not a timestamp (epoch "
+       "seconds)"},
+      {json::parse(R"([{"id": "e1", "createdAt": 1e300, "message": "m"}])"),
+       "DescribeServices reply.services[0].events[0].createdAt is not a timestamp (epoch "
+       "seconds)"},
+      {json::parse(R"([{"id": "e1", "createdAt": 1764106812, "message": 7}])"),
+       "DescribeServices reply.services[0].events[0].message is not a string"},
+      {json::parse(R"(["(service kafka) has reached a steady state."])"),
+       "DescribeServices reply.services[0].events[0] is not an object"},
+      {json::parse(R"({"id": "e1"})"), "DescribeServices reply.services[0].events is not an array"},
+  };
+  for (const Case& c : cases) {
+    json bad = kStuckService;
+    bad["events"] = c.events;
+    Reply({{"services", {bad}}});
+    Result<EcsServices> result = ecs_.DescribeServices("dr", {"kafka"});
+    ASSERT_FALSE(result.ok()) << c.events.dump();
+    EXPECT_EQ(result.status().code(), StatusCode::kInternal);
+    EXPECT_EQ(result.status().message(), c.message);
+  }
+}
+
+// Stopped tasks as DescribeTasks reports them (API reference Task and Container shapes): one
+// that could not pull its image, one killed for memory, and a running one for contrast.
+const json kStoppedTasks = json::parse(R"({
+  "tasks": [
+    {
+      "taskArn": "arn:aws:ecs:us-east-1:123456789012:task/dr/0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+      "clusterArn": "arn:aws:ecs:us-east-1:123456789012:cluster/dr",
+      "group": "service:kafka",
+      "startedBy": "ecs-svc/4398140627012345678",
+      "lastStatus": "STOPPED",
+      "desiredStatus": "STOPPED",
+      "stopCode": "TaskFailedToStart",
+      "stoppedReason": "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref 123456789012.dkr.ecr.us-east-1.amazonaws.com/kafka:3.7: not found",
+      "createdAt": 1764106805.457,
+      "stoppingAt": 1764106809.2,
+      "stoppedAt": 1764106811.871,
+      "availabilityZone": "us-east-1a",
+      "containers": [{
+        "containerArn": "arn:aws:ecs:us-east-1:123456789012:container/dr/0f1e2d3c4b5a69788796a5b4c3d2e1f0/6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d",
+        "name": "kafka",
+        "image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/kafka:3.7",
+        "lastStatus": "STOPPED",
+        "reason": "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref 123456789012.dkr.ecr.us-east-1.amazonaws.com/kafka:3.7: not found",
+        "networkInterfaces": [],
+        "healthStatus": "UNKNOWN"
+      }]
+    },
+    {
+      "taskArn": "arn:aws:ecs:us-east-1:123456789012:task/dr/1f1e2d3c4b5a69788796a5b4c3d2e1f0",
+      "group": "service:kafka",
+      "lastStatus": "STOPPED",
+      "desiredStatus": "STOPPED",
+      "stopCode": "EssentialContainerExited",
+      "stoppedReason": "Essential container in task exited",
+      "stoppingAt": 1764106900,
+      "stoppedAt": 1764106930.004,
+      "containers": [
+        {"name": "kafka", "lastStatus": "STOPPED", "exitCode": 137,
+         "reason": "OutOfMemoryError: Container killed due to memory usage"},
+        {"name": "log-router", "lastStatus": "STOPPED", "exitCode": 0}
+      ]
+    },
+    {
+      "taskArn": "arn:aws:ecs:us-east-1:123456789012:task/dr/2f1e2d3c4b5a69788796a5b4c3d2e1f0",
+      "group": "service:kafka",
+      "lastStatus": "RUNNING",
+      "desiredStatus": "RUNNING",
+      "containers": [{"name": "kafka", "lastStatus": "RUNNING"}]
+    }
+  ],
+  "failures": []
+})");
+
+TEST_F(EcsClientTest, DescribeTasksParsesWhyTasksStopped) {
+  Reply(kStoppedTasks);
+  Result<EcsTasks> result = ecs_.DescribeTasks("dr", {"t0", "t1", "t2"});
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ASSERT_EQ(result->tasks.size(), 3u);
+
+  const EcsTask& pull = result->tasks[0];
+  EXPECT_EQ(pull.last_status, "STOPPED");
+  EXPECT_EQ(pull.stop_code, "TaskFailedToStart");
+  EXPECT_EQ(pull.stopped_reason.rfind("CannotPullContainerError: ", 0), 0u) << pull.stopped_reason;
+  EXPECT_EQ(pull.stopping_at, "2025-11-25T21:40:09.200Z");
+  EXPECT_EQ(pull.stopped_at, "2025-11-25T21:40:11.871Z");
+  ASSERT_EQ(pull.containers.size(), 1u);
+  EXPECT_EQ(pull.containers[0].name, "kafka");
+  EXPECT_EQ(pull.containers[0].last_status, "STOPPED");
+  EXPECT_EQ(pull.containers[0].reason, pull.stopped_reason);
+  EXPECT_EQ(pull.containers[0].exit_code, std::nullopt);  // it never ran
+
+  const EcsTask& oom = result->tasks[1];
+  EXPECT_EQ(oom.stop_code, "EssentialContainerExited");
+  EXPECT_EQ(oom.stopped_reason, "Essential container in task exited");
+  EXPECT_EQ(oom.stopping_at, "2025-11-25T21:41:40.000Z");
+  EXPECT_EQ(oom.stopped_at, "2025-11-25T21:42:10.004Z");
+  ASSERT_EQ(oom.containers.size(), 2u);
+  EXPECT_EQ(oom.containers[0].exit_code, 137);
+  EXPECT_EQ(oom.containers[0].reason, "OutOfMemoryError: Container killed due to memory usage");
+  EXPECT_EQ(oom.containers[1].name, "log-router");
+  EXPECT_EQ(oom.containers[1].exit_code, 0);  // 0 is a value, not "unset"
+  EXPECT_EQ(oom.containers[1].reason, "");
+
+  const EcsTask& running = result->tasks[2];
+  EXPECT_EQ(running.stop_code, "");
+  EXPECT_EQ(running.stopping_at, "");
+  EXPECT_EQ(running.stopped_at, "");
+  ASSERT_EQ(running.containers.size(), 1u);
+  EXPECT_EQ(running.containers[0].exit_code, std::nullopt);
+}
+
+TEST_F(EcsClientTest, MalformedStoppedTaskIsInternalNamingTheField) {
+  struct Case {
+    const char* pointer;  // into kStoppedTasks
+    json value;
+    const char* message;
+  };
+  const std::vector<Case> cases = {
+      {"/tasks/1/containers/0/exitCode", "137",
+       "DescribeTasks reply.tasks[1].containers[0].exitCode is not an integer"},
+      {"/tasks/1/containers/0/exitCode", 1.5,
+       "DescribeTasks reply.tasks[1].containers[0].exitCode is not an integer"},
+      {"/tasks/1/containers/0/exitCode", 4294967296LL,
+       "DescribeTasks reply.tasks[1].containers[0].exitCode is not an integer"},
+      {"/tasks/1/containers/0/reason", json::array(),
+       "DescribeTasks reply.tasks[1].containers[0].reason is not a string"},
+      {"/tasks/0/stoppedAt", "yesterday",
+       "DescribeTasks reply.tasks[0].stoppedAt is not a timestamp (epoch seconds)"},
+      {"/tasks/0/stoppingAt", true,
+       "DescribeTasks reply.tasks[0].stoppingAt is not a timestamp (epoch seconds)"},
+      {"/tasks/0/stopCode", 3, "DescribeTasks reply.tasks[0].stopCode is not a string"},
+      {"/tasks/2/containers", "kafka", "DescribeTasks reply.tasks[2].containers is not an array"},
+  };
+  for (const Case& c : cases) {
+    json bad = kStoppedTasks;
+    bad[json::json_pointer(c.pointer)] = c.value;
+    Reply(bad);
+    Result<EcsTasks> result = ecs_.DescribeTasks("dr", {"t0", "t1", "t2"});
+    ASSERT_FALSE(result.ok()) << c.pointer;
+    EXPECT_EQ(result.status().code(), StatusCode::kInternal);
+    EXPECT_EQ(result.status().message(), c.message);
+  }
+}
+
+// A null timestamp or exit code is "absent", as every other field.
+TEST_F(EcsClientTest, NullTimestampAndExitCodeAreAbsent) {
+  json task = {{"taskArn", "arn:t/1"},
+               {"stoppedAt", nullptr},
+               {"containers", {{{"name", "app"}, {"exitCode", nullptr}}}}};
+  Reply({{"tasks", {task}}});
+  Result<EcsTasks> result = ecs_.DescribeTasks("dr", {"arn:t/1"});
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->tasks[0].stopped_at, "");
+  EXPECT_EQ(result->tasks[0].containers[0].exit_code, std::nullopt);
+}
+
+// The stopped tasks of one service: desiredStatus STOPPED, serviceName, as the console's
+// "Stopped" filter asks.
+TEST_F(EcsClientTest, ListStoppedTasksOfAService) {
+  Reply({{"taskArns", {"arn:t/0", "arn:t/1"}}});
+  Result<std::vector<std::string>> result = ecs_.ListTasks("dr", "kafka", "STOPPED");
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(*result, (std::vector<std::string>{"arn:t/0", "arn:t/1"}));
+  EXPECT_EQ(Body(harness_.http.requests()[0]), (json{{"cluster", "dr"},
+                                                     {"serviceName", "kafka"},
+                                                     {"desiredStatus", "STOPPED"},
+                                                     {"maxResults", 100}}));
+}
+
 // --- Serialization equals botocore's ----------------------------------------------------
 
 TEST_F(EcsClientTest, ListServicesMatchesBotocore) {
@@ -315,8 +565,10 @@ TEST_F(EcsClientTest, ListTasksMatchesBotocore) {
   Reply({{"taskArns", {"a"}}, {"nextToken", "n1"}});
   Reply({{"taskArns", json::array()}});
   Reply({{"taskArns", json::array()}});
+  Reply({{"taskArns", json::array()}});
   ASSERT_TRUE(ecs_.ListTasks("dr", "web", "RUNNING").ok());
   ASSERT_TRUE(ecs_.ListTasks("dr", "", "").ok());
+  ASSERT_TRUE(ecs_.ListTasks("dr", "kafka", "STOPPED").ok());
   json filtered = {
       {"cluster", "dr"}, {"serviceName", "web"}, {"desiredStatus", "RUNNING"}, {"maxResults", 100}};
   json page2 = filtered;
@@ -324,7 +576,12 @@ TEST_F(EcsClientTest, ListTasksMatchesBotocore) {
   ExpectAllSameAsBotocore(
       harness_.http.requests(),
       {OracleCase("ecs", "ListTasks", filtered), OracleCase("ecs", "ListTasks", page2),
-       OracleCase("ecs", "ListTasks", {{"cluster", "dr"}, {"maxResults", 100}})});
+       OracleCase("ecs", "ListTasks", {{"cluster", "dr"}, {"maxResults", 100}}),
+       OracleCase("ecs", "ListTasks",
+                  {{"cluster", "dr"},
+                   {"serviceName", "kafka"},
+                   {"desiredStatus", "STOPPED"},
+                   {"maxResults", 100}})});
 }
 
 TEST_F(EcsClientTest, DescribeTasksMatchesBotocore) {

@@ -1,6 +1,10 @@
 #include "services/json_reader.h"
 
+#include <chrono>
+#include <cmath>
 #include <limits>
+
+#include "core/log.h"
 
 namespace drf {
 namespace {
@@ -28,15 +32,7 @@ std::string JsonReader::String(const char* key) {
   return value->get_ref<const std::string&>();
 }
 
-int JsonReader::Int(const char* key) {
-  const nlohmann::json* value = Find(key);
-  if (value == nullptr) return 0;
-  bool fits = value->is_number_integer() &&
-              value->get<int64_t>() >= std::numeric_limits<int>::min() &&
-              value->get<int64_t>() <= std::numeric_limits<int>::max();
-  if (!Expect(fits, PathOf(key), "an integer")) return 0;
-  return static_cast<int>(value->get<int64_t>());
-}
+int JsonReader::Int(const char* key) { return OptionalInt(key).value_or(0); }
 
 int JsonReader::RequiredInt(const char* key) {
   if (Find(key) == nullptr) {
@@ -45,6 +41,33 @@ int JsonReader::RequiredInt(const char* key) {
     return 0;
   }
   return Int(key);
+}
+
+std::optional<int> JsonReader::OptionalInt(const char* key) {
+  const nlohmann::json* value = Find(key);
+  if (value == nullptr) return std::nullopt;
+  bool fits = value->is_number_integer() &&
+              value->get<int64_t>() >= std::numeric_limits<int>::min() &&
+              value->get<int64_t>() <= std::numeric_limits<int>::max();
+  if (!Expect(fits, PathOf(key), "an integer")) return std::nullopt;
+  return static_cast<int>(value->get<int64_t>());
+}
+
+std::string JsonReader::Timestamp(const char* key) {
+  // The last millisecond WallTime holds (nanoseconds in an int64: 2262-04-11): a later
+  // one would overflow converting to it.
+  const double max_millis = static_cast<double>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(WallTime::max().time_since_epoch())
+          .count());
+  const nlohmann::json* value = Find(key);
+  if (value == nullptr) return "";
+  // AWS sends milliseconds at most (1732570800.123): round to the nearest one, so that
+  // binary floating point does not turn .123 into .122.
+  const double millis = value->is_number() ? std::round(value->get<double>() * 1000.0) : -1.0;
+  const bool fits = std::isfinite(millis) && millis >= 0.0 && millis < max_millis;
+  if (!Expect(fits, PathOf(key), "a timestamp (epoch seconds)")) return "";
+  const std::chrono::milliseconds since_epoch(static_cast<int64_t>(millis));
+  return FormatTimestamp(WallTime(std::chrono::duration_cast<WallTime::duration>(since_epoch)));
 }
 
 std::vector<std::string> JsonReader::Strings(const char* key) {

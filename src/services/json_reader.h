@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,14 @@ class JsonReader {
   int Int(const char* key);
   // Like Int, for a field AWS always sends: absent or null records an error too.
   int RequiredInt(const char* key);
+  // Like Int, but nullopt when absent or null (a field whose absence means "not yet", such
+  // as a container's exitCode, unlike 0).
+  std::optional<int> OptionalInt(const char* key);
+  // A JSON 1.1 timestamp (epoch seconds, integer or fractional) rendered as RFC 3339 UTC
+  // with milliseconds ("2026-11-25T21:40:00.123Z", core/log.h FormatTimestamp); "" when
+  // absent. Not a number, or outside what WallTime holds (1970 to 2262-04-11): records an
+  // error.
+  std::string Timestamp(const char* key);
   // The string elements of the array `key`.
   std::vector<std::string> Strings(const char* key);
   // The object `key` (an empty object if absent).

@@ -1,9 +1,15 @@
 #include "services/rds_client.h"
 
+#include <algorithm>
+
 #include "services/query_call.h"
 
 namespace drf {
 namespace {
+
+// DescribeEvents: AWS keeps 14 days of events; MaxRecords is 20 to 100.
+constexpr int kMaxEventMinutes = 14 * 24 * 60;
+constexpr int kEventsPerPage = 100;
 
 DbInstance ParseDbInstance(XmlReader& xml, pugi::xml_node node) {
   DbInstance out;
@@ -20,6 +26,20 @@ DbInstance ParseDbInstance(XmlReader& xml, pugi::xml_node node) {
   out.backup_retention_period = xml.Int(node, "BackupRetentionPeriod");
   out.read_replica_identifiers =
       xml.Strings(node, "ReadReplicaDBInstanceIdentifiers", "ReadReplicaDBInstanceIdentifier");
+  for (pugi::xml_node info : XmlItems(node, "StatusInfos", "DBInstanceStatusInfo")) {
+    out.status_infos.push_back({xml.Text(info, "StatusType"), xml.Bool(info, "Normal"),
+                                xml.Text(info, "Status"), xml.Text(info, "Message")});
+  }
+  return out;
+}
+
+RdsEvent ParseEvent(XmlReader& xml, pugi::xml_node node) {
+  RdsEvent out;
+  out.source_identifier = xml.Text(node, "SourceIdentifier");
+  out.source_type = xml.Text(node, "SourceType");
+  out.message = xml.Text(node, "Message");
+  out.date = xml.Text(node, "Date");
+  out.categories = xml.Strings(node, "EventCategories", "EventCategory");
   return out;
 }
 
@@ -72,6 +92,23 @@ Result<std::vector<T>> DescribeAll(AwsClient& aws, std::string_view action, cons
 Result<std::vector<DbInstance>> RdsClient::DescribeDBInstances(const std::string& identifier) {
   return DescribeAll<DbInstance>(aws_, "DescribeDBInstances", "DBInstanceIdentifier", identifier,
                                  "DBInstances", "DBInstance", ParseDbInstance);
+}
+
+Result<std::vector<RdsEvent>> RdsClient::DescribeEvents(const std::string& source_identifier,
+                                                        const std::string& source_type,
+                                                        int duration_minutes) {
+  QueryParams params;
+  if (!source_identifier.empty()) AddParam(params, "SourceIdentifier", source_identifier);
+  if (!source_type.empty()) AddParam(params, "SourceType", source_type);
+  if (duration_minutes > 0) {
+    AddInt(params, "Duration", std::min(duration_minutes, kMaxEventMinutes));
+  }
+  AddInt(params, "MaxRecords", kEventsPerPage);
+  return QueryAllPages<RdsEvent>(
+      aws_, services::kRds, "DescribeEvents", params, {"Marker", "Marker"},
+      [](XmlReader& xml, pugi::xml_node result, std::vector<RdsEvent>& out) {
+        AppendItems(xml, result, "Events", "Event", ParseEvent, out);
+      });
 }
 
 Result<Mutated<DbInstance>> RdsClient::PromoteReadReplica(

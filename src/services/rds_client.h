@@ -12,10 +12,21 @@
 
 namespace drf {
 
+// A DBInstanceStatusInfo: today only AWS's read replication status ("read replication":
+// replicating, replication degraded, error, stopped, terminated).
+struct DbInstanceStatusInfo {
+  std::string status_type;  // "read replication"
+  bool normal = false;      // false: in an error state
+  std::string status;
+  std::string message;  // the error's details, when not normal
+};
+
 struct DbInstance {
   std::string identifier;  // DBInstanceIdentifier
   std::string arn;         // DBInstanceArn
-  std::string status;      // DBInstanceStatus: available, modifying, ...
+  // DBInstanceStatus (what botocore calls db_instance_status): available, modifying,
+  // backing-up, rebooting, storage-full, incompatible-parameters, ...
+  std::string status;
   std::string engine;
   std::string read_replica_source;  // ReadReplicaSourceDBInstanceIdentifier; empty: not a replica
   std::string cluster_identifier;   // DBClusterIdentifier; empty: not in a cluster
@@ -25,6 +36,17 @@ struct DbInstance {
   bool multi_az = false;
   int backup_retention_period = 0;
   std::vector<std::string> read_replica_identifiers;  // replicas of this instance
+  std::vector<DbInstanceStatusInfo> status_infos;     // StatusInfos
+};
+
+// One RDS event: a step of a promotion or reboot, a replication error, storage running out,
+// ... (RDS's event messages, as listed in its User Guide).
+struct RdsEvent {
+  std::string source_identifier;  // the instance (cluster, snapshot, ...) it is about
+  std::string source_type;        // db-instance, db-cluster, db-snapshot, ...
+  std::string message;
+  std::string date;  // ISO-8601 UTC text as AWS sends it ("2026-11-25T21:40:03.512Z")
+  std::vector<std::string> categories;  // EventCategories: availability, failover, ...
 };
 
 struct DbClusterMember {
@@ -76,6 +98,16 @@ class RdsClient {
   // the call (usually still "available" or "modifying"). Not idempotent: a second call on
   // an instance that is no longer a replica fails with InvalidDBInstanceState (Rejected).
   Result<Mutated<DbInstance>> PromoteReadReplica(const PromoteReadReplicaRequest& request);
+  // The events of the last `duration_minutes` (clamped to 1..20160, AWS's 14 days; 0 or
+  // less: AWS's default of 60) about `source_identifier` of `source_type` ("db-instance";
+  // AWS refuses an identifier without a type). In AWS's order, OLDEST FIRST: the latest
+  // event is the last element. Pages of 100 (MaxRecords), every Marker page followed so
+  // that the latest event is never cut off. An unknown source gives an empty list. Only for
+  // evidence when a wait stalls: a normal run does not call it (IAM action
+  // rds:DescribeEvents).
+  Result<std::vector<RdsEvent>> DescribeEvents(const std::string& source_identifier,
+                                               const std::string& source_type,
+                                               int duration_minutes);
   // One cluster or all of them (Marker pages); NotFound (DBClusterNotFoundFault).
   Result<std::vector<DbCluster>> DescribeDBClusters(const std::string& identifier);
   // Detaches a cross-region Aurora replica cluster from its source.

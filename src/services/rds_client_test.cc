@@ -289,6 +289,194 @@ TEST_F(RdsClientTest, FailoverGlobalClusterInvalidStateIsRejected) {
   EXPECT_EQ(result.status().aws()->code, "InvalidGlobalClusterStateFault");
 }
 
+// --- Evidence for a promotion that does not finish ----------------------------------------
+
+// A replica whose replication broke: DBInstanceStatus and StatusInfos (API reference
+// DBInstance and DBInstanceStatusInfo shapes).
+TEST_F(RdsClientTest, DescribeDBInstancesParsesStatusInfos) {
+  Reply(QueryReply("DescribeDBInstances", R"(<DBInstances><DBInstance>
+  <DBInstanceIdentifier>dr-app-db</DBInstanceIdentifier>
+  <DBInstanceStatus>storage-full</DBInstanceStatus>
+  <ReadReplicaSourceDBInstanceIdentifier>arn:aws:rds:eu-west-1:123456789012:db:app-db</ReadReplicaSourceDBInstanceIdentifier>
+  <StatusInfos>
+    <DBInstanceStatusInfo>
+      <StatusType>read replication</StatusType>
+      <Normal>false</Normal>
+      <Status>error</Status>
+      <Message>Replication has stopped because the replica ran out of storage space.</Message>
+    </DBInstanceStatusInfo>
+  </StatusInfos>
+</DBInstance></DBInstances>)"));
+  Result<std::vector<DbInstance>> result = rds_.DescribeDBInstances("dr-app-db");
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  const DbInstance& db = result->front();
+  EXPECT_EQ(db.status, "storage-full");
+  ASSERT_EQ(db.status_infos.size(), 1u);
+  EXPECT_EQ(db.status_infos[0].status_type, "read replication");
+  EXPECT_FALSE(db.status_infos[0].normal);
+  EXPECT_EQ(db.status_infos[0].status, "error");
+  EXPECT_EQ(db.status_infos[0].message,
+            "Replication has stopped because the replica ran out of storage space.");
+}
+
+TEST_F(RdsClientTest, StatusInfosAbsentOrHealthy) {
+  constexpr char kHealthy[] = R"(<DBInstance>
+  <DBInstanceIdentifier>b</DBInstanceIdentifier>
+  <StatusInfos>
+    <DBInstanceStatusInfo>
+      <StatusType>read replication</StatusType><Normal>true</Normal><Status>replicating</Status>
+    </DBInstanceStatusInfo>
+  </StatusInfos>
+</DBInstance>)";
+  Reply(QueryReply("DescribeDBInstances",
+                   std::string("<DBInstances>") + kInstance + kHealthy + "</DBInstances>"));
+  Result<std::vector<DbInstance>> result = rds_.DescribeDBInstances("");
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ASSERT_EQ(result->size(), 2u);
+  EXPECT_TRUE((*result)[0].status_infos.empty());
+  ASSERT_EQ((*result)[1].status_infos.size(), 1u);
+  EXPECT_TRUE((*result)[1].status_infos[0].normal);
+  EXPECT_EQ((*result)[1].status_infos[0].status, "replicating");
+  EXPECT_EQ((*result)[1].status_infos[0].message, "");
+}
+
+TEST_F(RdsClientTest, MalformedStatusInfoIsInternalNamingTheElement) {
+  Reply(QueryReply("DescribeDBInstances",
+                   "<DBInstances><DBInstance><DBInstanceIdentifier>x</DBInstanceIdentifier>"
+                   "<StatusInfos><DBInstanceStatusInfo><Normal>yes</Normal>"
+                   "</DBInstanceStatusInfo></StatusInfos></DBInstance></DBInstances>"));
+  Result<std::vector<DbInstance>> result = rds_.DescribeDBInstances("x");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kInternal);
+  EXPECT_EQ(result.status().message(),
+            "DescribeDBInstances reply: DBInstanceStatusInfo/Normal is \"yes\", expected true or "
+            "false");
+}
+
+// A DescribeEvents reply written after the API reference: oldest first, as AWS sends them.
+constexpr char kEventsReply[] =
+    R"(<DescribeEventsResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/">
+  <DescribeEventsResult>
+    <Events>
+      <Event>
+        <SourceIdentifier>dr-app-db</SourceIdentifier>
+        <SourceType>db-instance</SourceType>
+        <Message>Stopped replication in preparation for promotion of the read replica</Message>
+        <EventCategories>
+          <EventCategory>read replica</EventCategory>
+        </EventCategories>
+        <Date>2025-11-25T21:40:03.512Z</Date>
+        <SourceArn>arn:aws:rds:us-east-1:123456789012:db:dr-app-db</SourceArn>
+      </Event>
+      <Event>
+        <SourceIdentifier>dr-app-db</SourceIdentifier>
+        <SourceType>db-instance</SourceType>
+        <Message>DB instance restarted</Message>
+        <EventCategories>
+          <EventCategory>availability</EventCategory>
+        </EventCategories>
+        <Date>2025-11-25T21:44:41.007Z</Date>
+        <SourceArn>arn:aws:rds:us-east-1:123456789012:db:dr-app-db</SourceArn>
+      </Event>
+      <Event>
+        <SourceIdentifier>dr-app-db</SourceIdentifier>
+        <SourceType>db-instance</SourceType>
+        <Message>The storage volume of the DB instance is full. Promotion cannot complete until storage is added.</Message>
+        <EventCategories>
+          <EventCategory>low storage</EventCategory>
+          <EventCategory>notification</EventCategory>
+        </EventCategories>
+        <Date>2025-11-25T21:45:00Z</Date>
+        <SourceArn>arn:aws:rds:us-east-1:123456789012:db:dr-app-db</SourceArn>
+      </Event>
+    </Events>
+  </DescribeEventsResult>
+  <ResponseMetadata>
+    <RequestId>1ed1fdb3-7d34-4e1b-9d8c-5c1f0a2b3c4d</RequestId>
+  </ResponseMetadata>
+</DescribeEventsResponse>)";
+
+TEST_F(RdsClientTest, DescribeEventsKeepsAwsOrderOldestFirst) {
+  Reply(XmlReply(kEventsReply));
+  Result<std::vector<RdsEvent>> result = rds_.DescribeEvents("dr-app-db", "db-instance", 60);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ASSERT_EQ(result->size(), 3u);
+  const RdsEvent& first = (*result)[0];
+  EXPECT_EQ(first.source_identifier, "dr-app-db");
+  EXPECT_EQ(first.source_type, "db-instance");
+  EXPECT_EQ(first.message, "Stopped replication in preparation for promotion of the read replica");
+  EXPECT_EQ(first.date, "2025-11-25T21:40:03.512Z");
+  EXPECT_EQ(first.categories, std::vector<std::string>{"read replica"});
+  const RdsEvent& latest = result->back();
+  EXPECT_EQ(latest.date, "2025-11-25T21:45:00Z");  // as sent, not re-rendered
+  EXPECT_EQ(latest.categories, (std::vector<std::string>{"low storage", "notification"}));
+  EXPECT_NE(latest.message.find("Promotion cannot complete"), std::string::npos);
+
+  ASSERT_EQ(harness_.http.request_count(), 1u);
+  std::map<std::string, std::string> sent = FormParams(harness_.http.requests()[0]);
+  EXPECT_EQ(sent["Action"], "DescribeEvents");
+  EXPECT_EQ(sent["SourceIdentifier"], "dr-app-db");
+  EXPECT_EQ(sent["SourceType"], "db-instance");
+  EXPECT_EQ(sent["Duration"], "60");
+  EXPECT_EQ(sent["MaxRecords"], "100");
+}
+
+// More than 100 events in the window: the latest are on the last page, so every Marker is
+// followed and the pages are concatenated in order.
+TEST_F(RdsClientTest, DescribeEventsFollowsMarkersSoTheLatestIsLast) {
+  auto page = [](const std::string& message, const std::string& marker) {
+    std::string xml = "<Events><Event><SourceIdentifier>dr-app-db</SourceIdentifier><Message>" +
+                      message + "</Message></Event></Events>";
+    if (!marker.empty()) xml += "<Marker>" + marker + "</Marker>";
+    return QueryReply("DescribeEvents", xml).body;
+  };
+  Reply(page("older", "m1"));
+  Reply(page("latest", ""));
+  Result<std::vector<RdsEvent>> result = rds_.DescribeEvents("dr-app-db", "db-instance", 30);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ASSERT_EQ(result->size(), 2u);
+  EXPECT_EQ(result->back().message, "latest");
+  ASSERT_EQ(harness_.http.request_count(), 2u);
+  EXPECT_EQ(FormParams(harness_.http.requests()[1])["Marker"], "m1");
+}
+
+TEST_F(RdsClientTest, DescribeEventsDurationIsClampedOrLeftToAws) {
+  for (int i = 0; i < 3; ++i) Reply(QueryReply("DescribeEvents", "<Events/>"));
+  ASSERT_TRUE(rds_.DescribeEvents("dr-app-db", "db-instance", 0).ok());
+  ASSERT_TRUE(rds_.DescribeEvents("dr-app-db", "db-instance", 20160).ok());
+  ASSERT_TRUE(rds_.DescribeEvents("dr-app-db", "db-instance", 1000000).ok());
+  std::vector<HttpRequest> sent = harness_.http.requests();
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_EQ(FormParams(sent[0]).count("Duration"), 0u);  // AWS's default: 60 minutes
+  EXPECT_EQ(FormParams(sent[1])["Duration"], "20160");
+  EXPECT_EQ(FormParams(sent[2])["Duration"], "20160");  // AWS keeps 14 days
+}
+
+TEST_F(RdsClientTest, DescribeEventsOfAQuietInstanceIsEmpty) {
+  Reply(QueryReply("DescribeEvents", "<Events/>"));
+  Result<std::vector<RdsEvent>> result = rds_.DescribeEvents("dr-app-db", "db-instance", 60);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_TRUE(result->empty());
+}
+
+TEST_F(RdsClientTest, DescribeEventsErrorsKeepTheWireCode) {
+  Reply(QueryError(400, "InvalidParameterCombination",
+                   "Cannot specify source identifier without source type"));
+  Result<std::vector<RdsEvent>> result = rds_.DescribeEvents("dr-app-db", "", 60);
+  ASSERT_FALSE(result.ok());
+  ASSERT_NE(result.status().aws(), nullptr);
+  EXPECT_EQ(result.status().aws()->code, "InvalidParameterCombination");
+  EXPECT_EQ(result.status().aws()->operation, "DescribeEvents");
+  EXPECT_EQ(FormParams(harness_.http.requests()[0]).count("SourceType"), 0u);
+}
+
+TEST_F(RdsClientTest, DescribeEventsUnreadableReplyIsInternal) {
+  Reply(std::string(kEventsReply).substr(0, 300));
+  Result<std::vector<RdsEvent>> result = rds_.DescribeEvents("dr-app-db", "db-instance", 60);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kInternal);
+}
+
 // --- Serialization equals botocore's ----------------------------------------------------
 
 TEST_F(RdsClientTest, DescribeDBInstancesMatchesBotocore) {
@@ -354,6 +542,24 @@ TEST_F(RdsClientTest, FailoverGlobalClusterMatchesBotocore) {
                           {OracleCase("rds", "FailoverGlobalCluster", data_loss),
                            OracleCase("rds", "FailoverGlobalCluster", switchover),
                            OracleCase("rds", "FailoverGlobalCluster", base)});
+}
+
+TEST_F(RdsClientTest, DescribeEventsMatchesBotocore) {
+  Reply(QueryReply("DescribeEvents", "<Events/><Marker>page 2/+&=</Marker>"));
+  Reply(QueryReply("DescribeEvents", "<Events/>"));
+  Reply(QueryReply("DescribeEvents", "<Events/>"));
+  ASSERT_TRUE(rds_.DescribeEvents("dr-app-db", "db-instance", 60).ok());
+  ASSERT_TRUE(rds_.DescribeEvents("", "", 0).ok());
+  nlohmann::json base = {{"SourceIdentifier", "dr-app-db"},
+                         {"SourceType", "db-instance"},
+                         {"Duration", 60},
+                         {"MaxRecords", 100}};
+  nlohmann::json page2 = base;
+  page2["Marker"] = "page 2/+&=";
+  ExpectAllSameAsBotocore(
+      harness_.http.requests(),
+      {OracleCase("rds", "DescribeEvents", base), OracleCase("rds", "DescribeEvents", page2),
+       OracleCase("rds", "DescribeEvents", {{"MaxRecords", 100}})});
 }
 
 }  // namespace

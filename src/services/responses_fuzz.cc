@@ -97,6 +97,9 @@ const Call kCalls[] = {
     [](AwsClient& aws) {
       (void)SnsClient(aws).Publish("arn:sns", "s", "m", {{"k", "v"}});
     },
+    // Evidence for stalled waits (appended, so the recorded seeds keep their letters).
+    [](AwsClient& aws) { (void)AutoScalingClient(aws).DescribeScalingActivities("dr-jenkins", 5); },
+    [](AwsClient& aws) { (void)RdsClient(aws).DescribeEvents("dr-app-db", "db-instance", 60); },
 };
 
 }  // namespace

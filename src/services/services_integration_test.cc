@@ -243,6 +243,115 @@ TEST_F(ServicesIntegrationTest, EcsServicesAndTasks) {
   }
 }
 
+// "2026-11-25T21:40:00.123Z", the rendering of JsonReader::Timestamp.
+bool IsRenderedTimestamp(const std::string& text) {
+  const std::string shape = "dddd-dd-ddTdd:dd:dd.dddZ";
+  if (text.size() != shape.size()) return false;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    const bool ok = shape[i] == 'd' ? (text[i] >= '0' && text[i] <= '9') : text[i] == shape[i];
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// The evidence shown when a wait stalls, as the emulated region answers it. moto itself
+// sends "events": [] for every service, keeps StopTask's reason as stoppedReason, sends no
+// stopCode, stoppingAt or stoppedAt, and exitCode 0 on every container; the emulator's
+// scheduler (tools/emulator/ecs_scheduler.py, fidelity "realistic") adds the service events
+// it wrote and the stopped tasks' stopCode and times, as AWS sends them. Either way the
+// replies must parse, and what is there must be well formed.
+TEST_F(ServicesIntegrationTest, EcsEvidenceOfStoppedTasks) {
+  EcsClient ecs(aws());
+  const std::string cluster = Seeded()["ecs_cluster"];
+  // The scheduler starts two tasks, then stops the surplus one with the reason AWS gives
+  // ("Scaling activity initiated by (deployment ecs-svc/...)").
+  ASSERT_TRUE(ecs.UpdateService(cluster, "user-service", 2).ok());
+  ASSERT_TRUE(ecs.UpdateService(cluster, "user-service", 1).ok());
+
+  Result<std::vector<std::string>> stopped = ecs.ListTasks(cluster, "user-service", "STOPPED");
+  ASSERT_TRUE(stopped.ok()) << stopped.status().ToString();
+  ASSERT_EQ(stopped->size(), 1u);
+  Result<std::vector<std::string>> running = ecs.ListTasks(cluster, "user-service", "RUNNING");
+  ASSERT_TRUE(running.ok()) << running.status().ToString();
+  ASSERT_EQ(running->size(), 1u);
+  EXPECT_NE(running->front(), stopped->front());
+
+  Result<EcsTasks> tasks = ecs.DescribeTasks(cluster, *stopped);
+  ASSERT_TRUE(tasks.ok()) << tasks.status().ToString();
+  ASSERT_EQ(tasks->tasks.size(), 1u);
+  const EcsTask& task = tasks->tasks[0];
+  EXPECT_EQ(task.group, "service:user-service");
+  EXPECT_EQ(task.desired_status, "STOPPED");
+  EXPECT_EQ(task.last_status, "STOPPED");
+  EXPECT_EQ(task.stopped_reason.rfind("Scaling activity initiated by (deployment ", 0), 0u)
+      << task.stopped_reason;
+  for (const std::string* at : {&task.stopping_at, &task.stopped_at}) {
+    EXPECT_TRUE(at->empty() || IsRenderedTimestamp(*at)) << *at;
+  }
+  ASSERT_FALSE(task.containers.empty());
+  EXPECT_FALSE(task.containers[0].name.empty());
+  EXPECT_EQ(task.containers[0].last_status, "STOPPED");
+
+  Result<EcsServices> described = ecs.DescribeServices(cluster, {"user-service"});
+  ASSERT_TRUE(described.ok()) << described.status().ToString();
+  ASSERT_EQ(described->services.size(), 1u);
+  for (const EcsServiceEvent& event : described->services[0].events) {
+    EXPECT_FALSE(event.id.empty());
+    EXPECT_TRUE(IsRenderedTimestamp(event.created_at)) << event.created_at;
+    EXPECT_NE(event.message.find("(service user-service)"), std::string::npos) << event.message;
+  }
+  for (size_t i = 1; i < described->services[0].events.size(); ++i) {  // newest first
+    EXPECT_GE(described->services[0].events[i - 1].created_at,
+              described->services[0].events[i].created_at);
+  }
+}
+
+// moto answers DescribeScalingActivities with an empty list, for every group, known or not:
+// recorded AWS replies (autoscaling_client_test.cc) cover the parsing of activities.
+TEST_F(ServicesIntegrationTest, AutoScalingDescribeScalingActivities) {
+  AutoScalingClient asg(aws());
+  Result<std::vector<ScalingActivity>> activities =
+      asg.DescribeScalingActivities(Seeded()["monitoring_asg"], 10);
+  ASSERT_TRUE(activities.ok()) << activities.status().ToString();
+  EXPECT_TRUE(activities->empty());
+  Result<std::vector<ScalingActivity>> unknown = asg.DescribeScalingActivities("no-such-asg", 10);
+  ASSERT_TRUE(unknown.ok()) << unknown.status().ToString();
+  EXPECT_TRUE(unknown->empty());
+}
+
+// moto records RDS events for CreateDBInstance (created, backing up, backup finished) but
+// none for a read replica or a promotion, ignores Duration and MaxRecords, and sends Date
+// with microseconds ("2026-11-25T21:40:00.123456Z").
+TEST_F(ServicesIntegrationTest, RdsDescribeEventsAndStatusInfos) {
+  RdsClient rds(aws());
+  const std::string instance = Extra("replica_instance");  // created by CreateDBInstance
+  Result<std::vector<RdsEvent>> events = rds.DescribeEvents(instance, "db-instance", 60);
+  ASSERT_TRUE(events.ok()) << events.status().ToString();
+  ASSERT_FALSE(events->empty());
+  for (const RdsEvent& event : *events) {
+    EXPECT_EQ(event.source_identifier, instance);
+    EXPECT_EQ(event.source_type, "db-instance");
+    EXPECT_FALSE(event.message.empty());
+    EXPECT_FALSE(event.date.empty());
+    EXPECT_FALSE(event.categories.empty());
+  }
+  EXPECT_EQ(events->front().message, "DB instance created");  // oldest first
+  EXPECT_EQ(events->front().categories, std::vector<std::string>{"creation"});
+
+  Result<std::vector<RdsEvent>> none = rds.DescribeEvents("no-such-db", "db-instance", 60);
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_TRUE(none->empty());
+  // As AWS: an identifier needs its type.
+  ExpectAwsError(rds.DescribeEvents(instance, "", 60).status(), StatusCode::kRejected,
+                 "InvalidParameterCombination");
+
+  Result<std::vector<DbInstance>> replica = rds.DescribeDBInstances(Seeded()["db_instance"]);
+  ASSERT_TRUE(replica.ok()) << replica.status().ToString();
+  ASSERT_EQ(replica->size(), 1u);
+  EXPECT_FALSE(replica->front().status.empty());
+  EXPECT_TRUE(replica->front().status_infos.empty());  // moto sends no StatusInfos
+}
+
 TEST_F(ServicesIntegrationTest, Elbv2TargetGroupsAndTargets) {
   Elbv2Client elb(aws());
   Result<std::vector<TargetGroup>> all = elb.DescribeTargetGroups({});

@@ -26,7 +26,48 @@ bool FromNonIdempotentCall(const Status& status) {
   return aws != nullptr && !IsIdempotentOperation(aws->service, aws->operation);
 }
 
+// The message of a failed wait, with what was last seen and (read now) the evidence.
+Status Explained(const Status& failure, const WaitProgress& last, const WaitSpec& wait) {
+  std::string extra;
+  if (!last.seen.empty()) extra += ": " + last.seen;
+  if (wait.evidence) {
+    std::string evidence = wait.evidence();
+    if (!evidence.empty()) extra += "; " + evidence;
+  }
+  if (extra.empty()) return failure;
+  return failure.code() == StatusCode::kTimedOut ? Status::TimedOut(failure.message() + extra)
+                                                 : Status::Stalled(failure.message() + extra);
+}
+
+std::string_view OutcomeName(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kOk:
+      return "done";
+    case StatusCode::kStalled:
+      return "stalled";
+    case StatusCode::kTimedOut:
+      return "timed_out";
+    case StatusCode::kCancelled:
+      return "cancelled";
+    default:
+      return "failed";
+  }
+}
+
 }  // namespace
+
+std::string FormatElapsed(Duration d) {
+  const long long total = std::chrono::duration_cast<std::chrono::seconds>(d).count();
+  char buffer[32];
+  if (total < 60) {
+    std::snprintf(buffer, sizeof(buffer), "%llds", total);
+  } else if (total < 3600) {
+    std::snprintf(buffer, sizeof(buffer), "%lldm%02llds", total / 60, total % 60);
+  } else {
+    std::snprintf(buffer, sizeof(buffer), "%lldh%02lldm", total / 3600, total % 3600 / 60);
+  }
+  return buffer;
+}
 
 Duration NextPollInterval(Duration current, const PollSchedule& schedule) {
   auto grown = std::chrono::duration_cast<Duration>(std::chrono::duration<double, Duration::period>(
@@ -89,13 +130,60 @@ Status Poller::StopReason(std::string_view what, MonoTime start) const {
 }
 
 Status Poller::WaitUntil(std::string_view what, const std::function<Result<bool>()>& check) {
+  return WaitLoop(what, [&]() -> Result<WaitProgress> {
+    Result<bool> done = check();
+    if (!done.ok()) return done.status();
+    return WaitProgress{*done, "", 0};
+  });
+}
+
+Status Poller::Wait(const WaitSpec& wait) {
+  const MonoTime start = ctx_.clock.Monotonic();
+  MonoTime logged = start;
+  std::optional<WaitProgress> best;  // the highest measure seen, and when
+  MonoTime moved = start;
+  WaitProgress last;
+  Status outcome = WaitLoop(wait.what, [&]() -> Result<WaitProgress> {
+    Result<WaitProgress> now = wait.check();
+    if (!now.ok()) return now.status();
+    last = *now;
+    const MonoTime at = ctx_.clock.Monotonic();
+    if (!best || now->measure > best->measure) {
+      best = *now;
+      moved = at;
+    }
+    std::string line = wait.what + (now->seen.empty() ? "" : ": " + now->seen);
+    if (ctx_.waits != nullptr) ctx_.waits->StepWaiting(ctx_.step_id, line);
+    if (now->done) return *now;
+    if (at - logged >= kWaitLogInterval) {
+      ctx_.log.Info("Waiting for " + line + " (" + FormatElapsed(at - start) + ")");
+      logged = at;
+    }
+    if (wait.stall_after > Duration(0) && at - moved >= wait.stall_after) {
+      return Status::Stalled("no progress for " + FormatElapsed(at - moved) + " waiting for " +
+                             wait.what);
+    }
+    return *now;
+  });
+  if (outcome.code() == StatusCode::kStalled || outcome.code() == StatusCode::kTimedOut) {
+    outcome = Explained(outcome, last, wait);
+  }
+  result_.wait = {{"for", wait.what},
+                  {"seen", last.seen},
+                  {"seconds", std::chrono::duration<double>(ctx_.clock.Monotonic() - start).count()},
+                  {"outcome", OutcomeName(outcome)}};
+  return outcome;
+}
+
+Status Poller::WaitLoop(std::string_view what,
+                        const std::function<Result<WaitProgress>()>& check) {
   const MonoTime start = ctx_.clock.Monotonic();
   Duration interval = schedule_.first;
   Status outcome;
   std::optional<MonoTime> failing_since;  // the first of the current run of transient errors
   for (;;) {
-    Result<bool> done = check();
-    if (done.ok() && *done) break;
+    Result<WaitProgress> done = check();
+    if (done.ok() && done->done) break;
     if (!done.ok() && !IsTransient(done.status())) {
       outcome = done.status();
       break;

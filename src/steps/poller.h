@@ -57,6 +57,37 @@ inline constexpr PollSchedule kPromotionPollSchedule{std::chrono::milliseconds(1
 // step is safe to run again, so the next run resumes.
 inline constexpr Duration kTransientFailureLimit = std::chrono::minutes(5);
 
+// How often a wait that is still open says so in the log ("INFO: Waiting for ECS service
+// dr/kafka: 0 of 3 tasks running (2m10s)"), so a run without a terminal is never silent.
+inline constexpr Duration kWaitLogInterval = std::chrono::seconds(30);
+
+// One poll's reading of a wait.
+struct WaitProgress {
+  bool done = false;
+  std::string seen;         // what was measured, for people: "0 of 3 tasks running"
+  long long measure = 0;    // grows as the wait nears its end (tasks running, statuses seen)
+};
+
+// A bounded, observable wait (Poller::Wait).
+struct WaitSpec {
+  std::string what;                              // "ECS service dr/kafka"
+  std::function<Result<WaitProgress>()> check;   // one poll
+  // The stall rule: when `measure` has not risen above its highest value for this long,
+  // the wait fails (Stalled). Zero: no stall rule (the deadline still bounds the wait).
+  Duration stall_after{0};
+  // Read once when the wait stalls or times out: the best evidence AWS offers of why
+  // ("latest events: ...; stopped tasks: ..."). May be empty; must not throw.
+  std::function<std::string()> evidence;
+};
+
+// The step's stall limit (FinalizePlan always sets one; zero, no stall rule, otherwise).
+inline Duration StallLimit(const StepSpec& spec) {
+  return spec.stall_after ? std::chrono::duration_cast<Duration>(*spec.stall_after) : Duration(0);
+}
+
+// "45s", "2m10s", "1h05m": how long a wait has lasted, for log lines and messages.
+std::string FormatElapsed(Duration d);
+
 // The sleep that follows one of `current` length.
 Duration NextPollInterval(Duration current, const PollSchedule& schedule);
 
@@ -114,6 +145,13 @@ class Poller {
   // time spent here is added to result.waiting.
   Status WaitUntil(std::string_view what, const std::function<Result<bool>()>& check);
 
+  // WaitUntil with the facts people need: every poll tells ctx.waits what was seen; every
+  // kWaitLogInterval an INFO line says what is still awaited; the stall rule ends a wait
+  // that no longer moves (Stalled: "no progress for <t> waiting for <what>: <seen>;
+  // <evidence>"); a timeout's message carries what was seen and the evidence too. The
+  // result's `wait` records the outcome.
+  Status Wait(const WaitSpec& wait);
+
  private:
   static const Status& StatusOf(const Status& status) { return status; }
   template <typename T>
@@ -130,6 +168,8 @@ class Poller {
   Status TransientLimit(const Status& failure, MonoTime failing_since) const;
   // BackOff without the time accounting (Act accounts for its whole duration).
   Status SleepBeforeRetry(const Status& failure, Duration& interval);
+  // WaitUntil's loop over polls that say how far the wait has come.
+  Status WaitLoop(std::string_view what, const std::function<Result<WaitProgress>()>& check);
   // Why polling cannot go on (deadline or cancel), or OK to keep polling.
   Status StopReason(std::string_view what, MonoTime start) const;
 

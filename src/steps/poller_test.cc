@@ -153,8 +153,8 @@ TEST_F(PollerActTest, RetriesATransientErrorUntilItSucceeds) {
   EXPECT_EQ(result_.waiting, Duration(0));
   EXPECT_EQ(log_.Lines(),
             (std::vector<std::string>{
-                "WARN: Transient error, trying again in 1000 ms: Retryable: Throttling "
-                "(RDS.DescribeDBInstances, code Throttling, HTTP 400)",
+                "WARN: Transient error, trying again in 1000 ms: Retryable: An error occurred "
+                "(Throttling) when calling the DescribeDBInstances operation (HTTP 400)",
                 "WARN: Transient error, trying again in 2000 ms: Transport: connection reset"}));
 }
 

@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
+#include <set>
 #include <string_view>
 
 #include "aws/retry.h"
 #include "steps/poller.h"
+#include "steps/stall_evidence.h"
 #include "steps/step_outcome.h"
 
 namespace drf {
@@ -45,12 +48,13 @@ Result<DbInstance> DescribeOne(RdsClient& rds, const std::string& id) {
 class Promotion {
  public:
   Promotion(StepContext& ctx, StepResult& result, RdsClient& rds, const PromoteDbSpec& spec,
-            std::string resource)
+            std::string resource, Duration stall_after)
       : ctx_(ctx),
         result_(result),
         rds_(rds),
         spec_(spec),
         resource_(std::move(resource)),
+        stall_after_(stall_after),
         poller_(ctx, result),
         waiter_(ctx, result, kPromotionPollSchedule) {}
 
@@ -78,7 +82,7 @@ class Promotion {
   void NotAReplica() {
     ctx_.log.Warn("RDS instance " + id() + " is not a read replica, nothing to promote");
     if (latest_.status != "available") {
-      Status waited = waiter_.WaitUntil(id() + " to become available", [&] { return Check(); });
+      Status waited = WaitFor(id() + " to become available", [&] { return IsPromoted(latest_); });
       if (!waited.ok()) return EndUnfinished(ctx_, result_, resource_, waited, "");
     }
     result_.after = Snapshot(latest_);
@@ -94,11 +98,7 @@ class Promotion {
     const std::string source = latest_.read_replica_source;
     ctx_.log.Info("RDS read replica " + id() + " has status " + latest_.status +
                   ": its promotion may already be under way; waiting for it to settle");
-    Status waited = waiter_.WaitUntil(id() + " to settle", [&]() -> Result<bool> {
-      Result<bool> promoted = Check();
-      if (!promoted.ok()) return promoted.status();
-      return *promoted || latest_.status == "available";
-    });
+    Status waited = WaitFor(id() + " to settle", [&] { return latest_.status == "available"; });
     if (!waited.ok()) {
       result_.after = Snapshot(latest_);
       return EndUnfinished(ctx_, result_, resource_, waited,
@@ -174,6 +174,8 @@ class Promotion {
     const MonoTime window_end =
         std::min(ctx_.deadline, ctx_.clock.Monotonic() + kPromoteEvidenceWindow);
     StepContext window{ctx_.clock, ctx_.log, ctx_.cancel, window_end};
+    window.waits = ctx_.waits;
+    window.step_id = ctx_.step_id;
     Poller watcher(window, result_, kPromotionPollSchedule);  // watched as closely as a wait
     Status seen = watcher.WaitUntil("a sign that PromoteReadReplica on " + id() + " took effect",
                                     [&]() -> Result<bool> {
@@ -210,7 +212,7 @@ class Promotion {
   // `done` leads the summary if the wait does not end well; `note` ends it if it does.
   void WaitPromoted(const std::string& source, const std::string& done, const std::string& note) {
     ctx_.log.Info("Waiting for " + id() + " to complete promotion...");
-    Status waited = waiter_.WaitUntil("the promotion of " + id(), [&] { return Check(); });
+    Status waited = WaitFor("the promotion of " + id(), [&] { return IsPromoted(latest_); });
     result_.after = Snapshot(latest_);
     if (!waited.ok()) {
       return EndUnfinished(ctx_, result_, resource_, waited,
@@ -231,10 +233,21 @@ class Promotion {
                               source + ")");
   }
 
-  // One poll: true once promoted; an error once the instance can no longer get there.
-  Result<bool> Check() {
-    DRF_RETURN_IF_ERROR(Describe());
-    return IsPromoted(latest_);
+  // Polls the instance until `done` holds for it, bounded by the deadline and the stall
+  // rule. Progress is each new (status, still a replica) state seen: a promotion moves
+  // through modifying, backing-up, ... in minutes, so a long time in one state is a stall.
+  Status WaitFor(const std::string& what, const std::function<bool()>& done) {
+    std::set<std::string> states;
+    WaitSpec wait;
+    wait.what = what;
+    wait.stall_after = stall_after_;
+    wait.check = [&]() -> Result<WaitProgress> {
+      DRF_RETURN_IF_ERROR(Describe());
+      states.insert(Described());
+      return WaitProgress{done(), Described(), static_cast<long long>(states.size())};
+    };
+    wait.evidence = [&] { return DbStallEvidence(rds_, latest_); };
+    return waiter_.Wait(wait);
   }
 
   // Reads the instance into latest_; an error once it can no longer become promoted.
@@ -258,6 +271,7 @@ class Promotion {
   RdsClient& rds_;
   const PromoteDbSpec& spec_;
   const std::string resource_;
+  const Duration stall_after_;
   Poller poller_;      // inspections, the promote call and their retries: default schedule
   Poller waiter_;      // waits for the instance: watched closely (kPromotionPollSchedule)
   DbInstance latest_;  // the instance as last described
@@ -315,7 +329,7 @@ StepResult PromoteDbStep::Preview(StepContext& ctx) {
 
 StepResult PromoteDbStep::Run(StepContext& ctx) {
   StepResult result;
-  Promotion(ctx, result, rds_, db(), resource()).Run();
+  Promotion(ctx, result, rds_, db(), resource(), StallLimit(spec_)).Run();
   return result;
 }
 

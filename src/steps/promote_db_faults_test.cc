@@ -183,7 +183,8 @@ TEST_F(PromoteUnderFaultsTest, ThrottledBeyondTheClientsRetriesIsSentAgainAfterA
   EXPECT_EQ(promote_times_[3] - promote_times_[2], PollSchedule{}.first);  // the step's backoff
   EXPECT_FALSE(Logged("may or may not have taken effect"));
   EXPECT_TRUE(Logged("WARN: Transient error, trying again in " + FirstBackoffText() +
-                     ": Retryable: gave up after 3 attempts: Rate exceeded"));
+                     ": Retryable: gave up after 3 attempts: An error occurred (Throttling) "
+                     "when calling the PromoteReadReplica operation: Rate exceeded"));
   EXPECT_EQ(result.calls.size(), 1u);
 }
 

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <set>
 
+#include "steps/capacity.h"
 #include "steps/poller.h"
-#include "steps/scale_asg.h"
-#include "steps/scale_ecs.h"
+#include "steps/stall_evidence.h"
 #include "steps/step_outcome.h"
 
 namespace drf {
@@ -23,23 +23,10 @@ std::string SourceName(const RegisterTargetsSpec& spec) {
 
 std::string Noun(const RegisterTargetsSpec& spec) { return FromAsg(spec) ? "instances" : "tasks"; }
 
-Result<SourceTargets> ReadAsgTargets(AutoScalingClient& autoscaling, const std::string& name) {
-  Result<AutoScalingGroup> group = DescribeAsg(autoscaling, name);
-  if (!group.ok()) return group.status();
-  SourceTargets out;
-  out.wanted = group->desired_capacity;
-  for (const AsgInstance& i : group->instances) {
-    if (i.lifecycle_state == "InService" && i.health_status == "Healthy") {
-      out.ids.push_back(i.instance_id);
-    }
-  }
-  return out;
-}
-
-Result<SourceTargets> ReadSource(const RegisterTargetsSpec& spec, AutoScalingClient& autoscaling,
-                                 EcsClient& ecs) {
-  if (FromAsg(spec)) return ReadAsgTargets(autoscaling, spec.source_asg);
-  return ReadEcsTargets(ecs, spec.source_cluster, spec.source_service);
+// "0 of 3 tasks running", "1 of 2 instances InService and Healthy".
+std::string ReadyText(const RegisterTargetsSpec& spec, const SourceTargets& source) {
+  return std::to_string(source.ids.size()) + " of " + std::to_string(source.wanted) +
+         (FromAsg(spec) ? " instances InService and Healthy" : " tasks running");
 }
 
 // The target group's type must fit the source, and the plan's stated type (if any) must
@@ -90,7 +77,7 @@ class Registration {
  public:
   Registration(StepContext& ctx, StepResult& result, const RegisterTargetsSpec& spec,
                Elbv2Client& elbv2, AutoScalingClient& autoscaling, EcsClient& ecs,
-               std::string resource)
+               std::string resource, Duration stall_after)
       : ctx_(ctx),
         result_(result),
         spec_(spec),
@@ -98,6 +85,7 @@ class Registration {
         autoscaling_(autoscaling),
         ecs_(ecs),
         resource_(std::move(resource)),
+        stall_after_(stall_after),
         poller_(ctx, result) {}
 
   void Run() {
@@ -164,30 +152,50 @@ class Registration {
   }
 
   Status ReadSourceNow() {
-    Result<SourceTargets> now = ReadSource(spec_, autoscaling_, ecs_);
-    if (!now.ok()) return now.status();
-    source_ = *now;
+    if (FromAsg(spec_)) {
+      Result<AsgCapacity> now = ReadAsgCapacity(autoscaling_, spec_.source_asg);
+      if (!now.ok()) return now.status();
+      source_ = {now->ready, now->group.desired_capacity};
+    } else {
+      Result<EcsCapacity> now =
+          ReadEcsCapacity(ecs_, spec_.source_cluster, spec_.source_service);
+      if (!now.ok()) return now.status();
+      source_ = {now->ips, now->service.desired_count};
+      ecs_seen_ = now->service;
+    }
     return Status::Ok();
   }
 
-  // Until the source has all the targets it wants ready. Its first poll is the first read,
-  // so a source that wants none fails there, before any sleep: waiting could not help.
+  // Until the source has all the targets it wants ready, bounded by the step's deadline
+  // and the stall rule. Its first poll is the first read, so a source that wants none
+  // fails there, before any sleep: waiting could not help.
   Status WaitForSource() {
-    return poller_.WaitUntil(Noun(spec_) + " of " + SourceName(spec_), [&]() -> Result<bool> {
+    WaitSpec wait;
+    wait.what = SourceName(spec_);
+    wait.stall_after = stall_after_;
+    wait.check = [&]() -> Result<WaitProgress> {
       DRF_RETURN_IF_ERROR(ReadSourceNow());
       if (source_.wanted <= 0) {
         return Status::Rejected("source has no capacity: " + SourceName(spec_) + " wants 0 " +
                                 Noun(spec_) + ", nothing to register");
       }
-      return static_cast<int>(source_.ids.size()) >= source_.wanted;
-    });
+      const int ready = static_cast<int>(source_.ids.size());
+      return WaitProgress{ready >= source_.wanted, drf::ReadyText(spec_, source_), ready};
+    };
+    wait.evidence = [&]() -> std::string {
+      if (FromAsg(spec_)) return AsgStallEvidence(autoscaling_, spec_.source_asg);
+      return ecs_seen_ ? EcsStallEvidence(ecs_, *ecs_seen_, spec_.source_cluster) : "";
+    };
+    return poller_.Wait(wait);
   }
 
-  // After a timeout the ready targets are still registered: a partial target group
-  // serves traffic, an empty one serves none. Not after a cancel: no new actions then.
+  // When the source stalls or time runs out, the ready targets are still registered if the
+  // plan allows it (`partial`, the default): a partial target group serves traffic, an
+  // empty one serves none. Not after a cancel: no new actions then.
   bool CanRegisterPartially(const Status& waited) const {
-    return waited.code() == StatusCode::kTimedOut && !source_.ids.empty() &&
-           !ctx_.cancel.cancelled();
+    const bool short_source =
+        waited.code() == StatusCode::kTimedOut || waited.code() == StatusCode::kStalled;
+    return short_source && spec_.partial && !source_.ids.empty() && !ctx_.cancel.cancelled();
   }
 
   std::string ReadyText() const {
@@ -258,33 +266,15 @@ class Registration {
   AutoScalingClient& autoscaling_;
   EcsClient& ecs_;
   const std::string resource_;
+  const Duration stall_after_;
   Poller poller_;
   TargetGroup tg_;
   int port_ = 0;
   SourceTargets source_;
+  std::optional<EcsService> ecs_seen_;  // the source service as last read, for evidence
 };
 
 }  // namespace
-
-Result<SourceTargets> ReadEcsTargets(EcsClient& ecs, const std::string& cluster,
-                                     const std::string& service) {
-  Result<EcsService> svc = DescribeActiveService(ecs, cluster, service);
-  if (!svc.ok()) return svc.status();
-  Result<std::vector<std::string>> arns = ecs.ListTasks(cluster, service, "RUNNING");
-  if (!arns.ok()) return arns.status();
-  Result<EcsTasks> tasks = ecs.DescribeTasks(cluster, *arns);
-  if (!tasks.ok()) return tasks.status();
-  SourceTargets out;
-  out.wanted = svc->desired_count;
-  const std::string group = "service:" + service;
-  for (const EcsTask& t : tasks->tasks) {
-    // One ENI per awsvpc task: its first address is the task's.
-    if (t.group == group && t.last_status == "RUNNING" && !t.private_ips.empty()) {
-      out.ids.push_back(t.private_ips.front());
-    }
-  }
-  return out;
-}
 
 RegisterTargetsStep::RegisterTargetsStep(StepSpec spec, Elbv2Client& elbv2,
                                          AutoScalingClient& autoscaling, EcsClient& ecs)
@@ -294,13 +284,13 @@ std::string RegisterTargetsStep::resource() const { return "targets " + reg().ta
 
 StepResult RegisterTargetsStep::Preview(StepContext& ctx) {
   StepResult result;
-  Registration(ctx, result, reg(), elbv2_, autoscaling_, ecs_, resource()).Preview();
+  Registration(ctx, result, reg(), elbv2_, autoscaling_, ecs_, resource(), StallLimit(spec_)).Preview();
   return result;
 }
 
 StepResult RegisterTargetsStep::Run(StepContext& ctx) {
   StepResult result;
-  Registration(ctx, result, reg(), elbv2_, autoscaling_, ecs_, resource()).Run();
+  Registration(ctx, result, reg(), elbv2_, autoscaling_, ecs_, resource(), StallLimit(spec_)).Run();
   return result;
 }
 

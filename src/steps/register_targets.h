@@ -3,11 +3,13 @@
 // a target group. The executor runs it after the step that scales the source.
 //
 // Unlike the original, which registered right after the ASG update (so usually nothing),
-// it first waits, bounded by its deadline, until the source has as many ready targets as
-// it wants (desired capacity / desired count). A source that wants none fails at once
-// ("source has no capacity"): waiting could never succeed. If the deadline passes with
-// some targets ready, those are still registered (a partial load balancer beats none in a
-// disaster) and the step ends kTimedOut.
+// it first waits until the source has as many ready targets as it wants (desired
+// capacity / desired count; ready as capacity.h counts it), bounded by its deadline and
+// by the stall rule. A source that wants none fails at once ("source has no capacity"):
+// waiting could never succeed. If the wait stalls or the deadline passes with some
+// targets ready, those are still registered when the spec allows it (`partial`, a partial
+// load balancer beats none in a disaster) and the step ends kFailed (stalled, with the
+// source's evidence) or kTimedOut.
 //
 // The port is the spec's or the target group's own (never a fixed 80). Only targets not
 // yet registered (same id and port; "draining" counts as not registered) are sent, in
@@ -35,11 +37,6 @@ struct SourceTargets {
   std::vector<std::string> ids;  // instance ids or IPs, in AWS's order
   int wanted = 0;                // desired capacity / desired count
 };
-
-// The IPs of `service`'s RUNNING tasks. ListTasks' serviceName filter is not trusted (moto
-// ignores it), so a task counts only when its group is "service:<service>".
-Result<SourceTargets> ReadEcsTargets(EcsClient& ecs, const std::string& cluster,
-                                     const std::string& service);
 
 class RegisterTargetsStep final : public Step {
  public:

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "steps/capacity.h"
 #include "steps/poller.h"
+#include "steps/stall_evidence.h"
 #include "steps/step_outcome.h"
 
 namespace drf {
@@ -59,26 +61,6 @@ AsgSizes RaisedSizes(const AsgSizes& current, const ScaleAsgSpec& spec) {
   return out;
 }
 
-int CountInService(const AutoScalingGroup& group) {
-  return static_cast<int>(
-      std::count_if(group.instances.begin(), group.instances.end(), [](const AsgInstance& i) {
-        return i.lifecycle_state == "InService" && i.health_status == "Healthy";
-      }));
-}
-
-Result<AutoScalingGroup> DescribeAsg(AutoScalingClient& autoscaling, const std::string& name) {
-  Result<std::vector<AutoScalingGroup>> groups = autoscaling.DescribeAutoScalingGroups({name});
-  if (!groups.ok()) return groups.status();
-  auto it = std::find_if(groups->begin(), groups->end(),
-                         [&](const AutoScalingGroup& g) { return g.name == name; });
-  if (it == groups->end()) return Status::NotFound("Auto Scaling group " + name + " not found");
-  if (!it->status.empty()) {
-    return Status::Rejected("Auto Scaling group " + name + " is being deleted (" + it->status +
-                            ")");
-  }
-  return *it;
-}
-
 ScaleAsgStep::ScaleAsgStep(StepSpec spec, AutoScalingClient& autoscaling)
     : spec_(std::move(spec)), autoscaling_(autoscaling) {}
 
@@ -118,7 +100,10 @@ StepResult ScaleAsgStep::Run(StepContext& ctx) {
   }
   const AsgSizes target = RaisedSizes(SizesOf(*group), asg());
   if (!Raise(ctx, poller, result, SizesOf(*group), target)) return result;
-  if (asg().wait_in_service && target.desired > 0) {
+  const CapacityWait wait = asg().capacity_wait;
+  const bool changed = result.state == StepState::kSucceeded;
+  if (target.desired > 0 &&
+      (wait == CapacityWait::kYes || (wait == CapacityWait::kIfChanged && changed))) {
     WaitInService(ctx, poller, result, target.desired);
   }
   return result;
@@ -160,13 +145,17 @@ void ScaleAsgStep::WaitInService(StepContext& ctx, Poller& poller, StepResult& r
                                  int desired) {
   const std::string& name = asg().asg_name;
   int in_service = 0;
-  Status waited = poller.WaitUntil(std::to_string(desired) + " InService instances in " + name,
-                                   [&]() -> Result<bool> {
-                                     Result<AutoScalingGroup> now = DescribeAsg(autoscaling_, name);
-                                     if (!now.ok()) return now.status();
-                                     in_service = CountInService(*now);
-                                     return in_service >= desired;
-                                   });
+  WaitSpec wait;
+  wait.what = "ASG " + name;
+  wait.stall_after = StallLimit(spec_);
+  wait.check = [&]() -> Result<WaitProgress> {
+    Result<AsgCapacity> now = ReadAsgCapacity(autoscaling_, name);
+    if (!now.ok()) return now.status();
+    in_service = static_cast<int>(now->ready.size());
+    return WaitProgress{in_service >= desired, DescribeCapacity(*now), in_service};
+  };
+  wait.evidence = [&] { return AsgStallEvidence(autoscaling_, name); };
+  Status waited = poller.Wait(wait);
   result.after["in_service"] = in_service;
   if (!waited.ok()) {
     EndUnfinished(ctx, result, resource(), waited,

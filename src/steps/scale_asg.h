@@ -5,9 +5,11 @@
 // Target sizes: min' = max(min, spec.min); desired' = max(desired, spec.desired, min');
 // max' = max(max, spec.max, desired'). UpdateAutoScalingGroup is called only when one of
 // them changes, and sends only the changed fields (a concurrent change to the others is
-// left alone). With wait_in_service, the step then waits (bounded by its deadline) until
-// at least desired' instances are InService and Healthy; this also runs when nothing had
-// to change, so a resumed run verifies.
+// left alone). When its plan says it waits (capacity_wait, see FinalizePlan), the step
+// then waits until at least desired' instances are InService and Healthy, bounded by its
+// deadline and by the stall rule (whose error quotes the latest scaling activity); with
+// CapacityWait::kYes this also runs when nothing had to change, so a resumed run verifies
+// what its dependents need.
 //
 // Outcomes: kSucceeded, kUnchanged (already at or above target), kFailed (group missing
 // or being deleted, AWS errors), kTimedOut (raised but not enough instances in time).
@@ -32,9 +34,6 @@ struct AsgSizes {
 // The sizes the step sets for a group currently at `current` (see above).
 AsgSizes RaisedSizes(const AsgSizes& current, const ScaleAsgSpec& spec);
 
-// Instances counted as serving: InService and Healthy.
-int CountInService(const AutoScalingGroup& group);
-
 class ScaleAsgStep final : public Step {
  public:
   // `spec.detail` must hold a ScaleAsgSpec. `autoscaling` must outlive the step.
@@ -55,9 +54,5 @@ class ScaleAsgStep final : public Step {
   StepSpec spec_;
   AutoScalingClient& autoscaling_;
 };
-
-// DescribeAutoScalingGroups for one name: NotFound when absent, Rejected when the group is
-// being deleted. Shared with RegisterTargetsStep, which reads the source group.
-Result<AutoScalingGroup> DescribeAsg(AutoScalingClient& autoscaling, const std::string& name);
 
 }  // namespace drf

@@ -16,7 +16,8 @@ StepSpec Spec(bool wait = false) {
   StepSpec spec;
   spec.id = "scale-asg:dr-jenkins";
   spec.kind = StepKind::kScaleAsg;
-  spec.detail = ScaleAsgSpec{"dr-jenkins", 1, 3, 1, wait};
+  spec.detail =
+      ScaleAsgSpec{"dr-jenkins", 1, 3, 1, wait, wait ? CapacityWait::kYes : CapacityWait::kNo};
   return spec;
 }
 

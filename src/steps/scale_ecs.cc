@@ -2,17 +2,13 @@
 
 #include <algorithm>
 
+#include "steps/capacity.h"
 #include "steps/poller.h"
+#include "steps/stall_evidence.h"
 #include "steps/step_outcome.h"
 
 namespace drf {
 namespace {
-
-// Matches a described service to the name we asked for (AWS answers with names and ARNs).
-bool IsService(const EcsService& s, const std::string& name) {
-  return s.name == name || s.arn == name ||
-         (s.arn.size() > name.size() && s.arn.ends_with("/" + name));
-}
 
 std::string Where(const std::string& cluster, const std::string& service) {
   return "ECS service " + service + " in cluster " + cluster;
@@ -29,22 +25,6 @@ Status FailedRollout(const EcsService& s) {
 }
 
 }  // namespace
-
-Result<EcsService> DescribeActiveService(EcsClient& ecs, const std::string& cluster,
-                                         const std::string& service) {
-  Result<EcsServices> found = ecs.DescribeServices(cluster, {service});
-  if (!found.ok()) return found.status();
-  auto it = std::find_if(found->services.begin(), found->services.end(),
-                         [&](const EcsService& s) { return IsService(s, service); });
-  if (it == found->services.end()) {
-    std::string reason = found->failures.empty() ? "" : " (" + found->failures[0].reason + ")";
-    return Status::NotFound(Where(cluster, service) + " not found" + reason);
-  }
-  if (it->status == "INACTIVE" || it->status == "DRAINING") {
-    return Status::Rejected(Where(cluster, service) + " is " + it->status);
-  }
-  return *it;
-}
 
 ScaleEcsStep::ScaleEcsStep(StepSpec spec, EcsClient& ecs) : spec_(std::move(spec)), ecs_(ecs) {}
 
@@ -102,7 +82,11 @@ StepResult ScaleEcsStep::Run(StepContext& ctx) {
   }
   const int desired = std::max(svc->desired_count, ecs().min_desired_count);
   if (!Raise(ctx, poller, result, svc->desired_count, desired)) return result;
-  if (ecs().wait_running && desired > 0) WaitRunning(ctx, poller, result, desired);
+  const CapacityWait wait = ecs().capacity_wait;
+  const bool changed = result.state == StepState::kSucceeded;
+  if (desired > 0 && (wait == CapacityWait::kYes || (wait == CapacityWait::kIfChanged && changed))) {
+    WaitRunning(ctx, poller, result, desired);
+  }
   return result;
 }
 
@@ -142,16 +126,22 @@ bool ScaleEcsStep::Raise(StepContext& ctx, Poller& poller, StepResult& result, i
 }
 
 void ScaleEcsStep::WaitRunning(StepContext& ctx, Poller& poller, StepResult& result, int desired) {
-  int running = 0;
-  Status waited = poller.WaitUntil(
-      std::to_string(desired) + " running tasks of " + ecs().cluster + "/" + service(),
-      [&]() -> Result<bool> {
-        Result<EcsService> now = DescribeActiveService(ecs_, ecs().cluster, service());
-        if (!now.ok()) return now.status();
-        running = now->running_count;
-        DRF_RETURN_IF_ERROR(FailedRollout(*now));
-        return running >= desired;
-      });
+  const std::string& cluster = ecs().cluster;
+  std::optional<EcsCapacity> last;
+  WaitSpec wait;
+  wait.what = "ECS service " + cluster + "/" + service();
+  wait.stall_after = StallLimit(spec_);
+  wait.check = [&]() -> Result<WaitProgress> {
+    Result<EcsCapacity> now = ReadEcsCapacity(ecs_, cluster, service());
+    if (!now.ok()) return now.status();
+    last = *now;
+    DRF_RETURN_IF_ERROR(FailedRollout(now->service));
+    const int running = static_cast<int>(now->running.size());
+    return WaitProgress{running >= desired, DescribeCapacity(*now), running};
+  };
+  wait.evidence = [&] { return last ? EcsStallEvidence(ecs_, last->service, cluster) : ""; };
+  Status waited = poller.Wait(wait);
+  const int running = last ? static_cast<int>(last->running.size()) : 0;
   result.after["running_count"] = running;
   if (!waited.ok()) {
     EndUnfinished(ctx, result, resource(), waited,

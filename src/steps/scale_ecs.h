@@ -5,8 +5,11 @@
 // Never lowers: the original set desiredCount=1 and so shrank a service already running 3.
 // A service that is missing, INACTIVE or DRAINING is a failure naming service and cluster
 // (the original warned and went on, and the run still reported success).
-// With wait_running, the step waits (bounded by its deadline) until runningCount reaches
-// the desired count; a deployment whose rollout FAILED ends the wait as a failure.
+// When its plan says it waits (capacity_wait, see FinalizePlan), the step then waits until
+// the service has as many RUNNING tasks as it wants (counted from the tasks, not from
+// runningCount, see capacity.h), bounded by its deadline and by the stall rule, whose
+// error quotes the service's events and its stopped tasks' reasons; a deployment whose
+// rollout FAILED ends the wait as a failure.
 //
 // Outcomes: kSucceeded, kUnchanged (already at or above the minimum), kFailed, kTimedOut.
 #pragma once
@@ -41,10 +44,5 @@ class ScaleEcsStep final : public Step {
   StepSpec spec_;
   EcsClient& ecs_;
 };
-
-// DescribeServices for one service: NotFound when missing, Rejected when INACTIVE or
-// DRAINING. Shared with RegisterTargetsStep, which reads the source service.
-Result<EcsService> DescribeActiveService(EcsClient& ecs, const std::string& cluster,
-                                         const std::string& service);
 
 }  // namespace drf

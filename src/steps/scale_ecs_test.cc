@@ -11,12 +11,15 @@ using steps_testing::DescribeServicesReply;
 using steps_testing::MissingServiceReply;
 using steps_testing::ServiceJson;
 using steps_testing::StepHarness;
+using steps_testing::TaskArn;
+using steps_testing::TaskJson;
 
 StepSpec Spec(std::vector<std::string> services = {"frontend"}, bool wait = false) {
   StepSpec spec;
   spec.id = "scale-ecs:dr/frontend";
   spec.kind = StepKind::kScaleEcs;
-  spec.detail = ScaleEcsSpec{"dr", std::move(services), false, 1, wait};
+  spec.detail = ScaleEcsSpec{"dr", std::move(services), false, 1, wait,
+                             wait ? CapacityWait::kYes : CapacityWait::kNo};
   return spec;
 }
 
@@ -33,6 +36,24 @@ class ScaleEcsTest : public ::testing::Test {
     });
   }
   std::vector<AwsCall> Updates() const { return h_.aws.Calls(services::kEcs, "UpdateService"); }
+  // ListTasks answers, one per poll: the task ids listed as RUNNING (each described RUNNING).
+  void RunningTasks(std::vector<std::vector<std::string>> polls) {
+    std::vector<HttpResponse> lists;
+    for (const auto& ids : polls) {
+      nlohmann::json arns = nlohmann::json::array();
+      for (const std::string& id : ids) arns.push_back(TaskArn("dr", id));
+      lists.push_back(FakeAws::JsonOk({{"taskArns", arns}}));
+    }
+    h_.aws.Replies(services::kEcs, "ListTasks", std::move(lists));
+    h_.aws.On(services::kEcs, "DescribeTasks", [](const AwsCall& call) {
+      nlohmann::json tasks = nlohmann::json::array();
+      for (const auto& arn : call.json["tasks"]) {
+        std::string id = arn.get<std::string>().substr(arn.get<std::string>().rfind('/') + 1);
+        tasks.push_back(TaskJson("dr", id, "service:frontend", "RUNNING", "10.0.0.1"));
+      }
+      return FakeAws::JsonOk({{"tasks", tasks}, {"failures", nlohmann::json::array()}});
+    });
+  }
 
   StepHarness h_;
   ScaleEcsStep step_{Spec(), h_.ecs};
@@ -118,6 +139,7 @@ TEST_F(ScaleEcsTest, WaitsForRunningTasksWhenAsked) {
   Describes({DescribeServicesReply(ServiceJson("dr", "frontend", "ACTIVE", 0, 0)),
              DescribeServicesReply(ServiceJson("dr", "frontend", "ACTIVE", 1, 0)),
              DescribeServicesReply(ServiceJson("dr", "frontend", "ACTIVE", 1, 1))});
+  RunningTasks({{}, {"t1"}});
 
   StepResult result = step.Run(h_.ctx);
 
@@ -134,6 +156,7 @@ TEST_F(ScaleEcsTest, FailedRolloutEndsTheWait) {
       {{"id", "ecs-svc/1"}, {"status", "PRIMARY"}, {"rolloutState", "FAILED"}}};
   Describes({DescribeServicesReply(ServiceJson("dr", "frontend", "ACTIVE", 0, 0)),
              DescribeServicesReply(failing)});
+  RunningTasks({{}});
 
   StepResult result = step.Run(h_.ctx);
 

@@ -55,6 +55,16 @@ std::vector<std::string> CommandLine(const EmulatorOptions& options) {
     argv.push_back("--seed");
     argv.push_back("reference");
   }
+  argv.push_back("--fidelity");
+  argv.push_back(options.fidelity);
+  if (!options.stuck_services.empty()) {
+    argv.push_back("--stuck-services");
+    argv.push_back(StuckServicesJson(options.stuck_services).dump());
+  }
+  if (!options.warm_services.empty()) {
+    argv.push_back("--warm-services");
+    argv.push_back(nlohmann::json(options.warm_services).dump());
+  }
   argv.insert(argv.end(), options.extra_args.begin(), options.extra_args.end());
   return argv;
 }
@@ -200,6 +210,16 @@ Status SameCode(const Status& status, std::string message) {
 
 }  // namespace
 
+nlohmann::json StuckServicesJson(const std::map<std::string, EmulatorStuckService>& services) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [name, s] : services) {
+    out[name] = {{"reason", s.reason},
+                 {"running", s.running},
+                 {"exit_code", s.exit_code ? nlohmann::json(*s.exit_code) : nlohmann::json()}};
+  }
+  return out;
+}
+
 Result<std::unique_ptr<EmulatorProcess>> EmulatorProcess::Start(const EmulatorOptions& options) {
   std::unique_ptr<EmulatorProcess> emu(new EmulatorProcess());
   char path[] = "/tmp/drf-emulator-stderr-XXXXXX";
@@ -274,6 +294,16 @@ Result<nlohmann::json> EmulatorProcess::SetConfig(const nlohmann::json& settings
   auto doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return Status::Internal("bad config JSON: " + body);
   return doc;
+}
+
+Result<nlohmann::json> EmulatorProcess::SetStuckServices(
+    const std::map<std::string, EmulatorStuckService>& services) const {
+  return SetConfig({{"stuck_services", StuckServicesJson(services)}});
+}
+
+Status EmulatorProcess::WarmServices(const std::map<std::string, int>& services) const {
+  auto reply = Call("POST", "/_emulator/warm", nlohmann::json(services).dump());
+  return reply.ok() ? Status::Ok() : reply.status();
 }
 
 }  // namespace drf

@@ -7,8 +7,10 @@
 
 #include <sys/types.h>
 
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,15 +18,41 @@
 
 namespace drf {
 
+// An ECS service that never reaches its desired count (--stuck-services; README "Stuck
+// services"): at most `running` of its tasks stay RUNNING, every other task it starts stops
+// `task_start_seconds` later with stoppedReason `reason`, and the scheduler retries with a
+// back-off.
+struct EmulatorStuckService {
+  std::string reason;  // e.g. "CannotPullContainerError: pull image manifest has been ..."
+  int running = 0;     // how many of its tasks do stay RUNNING
+  // Unset: the tasks fail to start (stopCode TaskFailedToStart, the containers' `reason` is
+  // `reason`, no exitCode). Set: the essential container exited with it (stopCode
+  // EssentialContainerExited, the containers' exitCode).
+  std::optional<int> exit_code;
+};
+
 struct EmulatorOptions {
-  bool seed_reference = false;          // --seed reference: the pilot-light deployment
-  double promotion_seconds = 3;         // PromoteReadReplica until the source is gone
-  double instance_start_seconds = 2;    // ASG instances Pending before InService
-  double task_start_seconds = 1;        // ECS tasks PENDING before RUNNING
+  bool seed_reference = false;        // --seed reference: the pilot-light deployment
+  double promotion_seconds = 3;       // PromoteReadReplica until the source is gone
+  double instance_start_seconds = 2;  // ASG instances Pending before InService
+  double task_start_seconds = 1;      // ECS tasks PENDING before RUNNING
+  // --fidelity: "realistic" (runningCount/pendingCount and service events from the tasks the
+  // scheduler started) or "raw" (moto's own bookkeeping where AWS guarantees nothing either:
+  // runningCount = desiredCount from UpdateService on, no events). README "Fidelity".
+  std::string fidelity = "realistic";
+  // --stuck-services: "<cluster>/<service>" (e.g. "dr/kafka") -> the fault.
+  std::map<std::string, EmulatorStuckService> stuck_services;
+  // --warm-services: "<cluster>/<service>" -> the desiredCount it already has before the
+  // failover (applied after seeding, again after a reseed): its tasks long RUNNING, or with
+  // a stuck service already failed. The service must exist (seed_reference).
+  std::map<std::string, int> warm_services;
   std::vector<std::string> extra_args;  // appended to the command line as given
   double ready_timeout_seconds = 60;    // bound on the wait for the READY line
   std::string python = "python3";       // interpreter, looked up on PATH
 };
+
+// The JSON of --stuck-services and of POST /_emulator/config's "stuck_services".
+nlohmann::json StuckServicesJson(const std::map<std::string, EmulatorStuckService>& services);
 
 class EmulatorProcess {
  public:
@@ -52,8 +80,15 @@ class EmulatorProcess {
   Result<nlohmann::json> Stats() const;
   // POST /_emulator/reset-stats.
   Status ResetStats() const;
-  // POST /_emulator/config, e.g. {"promotion_seconds": 1}; returns the settings now in use.
+  // POST /_emulator/config, e.g. {"promotion_seconds": 1} or {"fidelity": "raw"}; returns the
+  // settings now in use.
   Result<nlohmann::json> SetConfig(const nlohmann::json& settings) const;
+  // POST /_emulator/config {"stuck_services": ...}: replaces the whole set (empty: none).
+  Result<nlohmann::json> SetStuckServices(
+      const std::map<std::string, EmulatorStuckService>& services) const;
+  // POST /_emulator/warm: these services at these desiredCounts now, as warm_services does
+  // at start (moto directly: not counted in the stats).
+  Status WarmServices(const std::map<std::string, int>& services) const;
 
  private:
   EmulatorProcess() = default;

@@ -4,10 +4,11 @@
 
 namespace drf {
 
-LogCapture::LogCapture(Clock& clock, LogLevel min_level) {
+LogCapture::LogCapture(Clock& clock, LogLevel min_level, LogFormat format) {
   file_ = open_memstream(&buffer_, &size_);
   LoggerOptions options;
   options.min_level = min_level;
+  options.format = format;
   options.out = file_;
   logger_ = std::make_unique<Logger>(options, clock);
 }

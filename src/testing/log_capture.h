@@ -13,7 +13,8 @@ namespace drf {
 
 class LogCapture {
  public:
-  explicit LogCapture(Clock& clock, LogLevel min_level = LogLevel::kInfo);
+  explicit LogCapture(Clock& clock, LogLevel min_level = LogLevel::kInfo,
+                      LogFormat format = LogFormat::kText);
   ~LogCapture();
   LogCapture(const LogCapture&) = delete;
   LogCapture& operator=(const LogCapture&) = delete;

@@ -25,8 +25,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 TEMPLATE = os.path.join(ROOT, "deploy", "template.yaml")
 REGION = "us-east-1"
 
-# Every AWS operation drfailover makes during a run (src/services/*.cc, src/steps/*.cc), and
-# the two Lambda's log delivery needs.
+# Every AWS operation drfailover makes during a run (src/services/*.cc, src/steps/*.cc), the
+# two reads that explain a stalled wait (autoscaling:DescribeScalingActivities,
+# rds:DescribeEvents; not called by a run whose waits complete), and the two Lambda's log
+# delivery needs.
 EXPECTED_ACTIONS = {
     "rds:DescribeDBInstances",
     "rds:PromoteReadReplica",
@@ -40,6 +42,8 @@ EXPECTED_ACTIONS = {
     "elasticloadbalancing:DescribeTargetGroups",
     "elasticloadbalancing:DescribeTargetHealth",
     "elasticloadbalancing:RegisterTargets",
+    "autoscaling:DescribeScalingActivities",
+    "rds:DescribeEvents",
     "logs:CreateLogStream",
     "logs:PutLogEvents",
 }
@@ -254,7 +258,8 @@ class DeployTest(unittest.TestCase):
         self.assertEqual(wildcard, {
             "autoscaling:DescribeAutoScalingGroups", "ecs:ListServices", "ecs:DescribeServices",
             "ecs:ListTasks", "ecs:DescribeTasks", "elasticloadbalancing:DescribeTargetGroups",
-            "elasticloadbalancing:DescribeTargetHealth"}, "only reads may use Resource '*'")
+            "elasticloadbalancing:DescribeTargetHealth", "autoscaling:DescribeScalingActivities",
+            "rds:DescribeEvents"}, "only reads may use Resource '*'")
 
     def test_log_group(self):
         groups = self.moto.client("logs").describe_log_groups(

@@ -138,6 +138,53 @@ TEST_F(EmulatorTimingTest, ConfigChangesDelaysAtRunTime) {
   EXPECT_FALSE(bad.ok());
 }
 
+// The fixture passes fidelity, stuck and warm services (tools/emulator/README.md "Fidelity",
+// "Stuck services"); tests/fidelity/test_ecs_fidelity.py checks their behaviour in depth.
+TEST(EmulatorTest, FidelityStuckAndWarmServicesReachTheEmulator) {
+  EmulatorOptions options;
+  options.seed_reference = true;
+  options.task_start_seconds = 0.3;
+  options.fidelity = "raw";
+  options.stuck_services["dr/kafka"] = {"CannotPullContainerError: not found", 0, std::nullopt};
+  options.stuck_services["dr/task-api"] = {"Essential container in task exited", 1, 1};
+  options.warm_services["dr/kafka"] = 3;
+  auto emu = StartOrFail(options);
+  ASSERT_NE(emu, nullptr);
+  const nlohmann::json& settings = emu->ready().at("settings");
+  EXPECT_EQ(settings.at("fidelity"), "raw");
+  EXPECT_EQ(settings.at("stuck_services"),
+            nlohmann::json::parse(R"({"dr/kafka": {"reason": "CannotPullContainerError: not found",
+                                                   "running": 0, "exit_code": null},
+                                      "dr/task-api": {"reason": "Essential container in task exited",
+                                                      "running": 1, "exit_code": 1}})"));
+  EXPECT_EQ(emu->ready().at("warm_services"), nlohmann::json({{"dr/kafka", 3}}));
+
+  auto state = [&] {
+    ToolRun run = RunTool("state_dump.py", "--endpoint " + emu->endpoint());
+    EXPECT_EQ(run.exit_code, 0) << run.output;
+    auto doc = nlohmann::json::parse(run.output, nullptr, /*allow_exceptions=*/false);
+    return doc.is_object() ? doc.at("services") : nlohmann::json::object();
+  };
+  // Warm at 3, no task running; raw: runningCount is moto's 3 all the same.
+  nlohmann::json kafka = state().value("kafka", nlohmann::json::object());
+  EXPECT_EQ(kafka.value("desired", -1), 3) << kafka.dump();
+  EXPECT_EQ(kafka.value("running", -1), 0) << kafka.dump();
+  EXPECT_EQ(kafka.value("running_count", -1), 3) << kafka.dump();
+
+  auto cleared = emu->SetStuckServices({});
+  ASSERT_TRUE(cleared.ok()) << cleared.status().ToString();
+  EXPECT_EQ(cleared->at("stuck_services"), nlohmann::json::object());
+  auto realistic = emu->SetConfig({{"fidelity", "realistic"}});
+  ASSERT_TRUE(realistic.ok()) << realistic.status().ToString();
+  EXPECT_EQ(realistic->at("fidelity"), "realistic");
+  EXPECT_FALSE(emu->SetConfig({{"fidelity", "exact"}}).ok());
+  ASSERT_TRUE(emu->WarmServices({{"dr/frontend", 2}}).ok());
+  nlohmann::json frontend = state().value("frontend", nlohmann::json::object());
+  EXPECT_EQ(frontend.value("running", -1), 2) << frontend.dump();
+  EXPECT_EQ(frontend.value("running_count", -1), 2) << frontend.dump();
+  EXPECT_FALSE(emu->WarmServices({{"dr/ghost", 1}}).ok());
+}
+
 TEST(EmulatorTest, StartFailureReportsStderrAndSetupHint) {
   EmulatorOptions options;
   options.extra_args = {"--no-such-flag"};

@@ -5,6 +5,14 @@
 // JSON report, the region's state read back with boto3 (tools/emulator/state_dump.py and
 // check_state.py) and the calls the emulator counted (/_emulator/stats).
 //
+// The engine's acceptance tests (FailoverE2eTest) run twice, against both views of the
+// region the emulator offers (issue 9; tools/emulator/README.md "Fidelity"): `realistic`
+// (runningCount and service events follow the tasks the scheduler started) and `raw`
+// (moto's own bookkeeping where AWS guarantees nothing either: runningCount = desiredCount
+// as soon as UpdateService returns, while the tasks are still starting). The same
+// assertions hold in both; the oracle counts RUNNING tasks, never runningCount. Tests about
+// something else (whoami, invalid configurations) run once.
+//
 // The child never sees the developer's AWS configuration: it gets PATH, a temporary HOME,
 // dummy credentials, AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE set to /dev/null,
 // AWS_EC2_METADATA_DISABLED, and an endpoint on 127.0.0.1. Nothing sleeps for a fixed
@@ -130,8 +138,11 @@ std::string MissingFromSubsequence(const std::vector<std::string>& have,
   return "";
 }
 
-class FailoverE2eTest : public ::testing::Test {
+class FailoverE2eFixture : public ::testing::Test {
  protected:
+  // The emulator's --fidelity for this test (FailoverE2eTest: its parameter).
+  virtual std::string Fidelity() const { return "realistic"; }
+
   void SetUp() override {
 #ifndef DRF_CLI_PATH
     GTEST_SKIP() << "the drfailover binary is not part of this build";
@@ -148,8 +159,9 @@ class FailoverE2eTest : public ::testing::Test {
   }
 
   // Short timings unless a test needs realistic ones.
-  static EmulatorOptions FastRegion() {
+  EmulatorOptions FastRegion() const {
     EmulatorOptions options;
+    options.fidelity = Fidelity();
     options.seed_reference = true;
     options.promotion_seconds = 0.5;
     options.instance_start_seconds = 0.5;
@@ -157,10 +169,12 @@ class FailoverE2eTest : public ::testing::Test {
     return options;
   }
 
-  void StartEmulator(const EmulatorOptions& options = FastRegion()) {
+  void StartEmulator() { StartEmulator(FastRegion()); }
+  void StartEmulator(const EmulatorOptions& options) {
     auto emu = EmulatorProcess::Start(options);
     ASSERT_TRUE(emu.ok()) << emu.status().ToString();
     emu_ = std::move(emu).value();
+    ASSERT_EQ(emu_->ready().at("settings").at("fidelity"), options.fidelity);
   }
 
   // The environment of a drfailover child: isolated from the developer's AWS set-up.
@@ -249,6 +263,19 @@ class FailoverE2eTest : public ::testing::Test {
   std::unique_ptr<EmulatorProcess> emu_;
 };
 
+// The engine's acceptance tests, once per fidelity of the emulated region.
+class FailoverE2eTest : public FailoverE2eFixture,
+                        public ::testing::WithParamInterface<std::string> {
+ protected:
+  std::string Fidelity() const override { return GetParam(); }
+};
+
+INSTANTIATE_TEST_SUITE_P(Fidelity, FailoverE2eTest, ::testing::Values("realistic", "raw"),
+                         [](const auto& test_case) { return test_case.param; });
+
+// Tests that do not depend on the region's fidelity: one run, realistic.
+class FailoverE2eOnceTest : public FailoverE2eFixture {};
+
 // Each target group holds exactly its source's targets (InService instances / RUNNING task
 // IPs), on the target group's own port.
 void ExpectTargetsRegistered(const Json& state) {
@@ -285,7 +312,7 @@ void ExpectTargetsRegistered(const Json& state) {
 }
 
 // 1. A fresh failover reaches the documented final state.
-TEST_F(FailoverE2eTest, FreshFailoverReachesDocumentedFinalState) {
+TEST_P(FailoverE2eTest, FreshFailoverReachesDocumentedFinalState) {
   StartEmulator();
   ResetStats();
   auto [run, report] = DrfWithReport("run", "report.json", RegionEnv());
@@ -338,7 +365,7 @@ TEST_F(FailoverE2eTest, FreshFailoverReachesDocumentedFinalState) {
 }
 
 // 2. A second run makes zero mutating calls and reports every step unchanged.
-TEST_F(FailoverE2eTest, SecondRunChangesNothing) {
+TEST_P(FailoverE2eTest, SecondRunChangesNothing) {
   StartEmulator();
   Env env = RegionEnv();
   auto [first, first_report] = DrfWithReport("run", "first.json", env);
@@ -366,7 +393,7 @@ TEST_F(FailoverE2eTest, SecondRunChangesNothing) {
 
 // 3. Capacity above the target is kept: a service at 3 stays at 3, an ASG at 2/5/4 is not
 //    lowered, and their targets are all registered.
-TEST_F(FailoverE2eTest, LargerCapacityIsNeverLowered) {
+TEST_P(FailoverE2eTest, LargerCapacityIsNeverLowered) {
   StartEmulator();
   ProcessResult preset = Boto3(emu_->endpoint(),
                                "c('ecs').update_service(cluster='dr', service='frontend', "
@@ -403,7 +430,7 @@ TEST_F(FailoverE2eTest, LargerCapacityIsNeverLowered) {
 }
 
 // 4. A service that does not exist fails its own step only: exit 1, PARTIAL, named.
-TEST_F(FailoverE2eTest, MissingServiceFailsOnlyItsStep) {
+TEST_P(FailoverE2eTest, MissingServiceFailsOnlyItsStep) {
   StartEmulator();
   Env env = RegionEnv();
   env["ECS_SERVICES"] = "frontend,ghost-service,notification-service,user-service,task-api,kafka";
@@ -433,7 +460,7 @@ TEST_F(FailoverE2eTest, MissingServiceFailsOnlyItsStep) {
 }
 
 // 5. `plan` makes no mutating call and shows every change `run` then makes.
-TEST_F(FailoverE2eTest, PlanChangesNothingAndShowsWhatRunDoes) {
+TEST_P(FailoverE2eTest, PlanChangesNothingAndShowsWhatRunDoes) {
   StartEmulator();
   // Some resources already as wanted, so the plan has both kinds of steps.
   ProcessResult preset = Boto3(emu_->endpoint(),
@@ -482,7 +509,7 @@ TEST_F(FailoverE2eTest, PlanChangesNothingAndShowsWhatRunDoes) {
 }
 
 // 6. Scaling runs while the database promotes, and the run ends soon after the promotion.
-TEST_F(FailoverE2eTest, ScalingOverlapsThePromotion) {
+TEST_P(FailoverE2eTest, ScalingOverlapsThePromotion) {
   EmulatorOptions options = FastRegion();
   options.promotion_seconds = 3;
   options.instance_start_seconds = 1;
@@ -567,7 +594,7 @@ void ExpectOriginalOrder(const ProcessResult& run, const Json& report, const Jso
 }
 
 // 7a. --sequential.
-TEST_F(FailoverE2eTest, SequentialFlagLogsTheOriginalLinesInOrder) {
+TEST_P(FailoverE2eTest, SequentialFlagLogsTheOriginalLinesInOrder) {
   StartEmulator();
   auto [run, report] =
       DrfWithReport("run", "report.json", RegionEnv(), {"--sequential", "--log-format", "text"});
@@ -579,7 +606,7 @@ TEST_F(FailoverE2eTest, SequentialFlagLogsTheOriginalLinesInOrder) {
 
 // 7b. `ordering: sequential` in a plan file, its steps written in another order: the
 //     original's order by kind, the file's order within a kind.
-TEST_F(FailoverE2eTest, SequentialPlanFileLogsTheOriginalLinesInOrder) {
+TEST_P(FailoverE2eTest, SequentialPlanFileLogsTheOriginalLinesInOrder) {
   StartEmulator();
   auto groups =
       nlohmann::ordered_json::parse(emu_->resources().at("TARGET_GROUPS").get<std::string>());
@@ -612,7 +639,7 @@ TEST_F(FailoverE2eTest, SequentialPlanFileLogsTheOriginalLinesInOrder) {
 
 // `whoami` against the emulator: account, ARN, region, credential source, endpoint; never
 // the secret key (Drf() checks that on every run) nor the whole access key id.
-TEST_F(FailoverE2eTest, WhoAmIShowsTheIdentityAndNeverTheSecret) {
+TEST_F(FailoverE2eOnceTest, WhoAmIShowsTheIdentityAndNeverTheSecret) {
   EmulatorOptions options;  // no seed needed
   StartEmulator(options);
   Env env = IsolatedEnv();
@@ -797,7 +824,7 @@ std::vector<InvalidCase> InvalidCases() {
   };
 }
 
-class InvalidConfigTest : public FailoverE2eTest,
+class InvalidConfigTest : public FailoverE2eFixture,
                           public ::testing::WithParamInterface<InvalidCase> {};
 
 TEST_P(InvalidConfigTest, ExitsTwoNamingTheField) {
@@ -831,6 +858,71 @@ TEST_P(InvalidConfigTest, ExitsTwoNamingTheField) {
     }
     EXPECT_EQ(r.out.find("Failover"), std::string::npos) << r.out;
     EXPECT_FALSE(std::filesystem::exists(Path("report.json"))) << verb << ": a report was written";
+  }
+}
+
+// --- every wait ends: a service that never reaches its desired count ------------------------
+
+class WaitsE2eTest : public FailoverE2eFixture {
+ protected:
+  // The reference region with kafka warm at 3 and unable to start any task.
+  void StartWithStuckKafka(bool warm) {
+    EmulatorOptions options = FastRegion();
+    options.stuck_services["dr/kafka"] = {"CannotPullContainerError: pull image manifest has "
+                                          "been retried 5 time(s): not found",
+                                          0, std::nullopt};
+    if (warm) options.warm_services["dr/kafka"] = 3;
+    StartEmulator(options);
+  }
+};
+
+TEST_F(WaitsE2eTest, AWarmServiceThatNeverRunsItsTasksDoesNotHoldUpARunThatDoesNotUseIt) {
+  StartWithStuckKafka(/*warm=*/true);
+  Env env = RegionEnv();
+  Json groups = Json::parse(env.at("TARGET_GROUPS"));
+  for (auto it = groups.begin(); it != groups.end();) {
+    it = it.value().value("source_ecs", "") == "dr/kafka" ? groups.erase(it) : std::next(it);
+  }
+  env["TARGET_GROUPS"] = groups.dump();
+
+  // No --deadline: before, this run never ended.
+  auto [r, report] = DrfWithReport("run", "report.json", env);
+
+  ASSERT_FALSE(r.timed_out) << Describe(r);
+  EXPECT_EQ(r.exit_code, 0) << Describe(r);
+  ASSERT_TRUE(report.is_object()) << Describe(r);
+  EXPECT_EQ(report.at("status"), "SUCCEEDED");
+  const Json* kafka = FindStep(report, "scale-ecs:dr/kafka");
+  ASSERT_NE(kafka, nullptr);
+  EXPECT_EQ(kafka->at("status"), "unchanged");
+  EXPECT_TRUE(kafka->at("wait").is_null()) << kafka->dump();
+}
+
+TEST_F(WaitsE2eTest, AStuckServiceFeedingATargetGroupStallsAndTheRunEndsPartialWithItsReason) {
+  StartWithStuckKafka(/*warm=*/false);
+  Env env = RegionEnv();
+  env["DRF_STALL_AFTER"] = "register_targets=4s";  // short bounds for the test
+
+  auto [r, report] = DrfWithReport("run", "report.json", env);
+
+  ASSERT_FALSE(r.timed_out) << Describe(r);
+  EXPECT_EQ(r.exit_code, 1) << Describe(r);
+  ASSERT_TRUE(report.is_object()) << Describe(r);
+  EXPECT_EQ(report.at("status"), "PARTIAL");
+  const Json* kafka = FindStep(report, "register-targets:dr-kafka-tg");
+  ASSERT_NE(kafka, nullptr);
+  EXPECT_EQ(kafka->at("status"), "failed");
+  ASSERT_TRUE(kafka->at("error").is_object());
+  EXPECT_EQ(kafka->at("error").at("status_code"), "Stalled");
+  const std::string message = kafka->at("error").at("message");
+  EXPECT_NE(message.find("ECS service dr/kafka: 0 of 1 tasks running"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("CannotPullContainerError"), std::string::npos) << message;
+  EXPECT_EQ(kafka->at("wait").at("outcome"), "stalled");
+  EXPECT_NE(r.err.find("CannotPullContainerError"), std::string::npos) << r.err;
+  // Everything else finished: only the stuck service's registration failed.
+  for (const auto& [id, status] : StepStatuses(report)) {
+    if (id != "register-targets:dr-kafka-tg") EXPECT_EQ(status, "succeeded") << id;
   }
 }
 

@@ -20,7 +20,8 @@ it). An IAM user holding exactly that policy runs `drfailover run`:
   in the report (AccessDenied, the operation), their dependents are not run, and every
   other step still succeeds (the plan is parallel);
 - actions a CLI run with the original's variables does not need are listed below with the
-  reason, and exercised by a variant where one exists.
+  reason, and exercised by a variant where one exists (the evidence-only reads of a stalled
+  wait are asserted not to be called by the whole-policy run).
 
 Every case gets its own emulator: a denial leaves the region half failed over, and moto's
 reset would clear neither the proxy's behaviours (promotions, instance start-up, ECS
@@ -70,7 +71,18 @@ NOT_CALLED_BY_CLI_RUN = {
     "logs:PutLogEvents": "as logs:CreateLogStream",
     "ecs:ListServices": "needed only when ECS_SERVICES is empty (every service of the "
                         "cluster); exercised by AllServicesVariantTest",
+    "autoscaling:DescribeScalingActivities": "evidence only: read when an ASG's wait stalls, "
+                                             "to quote the latest scaling activity's status "
+                                             "message in the step's error; a run whose waits "
+                                             "complete never calls it (asserted by "
+                                             "TemplatePolicyTest), and no variant here makes a "
+                                             "wait stall",
+    "rds:DescribeEvents": "evidence only: read when the promotion's wait stalls, to quote the "
+                          "latest RDS event in the step's error; as "
+                          "autoscaling:DescribeScalingActivities",
 }
+# The evidence-only actions above as the emulator's stats name their calls.
+EVIDENCE_CALLS = ("AutoScaling.DescribeScalingActivities", "RDS.DescribeEvents")
 
 
 # --- the role's policy, from the template ------------------------------------------------
@@ -355,10 +367,12 @@ class TemplatePolicyTest(unittest.TestCase):
 
     def test_the_run_calls_nothing_the_policy_does_not_grant(self):
         """No CloudWatch Logs, EC2, STS or S3 call; ecs:ListServices is not needed while
-        ECS_SERVICES names the services."""
+        ECS_SERVICES names the services, nor the evidence-only reads while no wait stalls."""
         called = {op.split(".")[0] for op in self.r["stats"]["calls"]}
         self.assertEqual(called, {"RDS", "AutoScaling", "ECS", "ELBv2"})
         self.assertNotIn("ECS.ListServices", self.r["stats"]["calls"])
+        for evidence in EVIDENCE_CALLS:  # granted for stalled waits only
+            self.assertNotIn(evidence, self.r["stats"]["calls"])
         granted = set(actions_of(self.r["policy"]))
         prefixes = {v: k for k, v in SERVICE_IDS.items()}
         for op in self.r["run"].report["api_calls"]["operations"]:
@@ -466,10 +480,12 @@ class AllServicesVariantTest(unittest.TestCase):
         result = RESULTS["all services without ecs:ListServices"]
         run = result["run"]
         self.assertEqual(run.returncode, EXIT_FAILED, run.describe())
-        self.assertEqual(run.stderr.strip().splitlines()[-1],
+        self.assertRegex(run.stderr.strip().splitlines()[-1], "^" + re.escape(
                          "drfailover: preparing the plan: listing the services of ECS cluster "
-                         "dr: User: arn:aws:iam::123456789012:user/drfailover is not authorized "
-                         "to perform: ecs:ListServices")
+                         "dr: An error occurred (AccessDenied) when calling the ListServices "
+                         "operation: User: arn:aws:iam::123456789012:user/drfailover is not "
+                         "authorized to perform: ecs:ListServices (HTTP 403")
+                         + r"(, request id \S+)?\)$")
         self.assertEqual(result["stats"]["calls"], {"ECS.ListServices": 1})
         self.assertEqual(result["stats"]["mutating"], 0)
 
@@ -494,9 +510,11 @@ class AllServicesVariantTest(unittest.TestCase):
         run = result["s3"]
         self.assertEqual(run.returncode, EXIT_INVALID_CONFIG, run.describe())
         self.assertIsNone(run.report)
-        self.assertEqual(run.stderr.strip(),
-                         "drfailover: --plan s3://drf-plans/plan.yaml: Access Denied "
-                         "(IAM action s3:GetObject was denied)")
+        self.assertRegex(run.stderr.strip(), "^" + re.escape(
+                         "drfailover: --plan s3://drf-plans/plan.yaml: An error occurred "
+                         "(AccessDenied) when calling the GetObject operation: Access Denied "
+                         "(IAM action s3:GetObject was denied) (HTTP 403")
+                         + r"(, request id \S+)?\)$")
         # Nothing but the plan's GetObject reached the region, and nothing changed.
         self.assertEqual(result["s3_stats"]["mutating"], 0)
         self.assertEqual(set(result["s3_stats"]["calls"]), {S3_GET_PLAN})

@@ -4,3 +4,10 @@ add_test(NAME system_least_privilege
          COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/leastpriv/test_least_privilege.py)
 set_tests_properties(system_least_privilege PROPERTIES TIMEOUT 600 LABELS system
   ENVIRONMENT "DRF_CLI=$<TARGET_FILE:drfailover>")
+
+# AWS errors read like the aws CLI's (issue 9, item 5): whoami with a wrong secret or an
+# unknown key, and AccessDenied in plan and run, name the code and the operation.
+add_test(NAME system_error_messages
+         COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/leastpriv/test_error_messages.py)
+set_tests_properties(system_error_messages PROPERTIES TIMEOUT 300 LABELS system
+  ENVIRONMENT "DRF_CLI=$<TARGET_FILE:drfailover>")

@@ -52,12 +52,21 @@ class Checker:
         return self.c["ecs"].describe_services(cluster=seed.CLUSTER,
                                                services=list(seed.SERVICES))["services"]
 
-    def task_ips(self, service):
+    def running_tasks(self, service):
+        """The service's tasks whose lastStatus is RUNNING (ListTasks + DescribeTasks, the
+        source of truth: runningCount is bookkeeping, see the README's "Fidelity")."""
         ecs = self.c["ecs"]
-        arns = ecs.list_tasks(cluster=seed.CLUSTER, serviceName=service,
-                              desiredStatus="RUNNING")["taskArns"]
-        tasks = ecs.describe_tasks(cluster=seed.CLUSTER, tasks=arns)["tasks"] if arns else []
-        return {d["value"] for t in tasks if t["lastStatus"] == "RUNNING"
+        arns = []
+        for page in ecs.get_paginator("list_tasks").paginate(
+                cluster=seed.CLUSTER, serviceName=service, desiredStatus="RUNNING"):
+            arns += page["taskArns"]
+        tasks = []
+        for i in range(0, len(arns), 100):
+            tasks += ecs.describe_tasks(cluster=seed.CLUSTER, tasks=arns[i:i + 100])["tasks"]
+        return [t for t in tasks if t["lastStatus"] == "RUNNING"]
+
+    def task_ips(self, service):
+        return {d["value"] for t in self.running_tasks(service)
                 for a in t.get("attachments", []) for d in a.get("details", [])
                 if d["name"] == "privateIPv4Address"}
 
@@ -108,7 +117,8 @@ class Checker:
                      f"in-service={len(ids)}")
         for s in self.services():
             self.row(s["desiredCount"] >= 1, f"ecs {s['serviceName']}",
-                     f"desired={s['desiredCount']} running={s['runningCount']}")
+                     f"desired={s['desiredCount']} runningCount={s['runningCount']} "
+                     f"running-tasks={len(self.running_tasks(s['serviceName']))}")
         for name, tg in self.target_groups().items():
             kind, port, _, source = seed.TARGET_GROUPS[name]
             want = (in_service.get(source, set()) if kind == "instance"

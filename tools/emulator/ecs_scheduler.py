@@ -4,23 +4,44 @@ After a service's desiredCount changes (UpdateService/CreateService through the 
 noticed on a poll), the proxy starts tasks with RunTask against moto (group
 `service:<name>`, startedBy the deployment id, the service's awsvpc configuration) or
 stops surplus ones. A task is shown PENDING for `task_start_seconds` after it started,
-then RUNNING; DescribeServices reports runningCount/pendingCount from that.
+then RUNNING.
+
+Fidelity (settings `fidelity`, README "Fidelity"): `realistic` also reports DescribeServices'
+runningCount/pendingCount (and the primary deployment's counts, failedTasks, rolloutState)
+from the tasks started here, and the service's `events` the scheduler wrote; `raw` leaves
+those to moto (runningCount = desiredCount from UpdateService on, no events), because AWS
+does not tie them to the tasks either. Everything else below holds in both.
+
+Stuck services (settings `stuck_services`, "<cluster>/<service>" -> {reason, running,
+exit_code}): at most `running` of the service's tasks stay RUNNING; every other task it
+starts stops `task_start_seconds` later (StopTask with `reason`: stoppedReason, stopCode
+TaskFailedToStart, or EssentialContainerExited with the containers' exitCode), and the
+scheduler starts replacements after a back-off of 1, 2, 4 ... 30 s per failed round.
+warm() puts services at a desiredCount before a failover, their tasks long running (or,
+stuck, already failed).
 
 Also fixed here, to answer as AWS does: ListTasks honours cluster, serviceName and
 desiredStatus (default RUNNING) and paginates (maxResults <= 100, default 100);
 ListServices paginates (default 10); DescribeServices refuses more than 10 services and
 DescribeTasks more than 100 tasks; running tasks' containers list their network interface
-(moto leaves containers[].networkInterfaces empty)."""
+(moto leaves containers[].networkInterfaces empty); tasks carry createdAt/startedAt, and
+stopped ones stopCode, stoppingAt/stoppedAt and STOPPED containers (moto has none of these);
+containers name their task's ARN (moto: the task definition's) and have no exitCode before
+they exited."""
 
 import base64
 import threading
 import time
+import uuid
 
 import wire
 
 _POLLS = {"ListTasks", "DescribeServices", "DescribeTasks", "ListServices"}
 _CHANGES = {"UpdateService", "CreateService", "DeleteService", "StopTask"}
 _SYNC_INTERVAL = 1.0  # a poll re-reads moto at most this often (changes force a re-read)
+_MAX_EVENTS = 100  # DescribeServices returns the service's 100 latest events
+_RETRY_MAX_SECONDS = 30.0  # a stuck service's relaunch back-off: 1, 2, 4, ... at most this
+_UNABLE_EVERY_SECONDS = 60.0  # "unable to consistently start tasks" at most this often
 
 
 def cluster_name(value):
@@ -32,21 +53,42 @@ def service_name(value):
     return value.rpartition("/")[2] if value.startswith("arn:") else value
 
 
+def task_id(arn):
+    return arn.rpartition("/")[2]
+
+
 class EcsScheduler:
-    def __init__(self, clients, settings, clock=time.monotonic):
+    def __init__(self, clients, settings, clock=time.monotonic, wall=time.time):
         self._clients = clients
         self._settings = settings
         self._clock = clock
+        self._wall_offset = wall() - clock()  # monotonic -> epoch seconds
         self._lock = threading.Lock()
         self._started = {}    # task ARN -> monotonic start; guarded by _lock
+        self._long_running = set()  # task ARNs RUNNING from the start (warm, not ours); _lock
         self._services = {}   # (region, cluster, service) -> [task ARN]; guarded by _lock
         self._last_sync = {}  # (region, cluster) -> monotonic; guarded by _lock
         self._sync_cost = {}  # (region, cluster) -> seconds of the last full pass; guarded by _lock
+        # Tasks of stuck services that will fail: ARN -> {key, fail_at, reason, exit_code,
+        # was_running}; guarded by _lock.
+        self._doomed = {}
+        # Stopped tasks' facts moto lacks: ARN -> {at, code, exit_code, container_reason,
+        # started}; guarded by _lock.
+        self._stopped = {}
+        # key -> {rounds, tasks, total, next_launch, unable_at}: a stuck service's failures
+        # in a row (rounds, tasks), in all (total), its back-off; guarded by _lock.
+        self._failed = {}
+        self._events = {}  # key -> [(monotonic, id, message)], newest first; guarded by _lock
 
     # --- hooks --------------------------------------------------------------------------
 
     def before(self, req):
-        if req.service != "ecs" or req.op not in _POLLS:
+        if req.service != "ecs":
+            return None
+        if self._doomed:  # unlocked peek (a stale answer only delays to the next request)
+            with self._lock:
+                self._fail_due(self._clock())  # every ECS answer sees failed tasks as STOPPED
+        if req.op not in _POLLS:
             return None
         if req.op == "DescribeServices" and len(req.params.get("services") or []) > 10:
             return wire.json_error(400, "InvalidParameterException",
@@ -63,6 +105,8 @@ class EcsScheduler:
         if req.service != "ecs" or resp.status != 200:
             return resp
         cluster = cluster_name(req.params.get("cluster"))
+        if req.op == "StopTask":
+            self._user_stopped(resp.json().get("task") or {})
         if req.op in _CHANGES:
             self.reconcile(req.region, cluster, force=True, service=_changed_service(req))
         elif req.op == "RunTask":
@@ -87,6 +131,7 @@ class EcsScheduler:
         ecs = self._clients.get("ecs", region)
         with self._lock:
             now = self._clock()
+            self._fail_due(now)
             if service is not None and (region, cluster) in self._last_sync:
                 self._reconcile_one(ecs, region, cluster, service, now)
                 return
@@ -104,10 +149,34 @@ class EcsScheduler:
             for svc in services:
                 active = by_group.get("service:" + svc["serviceName"], [])
                 for arn in active:
-                    self._started.setdefault(arn, 0.0)  # not ours: long running
-                active = self._converge(ecs, cluster, svc, active, now)
-                self._services[(region, cluster, svc["serviceName"])] = active
+                    if arn not in self._started:  # not ours: long running
+                        self._started[arn] = now
+                        self._long_running.add(arn)
+                key = (region, cluster, svc["serviceName"])
+                self._services[key] = self._converge(ecs, key, svc, active, now)
             self._sync_cost[(region, cluster)] = self._clock() - now
+
+    def warm(self, region, services):
+        """Puts services at a desiredCount as if long before the failover (moto directly, not
+        counted): {"<cluster>/<service>": n}. Their tasks are RUNNING at once; a stuck
+        service's have failed already (STOPPED, events written, relaunch backing off).
+        Raises for an unknown cluster or service (botocore's ClientError)."""
+        ecs = self._clients.get("ecs", region)
+        for key, count in services.items():
+            cluster, name = key.split("/")
+            ecs.update_service(cluster=cluster, service=name, desiredCount=count)
+        for cluster in sorted({k.split("/")[0] for k in services}):
+            self.reconcile(region, cluster, force=True)
+        with self._lock:
+            now = self._clock()
+            for key in services:
+                cluster, name = key.split("/")
+                for arn in self._services.get((region, cluster, name), []):
+                    if arn in self._doomed:
+                        self._doomed[arn]["fail_at"] = now
+                    else:
+                        self._long_running.add(arn)
+            self._fail_due(now)
 
     def _reconcile_one(self, ecs, region, cluster, service, now):
         try:
@@ -116,25 +185,116 @@ class EcsScheduler:
             return
         for svc in services:
             key = (region, cluster, svc["serviceName"])
-            self._services[key] = self._converge(ecs, cluster, svc,
+            self._services[key] = self._converge(ecs, key, svc,
                                                  list(self._services.get(key, [])), now)
 
-    def _converge(self, ecs, cluster, svc, active, now):
+    def _converge(self, ecs, key, svc, active, now):
+        cluster, name = key[1], key[2]
         desired = svc["desiredCount"] if svc.get("status") == "ACTIVE" else 0
-        active = sorted(active, key=lambda a: self._started.get(a, 0.0))
+        spec = self._settings.get("stuck_services").get(f"{cluster}/{name}")
+        if spec is None and key in self._failed:  # no longer stuck: no back-off
+            self._failed[key].update(rounds=0, tasks=0, next_launch=0.0)
+        active = sorted(active, key=lambda a: (a not in self._long_running,
+                                               self._started.get(a, 0.0)))
+        if spec is not None:
+            # At most `running` tasks stay RUNNING: the others fail now.
+            healthy = [a for a in active if a not in self._doomed]
+            for arn in healthy[spec["running"]:]:
+                self._doom(arn, key, spec, now, was_running=self._is_running(arn, now))
+        started = []
         while len(active) < desired:
+            failed = self._failed.get(key)
+            if spec is not None and failed and now < failed["next_launch"]:
+                break  # backing off after failed tasks
             n = min(10, desired - len(active))
             tasks = ecs.run_task(**_run_task_args(cluster, svc, n))["tasks"]
             for t in tasks:
-                self._started[t["taskArn"]] = now
-                active.append(t["taskArn"])
+                arn = t["taskArn"]
+                self._started[arn] = now
+                if spec is not None and sum(
+                        1 for a in active if a not in self._doomed) >= spec["running"]:
+                    self._doom(arn, key, spec, now + self._settings.get("task_start_seconds"),
+                               was_running=False)
+                active.append(arn)
+                started.append(arn)
             if not tasks:
                 break
+        if started:
+            self._event(key, now, f"(service {name}) has started {len(started)} tasks: "
+                        + " ".join(f"(task {task_id(a)})" for a in started) + ".")
+        stopped = []
         while len(active) > desired:
             arn = active.pop()  # newest first
-            ecs.stop_task(cluster=cluster, task=arn, reason="Scaling activity initiated by "
-                          f"(deployment {_deployment_id(svc)})")
+            reason = f"Scaling activity initiated by (deployment {_deployment_id(svc)})"
+            ecs.stop_task(cluster=cluster, task=arn, reason=reason)
+            self._stopped[arn] = {"at": now, "code": "ServiceSchedulerInitiated",
+                                  "exit_code": None, "container_reason": None,
+                                  "started": self._is_running(arn, now)}
+            self._doomed.pop(arn, None)
+            stopped.append(arn)
+        if stopped:
+            self._event(key, now, f"(service {name}) has stopped {len(stopped)} running tasks: "
+                        + " ".join(f"(task {task_id(a)})" for a in stopped) + ".")
         return active
+
+    def _doom(self, arn, key, spec, fail_at, was_running):
+        self._doomed[arn] = {"key": key, "fail_at": fail_at, "reason": spec["reason"],
+                             "exit_code": spec["exit_code"], "was_running": was_running}
+
+    def _fail_due(self, now):
+        """Stops (in moto) the doomed tasks whose time has come, then backs off the
+        service's relaunch and writes its events. Holds _lock."""
+        due = sorted((d["fail_at"], arn) for arn, d in self._doomed.items() if d["fail_at"] <= now)
+        failed_by_key = {}
+        for fail_at, arn in due:
+            d = self._doomed.pop(arn)
+            region, cluster, _ = d["key"]
+            try:
+                self._clients.get("ecs", region).stop_task(cluster=cluster, task=arn,
+                                                           reason=d["reason"])
+            except Exception:  # noqa: BLE001 — gone from moto: nothing to show
+                continue
+            exited = d["exit_code"] is not None or d["was_running"]
+            self._stopped[arn] = {
+                "at": fail_at, "code": "EssentialContainerExited" if exited else "TaskFailedToStart",
+                "exit_code": d["exit_code"],
+                "container_reason": d["reason"] if d["exit_code"] is None else None,
+                "started": exited}
+            active = self._services.get(d["key"])
+            if active is not None and arn in active:
+                active.remove(arn)
+            failed_by_key.setdefault(d["key"], []).append(fail_at)
+        for key, times in failed_by_key.items():
+            at = max(times)
+            f = self._failed.setdefault(key, {"rounds": 0, "tasks": 0, "total": 0,
+                                              "next_launch": 0.0, "unable_at": None})
+            f["rounds"] += 1
+            f["tasks"] += len(times)
+            f["total"] += len(times)
+            f["next_launch"] = at + min(_RETRY_MAX_SECONDS, 2.0 ** min(f["rounds"] - 1, 10))
+            if f["tasks"] >= 2 and (f["unable_at"] is None
+                                    or at - f["unable_at"] >= _UNABLE_EVERY_SECONDS):
+                f["unable_at"] = at
+                self._event(key, at, f"(service {key[2]}) is unable to consistently start "
+                            "tasks successfully. For more information, see the "
+                            "Troubleshooting section of the Amazon ECS Developer Guide.")
+
+    def _event(self, key, at, message):
+        events = self._events.setdefault(key, [])
+        events.insert(0, (at, str(uuid.uuid4()), message))
+        del events[_MAX_EVENTS:]
+
+    def _user_stopped(self, task):
+        """A client's StopTask: AWS's stopCode UserInitiated."""
+        arn = task.get("taskArn")
+        if not arn:
+            return
+        with self._lock:
+            now = self._clock()
+            self._doomed.pop(arn, None)
+            self._stopped.setdefault(arn, {"at": now, "code": "UserInitiated", "exit_code": None,
+                                           "container_reason": None,
+                                           "started": self._is_running(arn, now)})
 
     def _stamp(self, arns):
         now = self._clock()
@@ -143,38 +303,90 @@ class EcsScheduler:
                 self._started.setdefault(arn, now)
 
     def _is_running(self, arn, now):
+        if arn in self._long_running:
+            return True
         start = self._started.get(arn, 0.0)
         return now - start >= self._settings.get("task_start_seconds")
+
+    def _wall(self, monotonic):
+        return round(monotonic + self._wall_offset, 3)
 
     # --- answer rewriting ---------------------------------------------------------------
 
     def _rewrite_services(self, region, doc):
+        if self._settings.get("fidelity") == "raw":
+            return doc  # moto's counts and events (README "Fidelity")
         with self._lock:
             now = self._clock()
+            start_delay = self._settings.get("task_start_seconds")
             for svc in doc.get("services", []):
                 cluster = cluster_name(svc.get("clusterArn", ""))
-                tasks = self._services.get((region, cluster, svc.get("serviceName")), [])
-                running = sum(1 for a in tasks if self._is_running(a, now))
+                key = (region, cluster, svc.get("serviceName"))
+                tasks = self._services.get(key, [])
+                up = [a for a in tasks if a not in self._doomed and self._is_running(a, now)]
+                running = len(up)
                 svc["runningCount"], svc["pendingCount"] = running, len(tasks) - running
                 for dep in svc.get("deployments", [])[:1]:
                     dep["desiredCount"] = svc.get("desiredCount", 0)
                     dep["runningCount"], dep["pendingCount"] = running, len(tasks) - running
+                    dep["failedTasks"] = self._failed.get(key, {}).get("total", 0)
                     done = running == dep["desiredCount"] and len(tasks) == running
                     dep["rolloutState"] = "COMPLETED" if done else "IN_PROGRESS"
+                events = self._events.get(key)
+                if (events and running == svc.get("desiredCount", 0) and len(tasks) == running
+                        and not events[0][2].endswith("has reached a steady state.")):
+                    # Steady since the last event or the last task became RUNNING.
+                    since = max([events[0][0]] + [self._started.get(a, 0.0) + start_delay
+                                                  for a in up if a not in self._long_running])
+                    self._event(key, min(since, now),
+                                f"(service {key[2]}) has reached a steady state.")
+                svc["events"] = [{"id": i, "createdAt": self._wall(at), "message": m}
+                                 for at, i, m in self._events.get(key, [])]
         return doc
 
     def _rewrite_tasks(self, doc):
         with self._lock:
             now = self._clock()
+            start_delay = self._settings.get("task_start_seconds")
             for task in doc.get("tasks", []):
-                if task.get("lastStatus") != "RUNNING":
-                    continue
-                running = self._is_running(task["taskArn"], now)
-                task["lastStatus"] = "RUNNING" if running else "PENDING"
+                arn = task.get("taskArn", "")
                 for c in task.get("containers", []):
-                    c["lastStatus"] = task["lastStatus"]
-                    if running and not c.get("networkInterfaces"):
-                        c["networkInterfaces"] = _container_interfaces(task)
+                    c["taskArn"] = arn  # moto: the task definition's ARN
+                started = self._started.get(arn)
+                long_running = arn in self._long_running
+                if started is not None:
+                    task.setdefault("createdAt", self._wall(started))
+                status = task.get("lastStatus")
+                if status == "RUNNING":
+                    running = arn not in self._doomed and self._is_running(arn, now)
+                    task["lastStatus"] = "RUNNING" if running else "PENDING"
+                    if running and started is not None:
+                        task.setdefault("startedAt", self._wall(
+                            started if long_running else started + start_delay))
+                    for c in task.get("containers", []):
+                        c["lastStatus"] = task["lastStatus"]
+                        c.pop("exitCode", None)  # not exited (moto says 0)
+                        if running and not c.get("networkInterfaces"):
+                            c["networkInterfaces"] = _container_interfaces(task)
+                elif status == "STOPPED":
+                    info = self._stopped.get(arn)
+                    for c in task.get("containers", []):
+                        c["lastStatus"] = "STOPPED"
+                    if info is None:
+                        continue
+                    at = self._wall(info["at"])
+                    task["stopCode"] = info["code"]
+                    task["stoppingAt"] = task["stoppedAt"] = task["executionStoppedAt"] = at
+                    if info["started"] and started is not None:
+                        task.setdefault("startedAt", self._wall(
+                            started if long_running else min(started + start_delay, info["at"])))
+                    for c in task.get("containers", []):
+                        if info["exit_code"] is not None:
+                            c["exitCode"] = info["exit_code"]
+                        elif not info["started"]:
+                            c.pop("exitCode", None)  # the container never ran
+                        if info["container_reason"]:
+                            c["reason"] = info["container_reason"]
         return doc
 
     def _filter_tasks(self, req, cluster, doc):
@@ -214,7 +426,8 @@ def _describe_services(ecs, cluster):
 
 
 def _active_tasks_by_group(ecs, cluster):
-    arns = ecs.list_tasks(cluster=cluster).get("taskArns", [])
+    # moto honours desiredStatus (not serviceName): stopped tasks are not read again.
+    arns = ecs.list_tasks(cluster=cluster, desiredStatus="RUNNING").get("taskArns", [])
     by_group = {}
     for i in range(0, len(arns), 100):
         for t in ecs.describe_tasks(cluster=cluster, tasks=arns[i:i + 100])["tasks"]:

@@ -23,7 +23,8 @@ import faults as faults_mod  # noqa: E402
 from motoclients import MotoClients  # noqa: E402
 from proxy import Proxy  # noqa: E402
 from rds_promotion import RdsPromotion  # noqa: E402
-from settings import Settings  # noqa: E402
+from settings import (FIDELITIES, Settings, parse_stuck_asgs, parse_stuck_services,  # noqa: E402
+                      parse_warm_services)
 from stats import Stats  # noqa: E402
 import seed  # noqa: E402
 import seed_scale  # noqa: E402
@@ -44,7 +45,28 @@ def parse_args(argv):
                    help="fault injection config (faults.py; also POST /_emulator/faults)")
     p.add_argument("--iam-auth", action="store_true",
                    help="after seeding, moto verifies signatures and IAM policies (iam_auth.py)")
+    p.add_argument("--fidelity", choices=FIDELITIES, default="realistic",
+                   help="raw: moto's own ECS bookkeeping (runningCount, events) where AWS "
+                        "guarantees nothing either (README \"Fidelity\")")
+    p.add_argument("--stuck-services", type=_json_option(parse_stuck_services), default={},
+                   metavar="JSON", help='ECS services that never reach their desired count: '
+                   '{"dr/kafka": {"reason": "CannotPullContainerError: ...", "running": 0}}')
+    p.add_argument("--stuck-asgs", type=_json_option(parse_stuck_asgs), default={},
+                   metavar="JSON", help='Auto Scaling groups whose instances stay Pending: '
+                   '{"dr-jenkins": {"reason": "...", "in_service": 0}}')
+    p.add_argument("--warm-services", type=_json_option(parse_warm_services), default={},
+                   metavar="JSON", help='after seeding, services already at a desiredCount '
+                   'with their tasks long running: {"dr/kafka": 3}')
     return p.parse_args(argv)
+
+
+def _json_option(parse):
+    def convert(text):
+        try:
+            return parse(json.loads(text))
+        except ValueError as e:  # json.JSONDecodeError is a ValueError
+            raise argparse.ArgumentTypeError(str(e)) from e
+    return convert
 
 
 def _fault_config(text):
@@ -84,6 +106,13 @@ def start_moto(verbose):
     return server, host, port
 
 
+def warm(behaviours, services):
+    """Services at a desiredCount before the failover (EcsScheduler.warm); returns them."""
+    scheduler = next(b for b in behaviours if isinstance(b, EcsScheduler))
+    scheduler.warm(seed.DR_REGION, services)
+    return services
+
+
 def install_stop_signals():
     """SIGTERM/SIGINT set the returned event (installed first: a signal during start-up
     must still end in a clean exit)."""
@@ -115,31 +144,45 @@ def main(argv):
     stop = install_stop_signals()
     settings = Settings(promotion_seconds=args.promotion_seconds,
                         instance_start_seconds=args.instance_start_seconds,
-                        task_start_seconds=args.task_start_seconds)
+                        task_start_seconds=args.task_start_seconds,
+                        fidelity=args.fidelity, stuck_services=args.stuck_services,
+                        stuck_asgs=args.stuck_asgs)
     moto, host, moto_port = start_moto(args.verbose)
     moto_endpoint = f"http://{host}:{moto_port}"
     clients = MotoClients(moto_endpoint)
     seed.warm_up(clients)
     seeders = {"reference": seed.seed_reference, "scale": seed_scale.seed_scale}
     resources = seeders[args.seed](clients) if args.seed in seeders else {}
-    iam = iam_auth.enable(clients, seed.DR_REGION) if args.iam_auth else None
 
     def new_behaviours():
-        return [RdsPromotion(clients, settings), InstanceStartup(clients, settings),
-                EcsScheduler(clients, settings)]
+        """Fresh behaviours, the --warm-services applied (after seeding)."""
+        behaviours = [RdsPromotion(clients, settings), InstanceStartup(clients, settings),
+                      EcsScheduler(clients, settings)]
+        warm(behaviours, args.warm_services)
+        return behaviours
+
+    try:
+        behaviours = new_behaviours()
+    except Exception as e:  # noqa: BLE001 — e.g. ServiceNotFoundException
+        sys.stderr.write(f"emulator: bad --warm-services: {type(e).__name__}: {e}\n")
+        moto.stop()
+        return 2
+    iam = iam_auth.enable(clients, seed.DR_REGION) if args.iam_auth else None
 
     def reseed():
         """POST /_emulator/reseed: moto reset, the same seed again, fresh behaviours."""
         reset_moto(host, moto_port)
-        return new_behaviours(), (seeders[args.seed](clients) if args.seed in seeders else {})
+        resources = seeders[args.seed](clients) if args.seed in seeders else {}
+        return new_behaviours(), resources
 
-    proxy = Proxy(host, moto_port, new_behaviours(), Stats(), settings, port=args.port,
+    proxy = Proxy(host, moto_port, behaviours, Stats(), settings, port=args.port,
                   faults=faults_mod.Faults(args.faults),
-                  reseed=None if iam else reseed)  # a reset would also wipe the IAM setup
+                  reseed=None if iam else reseed,  # a reset would also wipe the IAM setup
+                  warm=lambda doc: warm(proxy.behaviours, parse_warm_services(doc)))
     proxy.start()
     ready = {"endpoint": f"http://127.0.0.1:{proxy.port}", "moto_endpoint": moto_endpoint,
              "region": seed.DR_REGION, "settings": settings.snapshot(),
-             "resources": resources}
+             "warm_services": args.warm_services, "resources": resources}
     if iam:
         ready["iam_auth"] = iam
     sys.stdout.write("EMULATOR READY " + json.dumps(ready, separators=(",", ":")) + "\n")

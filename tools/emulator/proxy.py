@@ -23,7 +23,7 @@ class Proxy:
     called in order. Thread-safe (each behaviour guards its own state)."""
 
     def __init__(self, moto_host, moto_port, behaviours, stats, settings, port=0,
-                 faults=None, crash=None, reseed=None):
+                 faults=None, crash=None, reseed=None, warm=None):
         self.moto = (moto_host, moto_port)
         self.behaviours = behaviours
         self.stats = stats
@@ -33,6 +33,9 @@ class Proxy:
         # reseed() -> (behaviours, resources): a fresh region (POST /_emulator/reseed).
         self._reseed = reseed
         self._reseed_lock = threading.Lock()
+        # warm({"<cluster>/<service>": n}) -> the same (POST /_emulator/warm); ValueError
+        # for a bad document, botocore's ClientError for an unknown service.
+        self._warm = warm
         self._local = threading.local()  # per-thread keep-alive connection to moto
         handler = type("Handler", (_Handler,), {"proxy": self})
         self.server = _Server(("127.0.0.1", port), handler)
@@ -169,6 +172,8 @@ class Proxy:
             return _json_reply(200, self.faults.snapshot())
         if route == ("POST", "/_emulator/reseed"):
             return self._reseed_region()
+        if route == ("POST", "/_emulator/warm"):
+            return self._warm_services(req)
         return _json_reply(404, {"error": f"no emulator endpoint {req.method} {req.path}"})
 
 
@@ -184,6 +189,18 @@ class Proxy:
             self.stats.reset()
             self.faults.reset_counters()
         return _json_reply(200, {"resources": resources})
+
+    def _warm_services(self, req):
+        if self._warm is None:
+            return _json_reply(404, {"error": "this emulator cannot warm services"})
+        try:
+            doc = json.loads(req.body or b"{}")
+            with self._reseed_lock:  # not while the region is being rebuilt
+                return _json_reply(200, {"warm_services": self._warm(doc)})
+        except ValueError as e:
+            return _json_reply(400, {"error": str(e)})
+        except Exception as e:  # noqa: BLE001 — e.g. ServiceNotFoundException from moto
+            return _json_reply(400, {"error": f"{type(e).__name__}: {e}"})
 
     def _config(self):
         """The settings, and the crash hook's arming (null when disarmed)."""

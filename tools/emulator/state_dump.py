@@ -7,11 +7,14 @@ boto3, for tests that assert exact values (check_state.py checks the documented 
 {"db": {"status": "available", "replica_source": null},
  "asgs": {"dr-jenkins": {"min": 1, "max": 3, "desired": 1,
                          "instances": {"i-...": "InService"}}, ...},
- "services": {"frontend": {"desired": 1, "running": 1, "task_ips": ["10.1.2.3"]}, ...},
+ "services": {"frontend": {"desired": 1, "running": 1, "running_count": 1,
+                            "task_ips": ["10.1.2.3"]}, ...},
  "target_groups": {"dr-jenkins-tg": {"arn": ..., "type": "instance", "port": 8080,
                                      "targets": [["i-...", 8080]]}, ...}}
 
-task_ips are the private IPs of the service's RUNNING tasks. Exit 0, or 1 with the error
+running counts the service's tasks whose lastStatus is RUNNING (ListTasks + DescribeTasks),
+running_count is DescribeServices' runningCount (bookkeeping: with --fidelity raw it is
+moto's, not tied to the tasks); task_ips are the private IPs of the RUNNING tasks. Exit 0, or 1 with the error
 on stderr."""
 
 import argparse
@@ -37,9 +40,11 @@ def dump(checker):
             "min": g["MinSize"], "max": g["MaxSize"], "desired": g["DesiredCapacity"],
             "instances": {i["InstanceId"]: i["LifecycleState"] for i in g["Instances"]}}
     for s in checker.services():
+        tasks = checker.running_tasks(s["serviceName"])
         state["services"][s["serviceName"]] = {
-            "desired": s["desiredCount"], "running": s["runningCount"],
-            "task_ips": sorted(checker.task_ips(s["serviceName"]))}
+            "desired": s["desiredCount"], "running": len(tasks), "running_count": s["runningCount"],
+            "task_ips": sorted(d["value"] for t in tasks for a in t.get("attachments", [])
+                               for d in a.get("details", []) if d["name"] == "privateIPv4Address")}
     for name, tg in checker.target_groups().items():
         state["target_groups"][name] = {
             "arn": tg["TargetGroupArn"], "type": tg["TargetType"], "port": tg["Port"],

@@ -1,0 +1,51 @@
+// Capacity: what a scaling source really has ready, read from the resources AWS guarantees
+// rather than from summary counters. For an ECS service that is its RUNNING tasks
+// (ListTasks by service, then DescribeTasks): `runningCount` is only a hint, since AWS does
+// not promise it matches the tasks at any moment. For an Auto Scaling group it is its
+// instances that are InService and Healthy. Shared by the scaling steps (waiting for
+// capacity) and the registration step (registering it).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "services/autoscaling_client.h"
+#include "services/ecs_client.h"
+
+namespace drf {
+
+// DescribeAutoScalingGroups for one group: NotFound when missing, Rejected when it is
+// being deleted.
+Result<AutoScalingGroup> DescribeAsg(AutoScalingClient& autoscaling, const std::string& name);
+
+// DescribeServices for one service: NotFound when missing, Rejected when INACTIVE or
+// DRAINING.
+Result<EcsService> DescribeActiveService(EcsClient& ecs, const std::string& cluster,
+                                         const std::string& service);
+
+// An instance that serves: InService and Healthy.
+bool IsReady(const AsgInstance& instance);
+
+struct AsgCapacity {
+  AutoScalingGroup group;
+  std::vector<std::string> ready;  // ids of the InService and Healthy instances, AWS's order
+};
+Result<AsgCapacity> ReadAsgCapacity(AutoScalingClient& autoscaling, const std::string& name);
+// "1 of 3 instances InService and Healthy"
+std::string DescribeCapacity(const AsgCapacity& capacity);
+
+struct EcsCapacity {
+  EcsService service;
+  // The service's tasks that are RUNNING. ListTasks' serviceName filter is not trusted (moto
+  // ignores it), so a task counts only when its group is "service:<service>".
+  std::vector<EcsTask> running;
+  std::vector<std::string> ips;  // the first private IP of each running awsvpc task
+};
+Result<EcsCapacity> ReadEcsCapacity(EcsClient& ecs, const std::string& cluster,
+                                    const std::string& service);
+// "1 of 3 tasks running", and AWS's own counters when they say something else
+// ("1 of 3 tasks running (the service reports 3 running, 0 pending)").
+std::string DescribeCapacity(const EcsCapacity& capacity);
+
+}  // namespace drf

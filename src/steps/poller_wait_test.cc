@@ -1,0 +1,148 @@
+// Poller::Wait: the stall rule, what a failed wait says, the periodic log line in both
+// formats, and the live-progress notifications. All on the fake clock: no real waiting.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "steps/poller.h"
+#include "testing/fake_clock.h"
+#include "testing/log_capture.h"
+
+namespace drf {
+namespace {
+
+using std::chrono::minutes;
+using std::chrono::seconds;
+using ::testing::HasSubstr;
+
+class RecordingWaits final : public WaitObserver {
+ public:
+  void StepWaiting(std::string_view id, std::string_view what) override {
+    seen.push_back(std::string(id) + " " + std::string(what));
+  }
+  std::vector<std::string> seen;
+};
+
+class PollerWaitTest : public ::testing::Test {
+ protected:
+  explicit PollerWaitTest(LogFormat format = LogFormat::kText) : log_(clock_, LogLevel::kInfo, format) {
+    ctx_.waits = &waits_;
+    ctx_.step_id = "scale-ecs:dr/kafka";
+  }
+
+  // "ECS service dr/kafka" at `running()` of 3 tasks.
+  WaitSpec Kafka(const std::function<int()>& running, Duration stall_after = minutes(5)) {
+    WaitSpec wait;
+    wait.what = "ECS service dr/kafka";
+    wait.stall_after = stall_after;
+    wait.check = [running]() -> Result<WaitProgress> {
+      const int n = running();
+      return WaitProgress{n >= 3, std::to_string(n) + " of 3 tasks running", n};
+    };
+    wait.evidence = [] { return "stopped tasks: 3 x CannotPullContainerError: no such image"; };
+    return wait;
+  }
+  Duration Elapsed() { return clock_.Monotonic() - start_; }
+
+  FakeClock clock_;
+  LogCapture log_;
+  CancelToken cancel_;
+  StepContext ctx_{clock_, log_.logger(), cancel_, clock_.Monotonic() + minutes(15)};
+  RecordingWaits waits_;
+  StepResult result_;
+  Poller poller_{ctx_, result_};
+  const MonoTime start_ = clock_.Monotonic();
+};
+
+TEST_F(PollerWaitTest, AWaitThatNeverMovesStallsWithWhatItSawAndTheEvidence) {
+  Status status = poller_.Wait(Kafka([] { return 0; }));
+
+  ASSERT_EQ(status.code(), StatusCode::kStalled) << status.ToString();
+  EXPECT_THAT(status.message(), HasSubstr("no progress for 5m"));
+  EXPECT_THAT(status.message(), HasSubstr("waiting for ECS service dr/kafka: 0 of 3 tasks running"));
+  EXPECT_THAT(status.message(), HasSubstr("CannotPullContainerError: no such image"));
+  // Ends at the first poll past the stall limit: within one poll interval (at most 10 s).
+  EXPECT_GE(Elapsed(), minutes(5));
+  EXPECT_LE(Elapsed(), minutes(5) + seconds(10));
+  EXPECT_EQ(result_.wait["outcome"], "stalled");
+  EXPECT_EQ(result_.wait["for"], "ECS service dr/kafka");
+  EXPECT_EQ(result_.wait["seen"], "0 of 3 tasks running");
+}
+
+TEST_F(PollerWaitTest, SlowButSteadyProgressIsNotCutByTheStallRule) {
+  // One more task every 4 minutes: slower than any healthy start, faster than the limit.
+  Status status = poller_.Wait(Kafka([&] { return static_cast<int>(Elapsed() / minutes(4)); }));
+
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  EXPECT_GE(Elapsed(), minutes(12));
+  EXPECT_EQ(result_.wait["outcome"], "done");
+}
+
+TEST_F(PollerWaitTest, FlappingBelowTheBestSeenIsNotProgress) {
+  // A crash loop: 1 task, then 0, then 1 again... never more than the best already seen.
+  int polls = 0;
+  Status status = poller_.Wait(Kafka([&] { return ++polls % 2; }));
+
+  EXPECT_EQ(status.code(), StatusCode::kStalled) << status.ToString();
+  EXPECT_LE(Elapsed(), minutes(5) + seconds(10));
+}
+
+TEST_F(PollerWaitTest, AWaitThatMovesButNeverEndsEndsAtTheDeadlineSayingWhatItSaw) {
+  Status status = poller_.Wait(Kafka([&] { return 0; }, /*stall_after=*/Duration(0)));
+
+  ASSERT_EQ(status.code(), StatusCode::kTimedOut) << status.ToString();
+  EXPECT_EQ(Elapsed(), minutes(15));
+  EXPECT_THAT(status.message(), HasSubstr("0 of 3 tasks running"));
+  EXPECT_THAT(status.message(), HasSubstr("CannotPullContainerError"));
+  EXPECT_EQ(result_.wait["outcome"], "timed_out");
+}
+
+TEST_F(PollerWaitTest, AnOpenWaitIsLoggedEveryThirtySeconds) {
+  Status status = poller_.Wait(Kafka([] { return 0; }, minutes(2)));
+  ASSERT_EQ(status.code(), StatusCode::kStalled);
+
+  std::vector<std::string> waiting;
+  for (const std::string& line : log_.Lines()) {
+    if (line.rfind("INFO: Waiting for ", 0) == 0) waiting.push_back(line);
+  }
+  // 2 minutes: lines at about 30 s, 1 min, 1.5 min, 2 min (the first poll past each mark).
+  ASSERT_EQ(waiting.size(), 4u) << log_.Text();
+  EXPECT_THAT(waiting[0], HasSubstr("Waiting for ECS service dr/kafka: 0 of 3 tasks running (3"));
+  EXPECT_THAT(waiting[1], HasSubstr("(1m0"));
+  EXPECT_THAT(waiting[2], HasSubstr("(1m3"));
+}
+
+TEST_F(PollerWaitTest, EveryPollTellsTheObserverWhatItSaw) {
+  int polls = 0;
+  Status status = poller_.Wait(Kafka([&] { return ++polls; }));
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(waits_.seen, (std::vector<std::string>{
+                             "scale-ecs:dr/kafka ECS service dr/kafka: 1 of 3 tasks running",
+                             "scale-ecs:dr/kafka ECS service dr/kafka: 2 of 3 tasks running",
+                             "scale-ecs:dr/kafka ECS service dr/kafka: 3 of 3 tasks running"}));
+}
+
+class PollerWaitJsonLogTest : public PollerWaitTest {
+ protected:
+  PollerWaitJsonLogTest() : PollerWaitTest(LogFormat::kJson) {}
+};
+
+TEST_F(PollerWaitJsonLogTest, AnOpenWaitIsLoggedEveryThirtySecondsAsJsonLines) {
+  Status status = poller_.Wait(Kafka([] { return 0; }, minutes(1)));
+  ASSERT_EQ(status.code(), StatusCode::kStalled);
+
+  int waiting = 0;
+  for (const std::string& line : log_.Lines()) {
+    nlohmann::json entry = nlohmann::json::parse(line);
+    std::string message = entry.value("message", entry.value("msg", ""));
+    if (message.rfind("Waiting for ECS service dr/kafka: 0 of 3 tasks running (", 0) == 0) {
+      ++waiting;
+      EXPECT_EQ(entry.value("level", ""), "INFO") << line;
+    }
+  }
+  EXPECT_EQ(waiting, 2) << log_.Text();
+}
+
+}  // namespace
+}  // namespace drf

@@ -1,0 +1,4 @@
+# The emulated region's raw/realistic views of ECS, stuck and warm services (issue 9).
+add_test(NAME emulator_ecs_fidelity
+         COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/fidelity/test_ecs_fidelity.py)
+set_tests_properties(emulator_ecs_fidelity PROPERTIES TIMEOUT 300 LABELS system)
