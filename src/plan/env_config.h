@@ -31,8 +31,9 @@ inline constexpr std::string_view kStallAfterVar = "DRF_STALL_AFTER";
 // ECS_CLUSTER_NAME (empty or unset: every service of the cluster, `all_services`) to at
 // least 1 task; register TARGET_GROUPS entries in the JSON object's order. Values are
 // trimmed; empty counts as unset. What waits for what is FinalizePlan's rule (a
-// registration waits for its source's ready targets). Not finalized (see FinalizePlan). Errors: InvalidArgument listing every problem, each
-// naming its variable; also when nothing at all is configured.
+// registration waits for its source's ready targets). Not finalized (see FinalizePlan). Errors:
+// InvalidArgument listing every problem, each naming its variable; also when nothing at all is
+// configured.
 Result<PlanSpec> PlanFromEnvironment(const Environment& env);
 
 }  // namespace drf

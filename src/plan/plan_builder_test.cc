@@ -150,9 +150,14 @@ TEST(PlanBuilderWaitsTest, OnlyWhatSomethingNeedsIsWaitedFor) {
   std::get<ScaleEcsSpec>(told.detail).wait = true;
   StepSpec refused = Ecs("dr", {"refused"});
   std::get<ScaleEcsSpec>(refused.detail).wait = false;
-  plan.steps = {Ecs("dr", {"kafka"}), Ecs("dr", {"frontend"}), Ecs("dr", {"hooked"}), told,
-                refused, RegisterFromEcs("frontend-tg", "dr", "frontend"),
-                WithId(Promote("db"), "after-hooked", {"scale-ecs:dr/hooked", "scale-ecs:dr/refused"})};
+  plan.steps = {
+      Ecs("dr", {"kafka"}),
+      Ecs("dr", {"frontend"}),
+      Ecs("dr", {"hooked"}),
+      told,
+      refused,
+      RegisterFromEcs("frontend-tg", "dr", "frontend"),
+      WithId(Promote("db"), "after-hooked", {"scale-ecs:dr/hooked", "scale-ecs:dr/refused"})};
   plan.ordering = Ordering::kSequential;  // the chain orders steps; it consumes nothing
   ASSERT_TRUE(FinalizePlan(plan).ok());
 
@@ -177,7 +182,7 @@ TEST(PlanBuilderWaitsTest, EveryStepGetsATimeoutAndAStallLimit) {
   EXPECT_EQ(Step(plan, "promote-db:db").stall_after, minutes(30));
   EXPECT_EQ(Step(plan, "scale-asg:a").timeout, minutes(20));
   EXPECT_EQ(Step(plan, "scale-asg:a").stall_after, std::chrono::seconds(99));  // plan-wide
-  EXPECT_EQ(Step(plan, "own").timeout, std::chrono::seconds(42));             // its own
+  EXPECT_EQ(Step(plan, "own").timeout, std::chrono::seconds(42));              // its own
   EXPECT_EQ(Step(plan, "scale-ecs:dr/s").timeout, minutes(15));
   EXPECT_EQ(Step(plan, "scale-ecs:dr/s").stall_after, minutes(5));
   EXPECT_EQ(Step(plan, "register-targets:tg").timeout, minutes(15));

@@ -191,7 +191,8 @@ bool ReadDetail(YamlReader& r, const std::string& kind, const YAML::Node& node,
     r.CheckMap(node, path, {"cluster", "services", "min_desired_count", "wait"});
     if (auto s = ReadEcs(m)) return step.detail = *s, true;
   } else {
-    r.CheckMap(node, path, {"target_group_arn", "from_asg", "from_ecs_service", "port", "type", "partial"});
+    r.CheckMap(node, path,
+               {"target_group_arn", "from_asg", "from_ecs_service", "port", "type", "partial"});
     if (auto s = ReadRegister(m)) return step.detail = *s, true;
   }
   return false;
@@ -215,10 +216,9 @@ bool ReadStepOptions(YamlReader& r, const YAML::Node& node, const std::string& p
 void ReadStep(YamlReader& r, const YAML::Node& node, size_t index, PlanSpec& plan,
               ConfigErrors& errors) {
   std::string path = "steps[" + std::to_string(index) + "]";
-  bool keys_ok = r.CheckMap(
-      node, path,
-      {"promote_db", "scale_asg", "scale_ecs", "register_targets", "id", "after", "timeout",
-       "stall_after"});
+  bool keys_ok = r.CheckMap(node, path,
+                            {"promote_db", "scale_asg", "scale_ecs", "register_targets", "id",
+                             "after", "timeout", "stall_after"});
   if (!keys_ok && !node.IsMap()) return;
   std::vector<std::string> kinds;
   for (std::string_view kind : {"promote_db", "scale_asg", "scale_ecs", "register_targets"}) {
@@ -271,8 +271,9 @@ void ReadPlan(const YAML::Node& doc, PlanSpec& plan, ConfigErrors& errors) {
     r.Add(doc, "the document", "a mapping with version: 1 and steps");
     return;
   }
-  r.CheckMap(doc, "",
-             {"version", "ordering", "deadline", "concurrency", "timeouts", "stall_after", "steps"});
+  r.CheckMap(
+      doc, "",
+      {"version", "ordering", "deadline", "concurrency", "timeouts", "stall_after", "steps"});
   ReadRunOptions(r, doc, plan, errors);
   const YAML::Node steps = doc["steps"];
   if (!steps.IsDefined() || (steps.IsSequence() && steps.size() == 0)) {

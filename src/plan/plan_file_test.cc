@@ -38,7 +38,7 @@ TEST(PlanFileTest, ParsesTheDocumentedExample) {
   EXPECT_EQ(plan->steps[0].origin, "steps[0]");
   const auto& monitoring = std::get<ScaleAsgSpec>(plan->steps[2].detail);
   EXPECT_EQ(monitoring.min_size * 100 + monitoring.max_size * 10 + monitoring.desired_capacity,
-            131);  // defaults
+            131);                 // defaults
   EXPECT_FALSE(monitoring.wait);  // not configured: FinalizePlan decides
   const auto& ecs = std::get<ScaleEcsSpec>(plan->steps[3].detail);
   EXPECT_EQ(ecs.services.size(), 3u);

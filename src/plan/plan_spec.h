@@ -32,7 +32,7 @@ struct ScaleAsgSpec {
   int min_size = 1;
   int max_size = 3;
   int desired_capacity = 1;
-  std::optional<bool> wait;                 // as configured: wait for InService and Healthy
+  std::optional<bool> wait;                        // as configured: wait for InService and Healthy
   CapacityWait capacity_wait = CapacityWait::kNo;  // resolved by FinalizePlan
 };
 
@@ -42,7 +42,7 @@ struct ScaleEcsSpec {
   std::vector<std::string> services;  // empty together with all_services: every service
   bool all_services = false;
   int min_desired_count = 1;
-  std::optional<bool> wait;                 // as configured: wait for RUNNING tasks
+  std::optional<bool> wait;                        // as configured: wait for RUNNING tasks
   CapacityWait capacity_wait = CapacityWait::kNo;  // resolved by FinalizePlan
 };
 

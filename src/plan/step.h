@@ -68,8 +68,8 @@ struct StepContext {
 
   Clock& clock;
   Logger& log;
-  const CancelToken& cancel;  // run-wide: SIGINT/SIGTERM or the run deadline
-  MonoTime deadline;          // the earlier of the step timeout and the run deadline
+  const CancelToken& cancel;      // run-wide: SIGINT/SIGTERM or the run deadline
+  MonoTime deadline;              // the earlier of the step timeout and the run deadline
   WaitObserver* waits = nullptr;  // optional: live progress
   std::string step_id;            // for `waits`
 };

@@ -1,7 +1,7 @@
 // Live progress of a run on stderr: what the executor is doing while steps act and wait.
 // ProgressObserver is what ProgressRunner and the steps' waits notify; ProgressReporter
-// writes it for humans. On a terminal it keeps one status line, redrawn with '\r', and prints a line per
-// finished step above it; elsewhere (CI logs, files) it writes one plain line per event
+// writes it for humans. On a terminal it keeps one status line, redrawn with '\r', and prints a
+// line per finished step above it; elsewhere (CI logs, files) it writes one plain line per event
 // and no control characters, so logs stay greppable.
 #pragma once
 

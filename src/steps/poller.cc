@@ -168,15 +168,15 @@ Status Poller::Wait(const WaitSpec& wait) {
   if (outcome.code() == StatusCode::kStalled || outcome.code() == StatusCode::kTimedOut) {
     outcome = Explained(outcome, last, wait);
   }
-  result_.wait = {{"for", wait.what},
-                  {"seen", last.seen},
-                  {"seconds", std::chrono::duration<double>(ctx_.clock.Monotonic() - start).count()},
-                  {"outcome", OutcomeName(outcome)}};
+  result_.wait = {
+      {"for", wait.what},
+      {"seen", last.seen},
+      {"seconds", std::chrono::duration<double>(ctx_.clock.Monotonic() - start).count()},
+      {"outcome", OutcomeName(outcome)}};
   return outcome;
 }
 
-Status Poller::WaitLoop(std::string_view what,
-                        const std::function<Result<WaitProgress>()>& check) {
+Status Poller::WaitLoop(std::string_view what, const std::function<Result<WaitProgress>()>& check) {
   const MonoTime start = ctx_.clock.Monotonic();
   Duration interval = schedule_.first;
   Status outcome;

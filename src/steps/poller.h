@@ -64,14 +64,14 @@ inline constexpr Duration kWaitLogInterval = std::chrono::seconds(30);
 // One poll's reading of a wait.
 struct WaitProgress {
   bool done = false;
-  std::string seen;         // what was measured, for people: "0 of 3 tasks running"
-  long long measure = 0;    // grows as the wait nears its end (tasks running, statuses seen)
+  std::string seen;       // what was measured, for people: "0 of 3 tasks running"
+  long long measure = 0;  // grows as the wait nears its end (tasks running, statuses seen)
 };
 
 // A bounded, observable wait (Poller::Wait).
 struct WaitSpec {
-  std::string what;                              // "ECS service dr/kafka"
-  std::function<Result<WaitProgress>()> check;   // one poll
+  std::string what;                             // "ECS service dr/kafka"
+  std::function<Result<WaitProgress>()> check;  // one poll
   // The stall rule: when `measure` has not risen above its highest value for this long,
   // the wait fails (Stalled). Zero: no stall rule (the deadline still bounds the wait).
   Duration stall_after{0};

@@ -26,7 +26,8 @@ class RecordingWaits final : public WaitObserver {
 
 class PollerWaitTest : public ::testing::Test {
  protected:
-  explicit PollerWaitTest(LogFormat format = LogFormat::kText) : log_(clock_, LogLevel::kInfo, format) {
+  explicit PollerWaitTest(LogFormat format = LogFormat::kText)
+      : log_(clock_, LogLevel::kInfo, format) {
     ctx_.waits = &waits_;
     ctx_.step_id = "scale-ecs:dr/kafka";
   }
@@ -60,7 +61,8 @@ TEST_F(PollerWaitTest, AWaitThatNeverMovesStallsWithWhatItSawAndTheEvidence) {
 
   ASSERT_EQ(status.code(), StatusCode::kStalled) << status.ToString();
   EXPECT_THAT(status.message(), HasSubstr("no progress for 5m"));
-  EXPECT_THAT(status.message(), HasSubstr("waiting for ECS service dr/kafka: 0 of 3 tasks running"));
+  EXPECT_THAT(status.message(),
+              HasSubstr("waiting for ECS service dr/kafka: 0 of 3 tasks running"));
   EXPECT_THAT(status.message(), HasSubstr("CannotPullContainerError: no such image"));
   // Ends at the first poll past the stall limit: within one poll interval (at most 10 s).
   EXPECT_GE(Elapsed(), minutes(5));

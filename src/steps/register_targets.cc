@@ -157,8 +157,7 @@ class Registration {
       if (!now.ok()) return now.status();
       source_ = {now->ready, now->group.desired_capacity};
     } else {
-      Result<EcsCapacity> now =
-          ReadEcsCapacity(ecs_, spec_.source_cluster, spec_.source_service);
+      Result<EcsCapacity> now = ReadEcsCapacity(ecs_, spec_.source_cluster, spec_.source_service);
       if (!now.ok()) return now.status();
       source_ = {now->ips, now->service.desired_count};
       ecs_seen_ = now->service;
@@ -284,7 +283,8 @@ std::string RegisterTargetsStep::resource() const { return "targets " + reg().ta
 
 StepResult RegisterTargetsStep::Preview(StepContext& ctx) {
   StepResult result;
-  Registration(ctx, result, reg(), elbv2_, autoscaling_, ecs_, resource(), StallLimit(spec_)).Preview();
+  Registration(ctx, result, reg(), elbv2_, autoscaling_, ecs_, resource(), StallLimit(spec_))
+      .Preview();
   return result;
 }
 

@@ -84,7 +84,8 @@ StepResult ScaleEcsStep::Run(StepContext& ctx) {
   if (!Raise(ctx, poller, result, svc->desired_count, desired)) return result;
   const CapacityWait wait = ecs().capacity_wait;
   const bool changed = result.state == StepState::kSucceeded;
-  if (desired > 0 && (wait == CapacityWait::kYes || (wait == CapacityWait::kIfChanged && changed))) {
+  if (desired > 0 &&
+      (wait == CapacityWait::kYes || (wait == CapacityWait::kIfChanged && changed))) {
     WaitRunning(ctx, poller, result, desired);
   }
   return result;

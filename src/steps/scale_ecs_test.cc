@@ -18,8 +18,8 @@ StepSpec Spec(std::vector<std::string> services = {"frontend"}, bool wait = fals
   StepSpec spec;
   spec.id = "scale-ecs:dr/frontend";
   spec.kind = StepKind::kScaleEcs;
-  spec.detail = ScaleEcsSpec{"dr", std::move(services), false, 1, wait,
-                             wait ? CapacityWait::kYes : CapacityWait::kNo};
+  spec.detail = ScaleEcsSpec{
+      "dr", std::move(services), false, 1, wait, wait ? CapacityWait::kYes : CapacityWait::kNo};
   return spec;
 }
 

@@ -7,10 +7,10 @@
 namespace drf {
 namespace {
 
-constexpr size_t kEventsShown = 3;     // the latest service events quoted
-constexpr size_t kReasonsShown = 3;    // distinct stop reasons quoted
-constexpr int kActivitiesRead = 1;     // the latest scaling activity
-constexpr int kDbEventMinutes = 60;    // how far back RDS events are read
+constexpr size_t kEventsShown = 3;   // the latest service events quoted
+constexpr size_t kReasonsShown = 3;  // distinct stop reasons quoted
+constexpr int kActivitiesRead = 1;   // the latest scaling activity
+constexpr int kDbEventMinutes = 60;  // how far back RDS events are read
 
 std::string Unavailable(const Status& status) {
   return "evidence unavailable: " + status.message();
@@ -35,7 +35,8 @@ std::string StopReasons(const std::vector<EcsTask>& tasks) {
 
 }  // namespace
 
-std::string EcsStallEvidence(EcsClient& ecs, const EcsService& service, const std::string& cluster) {
+std::string EcsStallEvidence(EcsClient& ecs, const EcsService& service,
+                             const std::string& cluster) {
   std::string out;
   if (!service.events.empty()) {
     out = "latest events: ";
@@ -74,10 +75,10 @@ std::string AsgStallEvidence(AutoScalingClient& autoscaling, const std::string& 
 }
 
 std::string DbStallEvidence(RdsClient& rds, const DbInstance& instance) {
-  std::string out = "status " + instance.status +
-                    (instance.read_replica_source.empty() ? ", no replica source"
-                                                          : ", replica of " +
-                                                                instance.read_replica_source);
+  std::string out =
+      "status " + instance.status +
+      (instance.read_replica_source.empty() ? ", no replica source"
+                                            : ", replica of " + instance.read_replica_source);
   Result<std::vector<RdsEvent>> events =
       rds.DescribeEvents(instance.identifier, "db-instance", kDbEventMinutes);
   if (!events.ok()) return out + "; events " + Unavailable(events.status());

@@ -45,9 +45,7 @@ class WaitBoundsTest : public ::testing::Test {
     return out;
   }
   Duration Elapsed() { return h_.clock.Monotonic() - start_; }
-  long long MinutesIn() {
-    return std::chrono::duration_cast<minutes>(Elapsed()).count();
-  }
+  long long MinutesIn() { return std::chrono::duration_cast<minutes>(Elapsed()).count(); }
 
   // ECS service dr/kafka at desired 3 whose RUNNING tasks are `running()`.
   void Kafka(const std::function<int()>& running) {
@@ -55,15 +53,17 @@ class WaitBoundsTest : public ::testing::Test {
       nlohmann::json service = ServiceJson("dr", "kafka", "ACTIVE", 3, 3);
       service["events"] = {{{"id", "e1"},
                             {"createdAt", 1.7e9},
-                            {"message", "(service kafka) is unable to consistently start tasks "
-                                        "successfully."}}};
+                            {"message",
+                             "(service kafka) is unable to consistently start tasks "
+                             "successfully."}}};
       return DescribeServicesReply(service);
     });
     h_.aws.On(services::kEcs, "ListTasks", [running](const AwsCall& call) {
       nlohmann::json arns = nlohmann::json::array();
       const bool stopped = call.json.value("desiredStatus", "") == "STOPPED";
       const int n = stopped ? 2 : running();
-      for (int i = 0; i < n; ++i) arns.push_back(TaskArn("dr", (stopped ? "s" : "t") + std::to_string(i)));
+      for (int i = 0; i < n; ++i)
+        arns.push_back(TaskArn("dr", (stopped ? "s" : "t") + std::to_string(i)));
       return FakeAws::JsonOk({{"taskArns", arns}});
     });
     h_.aws.On(services::kEcs, "DescribeTasks", [](const AwsCall& call) {
@@ -109,7 +109,7 @@ TEST_F(WaitBoundsTest, EcsThatNeverRunsStallsAtItsDefaultLimitNamingTheStopReaso
 }
 
 TEST_F(WaitBoundsTest, AWarmServiceNothingUsesEndsAtOnceEvenIfItNeverRunsItsTasks) {
-  Kafka([] { return 0; });  // desired 3, nothing running, ever
+  Kafka([] { return 0; });                                // desired 3, nothing running, ever
   StepSpec spec = Finalized(test::Ecs("dr", {"kafka"}));  // the original's variables: no wait
   ASSERT_EQ(std::get<ScaleEcsSpec>(spec.detail).capacity_wait, CapacityWait::kNo);
   StepResult result = ScaleEcsStep(spec, h_.ecs).Run(h_.ctx);
@@ -168,7 +168,8 @@ TEST_F(WaitBoundsTest, AsgWhoseInstancesNeverServeStallsQuotingTheScalingActivit
                                 "Failed</StatusCode><StatusMessage>We currently do not have "
                                 "sufficient capacity</StatusMessage></member></Activities>"));
   StepSpec asg = test::Asg("dr-jenkins");
-  StepSpec spec = Finalized(asg, {test::WithId(test::Promote("db"), "after-asg", {"scale-asg:dr-jenkins"})});
+  StepSpec spec =
+      Finalized(asg, {test::WithId(test::Promote("db"), "after-asg", {"scale-asg:dr-jenkins"})});
   ASSERT_EQ(std::get<ScaleAsgSpec>(spec.detail).capacity_wait, CapacityWait::kYes);
   StepResult result = ScaleAsgStep(spec, h_.autoscaling).Run(h_.ctx);
 
@@ -211,16 +212,17 @@ class RegistrationBoundsTest : public WaitBoundsTest {
                  DescribeTargetGroupReply(test::TgArn("dr-kafka-tg"), "ip", 9092));
     h_.aws.On(services::kElbv2, "DescribeTargetHealth",
               [](const AwsCall&) { return TargetHealthReply({}); });
-    h_.aws.On(services::kElbv2, "RegisterTargets",
-              [](const AwsCall&) { return FakeAws::QueryOkNoResult("RegisterTargets", "req-reg"); });
+    h_.aws.On(services::kElbv2, "RegisterTargets", [](const AwsCall&) {
+      return FakeAws::QueryOkNoResult("RegisterTargets", "req-reg");
+    });
     return Finalized(spec);
   }
 };
 
 TEST_F(RegistrationBoundsTest, AStalledSourceHasItsRunningTasksRegisteredWhenPartialIsAllowed) {
   Kafka([] { return 1; });
-  StepResult result = RegisterTargetsStep(KafkaTargets(true), h_.elbv2, h_.autoscaling, h_.ecs)
-                          .Run(h_.ctx);
+  StepResult result =
+      RegisterTargetsStep(KafkaTargets(true), h_.elbv2, h_.autoscaling, h_.ecs).Run(h_.ctx);
 
   ASSERT_EQ(result.state, StepState::kFailed) << result.summary;
   EXPECT_EQ(result.error.code(), StatusCode::kStalled);
@@ -233,8 +235,8 @@ TEST_F(RegistrationBoundsTest, AStalledSourceHasItsRunningTasksRegisteredWhenPar
 
 TEST_F(RegistrationBoundsTest, AStalledSourceRegistersNothingWhenPartialIsNotAllowed) {
   Kafka([] { return 1; });
-  StepResult result = RegisterTargetsStep(KafkaTargets(false), h_.elbv2, h_.autoscaling, h_.ecs)
-                          .Run(h_.ctx);
+  StepResult result =
+      RegisterTargetsStep(KafkaTargets(false), h_.elbv2, h_.autoscaling, h_.ecs).Run(h_.ctx);
 
   ASSERT_EQ(result.state, StepState::kFailed) << result.summary;
   EXPECT_EQ(result.error.code(), StatusCode::kStalled);
@@ -246,8 +248,8 @@ TEST_F(RegistrationBoundsTest, ASourceThatStopsStartingTasksStallsFiveMinutesAft
   h_.aws.On(services::kEcs, "DescribeServices", [](const AwsCall&) {
     return DescribeServicesReply(ServiceJson("dr", "kafka", "ACTIVE", 3, 3));
   });
-  StepResult result = RegisterTargetsStep(KafkaTargets(true), h_.elbv2, h_.autoscaling, h_.ecs)
-                          .Run(h_.ctx);
+  StepResult result =
+      RegisterTargetsStep(KafkaTargets(true), h_.elbv2, h_.autoscaling, h_.ecs).Run(h_.ctx);
   // 1 task, a 2nd at minute 4, then nothing: stalled 5 minutes later (minute 9), with both
   // registered.
   ASSERT_EQ(result.state, StepState::kFailed) << result.summary;
@@ -260,8 +262,8 @@ TEST_F(RegistrationBoundsTest, ASourceThatKeepsStartingTasksEndsByTheDefaultTime
   h_.aws.On(services::kEcs, "DescribeServices", [](const AwsCall&) {
     return DescribeServicesReply(ServiceJson("dr", "kafka", "ACTIVE", 10, 10));
   });
-  StepResult result = RegisterTargetsStep(KafkaTargets(true), h_.elbv2, h_.autoscaling, h_.ecs)
-                          .Run(h_.ctx);
+  StepResult result =
+      RegisterTargetsStep(KafkaTargets(true), h_.elbv2, h_.autoscaling, h_.ecs).Run(h_.ctx);
 
   ASSERT_EQ(result.state, StepState::kTimedOut) << result.summary;
   EXPECT_EQ(Elapsed(), minutes(15));  // DefaultStepTimeout(register_targets)

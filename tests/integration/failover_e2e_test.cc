@@ -868,9 +868,10 @@ class WaitsE2eTest : public FailoverE2eFixture {
   // The reference region with kafka warm at 3 and unable to start any task.
   void StartWithStuckKafka(bool warm) {
     EmulatorOptions options = FastRegion();
-    options.stuck_services["dr/kafka"] = {"CannotPullContainerError: pull image manifest has "
-                                          "been retried 5 time(s): not found",
-                                          0, std::nullopt};
+    options.stuck_services["dr/kafka"] = {
+        "CannotPullContainerError: pull image manifest has "
+        "been retried 5 time(s): not found",
+        0, std::nullopt};
     if (warm) options.warm_services["dr/kafka"] = 3;
     StartEmulator(options);
   }
