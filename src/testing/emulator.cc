@@ -61,6 +61,10 @@ std::vector<std::string> CommandLine(const EmulatorOptions& options) {
     argv.push_back("--stuck-services");
     argv.push_back(StuckServicesJson(options.stuck_services).dump());
   }
+  if (!options.stuck_asgs.empty()) {
+    argv.push_back("--stuck-asgs");
+    argv.push_back(StuckAsgsJson(options.stuck_asgs).dump());
+  }
   if (!options.warm_services.empty()) {
     argv.push_back("--warm-services");
     argv.push_back(nlohmann::json(options.warm_services).dump());
@@ -220,6 +224,13 @@ nlohmann::json StuckServicesJson(const std::map<std::string, EmulatorStuckServic
   return out;
 }
 
+nlohmann::json StuckAsgsJson(const std::map<std::string, EmulatorStuckAsg>& groups) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [name, g] : groups)
+    out[name] = {{"reason", g.reason}, {"in_service", g.in_service}};
+  return out;
+}
+
 Result<std::unique_ptr<EmulatorProcess>> EmulatorProcess::Start(const EmulatorOptions& options) {
   std::unique_ptr<EmulatorProcess> emu(new EmulatorProcess());
   char path[] = "/tmp/drf-emulator-stderr-XXXXXX";
@@ -304,6 +315,11 @@ Result<nlohmann::json> EmulatorProcess::SetStuckServices(
 Status EmulatorProcess::WarmServices(const std::map<std::string, int>& services) const {
   auto reply = Call("POST", "/_emulator/warm", nlohmann::json(services).dump());
   return reply.ok() ? Status::Ok() : reply.status();
+}
+
+Result<nlohmann::json> EmulatorProcess::SetStuckAsgs(
+    const std::map<std::string, EmulatorStuckAsg>& groups) const {
+  return SetConfig({{"stuck_asgs", StuckAsgsJson(groups)}});
 }
 
 }  // namespace drf

@@ -31,6 +31,15 @@ struct EmulatorStuckService {
   std::optional<int> exit_code;
 };
 
+// An Auto Scaling group whose instances never become InService (--stuck-asgs): only the
+// first `in_service` of them (in the order the emulator first saw them) leave Pending; the
+// launch activity of each other one (DescribeScalingActivities, realistic) stays InProgress
+// with StatusMessage `reason`.
+struct EmulatorStuckAsg {
+  std::string reason;  // e.g. "Instance failed to complete user's Lifecycle Action: ..."
+  int in_service = 0;
+};
+
 struct EmulatorOptions {
   bool seed_reference = false;        // --seed reference: the pilot-light deployment
   double promotion_seconds = 3;       // PromoteReadReplica until the source is gone
@@ -42,6 +51,8 @@ struct EmulatorOptions {
   std::string fidelity = "realistic";
   // --stuck-services: "<cluster>/<service>" (e.g. "dr/kafka") -> the fault.
   std::map<std::string, EmulatorStuckService> stuck_services;
+  // --stuck-asgs: Auto Scaling group name (e.g. "dr-jenkins") -> the fault.
+  std::map<std::string, EmulatorStuckAsg> stuck_asgs;
   // --warm-services: "<cluster>/<service>" -> the desiredCount it already has before the
   // failover (applied after seeding, again after a reseed): its tasks long RUNNING, or with
   // a stuck service already failed. The service must exist (seed_reference).
@@ -53,6 +64,8 @@ struct EmulatorOptions {
 
 // The JSON of --stuck-services and of POST /_emulator/config's "stuck_services".
 nlohmann::json StuckServicesJson(const std::map<std::string, EmulatorStuckService>& services);
+// The JSON of --stuck-asgs and of POST /_emulator/config's "stuck_asgs".
+nlohmann::json StuckAsgsJson(const std::map<std::string, EmulatorStuckAsg>& groups);
 
 class EmulatorProcess {
  public:
@@ -89,6 +102,8 @@ class EmulatorProcess {
   // POST /_emulator/warm: these services at these desiredCounts now, as warm_services does
   // at start (moto directly: not counted in the stats).
   Status WarmServices(const std::map<std::string, int>& services) const;
+  // POST /_emulator/config {"stuck_asgs": ...}: replaces the whole set (empty: none).
+  Result<nlohmann::json> SetStuckAsgs(const std::map<std::string, EmulatorStuckAsg>& groups) const;
 
  private:
   EmulatorProcess() = default;

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""The emulated region's two views of ECS, and services that never reach their desired
-count (issue 9; tools/emulator/README.md "Fidelity" and "Stuck services"), checked with
-boto3 through the proxy as the oracle.
+"""The emulated region's two views of ECS, services that never reach their desired count
+and Auto Scaling groups whose instances never become InService (issue 9;
+tools/emulator/README.md "Fidelity", "Stuck services"), checked with boto3 through the
+proxy as the oracle.
 
 - `raw` leaves DescribeServices' runningCount/pendingCount, the deployments' counts and the
   service events to moto: runningCount equals desiredCount as soon as UpdateService returns
@@ -12,6 +13,9 @@ boto3 through the proxy as the oracle.
   stoppedAt, the containers' reason or exitCode), at most `running` stay RUNNING, its
   events (realistic) say it started tasks and is unable to start them consistently, and
   runningCount never reaches desiredCount.
+- A stuck Auto Scaling group: only `in_service` of its instances leave Pending (ASG and
+  EC2 views), and DescribeScalingActivities (realistic) shows the others' launches
+  InProgress with the reason as StatusMessage; raw leaves activities to moto (none).
 - A warm service is at its desiredCount from READY on, its tasks long RUNNING (or, stuck,
   already failed), again after POST /_emulator/reseed.
 
@@ -43,6 +47,9 @@ PULL = ("CannotPullContainerError: pull image manifest has been retried 5 time(s
 EXITED = "Essential container in task exited"
 STUCK = {"dr/kafka": {"reason": PULL, "running": 0},
          "dr/task-api": {"reason": EXITED, "running": 1, "exit_code": 1}}
+LIFECYCLE = ("Instance failed to complete user's Lifecycle Action: Lifecycle Action with "
+             "token 1f2e3d4c was abandoned: Lifecycle Action Completed with ABANDON Result")
+STUCK_ASGS = {"dr-jenkins": {"reason": LIFECYCLE, "in_service": 1}}
 UNABLE = ("(service kafka) is unable to consistently start tasks successfully. For more "
           "information, see the Troubleshooting section of the Amazon ECS Developer Guide.")
 
@@ -216,6 +223,7 @@ class StuckServiceTest(unittest.TestCase):
     def setUpClass(cls):
         cls.emu = Emulator(seed="reference", promotion_seconds=0.5, instance_start_seconds=0.2,
                            task_start_seconds=cls.DELAY, stuck_services=json.dumps(STUCK),
+                           stuck_asgs=json.dumps(STUCK_ASGS),
                            warm_services=json.dumps({"dr/kafka": 3}))
         cls.emu.__enter__()
         cls.view = EcsView(cls.emu)
@@ -228,7 +236,7 @@ class StuckServiceTest(unittest.TestCase):
     def setUp(self):
         # The start-up settings first: the reseed warms kafka under them.
         self.emu.control("config", {"fidelity": "realistic", "task_start_seconds": self.DELAY,
-                                    "stuck_services": STUCK})
+                                    "stuck_services": STUCK, "stuck_asgs": STUCK_ASGS})
         if not type(self).fresh:
             self.emu.control("reseed", {})
         type(self).fresh = False
@@ -241,6 +249,65 @@ class StuckServiceTest(unittest.TestCase):
         self.assertEqual(settings["stuck_services"]["dr/task-api"],
                          {"reason": EXITED, "running": 1, "exit_code": 1})
         self.assertEqual(self.emu.ready["warm_services"], {"dr/kafka": 3})
+        self.assertEqual(settings["stuck_asgs"], {"dr-jenkins": {"reason": LIFECYCLE,
+                                                                 "in_service": 1}})
+        for bad in ({"stuck_asgs": []}, {"stuck_asgs": {"dr-jenkins": {}}},
+                    {"stuck_asgs": {"dr-jenkins": {"reason": "x", "in_service": -1}}},
+                    {"stuck_asgs": {"dr-jenkins": {"reason": "x", "running": 1}}}):
+            with self.subTest(bad=bad):
+                with self.assertRaises(urllib.error.HTTPError) as caught:
+                    self.emu.control("config", bad)
+                self.assertEqual(caught.exception.code, 400)
+
+    def test_stuck_asg_instances_stay_pending_and_the_activity_says_why(self):
+        asg = self.emu.boto3("autoscaling", config=NO_RETRIES)
+        ec2 = self.emu.boto3("ec2", config=NO_RETRIES)
+        asg.update_auto_scaling_group(AutoScalingGroupName="dr-jenkins", MinSize=3, MaxSize=3,
+                                      DesiredCapacity=3)
+        asg.update_auto_scaling_group(AutoScalingGroupName="dr-monitoring", MinSize=1,
+                                      MaxSize=1, DesiredCapacity=1)
+
+        def states(name):
+            group = asg.describe_auto_scaling_groups(
+                AutoScalingGroupNames=[name])["AutoScalingGroups"][0]
+            return {i["InstanceId"]: i["LifecycleState"] for i in group["Instances"]}
+
+        # The unstuck group and one jenkins instance come up; two jenkins ones never do.
+        poll(lambda: list(states("dr-monitoring").values()) == ["InService"], "monitoring up")
+        poll(lambda: sorted(states("dr-jenkins").values()) == ["InService", "Pending",
+                                                               "Pending"], "1 of 3 InService")
+        jenkins = states("dr-jenkins")
+        pending = {i for i, s in jenkins.items() if s == "Pending"}
+        ec2_states = {i["InstanceId"]: i["State"]["Name"]
+                      for r in ec2.describe_instances(InstanceIds=list(jenkins))["Reservations"]
+                      for i in r["Instances"]}
+        self.assertEqual({i for i, s in ec2_states.items() if s == "pending"}, pending)
+        activities = asg.describe_scaling_activities(
+            AutoScalingGroupName="dr-jenkins")["Activities"]
+        self.assertEqual(len(activities), 3)
+        by_instance = {a["Description"].rpartition(" ")[2]: a for a in activities}
+        self.assertEqual(set(by_instance), set(jenkins))
+        for iid, a in by_instance.items():
+            self.assertEqual(a["AutoScalingGroupName"], "dr-jenkins")
+            self.assertEqual(a["Description"], f"Launching a new EC2 instance: {iid}")
+            if iid in pending:
+                self.assertEqual((a["StatusCode"], a["StatusMessage"]), ("InProgress", LIFECYCLE))
+                self.assertNotIn("EndTime", a)
+            else:
+                self.assertEqual((a["StatusCode"], a["Progress"]), ("Successful", 100))
+                self.assertNotIn("StatusMessage", a)
+        starts = [a["StartTime"] for a in activities]
+        self.assertEqual(starts, sorted(starts, reverse=True))
+        # Still stuck later: the first check was not just the start-up delay.
+        self.assertEqual({i for i, s in states("dr-jenkins").items() if s == "Pending"}, pending)
+        # raw: moto's activities (none); the instances stay Pending all the same.
+        self.emu.control("config", {"fidelity": "raw"})
+        self.assertEqual(asg.describe_scaling_activities(
+            AutoScalingGroupName="dr-jenkins")["Activities"], [])
+        self.assertEqual({i for i, s in states("dr-jenkins").items() if s == "Pending"}, pending)
+        # The fault removed: they come up.
+        self.emu.control("config", {"stuck_asgs": {}})
+        self.assertEqual(set(states("dr-jenkins").values()), {"InService"})
 
     def test_warm_stuck_service_has_failed_already(self):
         svc = self.view.service("kafka")

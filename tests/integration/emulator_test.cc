@@ -148,6 +148,7 @@ TEST(EmulatorTest, FidelityStuckAndWarmServicesReachTheEmulator) {
   options.stuck_services["dr/kafka"] = {"CannotPullContainerError: not found", 0, std::nullopt};
   options.stuck_services["dr/task-api"] = {"Essential container in task exited", 1, 1};
   options.warm_services["dr/kafka"] = 3;
+  options.stuck_asgs["dr-jenkins"] = {"Lifecycle Action abandoned", 0};
   auto emu = StartOrFail(options);
   ASSERT_NE(emu, nullptr);
   const nlohmann::json& settings = emu->ready().at("settings");
@@ -157,6 +158,9 @@ TEST(EmulatorTest, FidelityStuckAndWarmServicesReachTheEmulator) {
                                                    "running": 0, "exit_code": null},
                                       "dr/task-api": {"reason": "Essential container in task exited",
                                                       "running": 1, "exit_code": 1}})"));
+  EXPECT_EQ(settings.at("stuck_asgs"),
+            nlohmann::json::parse(
+                R"({"dr-jenkins": {"reason": "Lifecycle Action abandoned", "in_service": 0}})"));
   EXPECT_EQ(emu->ready().at("warm_services"), nlohmann::json({{"dr/kafka", 3}}));
 
   auto state = [&] {
@@ -183,6 +187,9 @@ TEST(EmulatorTest, FidelityStuckAndWarmServicesReachTheEmulator) {
   EXPECT_EQ(frontend.value("running", -1), 2) << frontend.dump();
   EXPECT_EQ(frontend.value("running_count", -1), 2) << frontend.dump();
   EXPECT_FALSE(emu->WarmServices({{"dr/ghost", 1}}).ok());
+  auto asgs = emu->SetStuckAsgs({});
+  ASSERT_TRUE(asgs.ok()) << asgs.status().ToString();
+  EXPECT_EQ(asgs->at("stuck_asgs"), nlohmann::json::object());
 }
 
 TEST(EmulatorTest, StartFailureReportsStderrAndSetupHint) {

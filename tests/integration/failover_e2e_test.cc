@@ -923,7 +923,9 @@ TEST_F(WaitsE2eTest, AStuckServiceFeedingATargetGroupStallsAndTheRunEndsPartialW
   EXPECT_NE(r.err.find("CannotPullContainerError"), std::string::npos) << r.err;
   // Everything else finished: only the stuck service's registration failed.
   for (const auto& [id, status] : StepStatuses(report)) {
-    if (id != "register-targets:dr-kafka-tg") EXPECT_EQ(status, "succeeded") << id;
+    if (id != "register-targets:dr-kafka-tg") {
+      EXPECT_EQ(status, "succeeded") << id;
+    }
   }
 }
 

@@ -46,8 +46,8 @@ def parse_args(argv):
     p.add_argument("--iam-auth", action="store_true",
                    help="after seeding, moto verifies signatures and IAM policies (iam_auth.py)")
     p.add_argument("--fidelity", choices=FIDELITIES, default="realistic",
-                   help="raw: moto's own ECS bookkeeping (runningCount, events) where AWS "
-                        "guarantees nothing either (README \"Fidelity\")")
+                   help="raw: moto's own bookkeeping (ECS runningCount and events, scaling "
+                        "activities) where AWS guarantees nothing either (README \"Fidelity\")")
     p.add_argument("--stuck-services", type=_json_option(parse_stuck_services), default={},
                    metavar="JSON", help='ECS services that never reach their desired count: '
                    '{"dr/kafka": {"reason": "CannotPullContainerError: ...", "running": 0}}')
