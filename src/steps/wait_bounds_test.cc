@@ -203,6 +203,45 @@ TEST_F(WaitBoundsTest, PromotionStuckInOneStatusStallsQuotingTheLatestRdsEvent) 
   EXPECT_EQ(h_.Calls(services::kRds, "PromoteReadReplica"), 0);
 }
 
+TEST_F(WaitBoundsTest, AsgThatBringsUpAnInstanceEveryEightMinutesIsNotCutByTheStallRule) {
+  // Slow (8 minutes an instance, the stall limit is 10) but steady, done at minute 16.
+  h_.aws.On(services::kAutoScaling, "DescribeAutoScalingGroups", [&](const AwsCall&) {
+    std::vector<FakeInstance> instances;
+    const int ready = static_cast<int>(Elapsed() / minutes(8));
+    for (int i = 0; i < 2; ++i) {
+      instances.push_back({"i-" + std::to_string(i), i < ready ? "InService" : "Pending"});
+    }
+    return DescribeAsgReply("dr-jenkins", 2, 3, 2, instances);
+  });
+  StepSpec asg = test::Asg("dr-jenkins");
+  std::get<ScaleAsgSpec>(asg.detail).min_size = 2;
+  std::get<ScaleAsgSpec>(asg.detail).desired_capacity = 2;
+  StepSpec spec =
+      Finalized(asg, {test::WithId(test::Promote("db"), "after-asg", {"scale-asg:dr-jenkins"})});
+  StepResult result = ScaleAsgStep(spec, h_.autoscaling).Run(h_.ctx);
+
+  EXPECT_EQ(result.state, StepState::kUnchanged) << result.summary << result.error.ToString();
+  EXPECT_EQ(MinutesIn(), 16);
+  EXPECT_EQ(result.after["in_service"], 2);
+}
+
+TEST_F(WaitBoundsTest, PromotionThatChangesStatusEveryTwentyMinutesIsNotCutByTheStallRule) {
+  // modifying -> backing-up -> available without a source: 40 minutes, a new status every
+  // 20 (the stall limit is 30).
+  h_.aws.On(services::kRds, "DescribeDBInstances", [&](const AwsCall&) {
+    const auto phase = Elapsed() / minutes(20);
+    if (phase == 0) return DescribeDb("dr-app-db", "modifying", "primary");
+    if (phase == 1) return DescribeDb("dr-app-db", "backing-up", "primary");
+    return DescribeDb("dr-app-db", "available", "");
+  });
+  StepSpec spec = Finalized(test::Promote("dr-app-db"));
+  StepResult result = PromoteDbStep(spec, h_.rds).Run(h_.ctx);
+
+  EXPECT_EQ(result.state, StepState::kSucceeded) << result.summary << result.error.ToString();
+  EXPECT_EQ(MinutesIn(), 40);
+  EXPECT_EQ(h_.Calls(services::kRds, "PromoteReadReplica"), 0);  // already under way
+}
+
 class RegistrationBoundsTest : public WaitBoundsTest {
  protected:
   StepSpec KafkaTargets(bool partial) {
