@@ -31,12 +31,12 @@ import time
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(BENCH)
-sys.path.insert(0, os.path.join(REPO, "tests", "system"))
+sys.path.insert(0, os.path.join(REPO, "tools", "emulator"))
 sys.path.insert(0, BENCH)
 
 import final_state  # noqa: E402
 import scenarios  # noqa: E402
-from harness import Emulator  # noqa: E402
+from launcher import Emulator  # noqa: E402
 
 BASELINE = os.path.join(BENCH, "baseline_original.py")
 

@@ -24,16 +24,15 @@ process, and asserts:
     have been made, or verified it from AWS); capacity already up is never lowered.
 
 The surfaces, one table each: environment variables, plan files, command-line arguments,
-Lambda events (and Lambda configuration), and malformed or truncated AWS replies (a
-scripted endpoint, tests/badinput/scripted_aws.py, in front of the emulated region; each
-case acts on resources created for it, so cases do not depend on each other).
+Lambda events (and Lambda configuration), and malformed or truncated AWS replies (the
+emulated region's scripted replies, tools/emulator/script.py; each case acts on resources
+created for it, so cases do not depend on each other).
 """
 
 import collections
 import dataclasses
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -44,10 +43,12 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "tests", "system"))
-sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(REPO, "tools", "emulator"))
 
 import harness  # noqa: E402
-from scripted_aws import Rule, ScriptedAws  # noqa: E402
+from aws_env import isolated_env  # noqa: E402
+from launcher import Emulator  # noqa: E402
+from tripwire import Tripwire  # noqa: E402
 
 FAKE_RUNTIME_API = os.path.join(REPO, "tests", "package", "fake_runtime_api.py")
 
@@ -357,7 +358,7 @@ class ConfigTest(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.tripwire = ScriptedAws(upstream=None).__enter__()
+        cls.tripwire = Tripwire().__enter__()
 
     @classmethod
     def tearDownClass(cls):
@@ -375,8 +376,7 @@ class ConfigTest(unittest.TestCase):
             argv = [a.replace("{dir}", tmp) for a in case.argv]
             if argv and argv[0] in ("run", "plan"):
                 argv[1:1] = ["--no-progress"]
-            run = harness.run_cli(argv, harness.isolated_env(self.tripwire.endpoint, **env),
-                                  timeout=60)
+            run = harness.run_cli(argv, isolated_env(self.tripwire.endpoint, **env), timeout=60)
             leftovers = [n for n in os.listdir(tmp) if n not in case.files]
         where = f"case {case.name}: {run.describe()}"
         assert_no_crash(self, run.returncode, run.stdout, run.stderr, what=case.name)
@@ -394,7 +394,7 @@ class ConfigTest(unittest.TestCase):
         """Control: the same valid configuration does reach the endpoint, so the zero-request
         assertions above can fail."""
         # Every answer is a 503, which drfailover retries until its deadline.
-        env = harness.isolated_env(self.tripwire.endpoint, AWS_MAX_ATTEMPTS="1",
+        env = isolated_env(self.tripwire.endpoint, AWS_MAX_ATTEMPTS="1",
                                    DRF_DEADLINE_SECONDS="2", **VALID_ENV)
         self.tripwire.reset()
         run = harness.run_cli(["run", "--no-progress"], env, timeout=60)
@@ -560,8 +560,8 @@ class LambdaEventTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.TemporaryDirectory(prefix="drf-bad-lambda-")
-        cls.tripwire = ScriptedAws(upstream=None).__enter__()
-        env = harness.isolated_env(cls.tripwire.endpoint, **VALID_ENV)
+        cls.tripwire = Tripwire().__enter__()
+        env = isolated_env(cls.tripwire.endpoint, **VALID_ENV)
         session = LambdaSession([c.event for c in EVENT_CASES], env, cls.tmp.name)
         cls.problem = None
         try:
@@ -634,9 +634,9 @@ class LambdaConfigTest(unittest.TestCase):
     naming the variable; bootstrap then exits 2 by itself, having sent nothing to AWS."""
 
     def check_config(self, case):
-        with ScriptedAws(upstream=None) as tripwire, \
+        with Tripwire() as tripwire, \
                 tempfile.TemporaryDirectory(prefix="drf-bad-lambda-") as tmp:
-            env = harness.isolated_env(tripwire.endpoint, **{**VALID_ENV, **case.env})
+            env = isolated_env(tripwire.endpoint, **{**VALID_ENV, **case.env})
             session = LambdaSession([{}], env, tmp)
             try:
                 wait_for(lambda: session.proc.poll() is not None, 60, "bootstrap to exit")
@@ -663,35 +663,57 @@ add_cases(LambdaConfigTest, LAMBDA_CONFIG_CASES, LambdaConfigTest.check_config)
 # Malformed and truncated AWS replies: a failed step in the report, the rest done.
 # =======================================================================================
 
+JSON_1_1 = "application/x-amz-json-1.1"
+
+
+def reply(status=200, body="", content_type="text/xml", times=None):
+    """A scripted reply sent instead of forwarding: AWS never sees the request."""
+    return {"mode": "reply", "status": status, "body": body, "content_type": content_type,
+            "times": times}
+
+
+def after(edit=None, body=None, content_type="text/xml", status=200):
+    """The request goes to AWS (it takes effect); the client gets `body`, or AWS's body
+    changed by `edit`, instead of AWS's answer."""
+    doc = {"mode": "after", "status": status, "content_type": content_type}
+    if edit is not None:
+        doc["edits"] = [edit]
+    if body is not None:
+        doc["body"] = body
+    return doc
+
+
+def truncate(times=None):
+    """The request goes to AWS; its answer is cut off mid-stream (Content-Length beyond
+    what is sent, then the connection closes)."""
+    return {"mode": "truncate", "times": times}
+
+
 def cut_inside(tag):
     """The reply cut two bytes into the text of the first <tag> element."""
-    def cut(body):
-        start = body.index(f"<{tag}>".encode())
-        return body[:start + len(tag) + 4]
-    return cut
+    return {"cut_after": f"<{tag}>", "keep": 2}
 
 
 def drop_element(tag):
     """The reply without any <tag> element (a required field missing)."""
-    return lambda body: re.sub(rf"<{tag}>[^<]*</{tag}>".encode(), b"", body)
+    return {"find_regex": rf"<{tag}>[^<]*</{tag}>", "replace": ""}
 
 
 def set_element(tag, value):
-    return lambda body: re.sub(rf"<{tag}>[^<]*</{tag}>".encode(),
-                               f"<{tag}>{value}</{tag}>".encode(), body)
+    return {"find_regex": rf"<{tag}>[^<]*</{tag}>", "replace": f"<{tag}>{value}</{tag}>"}
 
 
-def edit_json(edit):
-    """The reply with `edit(obj)` applied to its parsed JSON."""
-    def apply(body):
-        obj = json.loads(body)
-        edit(obj)
-        return json.dumps(obj)
-    return apply
+def json_set(path, value):
+    """The reply's JSON with the value at `path` ([key or index, ...]) replaced."""
+    return {"json_set": path, "value": value}
+
+
+def json_delete(path):
+    return {"json_delete": path}
 
 
 def json_text(find, replace):
-    return lambda body: body.replace(find.encode(), replace.encode())
+    return {"find": find, "replace": replace}
 
 
 LB_502 = ("<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
@@ -701,7 +723,7 @@ LB_502 = ("<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
 @dataclasses.dataclass
 class ReplyCase:
     """`needs`: fresh resources for the case ("db", "asg", "ecs", "tg"; "asg:2/5/4" and
-    "ecs:3" start at those sizes). `rules`: operation -> Rule on the scripted endpoint.
+    "ecs:3" start at those sizes). `rules`: the emulator's script, stats key -> rule.
     `failed`: the step that must fail (its kind) and what its error must say; `done`: the
     kinds that must still succeed. `calls`: expected API call counts in the report,
     operation -> {field: value}. `never`: operations that must not have been sent. Each
@@ -726,79 +748,77 @@ class ReplyCase:
 
 REPLY_CASES = [
     ReplyCase("reply_describe_db_truncated_xml", ("db", "asg"),
-              {"DescribeDBInstances": Rule("after", body=cut_inside("DBInstanceStatus"))},
+              {"RDS.DescribeDBInstances": after(cut_inside("DBInstanceStatus"))},
               failed="promote_db", done=("scale_asg",), never=("PromoteReadReplica",),
               error={"operation": "RDS.DescribeDBInstances",
                      "http_status": 200},
               message=("malformed XML response",)),
     ReplyCase("reply_describe_asg_truncated_xml", ("asg", "ecs"),
-              {"DescribeAutoScalingGroups": Rule("after", body=cut_inside("MinSize"))},
+              {"AutoScaling.DescribeAutoScalingGroups": after(cut_inside("MinSize"))},
               failed="scale_asg", done=("scale_ecs",), never=("UpdateAutoScalingGroup",),
               error={"http_status": 200,
                      "operation": "Auto Scaling.DescribeAutoScalingGroups"},
               message=("malformed XML response",)),
     ReplyCase("reply_describe_asg_empty_200", ("asg", "ecs"),
-              {"DescribeAutoScalingGroups": Rule("reply", body=b"")},
+              {"AutoScaling.DescribeAutoScalingGroups": reply(body="")},
               failed="scale_asg", done=("scale_ecs",), never=("UpdateAutoScalingGroup",),
               error={"http_status": 200,
                      "operation": "Auto Scaling.DescribeAutoScalingGroups"},
               message=("empty response body, expected XML",)),
     # A 5xx is transient: retried (by the client, then the step) until the run's deadline.
     ReplyCase("reply_describe_db_load_balancer_502_until_the_deadline", ("db", "asg"),
-              {"DescribeDBInstances": Rule("reply", status=502, body=LB_502,
-                                           content_type="text/html")},
+              {"RDS.DescribeDBInstances": reply(status=502, body=LB_502,
+                                                  content_type="text/html")},
               exit=3, stopped="deadline",
               failed="promote_db", done=("scale_asg",), never=("PromoteReadReplica",),
               error={"http_status": 502, "operation": "RDS.DescribeDBInstances"},
               message=("HTTP 502", "502 Bad Gateway"),
               every_attempt_failed={"RDS.DescribeDBInstances": "HTTP 502"}),
     ReplyCase("reply_describe_asg_502_once_is_retried", ("asg",),
-              {"DescribeAutoScalingGroups": Rule("reply", status=502, body=LB_502,
-                                                 content_type="text/html", times=1)},
+              {"AutoScaling.DescribeAutoScalingGroups": reply(status=502, body=LB_502,
+                                                                content_type="text/html",
+                                                                times=1)},
               exit=0, status="SUCCEEDED", done=("scale_asg",),
               calls={"Auto Scaling.DescribeAutoScalingGroups": {"retries": 1,
                                                                 "errors": {"HTTP 502": 1}}}),
     ReplyCase("reply_describe_services_json_garbage", ("ecs", "asg"),
-              {"DescribeServices": Rule("after", body=lambda b: b[:len(b) // 3],
-                                        content_type="application/x-amz-json-1.1")},
+              {"ECS.DescribeServices": after({"keep_fraction": 1 / 3}, content_type=JSON_1_1)},
               failed="scale_ecs", done=("scale_asg",), never=("UpdateService",),
               error={"http_status": 200,
                      "operation": "ECS.DescribeServices"},
               message=("malformed JSON response",)),
     ReplyCase("reply_describe_services_wrong_type", ("ecs", "asg"),
-              {"DescribeServices": Rule("after", content_type="application/x-amz-json-1.1",
-                                        body=edit_json(lambda o: o["services"][0].update(
-                                            desiredCount="0")))},
+              {"ECS.DescribeServices": after(json_set(["services", 0, "desiredCount"], "0"),
+                                            content_type=JSON_1_1)},
               failed="scale_ecs", done=("scale_asg",), never=("UpdateService",),
               error={"status_code": "Internal"},
               message=("DescribeServices reply.services[0].desiredCount is not an integer",)),
     ReplyCase("reply_describe_services_number_overflow", ("ecs",),
-              {"DescribeServices": Rule("after", content_type="application/x-amz-json-1.1",
-                                        body=json_text('"runningCount": 0',
-                                                       '"runningCount": 1e999'))},
+              {"ECS.DescribeServices": after(json_text('"runningCount": 0',
+                                                      '"runningCount": 1e999'),
+                                            content_type=JSON_1_1)},
               failed="scale_ecs", status="FAILED", never=("UpdateService",),
               error={"operation": "ECS.DescribeServices"},
               message=("malformed JSON response",)),
     ReplyCase("reply_describe_services_missing_desired_count", ("ecs:3",),
-              {"DescribeServices": Rule("after", content_type="application/x-amz-json-1.1",
-                                        body=edit_json(lambda o: o["services"][0].pop(
-                                            "desiredCount")))},
+              {"ECS.DescribeServices": after(json_delete(["services", 0, "desiredCount"]),
+                                            content_type=JSON_1_1)},
               failed="scale_ecs", status="FAILED", never=("UpdateService",),
               error={"status_code": "Internal"},
               message=("DescribeServices reply.services[0].desiredCount",)),
     ReplyCase("reply_describe_asg_missing_desired_capacity", ("asg:2/5/4",),
-              {"DescribeAutoScalingGroups": Rule("after", body=drop_element("DesiredCapacity"))},
+              {"AutoScaling.DescribeAutoScalingGroups": after(drop_element("DesiredCapacity"))},
               failed="scale_asg", status="FAILED", never=("UpdateAutoScalingGroup",),
               error={"status_code": "Internal"},
               message=("DescribeAutoScalingGroups reply", "DesiredCapacity")),
     ReplyCase("reply_describe_asg_number_out_of_range", ("asg", "db"),
-              {"DescribeAutoScalingGroups": Rule("after",
-                                                 body=set_element("MaxSize", "99999999999"))},
+              {"AutoScaling.DescribeAutoScalingGroups": after(set_element("MaxSize",
+                                                                        "99999999999"))},
               failed="scale_asg", done=("promote_db",), never=("UpdateAutoScalingGroup",),
               error={"status_code": "Internal"},
               message=('MaxSize is "99999999999", expected an integer',)),
     ReplyCase("reply_describe_target_groups_cut_mid_stream", ("asg", "tg"),
-              {"DescribeTargetGroups": Rule("truncate")}, exit=3, stopped="deadline",
+              {"ELBv2.DescribeTargetGroups": truncate()}, exit=3, stopped="deadline",
               failed="register_targets", done=("scale_asg",), never=("RegisterTargets",),
               error={"http_status": 0,
                      "operation": "Elastic Load Balancing v2.DescribeTargetGroups"},
@@ -806,46 +826,45 @@ REPLY_CASES = [
               every_attempt_failed={"Elastic Load Balancing v2.DescribeTargetGroups":
                                     "Transport"}),
     ReplyCase("reply_register_targets_html_400", ("asg", "tg"),
-              {"RegisterTargets": Rule("reply", status=400, content_type="text/html",
-                                       body="<html><body>Bad Request</body></html>")},
+              {"ELBv2.RegisterTargets": reply(status=400, content_type="text/html",
+                                              body="<html><body>Bad Request</body></html>")},
               failed="register_targets", done=("scale_asg",),
               error={"status_code": "Rejected", "http_status": 400,
                      "operation": "Elastic Load Balancing v2.RegisterTargets"},
               message=("400",)),
     ReplyCase("reply_update_service_400_wrong_typed_error", ("ecs", "asg"),
-              {"UpdateService": Rule("reply", status=400,
-                                     content_type="application/x-amz-json-1.1",
-                                     body='{"__type": 5, "message": ["no"]}')},
+              {"ECS.UpdateService": reply(status=400, content_type=JSON_1_1,
+                                         body='{"__type": 5, "message": ["no"]}')},
               failed="scale_ecs", done=("scale_asg",),
               error={"status_code": "Rejected", "http_status": 400,
                      "operation": "ECS.UpdateService"},
               message=("400",)),
     # --- mutating calls whose reply is lost or unreadable ------------------------------
     ReplyCase("reply_update_asg_cut_once_is_retried", ("asg",),
-              {"UpdateAutoScalingGroup": Rule("truncate", times=1)},
+              {"AutoScaling.UpdateAutoScalingGroup": truncate(times=1)},
               exit=0, status="SUCCEEDED", done=("scale_asg",),
               calls={"Auto Scaling.UpdateAutoScalingGroup": {
                   "calls": 1, "attempts": 2, "retries": 1, "errors": {"Transport": 1}}}),
     ReplyCase("reply_update_asg_unreadable_200", ("asg", "ecs"),
-              {"UpdateAutoScalingGroup": Rule(
-                  "after", body='<UpdateAutoScalingGroupResponse xmlns="http://autoscaling.'
-                                'amazonaws.com/doc/2011-01-01/"><ResponseMetad')},
+              {"AutoScaling.UpdateAutoScalingGroup": after(
+                  body='<UpdateAutoScalingGroupResponse xmlns="http://autoscaling.'
+                       'amazonaws.com/doc/2011-01-01/"><ResponseMetad')},
               failed="scale_asg", done=("scale_ecs",), unreadable_mutation=True,
               error={"operation": "Auto Scaling.UpdateAutoScalingGroup", "http_status": 200},
               message=("UpdateAutoScalingGroup", "may have been applied")),
     ReplyCase("reply_update_service_unreadable_200", ("ecs", "asg"),
-              {"UpdateService": Rule("after", content_type="application/x-amz-json-1.1",
-                                     body='{"service": {"serviceName": 7}}')},
+              {"ECS.UpdateService": after(content_type=JSON_1_1,
+                                         body='{"service": {"serviceName": 7}}')},
               failed="scale_ecs", done=("scale_asg",), unreadable_mutation=True,
               error={"operation": "ECS.UpdateService", "http_status": 200},
               message=("UpdateService", "may have been applied")),
     # PromoteReadReplica is never sent twice blindly: the step asks the instance whether
     # the call took effect, finds it promoting, and waits for the promotion to finish.
     ReplyCase("reply_promote_unreadable_200", ("db", "asg"),
-              {"PromoteReadReplica": Rule(
-                  "after", body='<PromoteReadReplicaResponse xmlns="http://rds.amazonaws.com/'
-                                'doc/2014-10-31/"><PromoteReadReplicaResult>'
-                                "</PromoteReadReplicaResult></PromoteReadReplicaResponse>")},
+              {"RDS.PromoteReadReplica": after(
+                  body='<PromoteReadReplicaResponse xmlns="http://rds.amazonaws.com/'
+                       'doc/2014-10-31/"><PromoteReadReplicaResult>'
+                       "</PromoteReadReplicaResult></PromoteReadReplicaResponse>")},
               exit=0, status="SUCCEEDED", done=("promote_db", "scale_asg"),
               unreadable_mutation=True,
               calls={"RDS.PromoteReadReplica": {"calls": 1, "attempts": 1}}),
@@ -943,18 +962,45 @@ class Fresh:
         return env
 
 
+@dataclasses.dataclass
+class Received:
+    """What the emulated region received during one case: requests per stats key, the
+    mutating ones' log (status AWS answered, request id, `replaced` by a scripted reply),
+    and how many requests a scripted rule applied to."""
+    calls: dict
+    mutating: list
+    fired: int
+
+    @classmethod
+    def since_reset(cls, emu):
+        stats = emu.stats()
+        fired = sum(rule["fired"] for rule in emu.control("script")["rules"].values())
+        return cls(stats["calls"], stats["mutating_log"], fired)
+
+    def count(self, op):
+        """Requests of one operation ("DescribeTargetGroups")."""
+        return sum(n for key, n in self.calls.items() if _operation(key) == op)
+
+    def operations(self):
+        return {_operation(key) for key in self.calls}
+
+
+def _operation(stats_key):
+    """"ECS.UpdateService" -> "UpdateService"."""
+    return stats_key.split(".", 1)[1]
+
+
 class AwsReplyTest(unittest.TestCase):
-    """One emulated region behind the scripted endpoint for all cases; each case scripts
-    one operation's replies and acts on its own fresh resources."""
+    """One emulated region for all cases; each case scripts one operation's replies
+    (POST /_emulator/script) and acts on its own fresh resources."""
 
     @classmethod
     def setUpClass(cls):
-        cls.emu = harness.Emulator(seed="reference", promotion_seconds=0.5,
-                                   instance_start_seconds=0.2, task_start_seconds=0.2)
+        cls.emu = Emulator(seed="reference", promotion_seconds=0.5,
+                           instance_start_seconds=0.2, task_start_seconds=0.2)
         cls.emu.__enter__()
         try:
             cls.emu.control("config", {"promotion_trap_seconds": 0})
-            cls.aws = ScriptedAws(upstream=cls.emu.endpoint).__enter__()
             cls.fresh = Fresh(cls.emu)
         except BaseException:
             cls.emu.__exit__(None, None, None)
@@ -962,7 +1008,6 @@ class AwsReplyTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.aws.__exit__(None, None, None)
         cls.emu.__exit__(None, None, None)
 
     def step(self, report, kind):
@@ -972,16 +1017,15 @@ class AwsReplyTest(unittest.TestCase):
 
     def run_case(self, case):
         env = self.fresh.environment(case.needs)
-        self.aws.reset()
-        for op, rule in case.rules.items():
-            self.aws.script(op, rule)
+        self.emu.control("script", case.rules)
+        self.emu.reset_stats()
         # Two attempts per call: retries are exercised, and a case that exhausts them stays
         # short. A deadline bounds the cases whose failure persists: drfailover keeps
         # retrying a transient failure (5xx, a lost or unreadable reply) until its deadline.
         env = {"AWS_MAX_ATTEMPTS": "2", "DRF_DEADLINE_SECONDS": "4", **env, **case.env}
         run = harness.run_cli(["run", "--no-progress"],
-                              harness.isolated_env(self.aws.endpoint, **env), timeout=120)
-        received = self.aws.received()
+                              isolated_env(self.emu.endpoint, **env), timeout=120)
+        received = Received.since_reset(self.emu)
         where = f"case {case.name}: {run.describe()}"
         assert_no_crash(self, run.returncode, run.stdout, run.stderr, what=case.name)
         self.assertEqual(run.returncode, case.exit, where)
@@ -989,14 +1033,13 @@ class AwsReplyTest(unittest.TestCase):
         report = run.report
         self.assertEqual(report["status"], case.status, where)
         self.assertEqual(report["stopped"], case.stopped, where)
-        fired = [r for r in received if r.answered in ("scripted", "truncated")]
-        self.assertTrue(fired, f"case {case.name}: the scripted reply was never used")
+        self.assertTrue(received.fired, f"case {case.name}: the scripted reply was never used")
         for kind in case.done:
             self.assertIn(self.step(report, kind)["status"], ("succeeded", "unchanged"), where)
         if case.failed:
             self.check_failed_step(case, self.step(report, case.failed), where)
         for op in case.never:
-            self.assertNotIn(op, [r.op for r in received], where)
+            self.assertNotIn(op, received.operations(), where)
         for op, fields in case.calls.items():
             counted = report["api_calls"]["operations"].get(op)
             self.assertIsNotNone(counted, f"{op} not in the report's API calls; {where}")
@@ -1006,8 +1049,7 @@ class AwsReplyTest(unittest.TestCase):
             counted = report["api_calls"]["operations"][op]
             self.assertGreaterEqual(counted["attempts"], 2, f"{op} was not retried; {where}")
             self.assertEqual(counted["errors"], {error: counted["attempts"]}, f"{op}; {where}")
-            self.assertEqual(counted["attempts"],
-                             sum(1 for r in received if r.op == op.split(".", 1)[1]), where)
+            self.assertEqual(counted["attempts"], received.count(op.split(".", 1)[1]), where)
         self.check_mutations_reflected(case, report, received, where)
         # Whatever the reply said, capacity that was already up is never lowered.
         for kind, name, before in self.fresh.sized:
@@ -1039,29 +1081,30 @@ class AwsReplyTest(unittest.TestCase):
         the report; each one AWS applied is among a step's mutating calls (by request id)
         or, when its reply was unreadable, is that failed step's error."""
         operations = report["api_calls"]["operations"]
-        by_op = collections.Counter(r.op for r in received if r.mutating)
+        by_op = collections.Counter(_operation(e["op"]) for e in received.mutating)
         counted = {name.split(".", 1)[1]: v["attempts"] for name, v in operations.items()
                    if v["mutating"]}
         self.assertEqual(dict(by_op), counted, f"mutating requests received vs reported; "
                          f"{where}")
         calls = [c for s in report["steps"] for c in s["mutating_calls"]]
         recorded_ids = {c["request_id"] for c in calls}
-        for r in received:
-            if not (r.mutating and r.applied):
+        for e in received.mutating:
+            op, request_id = _operation(e["op"]), e["request_id"] or ""
+            if not 200 <= e["status"] < 300:  # not applied (0: AWS never saw it)
                 continue
-            if r.answered == "upstream":
-                self.assertIn(r.request_id, recorded_ids,
-                              f"{r.op} ({r.request_id}) took effect but is not in the report; "
+            if e["replaced"] is None:
+                self.assertIn(request_id, recorded_ids,
+                              f"{op} ({request_id}) took effect but is not in the report; "
                               f"{where}")
-            elif r.answered == "truncated":
+            elif e["replaced"] == "script:truncate":
                 self.assertIn("Transport", operations[next(
-                    n for n in operations if n.endswith("." + r.op))]["errors"], where)
+                    n for n in operations if n.endswith("." + op))]["errors"], where)
             else:
                 # Applied, reply unreadable: listed as made, whatever the step concluded
                 # (failed: unconfirmed, the error says so; succeeded: verified from AWS).
                 self.assertTrue(case.unreadable_mutation, where)
-                self.assertTrue(any(c["operation"].endswith("." + r.op) for c in calls),
-                                f"{r.op} took effect, its reply was unreadable, and the report "
+                self.assertTrue(any(c["operation"].endswith("." + op) for c in calls),
+                                f"{op} took effect, its reply was unreadable, and the report "
                                 f"does not list it; {where}")
 
 

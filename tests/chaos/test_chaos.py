@@ -33,7 +33,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "system"))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "tools", "emulator"))
 
 from check_state import Checker  # noqa: E402
-from harness import Emulator  # noqa: E402
+from harness import run_against  # noqa: E402
+from launcher import Emulator  # noqa: E402
 
 CHAOS_SEEDS = range(1, 21)
 CHAOS = {"throttle_rate": 0.20, "error_rate": 0.05, "drop_before_rate": 0.01,
@@ -110,8 +111,8 @@ class Lane:
         self.emu.ready["resources"] = self.emu.control("reseed", {})["resources"]
         self.emu.control("faults", faults)  # also restarts the seeded draws and counters
         start = time.monotonic()
-        run = self.emu.run("--deadline", str(RUN_DEADLINE_SECONDS), "--log-level", "debug",
-                           timeout=RUN_DEADLINE_SECONDS + 60)
+        run = run_against(self.emu, "--deadline", str(RUN_DEADLINE_SECONDS), "--log-level",
+                          "debug", timeout=RUN_DEADLINE_SECONDS + 60)
         wall = time.monotonic() - start
         injected = self.emu.control("faults")["injected"]
         stats = self.emu.stats()

@@ -8,8 +8,11 @@ before forwarding changes nothing at moto, one dropped after forwarding changes 
 the stats' mutating_log says "applied, dropped"; truncated replies cannot be parsed;
 targeting, counters, seeding and the config's validation; and POST /_emulator/reseed gives
 a fresh region. If these were wrong the chaos test could pass without testing anything.
+Also the scripted replies (tools/emulator/script.py) the bad-input tests rely on: each mode
+seen from the client, what moto applied, and what the stats' mutating_log says.
 """
 
+import http.client
 import json
 import os
 import sys
@@ -24,12 +27,11 @@ import botocore.parsers
 from botocore.retries import standard
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(os.path.dirname(HERE), "system"))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "tools", "emulator"))
 
 import faults  # noqa: E402
 import wire  # noqa: E402
-from harness import Emulator  # noqa: E402
+from launcher import Emulator  # noqa: E402
 
 NO_RETRIES = botocore.config.Config(retries={"total_max_attempts": 1, "mode": "standard"})
 START_CONFIG = {"seed": 3, "latency_ms": 1}
@@ -64,6 +66,7 @@ class FaultLayerTest(unittest.TestCase):
 
     def setUp(self):
         self.emu.control("faults", {})
+        self.emu.control("script", {})
         self.emu.reset_stats()
 
     def faults(self, **config):
@@ -79,6 +82,27 @@ class FaultLayerTest(unittest.TestCase):
     def update_asg(self, max_size):
         self.client("autoscaling").update_auto_scaling_group(
             AutoScalingGroupName="dr-monitoring", MaxSize=max_size)
+
+    def assert_only_the_asg_describe_throttled(self):
+        """DescribeDBInstances is answered, DescribeAutoScalingGroups throttled, and that
+        throttle is the only fault counted."""
+        self.client("rds").describe_db_instances()
+        with self.assertRaises(botocore.exceptions.ClientError):
+            self.client("autoscaling").describe_auto_scaling_groups()
+        self.assertEqual(self.emu.control("faults")["injected"],
+                         {"AutoScaling.DescribeAutoScalingGroups": {"throttle": 1}})
+
+    def raw_describe(self):
+        """DescribeDBInstances over plain HTTP: (body, Content-Length)."""
+        # Unsigned is fine (moto's auth is off); the scope names the service for routing.
+        req = urllib.request.Request(
+            self.emu.endpoint + "/", data=b"Action=DescribeDBInstances&Version=2014-10-31",
+            headers={"Content-Type": "application/x-www-form-urlencoded",
+                     "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20240101/"
+                                      "us-east-1/rds/aws4_request, SignedHeaders=host, "
+                                      "Signature=0"})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.read(), int(r.headers["Content-Length"])
 
     # --- start-up and control -----------------------------------------------------------
 
@@ -202,20 +226,10 @@ class FaultLayerTest(unittest.TestCase):
     # --- truncated replies ----------------------------------------------------------------
 
     def test_truncated_reply_is_half_the_body_with_a_matching_content_length(self):
-        def raw_describe():
-            # Unsigned is fine (moto's auth is off); the scope names the service for routing.
-            req = urllib.request.Request(
-                self.emu.endpoint + "/", data=b"Action=DescribeDBInstances&Version=2014-10-31",
-                headers={"Content-Type": "application/x-www-form-urlencoded",
-                         "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20240101/"
-                                          "us-east-1/rds/aws4_request, SignedHeaders=host, "
-                                          "Signature=0"})
-            with urllib.request.urlopen(req, timeout=30) as r:
-                return r.read(), int(r.headers["Content-Length"])
-        full, full_length = raw_describe()
+        full, full_length = self.raw_describe()
         self.assertEqual(full_length, len(full))
         self.faults(truncate_rate=1.0, operations=["RDS.DescribeDBInstances"])
-        cut, cut_length = raw_describe()
+        cut, cut_length = self.raw_describe()
         self.assertEqual(cut_length, len(cut))
         self.assertEqual(len(cut), len(full) // 2)
         self.assertEqual(cut[:40], full[:40])
@@ -230,11 +244,7 @@ class FaultLayerTest(unittest.TestCase):
         with self.assertRaises(botocore.exceptions.ClientError):
             self.client("rds").describe_db_instances()
         self.faults(throttle_rate=1.0, exclude_operations=["RDS.DescribeDBInstances"])
-        self.client("rds").describe_db_instances()
-        with self.assertRaises(botocore.exceptions.ClientError):
-            self.client("autoscaling").describe_auto_scaling_groups()
-        self.assertEqual(self.emu.control("faults")["injected"],
-                         {"AutoScaling.DescribeAutoScalingGroups": {"throttle": 1}})
+        self.assert_only_the_asg_describe_throttled()
 
     def test_latency_is_added_to_targeted_calls_and_counted(self):
         self.faults(latency_ms=30, jitter_ms=10, operations=["RDS.DescribeDBInstances"])
@@ -281,6 +291,91 @@ class FaultLayerTest(unittest.TestCase):
         db = self.moto["rds"].describe_db_instances(DBInstanceIdentifier="dr-app-db")
         self.assertTrue(db["DBInstances"][0].get("ReadReplicaSourceDBInstanceIdentifier"))
         self.emu.ready["resources"] = answer["resources"]
+
+    # --- scripted replies -------------------------------------------------------------------
+
+    def script(self, rules):
+        return self.emu.control("script", rules)
+
+    def fired(self):
+        return {k: v["fired"] for k, v in self.emu.control("script")["rules"].items()}
+
+    def test_a_reply_rule_answers_instead_of_moto_as_often_as_told(self):
+        before = self.asg_max()
+        self.script({"AutoScaling.UpdateAutoScalingGroup": {
+            "mode": "reply", "status": 502, "content_type": "text/html",
+            "body": "<html>502 Bad Gateway</html>", "times": 1}})
+        with self.assertRaises(botocore.exceptions.ClientError) as caught:
+            self.update_asg(before + 1)
+        self.assertEqual(caught.exception.response["ResponseMetadata"]["HTTPStatusCode"], 502)
+        self.assertEqual(self.asg_max(), before)  # moto never saw it
+        self.update_asg(before + 1)  # `times` used up: moto answers again
+        self.assertEqual(self.asg_max(), before + 1)
+        log = self.emu.stats()["mutating_log"]
+        self.assertEqual([(e["status"], e["replaced"]) for e in log],
+                         [(0, "script:reply"), (200, None)])
+        self.assertTrue(log[1]["request_id"])
+        self.assertEqual(self.fired(), {"AutoScaling.UpdateAutoScalingGroup": 1})
+
+    def test_an_after_rule_applies_the_call_then_replaces_or_edits_the_answer(self):
+        before = self.asg_max()
+        self.script({"AutoScaling.UpdateAutoScalingGroup": {"mode": "after",
+                                                            "body": "<Update"},
+                     "AutoScaling.DescribeAutoScalingGroups": {"mode": "after", "edits": [
+                         {"find_regex": "<MaxSize>[^<]*</MaxSize>",
+                          "replace": "<MaxSize>77</MaxSize>"}]}})
+        with self.assertRaises(botocore.parsers.ResponseParserError):
+            self.update_asg(before + 1)
+        self.assertEqual(self.asg_max(), before + 1)  # applied, whatever the answer said
+        seen = self.client("autoscaling").describe_auto_scaling_groups(
+            AutoScalingGroupNames=["dr-monitoring"])["AutoScalingGroups"][0]["MaxSize"]
+        self.assertEqual(seen, 77)
+        [entry] = self.emu.stats()["mutating_log"]
+        self.assertEqual((entry["status"], entry["replaced"]), (200, "script:after"))
+        self.assertTrue(entry["request_id"])  # moto's, as the client's headers carry it
+
+    def test_json_edits_change_the_parsed_answer(self):
+        self.script({"ECS.DescribeClusters": {"mode": "after", "edits": [
+            {"json_set": ["clusters", 0, "status"], "value": "INACTIVE"},
+            {"json_delete": ["clusters", 0, "clusterName"]}]}})
+        cluster = self.client("ecs").describe_clusters(clusters=["dr"])["clusters"][0]
+        self.assertEqual(cluster["status"], "INACTIVE")
+        self.assertNotIn("clusterName", cluster)
+
+    def test_a_truncate_rule_cuts_the_answer_off_with_a_false_content_length(self):
+        full, _ = self.raw_describe()
+        self.script({"RDS.DescribeDBInstances": {"mode": "truncate"}})
+        with self.assertRaises(http.client.IncompleteRead) as caught:
+            self.raw_describe()
+        cut = caught.exception.partial  # the same reply (but for its timestamps), half of it
+        self.assertEqual(len(cut), len(full) // 2)
+        self.assertEqual(cut[:40], full[:40])
+        self.assertEqual(caught.exception.expected, len(full) - len(full) // 2 + 4096)
+
+    def test_a_scripted_request_gets_no_fault_and_others_still_do(self):
+        self.faults(throttle_rate=1.0)
+        self.script({"RDS.DescribeDBInstances": {"mode": "after"}})
+        self.assert_only_the_asg_describe_throttled()
+
+    def test_bad_scripts_are_refused_and_change_nothing(self):
+        good = {"RDS.DescribeDBInstances": {"mode": "truncate", "times": 2}}
+        self.script(good)
+        for bad in ([], {"DescribeDBInstances": {"mode": "reply"}},
+                    {"RDS.X": {"mode": "later"}}, {"RDS.X": {"status": 200}},
+                    {"RDS.X": {"mode": "truncate", "status": 502}},
+                    {"RDS.X": {"mode": "reply", "edits": [{"find": "a", "replace": "b"}]}},
+                    {"RDS.X": {"mode": "after", "edits": [{"find": "a"}]}},
+                    {"RDS.X": {"mode": "after", "edits": [{"cut": 1}]}},
+                    {"RDS.X": {"mode": "reply", "status": 99}},
+                    {"RDS.X": {"mode": "reply", "times": 0}},
+                    {"RDS.X": {"mode": "reply", "colour": "red"}}):
+            with self.subTest(bad=bad):
+                with self.assertRaises(urllib.error.HTTPError) as caught:
+                    self.script(bad)
+                self.assertEqual(caught.exception.code, 400)
+        self.assertEqual(self.emu.control("script")["rules"],
+                         {"RDS.DescribeDBInstances": {"mode": "truncate", "times": 2,
+                                                      "fired": 0}})
 
 
 class FaultDrawsTest(unittest.TestCase):

@@ -35,9 +35,9 @@ import urllib.error
 import botocore.config
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(os.path.dirname(HERE), "system"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "tools", "emulator"))
 
-from harness import EMULATOR, Emulator  # noqa: E402
+from launcher import EMULATOR, Emulator  # noqa: E402
 
 NO_RETRIES = botocore.config.Config(retries={"total_max_attempts": 1, "mode": "standard"})
 BOUND = 60.0  # seconds; only a broken emulator gets near it

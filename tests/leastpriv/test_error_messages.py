@@ -29,8 +29,10 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "tests", "system"))
+sys.path.insert(0, os.path.join(REPO, "tools", "emulator"))
 
-from harness import Emulator, run_cli  # noqa: E402
+from harness import run_against, run_cli  # noqa: E402
+from launcher import Emulator  # noqa: E402
 
 EXIT_FAILED = 1  # src/app/exit_codes.h: also whoami's code when AWS refuses the call
 EMULATOR_OPTIONS = {"seed": "reference", "iam_auth": True, "promotion_seconds": 1,
@@ -71,12 +73,12 @@ def setUpModule():  # noqa: N802 (unittest's name)
         RESULTS["whoami bad secret"] = run_cli(["whoami"], env(no_promote, "not-the-secret"))
         RESULTS["whoami unknown key"] = run_cli(
             ["whoami"], env("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"))
-        RESULTS["run bad secret"] = emu.run(env=env(no_promote, "not-the-secret"))
-        RESULTS["plan no ListServices"] = emu.run(
-            env=env(no_list, no_list_secret, ECS_SERVICES=""), verb="plan")
-        RESULTS["run no PromoteReadReplica"] = emu.run(env=env(no_promote, no_promote_secret))
-        RESULTS["run no PromoteReadReplica, json log"] = emu.run(
-            "--log-format", "json", env=env(no_promote, no_promote_secret))
+        RESULTS["run bad secret"] = run_against(emu, env=env(no_promote, "not-the-secret"))
+        RESULTS["plan no ListServices"] = run_against(
+            emu, env=env(no_list, no_list_secret, ECS_SERVICES=""), verb="plan")
+        RESULTS["run no PromoteReadReplica"] = run_against(emu, env=env(no_promote, no_promote_secret))
+        RESULTS["run no PromoteReadReplica, json log"] = run_against(
+            emu, "--log-format", "json", env=env(no_promote, no_promote_secret))
 
 
 def last_line(run):

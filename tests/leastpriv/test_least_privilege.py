@@ -47,7 +47,8 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "tests", "system"))
 sys.path.insert(0, os.path.join(REPO, "tools", "emulator"))
 
-from harness import Emulator, run_cli  # noqa: E402
+from harness import run_against, run_cli  # noqa: E402
+from launcher import Emulator  # noqa: E402
 
 TEMPLATE = os.path.join(REPO, "deploy", "template.yaml")
 REGION = "us-east-1"
@@ -211,7 +212,7 @@ class Region:
 
     def run(self, key, secret, *args, **env):
         """`drfailover run` as the IAM user with this key."""
-        return self.emu.run(*args, env=self.env(key, secret, **env))
+        return run_against(self.emu, *args, env=self.env(key, secret, **env))
 
     def env(self, key, secret, **env):
         return self.emu.env(AWS_ACCESS_KEY_ID=key, AWS_SECRET_ACCESS_KEY=secret, **env)

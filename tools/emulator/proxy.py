@@ -1,17 +1,17 @@
 """The realism proxy: a threaded HTTP/1.1 server in front of moto. Every client request
 is forwarded to moto unchanged (Authorization included); behaviours rewrite answers or
-answer themselves where moto lacks AWS's behaviour. /_emulator/* is answered here and
-never forwarded."""
+answer themselves where moto lacks AWS's behaviour; the fault layer and a test's scripted
+replies spoil answers on purpose. /_emulator/* is answered here and never forwarded."""
 
 import http.client
-import http.server
 import json
 import socket
-import socketserver
 import threading
 
 import crash as crash_mod
 import faults as faults_mod
+import http_server
+import script as script_mod
 import wire
 
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length",
@@ -23,13 +23,14 @@ class Proxy:
     called in order. Thread-safe (each behaviour guards its own state)."""
 
     def __init__(self, moto_host, moto_port, behaviours, stats, settings, port=0,
-                 faults=None, crash=None, reseed=None, warm=None):
+                 faults=None, crash=None, reseed=None, warm=None, script=None):
         self.moto = (moto_host, moto_port)
         self.behaviours = behaviours
         self.stats = stats
         self.settings = settings
         self.faults = faults or faults_mod.NoFaults()
         self.crash = crash or crash_mod.CrashHook()
+        self.script = script or script_mod.Script()
         # reseed() -> (behaviours, resources): a fresh region (POST /_emulator/reseed).
         self._reseed = reseed
         self._reseed_lock = threading.Lock()
@@ -38,23 +39,17 @@ class Proxy:
         self._warm = warm
         self._local = threading.local()  # per-thread keep-alive connection to moto
         handler = type("Handler", (_Handler,), {"proxy": self})
-        self.server = _Server(("127.0.0.1", port), handler)
-        self._thread = None
+        self._endpoint = http_server.Endpoint(handler, port, name="proxy")
 
     @property
     def port(self):
-        return self.server.server_address[1]
+        return self._endpoint.port
 
     def start(self):
-        self._thread = threading.Thread(target=self.server.serve_forever, args=(0.1,), daemon=True,
-                                        name="proxy")
-        self._thread.start()
+        self._endpoint.start()
 
     def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
-        if self._thread:
-            self._thread.join(timeout=5)
+        self._endpoint.stop()
 
     # --- request handling -------------------------------------------------------------
 
@@ -65,14 +60,21 @@ class Proxy:
         counted = not req.path.startswith("/moto-api/")
         if counted:
             self.stats.record(req)
-        injected = self.faults.before(req)
+            canned = self.script.before(req)
+            if canned is not None:
+                # Status 0 as for a drop before forwarding: moto never saw the call.
+                self.stats.record_answer(req, 0, replaced=_replaced_by(req))
+                return canned
+        # A request a scripted rule applies to gets no fault: the test decides its answer.
+        scripted = getattr(req, "script_rule", None) is not None
+        injected = None if scripted else self.faults.before(req)
         if injected is not None:
             if counted:
                 # A connection dropped before forwarding is logged with status 0: the
                 # client sent the call, moto never saw it.
                 dropped = injected is faults_mod.DROP
                 self.stats.record_answer(req, 0 if dropped else injected.status,
-                                         dropped=dropped)
+                                         dropped=dropped, replaced=_replaced_by(req))
             return injected
         resp = None
         behaviours = self.behaviours  # one set for the whole request, even across a reseed
@@ -84,16 +86,18 @@ class Proxy:
             resp = self.forward(req)
             for b in behaviours:
                 resp = b.after(req, resp)
-        applied = resp.status  # what moto (or a behaviour) answered: the call's effect
-        resp = self.faults.after(req, resp)
+        applied = resp  # what moto (or a behaviour) answered: the call's effect
+        resp = self.script.after(req, self.faults.after(req, resp))
         # The crash hook comes last: it sees the call applied, kills its client and drops
         # the answer (the connection closes without a reply).
         if not counted:
             return resp
         victim = self.crash.due(req)
         # Logged before the kill: whoever sees the victim die sees the call in the stats.
-        self.stats.record_answer(req, applied,
-                                 dropped=victim is not None or resp is faults_mod.DROP)
+        self.stats.record_answer(req, applied.status,
+                                 dropped=victim is not None or resp is faults_mod.DROP,
+                                 request_id=applied.header("x-amzn-RequestId"),
+                                 replaced=_replaced_by(req))
         return self.crash.fire(victim, req) if victim is not None else resp
 
     def forward(self, req):
@@ -170,6 +174,14 @@ class Proxy:
             except ValueError as e:  # json.JSONDecodeError is a ValueError
                 return _json_reply(400, {"error": str(e)})
             return _json_reply(200, self.faults.snapshot())
+        if route == ("GET", "/_emulator/script"):
+            return _json_reply(200, self.script.snapshot())
+        if route == ("POST", "/_emulator/script"):
+            try:
+                self.script.configure(json.loads(req.body or b"{}"))
+            except ValueError as e:
+                return _json_reply(400, {"error": str(e)})
+            return _json_reply(200, self.script.snapshot())
         if route == ("POST", "/_emulator/reseed"):
             return self._reseed_region()
         if route == ("POST", "/_emulator/warm"):
@@ -188,6 +200,7 @@ class Proxy:
             self.behaviours = behaviours
             self.stats.reset()
             self.faults.reset_counters()
+            self.script.reset_counters()
         return _json_reply(200, {"resources": resources})
 
     def _warm_services(self, req):
@@ -213,64 +226,19 @@ def _json_reply(status, doc):
                          json.dumps(doc).encode())
 
 
-class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 128
+def _replaced_by(req):
+    """What the client got instead of the answer as applied, for the stats' log:
+    "script:<mode>", "fault:<kind>", or None."""
+    mode = getattr(req, "script_mode", None)
+    if mode:
+        return f"script:{mode}"
+    kind = getattr(req, "injected_fault", None)
+    return f"fault:{kind}" if kind else None
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class _Handler(http_server.Handler):
     proxy = None  # set by Proxy
 
-    def setup(self):
-        super().setup()
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def log_message(self, format, *args):  # noqa: A002 (quiet: stderr is a pipe)
-        pass
-
-    def _handle_any(self):
-        # Acknowledge the headers now: a client that writes headers and body separately
-        # without TCP_NODELAY would otherwise wait for our delayed ACK (~40 ms).
-        if hasattr(socket, "TCP_QUICKACK"):
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
-        body = self._read_body()
-        req = wire.parse_request(self.command, self.path, list(self.headers.items()), body)
-        try:
-            resp = self.proxy.handle(req)
-        except Exception as e:  # noqa: BLE001 — report, never kill the connection thread
-            resp = wire.Response(502, [("Content-Type", "text/plain")],
-                                 f"emulator proxy error: {type(e).__name__}: {e}".encode())
-        if resp is faults_mod.DROP:
-            self.close_connection = True
-            return
-        self._write(resp)
-
-    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = _handle_any
-
-    def _read_body(self):
-        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            chunks = []
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    return b"".join(chunks)
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
-
-    def _write(self, resp):
-        """Status line, headers and body in one write (no Nagle/delayed-ACK stalls)."""
-        reason = http.server.BaseHTTPRequestHandler.responses.get(resp.status, ("",))[0]
-        lines = [f"HTTP/1.1 {resp.status} {reason}"]
-        lines += [f"{k}: {v}" for k, v in resp.headers]
-        body = b"" if self.command == "HEAD" else resp.body
-        lines.append(f"Content-Length: {len(resp.body)}")
-        if self.close_connection:
-            lines.append("Connection: close")
-        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
-        self.wfile.write(head + body)
+    def respond(self, req):
+        resp = self.proxy.handle(req)
+        return None if resp is faults_mod.DROP else resp

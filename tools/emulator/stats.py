@@ -7,9 +7,12 @@ resources the mutating ones were about.
   that resource (see `resource_keys`); RegisterTargets/DeregisterTargets count once per
   target: `ELBv2.RegisterTargets:<tg name>/<target id>:<port>`.
 - `mutating_log`: the mutating requests in the order their answers were ready, each
-  `{"op", "resources", "params", "status", "dropped"}`; `status` is the HTTP status of the
-  answer (also when it was never delivered: `dropped` true, e.g. by the crash hook);
-  `status` 2xx means the call took effect. Bounded to the last `LOG_LIMIT` entries.
+  `{"op", "resources", "params", "status", "dropped", "request_id", "replaced"}`; `status`
+  is the HTTP status of the answer (also when it was never delivered: `dropped` true, e.g.
+  by the crash hook); `status` 2xx means the call took effect. `request_id`: that answer's
+  x-amzn-RequestId (null without one). `replaced`: null when the client was sent that
+  answer; else what it got instead: "fault:<kind>" or "script:<mode>". Bounded to the
+  last `LOG_LIMIT` entries.
 - `first_request_monotonic`: `time.monotonic()` when the first counted request (since start
   or the last reset) arrived, or null; the same clock as any process's CLOCK_MONOTONIC on
   this machine, so a benchmark can measure a client's start-up to its first AWS request.
@@ -85,14 +88,15 @@ class Stats:
                 for key in resource_keys(req):
                     self._by_resource[key] += 1
 
-    def record_answer(self, req, status, dropped=False):
+    def record_answer(self, req, status, dropped=False, request_id=None, replaced=None):
         """Logs a mutating request's answer (status: what moto or a behaviour answered)."""
         if not req.mutating:
             return
         params = req.params if isinstance(req.params, dict) else {}
         entry = {"op": req.stats_key, "resources": resource_keys(req),
                  "params": {k: v for k, v in params.items() if k not in ("Action", "Version")},
-                 "status": status, "dropped": dropped}
+                 "status": status, "dropped": dropped, "request_id": request_id,
+                 "replaced": replaced}
         with self._lock:
             self._log.append(entry)
 

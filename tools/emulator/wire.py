@@ -56,6 +56,9 @@ class Response:
     status: int
     headers: list  # [(name, value)] without hop-by-hop headers and Content-Length
     body: bytes
+    # A Content-Length beyond len(body): the reply is cut off mid-stream (the connection
+    # closes after the body). None: the body's length.
+    declared_length: int = None
 
     def header(self, name):
         name = name.lower()
