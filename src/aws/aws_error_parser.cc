@@ -10,17 +10,12 @@
 
 #include "aws/denied_action.h"
 #include "aws/retry.h"
+#include "core/strings.h"
 
 namespace drf {
 namespace {
 
 constexpr size_t kSnippetChars = 200;
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 // A short, single-line, tag-free excerpt of a body nobody could parse, so the report shows
 // what the server said (an HTML "403 Forbidden" page, a proxy error...).
@@ -52,7 +47,7 @@ std::string Snippet(std::string_view body) {
 std::string DescribeUnparsed(const HttpResponse& response, std::string_view why) {
   std::string message = "HTTP " + std::to_string(response.status);
   const std::string snippet = Snippet(response.body);
-  if (Trim(response.body).empty()) return message + " with an empty body";
+  if (TrimWhitespace(response.body).empty()) return message + " with an empty body";
   message += " (" + std::string(why) + ")";
   if (!snippet.empty()) message += ": " + snippet;
   return message;
@@ -83,7 +78,7 @@ bool ParseXmlError(Protocol protocol, std::string_view body, ParsedAwsError& out
   if (root_name == "ErrorResponse" || root_name == "Response" || root_name == "Error") {
     const pugi::xml_node error = FindErrorElement(root);
     if (!error) return false;
-    out.code = Trim(error.child_value("Code"));
+    out.code = TrimWhitespace(error.child_value("Code"));
     out.message = error.child_value("Message");
     for (const char* name : {"RequestId", "RequestID"}) {
       if (out.request_id.empty()) out.request_id = root.child_value(name);
@@ -121,7 +116,7 @@ bool ParseJsonError(std::string_view body, ParsedAwsError& out) {
 }
 
 bool ParseBody(Protocol protocol, std::string_view body, ParsedAwsError& out) {
-  const std::string_view trimmed = Trim(body);
+  const std::string_view trimmed = TrimWhitespace(body);
   if (trimmed.empty()) return false;
   if (trimmed.front() == '{') return ParseJsonError(trimmed, out);
   if (trimmed.front() == '<') return ParseXmlError(protocol, trimmed, out);
@@ -131,7 +126,7 @@ bool ParseBody(Protocol protocol, std::string_view body, ParsedAwsError& out) {
 }  // namespace
 
 std::string NormalizeErrorCode(std::string_view raw) {
-  raw = Trim(raw);
+  raw = TrimWhitespace(raw);
   if (const size_t hash = raw.rfind('#'); hash != std::string_view::npos) {
     raw.remove_prefix(hash + 1);
   }

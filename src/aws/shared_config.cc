@@ -5,16 +5,10 @@
 #include <sstream>
 #include <vector>
 
+#include "core/strings.h"
+
 namespace drf {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  const char* ws = " \t\r\n\f\v";
-  size_t begin = s.find_first_not_of(ws);
-  if (begin == std::string_view::npos) return {};
-  size_t end = s.find_last_not_of(ws);
-  return s.substr(begin, end - begin + 1);
-}
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -35,8 +29,8 @@ std::vector<std::string> SplitWords(std::string_view s) {
 bool SplitKeyValue(std::string_view line, std::string* key, std::string* value) {
   size_t pos = line.find_first_of("=:");
   if (pos == std::string_view::npos) return false;
-  *key = Lower(Trim(line.substr(0, pos)));
-  *value = std::string(Trim(line.substr(pos + 1)));
+  *key = Lower(TrimWhitespace(line.substr(0, pos)));
+  *value = std::string(TrimWhitespace(line.substr(pos + 1)));
   return !key->empty();
 }
 
@@ -71,13 +65,13 @@ struct IniParser {
   }
 
   Status Line(std::string_view raw) {
-    std::string_view text = Trim(raw);
+    std::string_view text = TrimWhitespace(raw);
     if (text.empty() || text[0] == '#' || text[0] == ';') return Status::Ok();
     bool indented = raw[0] == ' ' || raw[0] == '\t';
     if (indented && section != nullptr && !key.empty()) return Continuation(text);
     if (text.front() == '[') {
       if (text.back() != ']' || text.size() < 3) return Error("malformed section header");
-      section = &sections[std::string(Trim(text.substr(1, text.size() - 2)))];
+      section = &sections[std::string(TrimWhitespace(text.substr(1, text.size() - 2)))];
       key.clear();
       return Status::Ok();
     }

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "core/strings.h"
 #include "plan/plan_builder.h"
 #include "plan/validate.h"
 
@@ -12,17 +13,10 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-std::string_view Trim(std::string_view s) {
-  const char* kSpace = " \t\r\n";
-  size_t begin = s.find_first_not_of(kSpace);
-  if (begin == std::string_view::npos) return {};
-  return s.substr(begin, s.find_last_not_of(kSpace) - begin + 1);
-}
-
 std::optional<std::string> GetTrimmed(const Environment& env, std::string_view name) {
   std::optional<std::string> value = env.Get(name);
   if (!value) return std::nullopt;
-  std::string trimmed(Trim(*value));
+  std::string trimmed(TrimWhitespace(*value));
   if (trimmed.empty()) return std::nullopt;
   return trimmed;
 }
@@ -62,7 +56,7 @@ std::vector<std::string> SplitList(std::string_view list) {
   std::vector<std::string> services;
   while (!list.empty()) {
     size_t comma = list.find(',');
-    std::string_view item = Trim(list.substr(0, comma));
+    std::string_view item = TrimWhitespace(list.substr(0, comma));
     if (!item.empty()) services.emplace_back(item);
     list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
   }
@@ -186,7 +180,7 @@ std::string ParseErrorDetail(const std::string& what) {
 void AddTargetGroups(const Environment& env, PlanSpec& plan, ConfigErrors& errors) {
   // Parsed untrimmed so byte offsets in errors count from the variable's first byte.
   auto text = env.Get(kTargetGroupsVar);
-  if (!text || Trim(*text).empty()) return;
+  if (!text || TrimWhitespace(*text).empty()) return;
   Json groups;
   try {
     groups = Json::parse(*text);
@@ -221,13 +215,14 @@ void ReadKindDurations(const Environment& env, std::string_view var, KindDuratio
       "(e.g. scale_ecs=5m,register_targets=10m)";
   for (const std::string& item : SplitList(*text)) {
     size_t eq = item.find('=');
-    std::optional<StepKind> kind =
-        eq == std::string::npos ? std::nullopt : StepKindFromName(Trim(item.substr(0, eq)));
+    std::optional<StepKind> kind = eq == std::string::npos
+                                       ? std::nullopt
+                                       : StepKindFromName(TrimWhitespace(item.substr(0, eq)));
     if (!kind) {
       errors.Add(var, Quote(item), kExpected);
       continue;
     }
-    auto seconds = ParseDuration(std::string(Trim(item.substr(eq + 1))));
+    auto seconds = ParseDuration(std::string(TrimWhitespace(item.substr(eq + 1))));
     if (!seconds) {
       errors.Add(var, Quote(item), std::string(kDurationExpected) + " after '='");
     } else if (CheckPositive(var, *seconds, errors)) {

@@ -15,7 +15,7 @@ constexpr size_t kNamesPerCall = 50;
 // DescribeScalingActivities' MaxRecords: 1 to 100.
 constexpr int kMaxActivitiesPerPage = 100;
 
-AsgInstance ParseInstance(XmlReader& xml, pugi::xml_node node) {
+AsgInstance ParseAsgInstance(XmlReader& xml, pugi::xml_node node) {
   return {xml.Text(node, "InstanceId"), xml.Text(node, "LifecycleState"),
           xml.Text(node, "HealthStatus"), xml.Text(node, "AvailabilityZone")};
 }
@@ -30,7 +30,7 @@ AutoScalingGroup ParseGroup(XmlReader& xml, pugi::xml_node node) {
   out.min_size = xml.RequiredInt(node, "MinSize");
   out.max_size = xml.RequiredInt(node, "MaxSize");
   out.desired_capacity = xml.RequiredInt(node, "DesiredCapacity");
-  AppendItems(xml, node, "Instances", "member", ParseInstance, out.instances);
+  AppendItems(xml, node, "Instances", "member", ParseAsgInstance, out.instances);
   out.target_group_arns = xml.Strings(node, "TargetGroupARNs");
   return out;
 }

@@ -5,7 +5,7 @@
 namespace drf {
 namespace {
 
-Ec2Instance ParseInstance(XmlReader& xml, pugi::xml_node node) {
+Ec2Instance ParseEc2Instance(XmlReader& xml, pugi::xml_node node) {
   Ec2Instance out;
   out.id = xml.Text(node, "instanceId");
   out.state = xml.Text(node, "instanceState/name");
@@ -21,7 +21,7 @@ Ec2Instance ParseInstance(XmlReader& xml, pugi::xml_node node) {
 // list.
 void ParsePage(XmlReader& xml, pugi::xml_node result, std::vector<Ec2Instance>& out) {
   for (pugi::xml_node reservation : XmlItems(result, "reservationSet", "item")) {
-    AppendItems(xml, reservation, "instancesSet", "item", ParseInstance, out);
+    AppendItems(xml, reservation, "instancesSet", "item", ParseEc2Instance, out);
   }
 }
 

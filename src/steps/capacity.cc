@@ -11,11 +11,11 @@ bool IsService(const EcsService& s, const std::string& name) {
          (s.arn.size() > name.size() && s.arn.ends_with("/" + name));
 }
 
-std::string Where(const std::string& cluster, const std::string& service) {
+}  // namespace
+
+std::string EcsServiceInCluster(const std::string& cluster, const std::string& service) {
   return "ECS service " + service + " in cluster " + cluster;
 }
-
-}  // namespace
 
 Result<AutoScalingGroup> DescribeAsg(AutoScalingClient& autoscaling, const std::string& name) {
   Result<std::vector<AutoScalingGroup>> groups = autoscaling.DescribeAutoScalingGroups({name});
@@ -38,10 +38,10 @@ Result<EcsService> DescribeActiveService(EcsClient& ecs, const std::string& clus
                          [&](const EcsService& s) { return IsService(s, service); });
   if (it == found->services.end()) {
     std::string reason = found->failures.empty() ? "" : " (" + found->failures[0].reason + ")";
-    return Status::NotFound(Where(cluster, service) + " not found" + reason);
+    return Status::NotFound(EcsServiceInCluster(cluster, service) + " not found" + reason);
   }
   if (it->status == "INACTIVE" || it->status == "DRAINING") {
-    return Status::Rejected(Where(cluster, service) + " is " + it->status);
+    return Status::Rejected(EcsServiceInCluster(cluster, service) + " is " + it->status);
   }
   return *it;
 }

@@ -19,6 +19,9 @@ namespace drf {
 // being deleted.
 Result<AutoScalingGroup> DescribeAsg(AutoScalingClient& autoscaling, const std::string& name);
 
+// "ECS service <service> in cluster <cluster>", for messages.
+std::string EcsServiceInCluster(const std::string& cluster, const std::string& service);
+
 // DescribeServices for one service: NotFound when missing, Rejected when INACTIVE or
 // DRAINING.
 Result<EcsService> DescribeActiveService(EcsClient& ecs, const std::string& cluster,

@@ -10,10 +10,6 @@
 namespace drf {
 namespace {
 
-std::string Where(const std::string& cluster, const std::string& service) {
-  return "ECS service " + service + " in cluster " + cluster;
-}
-
 // An error when the service's primary deployment has given up rolling out.
 Status FailedRollout(const EcsService& s) {
   for (const EcsDeployment& d : s.deployments) {
@@ -98,7 +94,7 @@ bool ScaleEcsStep::Raise(StepContext& ctx, Poller& poller, StepResult& result, i
   result.before = {{"desired_count", current}};
   result.after = {{"desired_count", desired}};
   if (desired == current) {
-    ctx.log.Info(Where(cluster, service()) + " already has desired count " +
+    ctx.log.Info(EcsServiceInCluster(cluster, service()) + " already has desired count " +
                  std::to_string(current) + " (at least " + min + ")");
     result.state = StepState::kUnchanged;
     result.summary = "already at " + std::to_string(current) + " >= " + min;

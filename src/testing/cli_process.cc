@@ -10,15 +10,11 @@
 #include <cerrno>
 #include <cstring>
 
+#include "testing/close_fd.h"
 #include "testing/emulator.h"
 
 namespace drf {
 namespace {
-
-void CloseFd(int& fd) {
-  if (fd >= 0) ::close(fd);
-  fd = -1;
-}
 
 // argv[0] as execve needs it: unchanged when it has a '/', else the first executable of
 // that name on `path` ("" when none).

@@ -18,6 +18,8 @@
 #include <sstream>
 #include <thread>
 
+#include "testing/close_fd.h"
+
 extern char** environ;
 
 namespace drf {
@@ -78,11 +80,6 @@ std::string Tail(const std::string& path, size_t max_bytes) {
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (text.size() > max_bytes) text = "..." + text.substr(text.size() - max_bytes);
   return text;
-}
-
-void CloseFd(int& fd) {
-  if (fd >= 0) ::close(fd);
-  fd = -1;
 }
 
 // Waits for `pid` to exit for up to `bound`; true when it was reaped.
