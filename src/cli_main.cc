@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   drf::ProcessEnvironment env;
   drf::CurlHttpClient http(drf::CurlHttpOptionsFromEnvironment(env));
   drf::SystemClock clock;
-  drf::CliIo io{env, http, clock, cancel, stdout, stderr, isatty(STDERR_FILENO) == 1};
-  return drf::RunCli(std::vector<std::string>(argv + 1, argv + argc), io);
+  const drf::Effects effects{env, http, clock};
+  const drf::Console console{stdout, stderr, isatty(STDERR_FILENO) == 1};
+  return drf::RunCli(std::vector<std::string>(argv + 1, argv + argc), effects, cancel, console);
 }

@@ -11,6 +11,7 @@
 
 #include "app/failover.h"
 #include "app/whoami.h"
+#include "report/progress.h"
 #include "report/report.h"
 #include "report/summary_table.h"
 
@@ -66,19 +67,26 @@ void AddFailoverOptions(CLI::App& verb, FailoverOptions& o) {
   verb.add_flag("--no-progress", o.no_progress, "no live progress line on a terminal");
 }
 
-Logger MakeLogger(const CommonOptions& o, CliIo& io) {
+// What a verb is given: the outside world, the signal-cancelled token and where to write.
+struct Verb {
+  const Effects& effects;
+  CancelToken& cancel;
+  const Console& console;
+};
+
+Logger MakeLogger(const CommonOptions& o, const Verb& verb) {
   LoggerOptions options;
   options.format = ParseLogFormat(o.log_format).value_or(LogFormat::kText);
   options.min_level = ParseLogLevel(o.log_level).value_or(LogLevel::kInfo);
   options.text_timestamps = true;
-  options.out = io.err;
-  return Logger(options, io.clock);
+  options.out = verb.console.err;
+  return Logger(options, verb.effects.clock);
 }
 
 void Print(std::FILE* f, const std::string& text) { std::fwrite(text.data(), 1, text.size(), f); }
 
-int ReportError(CliIo& io, const Status& status, ExitCode code) {
-  Print(io.err, "drfailover: " + status.UserMessage() + "\n");
+int ReportError(const Verb& verb, const Status& status, ExitCode code) {
+  Print(verb.console.err, "drfailover: " + status.UserMessage() + "\n");
   return static_cast<int>(code);
 }
 
@@ -120,13 +128,13 @@ std::optional<Status> UnknownVerb(const std::vector<std::string>& args) {
 }
 
 int RunFailoverVerb(FailoverMode mode, const CommonOptions& c, const FailoverOptions& f,
-                    CliIo& io) {
+                    const Verb& verb) {
   if (f.report_file) {
     if (Status writable = CheckWritable(*f.report_file); !writable.ok()) {
-      return ReportError(io, writable, ExitCode::kInvalidConfig);
+      return ReportError(verb, writable, ExitCode::kInvalidConfig);
     }
   }
-  Logger log = MakeLogger(c, io);
+  Logger log = MakeLogger(c, verb);
   FailoverRequest request;
   request.mode = mode;
   request.plan_file = f.plan_file;
@@ -134,48 +142,50 @@ int RunFailoverVerb(FailoverMode mode, const CommonOptions& c, const FailoverOpt
   if (f.deadline_seconds) request.deadline = std::chrono::seconds(*f.deadline_seconds);
   if (f.sequential) request.ordering = Ordering::kSequential;
   std::optional<ProgressReporter> progress;
-  if (io.err_is_terminal && !f.no_progress) {
-    progress.emplace(ProgressOptions{io.err, true, 0, 120}, io.clock);
-    request.progress = &*progress;
+  if (verb.console.err_is_terminal && !f.no_progress) {
+    progress.emplace(ProgressOptions{verb.console.err, true, 0, 120}, verb.effects.clock);
+    request.observer = &*progress;
   }
-  FailoverEnv world{io.env, io.http, io.clock, log, io.cancel};
-  FailoverOutcome outcome = RunFailover(request, world);
+  FailoverOutcome outcome = RunFailover(request, verb.effects, log, verb.cancel);
   if (progress) progress->Finish();
-  if (outcome.report.is_null()) return ReportError(io, outcome.error, outcome.exit_code);
-  if (!outcome.error.ok()) ReportError(io, outcome.error, outcome.exit_code);
+  if (outcome.report.is_null()) return ReportError(verb, outcome.error, outcome.exit_code);
+  if (!outcome.error.ok()) ReportError(verb, outcome.error, outcome.exit_code);
 
   std::string json = DumpReport(outcome.report);
   ExitCode exit_code = outcome.exit_code;
   if (f.report_file) {
     Status written = WriteFile(*f.report_file, json);
     if (!written.ok()) {
-      ReportError(io, written, ExitCode::kFailed);
+      ReportError(verb, written, ExitCode::kFailed);
       // The run's own code when it failed anyway; never "succeeded" without its report.
       if (exit_code == ExitCode::kSucceeded) exit_code = ExitCode::kFailed;
     }
   }
-  Print(io.out, c.output == "json" ? json : RenderSummary(outcome.report, io.err_is_terminal));
+  Print(verb.console.out,
+        c.output == "json" ? json : RenderSummary(outcome.report, verb.console.err_is_terminal));
   return static_cast<int>(exit_code);
 }
 
-int RunWhoAmI(const CommonOptions& c, CliIo& io) {
-  auto session = AwsSession::Create(io.env, io.http, io.clock,
-                                    {c.region, c.profile, c.endpoint_url}, nullptr, &io.cancel);
+int RunWhoAmI(const CommonOptions& c, const Verb& verb) {
+  auto session = AwsSession::Create(verb.effects.env, verb.effects.http, verb.effects.clock,
+                                    {c.region, c.profile, c.endpoint_url}, nullptr, &verb.cancel);
   if (!session.ok()) {
-    return ReportError(io, session.status(),
+    return ReportError(verb, session.status(),
                        session.status().code() == StatusCode::kInvalidArgument
                            ? ExitCode::kInvalidConfig
                            : ExitCode::kFailed);
   }
   auto who = WhoAmI(**session);
-  if (!who.ok()) return ReportError(io, who.status(), ExitCode::kFailed);
-  Print(io.out, c.output == "json" ? who->dump(2) + "\n" : RenderWhoAmI(*who));
+  if (!who.ok()) return ReportError(verb, who.status(), ExitCode::kFailed);
+  Print(verb.console.out, c.output == "json" ? who->dump(2) + "\n" : RenderWhoAmI(*who));
   return 0;
 }
 
 }  // namespace
 
-int RunCli(const std::vector<std::string>& args, CliIo& io) {
+int RunCli(const std::vector<std::string>& args, const Effects& effects, CancelToken& cancel,
+           const Console& console) {
+  const Verb verb{effects, cancel, console};
   CLI::App app{"drfailover: turn a pilot-light DR region into production, safely and fast."};
   app.name("drfailover");
   app.require_subcommand(1);
@@ -189,11 +199,11 @@ int RunCli(const std::vector<std::string>& args, CliIo& io) {
       "plan", "dry run: read live state and show what `run` would change (no changes)");
   CLI::App* whoami = app.add_subcommand(
       "whoami", "show the AWS account, identity, region and where they came from");
-  for (CLI::App* verb : {run, plan, whoami}) AddCommonOptions(*verb, common);
-  for (CLI::App* verb : {run, plan}) AddFailoverOptions(*verb, failover);
+  for (CLI::App* sub : {run, plan, whoami}) AddCommonOptions(*sub, common);
+  for (CLI::App* sub : {run, plan}) AddFailoverOptions(*sub, failover);
 
   if (std::optional<Status> unknown = UnknownVerb(args)) {
-    return ReportError(io, *unknown, ExitCode::kInvalidConfig);
+    return ReportError(verb, *unknown, ExitCode::kInvalidConfig);
   }
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 wants them reversed
   try {
@@ -201,13 +211,13 @@ int RunCli(const std::vector<std::string>& args, CliIo& io) {
   } catch (const CLI::ParseError& e) {
     std::ostringstream out, err;
     int code = app.exit(e, out, err);
-    Print(io.out, out.str());
-    Print(io.err, err.str());
+    Print(console.out, out.str());
+    Print(console.err, err.str());
     return code == 0 ? 0 : static_cast<int>(ExitCode::kInvalidConfig);
   }
-  if (run->parsed()) return RunFailoverVerb(FailoverMode::kRun, common, failover, io);
-  if (plan->parsed()) return RunFailoverVerb(FailoverMode::kPlan, common, failover, io);
-  return RunWhoAmI(common, io);
+  if (run->parsed()) return RunFailoverVerb(FailoverMode::kRun, common, failover, verb);
+  if (plan->parsed()) return RunFailoverVerb(FailoverMode::kPlan, common, failover, verb);
+  return RunWhoAmI(common, verb);
 }
 
 }  // namespace drf

@@ -6,24 +6,21 @@
 #include <string>
 #include <vector>
 
+#include "app/effects.h"
 #include "core/clock.h"
-#include "core/environment.h"
-#include "core/http.h"
 
 namespace drf {
 
-struct CliIo {
-  const Environment& env;
-  HttpClient& http;
-  Clock& clock;
-  CancelToken& cancel;   // cancelled on SIGINT/SIGTERM by the caller
+// Where the command line writes. Not owned.
+struct Console {
   std::FILE* out;        // results: summary table, report JSON, whoami
   std::FILE* err;        // logs, live progress, error messages
   bool err_is_terminal;  // live progress as a redrawn status line
 };
 
-// Parses `args` (without the program name) and runs the verb. Returns the exit code
-// (app/exit_codes.h).
-int RunCli(const std::vector<std::string>& args, CliIo& io);
+// Parses `args` (without the program name) and runs the verb. `cancel` is cancelled on
+// SIGINT/SIGTERM by the caller. Returns the exit code (app/exit_codes.h).
+int RunCli(const std::vector<std::string>& args, const Effects& effects, CancelToken& cancel,
+           const Console& console);
 
 }  // namespace drf

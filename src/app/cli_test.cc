@@ -34,8 +34,7 @@ class CliTest : public ::testing::Test {
   }
 
   int Run(const std::vector<std::string>& args) {
-    CliIo io{env_, http_, clock_, cancel_, out_, err_, false};
-    return RunCli(args, io);
+    return RunCli(args, {env_, http_, clock_}, cancel_, {out_, err_, false});
   }
   std::string Err() {
     std::fflush(err_);

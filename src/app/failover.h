@@ -9,15 +9,14 @@
 #include <vector>
 
 #include "app/aws_session.h"
+#include "app/effects.h"
 #include "app/exit_codes.h"
 #include "app/plan_source.h"
 #include "core/clock.h"
-#include "core/environment.h"
-#include "core/http.h"
 #include "core/log.h"
 #include "plan/plan_spec.h"
+#include "plan/run_observer.h"
 #include "plan/run_record.h"
-#include "report/progress.h"
 
 namespace drf {
 
@@ -42,16 +41,7 @@ struct FailoverRequest {
   // the selected steps those depended on (so the subset keeps the plan's order among its
   // members). An unknown id: InvalidArgument naming it, nothing run.
   std::vector<std::string> only_steps;
-  ProgressObserver* progress = nullptr;  // live progress; optional
-};
-
-// The outside world a failover uses. Not owned.
-struct FailoverEnv {
-  const Environment& env;
-  HttpClient& http;
-  Clock& clock;
-  Logger& log;
-  CancelToken& cancel;  // SIGINT/SIGTERM cancel it
+  RunObserver* observer = nullptr;  // told about each step as the run goes (live progress)
 };
 
 struct FailoverOutcome {
@@ -78,6 +68,11 @@ struct FailoverOutcome {
 Result<PlanSpec> LoadPlan(const Environment& env, const std::optional<std::string>& plan_file,
                           const PlanFetcher& fetch = nullptr);
 
-FailoverOutcome RunFailover(const FailoverRequest& request, FailoverEnv& world);
+// The pipeline: load the plan (with the request's overrides) -> connect to AWS -> build the
+// steps (resolve `all_services`, finalize, one Step per spec) -> select the requested
+// subset -> execute -> report. `cancel` is the run's token (SIGINT/SIGTERM cancel it;
+// the executor cancels it at the deadline).
+FailoverOutcome RunFailover(const FailoverRequest& request, const Effects& effects, Logger& log,
+                            CancelToken& cancel);
 
 }  // namespace drf

@@ -95,19 +95,18 @@ MonoTime StopAtFor(WallTime deadline, Clock& clock, const LambdaHandlerOptions& 
   return now + std::max<Duration>(remaining - margin, Duration(0));
 }
 
-LambdaHandler::LambdaHandler(const LambdaWorld& world, std::unique_ptr<OverlayEnvironment> env,
-                             LambdaHandlerOptions options)
+LambdaHandler::LambdaHandler(const Effects& effects, Logger& log,
+                             std::unique_ptr<OverlayEnvironment> env, LambdaHandlerOptions options)
     : env_(std::move(env)),
-      aws_http_(world.aws_http),
-      clock_(world.clock),
-      log_(world.log),
+      effects_{*env_, effects.http, effects.clock},
+      log_(log),
       options_(options) {}
 
 LambdaHandler::~LambdaHandler() = default;
 
-Result<std::unique_ptr<LambdaHandler>> LambdaHandler::Create(const LambdaWorld& world,
+Result<std::unique_ptr<LambdaHandler>> LambdaHandler::Create(const Effects& effects, Logger& log,
                                                              LambdaHandlerOptions options) {
-  auto env = std::make_unique<OverlayEnvironment>(world.env);
+  auto env = std::make_unique<OverlayEnvironment>(effects.env);
   // A plan in S3 is read and checked by each invocation (so a new object takes effect
   // without a deploy); init checks only its URI.
   std::string plan_source = PlanPath(*env, std::nullopt).value_or("");
@@ -119,10 +118,10 @@ Result<std::unique_ptr<LambdaHandler>> LambdaHandler::Create(const LambdaWorld& 
   }
   // Region, profile, endpoints and retry settings; builds no credentials-dependent state
   // that outlives init (each invocation makes its own session).
-  DRF_ASSIGN_OR_RETURN(auto session, AwsSession::Create(*env, world.aws_http, world.clock, {}));
-  world.log.Debug("configuration valid: plan from " + plan_source + ", region " +
-                  session->region().region);
-  return std::unique_ptr<LambdaHandler>(new LambdaHandler(world, std::move(env), options));
+  DRF_ASSIGN_OR_RETURN(auto session, AwsSession::Create(*env, effects.http, effects.clock, {}));
+  log.Debug("configuration valid: plan from " + plan_source + ", region " +
+            session->region().region);
+  return std::unique_ptr<LambdaHandler>(new LambdaHandler(effects, log, std::move(env), options));
 }
 
 LambdaReply LambdaHandler::Handle(const Invocation& invocation) {
@@ -148,9 +147,9 @@ Result<nlohmann::json> LambdaHandler::Respond(const FailoverEvent& event,
   // A fresh token per invocation: the executor cancels it when the stop is reached, and a
   // cancelled token would stop the next invocation at once.
   CancelToken cancel;
-  FailoverEnv world{*env_, aws_http_, clock_, log_, cancel};
-  FailoverRequest request = RequestFor(event, StopAtFor(invocation.deadline(), clock_, options_));
-  FailoverOutcome outcome = RunFailover(request, world);
+  FailoverRequest request =
+      RequestFor(event, StopAtFor(invocation.deadline(), effects_.clock, options_));
+  FailoverOutcome outcome = RunFailover(request, effects_, log_, cancel);
   if (outcome.request_error)
     return Status::InvalidArgument("steps: " + outcome.error.UserMessage());
   if (!outcome.error.ok()) log_.Error("failover did not start: " + outcome.error.UserMessage());
@@ -193,28 +192,28 @@ Status PostReply(RuntimeClient& runtime, const Invocation& invocation, const Lam
 
 }  // namespace
 
-int ServeLambda(RuntimeClient& runtime, const LambdaWorld& world,
+int ServeLambda(RuntimeClient& runtime, const Effects& effects, Logger& log,
                 const LambdaHandlerOptions& options, const InvocationHook& hook) {
-  auto handler = LambdaHandler::Create(world, options);
+  auto handler = LambdaHandler::Create(effects, log, options);
   if (!handler.ok()) {
-    world.log.Error("init failed: " + handler.status().UserMessage());
+    log.Error("init failed: " + handler.status().UserMessage());
     Status posted = runtime.PostInitError(InitError(handler.status()));
-    if (!posted.ok()) world.log.Error("could not report the init error: " + posted.message());
+    if (!posted.ok()) log.Error("could not report the init error: " + posted.message());
     bool config = handler.status().code() == StatusCode::kInvalidArgument;
     return static_cast<int>(config ? ExitCode::kInvalidConfig : ExitCode::kFailed);
   }
   while (true) {
     Result<Invocation> next = runtime.Next();
     if (!next.ok()) {
-      world.log.Error("Runtime API unusable, exiting: " + next.status().message());
+      log.Error("Runtime API unusable, exiting: " + next.status().message());
       return static_cast<int>(ExitCode::kFailed);
     }
     if (hook) hook(*next);
     LambdaReply reply = HandleGuarded(**handler, *next);
-    Status posted = PostReply(runtime, *next, reply, world.log);
+    Status posted = PostReply(runtime, *next, reply, log);
     std::fflush(stdout);  // the log lines of this invocation belong to it in CloudWatch
     if (!posted.ok()) {
-      world.log.Error("Runtime API unusable, exiting: " + posted.message());
+      log.Error("Runtime API unusable, exiting: " + posted.message());
       return static_cast<int>(ExitCode::kFailed);
     }
   }

@@ -14,9 +14,8 @@
 #include <optional>
 #include <string>
 
+#include "app/effects.h"
 #include "core/clock.h"
-#include "core/environment.h"
-#include "core/http.h"
 #include "core/log.h"
 #include "core/result.h"
 #include "lambda/event.h"
@@ -43,14 +42,6 @@ struct LambdaHandlerOptions {
   size_t max_response_bytes = 6 * 1024 * 1024;
 };
 
-// The outside world of the function. Not owned; must outlive the handler.
-struct LambdaWorld {
-  const Environment& env;  // the function's environment (configuration and credentials)
-  HttpClient& aws_http;    // for AWS calls (not the Runtime API)
-  Clock& clock;
-  Logger& log;
-};
-
 // What to post for one invocation: an error, or else the response payload.
 struct LambdaReply {
   std::optional<FunctionError> error;
@@ -65,7 +56,9 @@ class LambdaHandler {
  public:
   // Init: validates the configuration (plan file or the original's variables, region,
   // endpoints) without calling AWS. InvalidArgument naming the variable when invalid.
-  static Result<std::unique_ptr<LambdaHandler>> Create(const LambdaWorld& world,
+  // `effects` and `log` are not owned and must outlive the handler; each invocation runs
+  // with a cancellation token of its own.
+  static Result<std::unique_ptr<LambdaHandler>> Create(const Effects& effects, Logger& log,
                                                        LambdaHandlerOptions options = {});
   ~LambdaHandler();
 
@@ -77,13 +70,12 @@ class LambdaHandler {
 
  private:
   class OverlayEnvironment;
-  LambdaHandler(const LambdaWorld& world, std::unique_ptr<OverlayEnvironment> env,
+  LambdaHandler(const Effects& effects, Logger& log, std::unique_ptr<OverlayEnvironment> env,
                 LambdaHandlerOptions options);
   Result<nlohmann::json> Respond(const FailoverEvent& event, const Invocation& invocation);
 
   std::unique_ptr<OverlayEnvironment> env_;  // the function's, with DRF_PLAN_FILE resolved
-  HttpClient& aws_http_;
-  Clock& clock_;
+  const Effects effects_;                    // with env_ as its environment
   Logger& log_;
   LambdaHandlerOptions options_;
 };
@@ -95,7 +87,7 @@ using InvocationHook = std::function<void(const Invocation&)>;
 // ExitCode::kInvalidConfig (kFailed for other init failures). Then serves invocations until
 // the Runtime API fails (transport error, 5xx, malformed next), and returns
 // ExitCode::kFailed; a rejected (4xx) post is logged and the loop goes on.
-int ServeLambda(RuntimeClient& runtime, const LambdaWorld& world,
+int ServeLambda(RuntimeClient& runtime, const Effects& effects, Logger& log,
                 const LambdaHandlerOptions& options = {}, const InvocationHook& hook = {});
 
 }  // namespace drf

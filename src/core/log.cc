@@ -92,7 +92,6 @@ void Logger::Log(LogLevel level, std::string_view message, const LogFields& fiel
   std::string line = Format(level, message, fields);
   std::fwrite(line.data(), 1, line.size(), options_.out);
   std::fflush(options_.out);
-  if (tap_) tap_(level, message);
 }
 
 }  // namespace drf

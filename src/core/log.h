@@ -6,7 +6,6 @@
 #pragma once
 
 #include <cstdio>
-#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -51,16 +50,12 @@ class Logger {
   bool Enabled(LogLevel level) const { return level >= options_.min_level; }
   // Lambda sets a new request id per invocation.
   void SetRequestId(std::string request_id);
-  // Optional observer of every emitted record (tests, live progress). Not thread-safe
-  // to set while logging.
-  void SetTap(std::function<void(LogLevel, std::string_view)> tap) { tap_ = std::move(tap); }
 
  private:
   std::string Format(LogLevel level, std::string_view message, const LogFields& fields);
 
   LoggerOptions options_;  // request_id guarded by mu_
   Clock& clock_;
-  std::function<void(LogLevel, std::string_view)> tap_;
   std::mutex mu_;  // serializes writes
 };
 

@@ -1,5 +1,5 @@
 // Log settings of the Lambda function, from Lambda's advanced logging controls
-// (AWS_LAMBDA_LOG_FORMAT, AWS_LAMBDA_LOG_LEVEL; aws-wire.md §6).
+// (AWS_LAMBDA_LOG_FORMAT, AWS_LAMBDA_LOG_LEVEL; docs/lambda.md, "Logs").
 #pragma once
 
 #include <string_view>

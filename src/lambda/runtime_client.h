@@ -1,4 +1,4 @@
-// RuntimeClient: the Lambda Runtime API (docs: aws-wire.md §6) as just another HttpClient
+// RuntimeClient: the Lambda Runtime API (docs/lambda.md) as just another HttpClient
 // user. It long-polls `next` with no timeout (the sandbox is frozen between invocations),
 // posts the response or the error of each invocation, and reports init failures. It reads
 // no clock and no environment: the caller passes AWS_LAMBDA_RUNTIME_API.

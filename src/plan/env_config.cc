@@ -5,7 +5,7 @@
 #include <string>
 
 #include "core/strings.h"
-#include "plan/plan_builder.h"
+#include "plan/finalize_plan.h"
 #include "plan/validate.h"
 
 namespace drf {
@@ -126,9 +126,11 @@ bool ReadEntryKeys(const std::string& base, const Json& entry, RegisterTargetsSp
   return ok;
 }
 
-bool ReadSource(const std::string& base, const std::optional<std::string>& asg,
-                const std::optional<std::string>& ecs, RegisterTargetsSpec& reg,
-                ConfigErrors& errors) {
+// Sets `reg`'s source from the entry's source_asg or source_ecs ("<cluster>/<service>");
+// false, with the problem added to `errors`, unless exactly one is given and well formed.
+bool ParseEntrySource(const std::string& base, const std::optional<std::string>& asg,
+                      const std::optional<std::string>& ecs, RegisterTargetsSpec& reg,
+                      ConfigErrors& errors) {
   if (asg.has_value() == ecs.has_value()) {
     errors.Add(base, asg ? "both source_asg and source_ecs" : "neither source_asg nor source_ecs",
                "exactly one: \"source_asg\" (type instance) or \"source_ecs\" (type ip)");
@@ -162,7 +164,7 @@ void AddTargetGroup(const std::string& arn, const Json& entry, PlanSpec& plan,
   reg.target_group_arn = arn;
   std::optional<std::string> asg, ecs;
   bool keys_ok = ReadEntryKeys(base, entry, reg, asg, ecs, errors);
-  if (!ReadSource(base, asg, ecs, reg, errors) || !keys_ok) return;
+  if (!ParseEntrySource(base, asg, ecs, reg, errors) || !keys_ok) return;
   StepSpec step;
   step.detail = reg;
   step.origin = base;

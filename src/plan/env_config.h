@@ -1,6 +1,6 @@
 // Configuration from the original Lambda's environment variables, so drfailover is a
-// drop-in replacement (see docs/seed-lambda.md). A plan file (DRF_PLAN_FILE) is handled
-// by the caller instead of this.
+// drop-in replacement (README.md, "Configuration: the original's variables, unchanged").
+// A plan file (DRF_PLAN_FILE) is handled by the caller instead of this.
 #pragma once
 
 #include <string_view>

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "plan/test_specs.h"
 #include "testing/fake_environment.h"
+#include "testing/test_specs.h"
 
 namespace drf {
 namespace {

@@ -84,16 +84,19 @@ StepResult RunGuarded(StepRunner& runner, Step& step, StepContext& ctx) {
 }
 
 // One Run: the coordinating thread's state. Only the worker threads' bodies (WorkerLoop)
-// run elsewhere, and they touch nothing but the queue, the steps and read-only options.
+// run elsewhere, and they touch nothing but the queue, the steps, the (thread-safe)
+// observer and read-only options.
 class Coordinator {
  public:
   Coordinator(const ExecutorOptions& options, StepRunner& runner, Clock& clock, Logger& log,
-              CancelToken& cancel, const std::vector<Step*>& steps, Plan& plan)
+              CancelToken& cancel, RunObserver* observer, const std::vector<Step*>& steps,
+              Plan& plan)
       : options_(options),
         runner_(runner),
         clock_(clock),
         log_(log),
         cancel_(cancel),
+        observer_(observer),
         steps_(steps),
         plan_(plan) {}
 
@@ -101,6 +104,7 @@ class Coordinator {
 
  private:
   void WorkerLoop();
+  StepResult RunObserved(Step& step, StepContext& ctx);
   MonoTime StepDeadline(const Step& step, MonoTime start) const;
   void CheckStop();
   void StartReadySteps();
@@ -113,6 +117,7 @@ class Coordinator {
   Clock& clock_;
   Logger& log_;
   CancelToken& cancel_;
+  RunObserver* observer_;  // may be null
   const std::vector<Step*>& steps_;
   Plan& plan_;
   WorkQueue queue_;
@@ -130,11 +135,22 @@ void Coordinator::WorkerLoop() {
     done.started_at = clock_.Now();
     done.started = clock_.Monotonic();
     StepContext ctx{clock_, log_, cancel_, StepDeadline(step, done.started)};
-    done.result = RunGuarded(runner_, step, ctx);
+    done.result = RunObserved(step, ctx);
     done.finished_at = clock_.Now();
     done.finished = clock_.Monotonic();
     queue_.Finish(std::move(done));
   }
+}
+
+StepResult Coordinator::RunObserved(Step& step, StepContext& ctx) {
+  if (observer_ == nullptr) return RunGuarded(runner_, step, ctx);
+  const std::string& id = step.spec().id;
+  observer_->StepStarted(id, step.resource());
+  ctx.waits = observer_;
+  ctx.step_id = id;
+  StepResult result = RunGuarded(runner_, step, ctx);
+  observer_->StepFinished(id, result.state, result.summary);
+  return result;
 }
 
 MonoTime Coordinator::StepDeadline(const Step& step, MonoTime start) const {
@@ -198,6 +214,11 @@ void Coordinator::RecordNotRun() {
     record.result.summary = plan_.NotRunReason(record.id);
     log_.Warn("step " + record.id + " not run: " + record.result.summary);
   }
+  if (observer_ == nullptr) return;
+  for (const StepRecord& record : record_.steps) {
+    if (record.started) continue;
+    observer_->StepFinished(record.id, record.result.state, record.result.summary);
+  }
 }
 
 RunRecord Coordinator::Run() {
@@ -239,8 +260,13 @@ StepResult DryRunRunner::RunStep(Step& step, StepContext& ctx) {
 }
 
 Executor::Executor(ExecutorOptions options, StepRunner& runner, Clock& clock, Logger& log,
-                   CancelToken& cancel)
-    : options_(options), runner_(runner), clock_(clock), log_(log), cancel_(cancel) {
+                   CancelToken& cancel, RunObserver* observer)
+    : options_(options),
+      runner_(runner),
+      clock_(clock),
+      log_(log),
+      cancel_(cancel),
+      observer_(observer) {
   options_.concurrency = std::max(options_.concurrency, 1);
 }
 
@@ -248,7 +274,7 @@ Result<RunRecord> Executor::Run(const std::vector<Step*>& steps) {
   std::vector<StepSpec> specs;
   for (const Step* step : steps) specs.push_back(step->spec());
   DRF_ASSIGN_OR_RETURN(Plan plan, Plan::Create(specs));
-  Coordinator coordinator(options_, runner_, clock_, log_, cancel_, steps, plan);
+  Coordinator coordinator(options_, runner_, clock_, log_, cancel_, observer_, steps, plan);
   return coordinator.Run();
 }
 

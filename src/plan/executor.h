@@ -2,7 +2,8 @@
 // of worker threads, like ninja's Builder: start work until full, then collect results.
 // The coordinating thread (the caller of Run) owns the Plan; workers only run steps.
 // What "running a step" means is the StepRunner's business: LiveRunner acts,
-// DryRunRunner only previews (ninja's DryRunCommandRunner).
+// DryRunRunner only previews (ninja's DryRunCommandRunner). Who hears about it while it
+// happens is the RunObserver's (plan/run_observer.h), as ninja's Status.
 #pragma once
 
 #include <chrono>
@@ -12,6 +13,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/result.h"
+#include "plan/run_observer.h"
 #include "plan/run_record.h"
 #include "plan/step.h"
 
@@ -49,9 +51,10 @@ class Executor {
  public:
   // All references must outlive the executor. `cancel` is the run's token: steps see it;
   // the executor cancels it when the deadline passes; cancelled from outside
-  // (SIGINT/SIGTERM) it means "interrupted".
+  // (SIGINT/SIGTERM) it means "interrupted". `observer` (optional, not owned) is told
+  // about every step of every Run, and is each step's StepContext::waits.
   Executor(ExecutorOptions options, StepRunner& runner, Clock& clock, Logger& log,
-           CancelToken& cancel);
+           CancelToken& cancel, RunObserver* observer = nullptr);
 
   // Runs `steps` (specs finalized: unique ids, known `after`, no cycle) and returns what
   // each did. A step starts once all its dependencies succeeded or were unchanged; one
@@ -68,6 +71,7 @@ class Executor {
   Clock& clock_;
   Logger& log_;
   CancelToken& cancel_;
+  RunObserver* observer_;
 };
 
 }  // namespace drf

@@ -1,5 +1,6 @@
 #include "plan/executor.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <condition_variable>
@@ -7,15 +8,16 @@
 #include <memory>
 #include <mutex>
 
-#include "plan/fake_step.h"
-#include "plan/plan_builder.h"
-#include "plan/test_specs.h"
+#include "plan/finalize_plan.h"
 #include "testing/fake_clock.h"
+#include "testing/fake_step.h"
+#include "testing/test_specs.h"
 
 namespace drf {
 namespace {
 
 using std::chrono::minutes;
+using ::testing::ElementsAre;
 
 // Real-time bound for waits between threads: a broken executor fails a test, not hangs it.
 constexpr std::chrono::seconds kBound(10);
@@ -57,6 +59,33 @@ class Gate {
   bool open_ = false;
 };
 
+// Records notifications as text, in order.
+class RecordingObserver final : public RunObserver {
+ public:
+  void StepStarted(std::string_view id, std::string_view resource) override {
+    Add("started " + std::string(id) + " " + std::string(resource));
+  }
+  void StepWaiting(std::string_view id, std::string_view what) override {
+    Add("waiting " + std::string(id) + " " + std::string(what));
+  }
+  void StepFinished(std::string_view id, StepState state, std::string_view summary) override {
+    Add("finished " + std::string(id) + " " + std::string(StepStateName(state)) + " " +
+        std::string(summary));
+  }
+  std::vector<std::string> events() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return events_;
+  }
+
+ private:
+  void Add(std::string event) {
+    std::lock_guard<std::mutex> lock(mu_);
+    events_.push_back(std::move(event));
+  }
+  std::mutex mu_;
+  std::vector<std::string> events_;  // guarded by mu_
+};
+
 class ExecutorTest : public ::testing::Test {
  protected:
   ExecutorTest()
@@ -68,10 +97,11 @@ class ExecutorTest : public ::testing::Test {
     steps_.push_back(std::make_unique<FakeStep>(std::move(spec), std::move(script)));
     return *steps_.back();
   }
-  RunRecord Run(ExecutorOptions options = {}, StepRunner* runner = nullptr) {
+  RunRecord Run(ExecutorOptions options = {}, StepRunner* runner = nullptr,
+                RunObserver* observer = nullptr) {
     std::vector<Step*> steps;
     for (auto& step : steps_) steps.push_back(step.get());
-    Executor executor(options, runner ? *runner : live_, clock_, log_, cancel_);
+    Executor executor(options, runner ? *runner : live_, clock_, log_, cancel_, observer);
     Result<RunRecord> record = executor.Run(steps);
     EXPECT_TRUE(record.ok()) << record.status().ToString();
     return record.ok() ? std::move(record).value() : RunRecord{};
@@ -317,6 +347,36 @@ TEST_F(ExecutorTest, ThrowingStepFailsWithoutStoppingOthers) {
   EXPECT_EQ(Find(run, "a").result.state, StepState::kFailed);
   EXPECT_EQ(Find(run, "a").result.error.code(), StatusCode::kInternal);
   EXPECT_EQ(Find(run, "b").result.state, StepState::kSucceeded);
+}
+
+TEST_F(ExecutorTest, ObserverHearsStartAndFinishAroundEachStep) {
+  FakeStep& step = Add(Spec("scale-asg:a"), FakeStep::Ends(StepState::kUnchanged));
+  RecordingObserver observer;
+  RunRecord run = Run({}, nullptr, &observer);
+  EXPECT_EQ(Find(run, "scale-asg:a").result.state, StepState::kUnchanged);
+  EXPECT_EQ(step.runs(), 1);
+  EXPECT_THAT(observer.events(), ElementsAre("started scale-asg:a fake scale-asg:a",
+                                             "finished scale-asg:a unchanged unchanged"));
+}
+
+TEST_F(ExecutorTest, ObserverHearsOfStepsThatNeverRanOnceAsNotRun) {
+  Add(Spec("a"), FakeStep::Ends(StepState::kFailed));
+  Add(Spec("b", {"a"}), FakeStep::Ends(StepState::kSucceeded));
+  RecordingObserver observer;
+  Run({}, nullptr, &observer);
+  EXPECT_THAT(observer.events(), ElementsAre("started a fake a", "finished a failed failed",
+                                             "finished b not_run dependency a failed"));
+}
+
+TEST_F(ExecutorTest, ObserverIsEachStepsWaitObserver) {
+  Add(Spec("a"), [](StepContext& ctx) {
+    ctx.waits->StepWaiting(ctx.step_id, "1 of 3 tasks running");
+    return Ended(StepState::kSucceeded);
+  });
+  RecordingObserver observer;
+  Run({}, nullptr, &observer);
+  EXPECT_THAT(observer.events(), ElementsAre("started a fake a", "waiting a 1 of 3 tasks running",
+                                             "finished a succeeded "));
 }
 
 TEST_F(ExecutorTest, MalformedGraphIsRejected) {

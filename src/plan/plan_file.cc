@@ -6,7 +6,7 @@
 #include <exception>
 #include <nlohmann/json.hpp>
 
-#include "plan/plan_builder.h"
+#include "plan/finalize_plan.h"
 #include "plan/validate.h"
 #include "plan/yaml_reader.h"
 

@@ -10,8 +10,8 @@
 #include <string>
 #include <variant>
 
+#include "plan/finalize_plan.h"
 #include "plan/plan.h"
-#include "plan/plan_builder.h"
 #include "plan/plan_spec.h"
 
 namespace drf::fuzzing {

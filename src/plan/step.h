@@ -70,7 +70,7 @@ struct StepContext {
   Logger& log;
   const CancelToken& cancel;      // run-wide: SIGINT/SIGTERM or the run deadline
   MonoTime deadline;              // the earlier of the step timeout and the run deadline
-  WaitObserver* waits = nullptr;  // optional: live progress
+  WaitObserver* waits = nullptr;  // optional: the run's observer (plan/run_observer.h)
   std::string step_id;            // for `waits`
 };
 

@@ -1,7 +1,7 @@
 // Validation of a configuration before any AWS call: names, ARNs, numbers and the step
 // graph. Every problem is collected (not just the first) so an operator fixes the
 // configuration in one go; each names the variable or key path, what was found and what
-// was expected. Used by both loaders (env_config, plan_file) and by plan_builder.
+// was expected. Used by both loaders (env_config, plan_file) and by FinalizePlan.
 #pragma once
 
 #include <chrono>
@@ -56,7 +56,7 @@ bool CheckIntRange(std::string_view path, long long value, long long min, long l
 bool CheckPositive(std::string_view path, std::chrono::seconds value, ConfigErrors& errors);
 
 // Checks the values of one step: names, ARN, sizes, port, timeout, type/source match.
-// Does not look at other steps (see CheckPlanGraph in plan_builder.h).
+// Does not look at other steps (see CheckPlanGraph in finalize_plan.h).
 void ValidateStepSpec(const StepSpec& step, const FieldPath& path, ConfigErrors& errors);
 
 // A dependency cycle among `steps` (by `after`; unknown ids are ignored), as the ids

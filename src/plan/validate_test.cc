@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "plan/test_specs.h"
+#include "testing/test_specs.h"
 
 namespace drf {
 namespace {

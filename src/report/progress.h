@@ -1,6 +1,7 @@
 // Live progress of a run on stderr: what the executor is doing while steps act and wait.
-// ProgressObserver is what ProgressRunner and the steps' waits notify; ProgressReporter
-// writes it for humans. On a terminal it keeps one status line, redrawn with '\r', and prints a
+// ProgressReporter is a RunObserver (plan/run_observer.h): the executor tells it when steps
+// start and finish, the steps' waits what they wait for, and it writes that for humans. On a
+// terminal it keeps one status line, redrawn with '\r', and prints a
 // line per finished step above it; elsewhere (CI logs, files) it writes one plain line per event
 // and no control characters, so logs stay greppable.
 #pragma once
@@ -12,18 +13,9 @@
 #include <string_view>
 
 #include "core/clock.h"
-#include "plan/step.h"
+#include "plan/run_observer.h"
 
 namespace drf {
-
-// Notified from any thread (ProgressRunner; waits through WaitObserver); implementations
-// must be thread-safe. Calls for one step arrive in order: StepStarted, any number of
-// StepWaiting, StepFinished. A step that never ran gets only StepFinished (kNotRun).
-class ProgressObserver : public WaitObserver {
- public:
-  virtual void StepStarted(std::string_view id, std::string_view resource) = 0;
-  virtual void StepFinished(std::string_view id, StepState state, std::string_view summary) = 0;
-};
 
 struct ProgressOptions {
   std::FILE* out = stderr;  // not owned
@@ -32,7 +24,8 @@ struct ProgressOptions {
   int width = 120;          // terminal mode: the status line is cut to this many bytes
 };
 
-class ProgressReporter final : public ProgressObserver {
+// Thread-safe, as RunObserver requires.
+class ProgressReporter final : public RunObserver {
  public:
   // `clock` (not owned) measures how long steps have been running.
   ProgressReporter(ProgressOptions options, Clock& clock);

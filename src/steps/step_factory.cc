@@ -1,6 +1,6 @@
 #include "steps/step_factory.h"
 
-#include "plan/plan_builder.h"
+#include "plan/finalize_plan.h"
 #include "steps/promote_db.h"
 #include "steps/register_targets.h"
 #include "steps/scale_asg.h"

@@ -5,13 +5,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "plan/plan_builder.h"
-#include "plan/test_specs.h"
+#include "plan/finalize_plan.h"
 #include "steps/promote_db.h"
 #include "steps/register_targets.h"
 #include "steps/scale_asg.h"
 #include "steps/scale_ecs.h"
 #include "steps/step_test_util.h"
+#include "testing/test_specs.h"
 
 namespace drf {
 namespace {

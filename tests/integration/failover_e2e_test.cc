@@ -1,4 +1,4 @@
-// End-to-end acceptance tests of the main job (issue 3): the built `drfailover` binary,
+// End-to-end acceptance tests of the main job: the built `drfailover` binary,
 // run as a child process with an explicit environment, against the emulated DR region
 // (tools/emulator, seeded with the reference pilot-light deployment). Each test starts its
 // own emulator; outcomes are asserted from the process (exit code, stdout, stderr), its
@@ -6,7 +6,7 @@
 // check_state.py) and the calls the emulator counted (/_emulator/stats).
 //
 // The engine's acceptance tests (FailoverE2eTest) run twice, against both views of the
-// region the emulator offers (issue 9; tools/emulator/README.md "Fidelity"): `realistic`
+// region the emulator offers (tools/emulator/README.md "Fidelity"): `realistic`
 // (runningCount and service events follow the tasks the scheduler started) and `raw`
 // (moto's own bookkeeping where AWS guarantees nothing either: runningCount = desiredCount
 // as soon as UpdateService returns, while the tasks are still starting). The same

@@ -1,4 +1,4 @@
-// Resilience of `drfailover run` (issue 5), the built binary against the emulated DR region
+// Resilience of `drfailover run`, the built binary against the emulated DR region
 // (tools/emulator, reference deployment, short timings):
 //
 // 1. Crash and resume: for every k of a full run, the CLI is killed (SIGKILL, by the

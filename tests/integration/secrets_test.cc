@@ -1,4 +1,4 @@
-// Secrets never appear (issue 5): a whole failover against the emulated DR region, through
+// Secrets never appear: a whole failover against the emulated DR region, through
 // the app layer with real HTTP and the real clock, logging at TRACE in text and in JSON,
 // must not write the access key id, the secret access key or the session token anywhere
 // an operator could see it: the log, the report, an error message. Nor may `whoami`,
@@ -156,11 +156,10 @@ TEST_P(SecretsTest, FailoverNeverShowsCredentials) {
   log_options.request_id = "secrets-test";
   Logger logger(log_options, clock_);
   CancelToken cancel;
-  FailoverEnv world{env_, http_, clock_, logger, cancel};
   FailoverRequest request;
   request.deadline = std::chrono::seconds(120);
 
-  FailoverOutcome outcome = RunFailover(request, world);
+  FailoverOutcome outcome = RunFailover(request, {env_, http_, clock_}, logger, cancel);
   const std::string log = ReadAll(log_file_);
   const std::string report = outcome.report.dump(2);
   const std::string error = outcome.error.ToString();

@@ -1,4 +1,4 @@
-#include "plan/plan_builder.h"
+#include "plan/finalize_plan.h"
 
 #include <algorithm>
 #include <map>

@@ -62,11 +62,10 @@ class S3PlanIntegrationTest : public ::testing::Test {
 
   FailoverOutcome Plan() {
     CancelToken cancel;
-    FailoverEnv world{env_, http_, clock_, log_.logger(), cancel};
     FailoverRequest request;
     request.mode = FailoverMode::kPlan;
     request.deadline = std::chrono::seconds(60);
-    return RunFailover(request, world);
+    return RunFailover(request, {env_, http_, clock_}, log_.logger(), cancel);
   }
 
   static EmulatorProcess* emulator_;

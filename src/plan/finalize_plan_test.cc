@@ -1,8 +1,8 @@
-#include "plan/plan_builder.h"
+#include "plan/finalize_plan.h"
 
 #include <gtest/gtest.h>
 
-#include "plan/test_specs.h"
+#include "testing/test_specs.h"
 
 namespace drf {
 namespace {
