@@ -8,82 +8,16 @@
 #include "aws/aws_error_parser.h"
 #include "aws/endpoints.h"
 #include "aws/sigv4.h"
-#include "aws/uri.h"
+#include "aws/wire_protocol.h"
 
 namespace drf {
 namespace {
 
-// What a call sends, the same on every attempt; endpoint and signature are per attempt.
-struct RequestSpec {
-  std::string method = "POST";
-  std::string bucket;      // S3: the path is under this bucket (S3BucketUrl)
-  std::string path = "/";  // already URI-encoded
-  HttpHeaders headers;
-  std::string body;
-};
-
-// Parses a 2xx response into the caller's result and names its request id. A malformed
-// body is kInternal: AWS said yes but we cannot tell what it returned.
-using SuccessParser = std::function<Status(const HttpResponse&, std::string& request_id)>;
+// Reads a 2xx reply into the caller's response type (wire_protocol.h's Read*Reply).
+template <typename Response>
+using ReplyReader = std::function<Status(const HttpResponse& reply, Response& out)>;
 
 bool IsSuccess(int http_status) { return http_status >= 200 && http_status < 300; }
-
-std::string RequestIdHeader(const HttpResponse& response) {
-  for (const char* name : {"x-amzn-RequestId", "x-amz-request-id"}) {
-    if (auto value = response.Header(name); value && !value->empty()) return *value;
-  }
-  return "";
-}
-
-// Loads `body` into a new document; an empty body is an empty document when allowed.
-Status LoadXml(const std::string& body, bool allow_empty, XmlResponse& out) {
-  out.doc = std::make_shared<pugi::xml_document>();
-  if (body.find_first_not_of(" \t\r\n") == std::string::npos) {
-    return allow_empty ? Status::Ok() : Status::Internal("empty response body, expected XML");
-  }
-  const pugi::xml_parse_result parsed = out.doc->load_buffer(body.data(), body.size());
-  if (!parsed || !out.doc->document_element()) {
-    return Status::Internal(std::string("malformed XML response: ") + parsed.description() +
-                            " at offset " + std::to_string(parsed.offset));
-  }
-  return Status::Ok();
-}
-
-Status ParseQueryResponse(Protocol protocol, std::string_view action, const HttpResponse& response,
-                          XmlResponse& out) {
-  DRF_RETURN_IF_ERROR(LoadXml(response.body, /*allow_empty=*/false, out));
-  const pugi::xml_node root = out.doc->document_element();
-  out.result = root;
-  if (protocol == Protocol::kQuery) {
-    // Operations without output (UpdateAutoScalingGroup) have no <OpResult>.
-    const std::string result_name = std::string(action) + "Result";
-    if (auto result = root.child(result_name.c_str())) out.result = result;
-  }
-  out.request_id = RequestIdHeader(response);
-  if (out.request_id.empty()) {
-    out.request_id = root.child("ResponseMetadata").child_value("RequestId");
-  }
-  if (out.request_id.empty()) out.request_id = root.child_value("requestId");  // EC2
-  return Status::Ok();
-}
-
-Status ParseRestXmlResponse(const HttpResponse& response, XmlResponse& out) {
-  DRF_RETURN_IF_ERROR(LoadXml(response.body, /*allow_empty=*/true, out));
-  out.result = out.doc->document_element();
-  out.request_id = RequestIdHeader(response);
-  return Status::Ok();
-}
-
-Status ParseJsonResponse(const HttpResponse& response, JsonResponse& out) {
-  out.request_id = RequestIdHeader(response);
-  if (response.body.find_first_not_of(" \t\r\n") == std::string::npos) {
-    out.body = nlohmann::json::object();
-    return Status::Ok();
-  }
-  out.body = nlohmann::json::parse(response.body, nullptr, /*allow_exceptions=*/false);
-  if (out.body.is_discarded()) return Status::Internal("malformed JSON response");
-  return Status::Ok();
-}
 
 // What the observer counts a 2xx with an unreadable body under (it has no wire code).
 constexpr char kUnreadableReplyCode[] = "UnreadableResponse";
@@ -114,34 +48,6 @@ Status FailedCall(AwsErrorInfo error, const std::string& why_not) {
   return why_not.empty() ? status : status.WithContext(why_not);
 }
 
-RequestSpec QuerySpec(const ServiceInfo& service, std::string_view action,
-                      const QueryParams& params) {
-  QueryParams all;
-  all.reserve(params.size() + 2);
-  all.emplace_back("Action", std::string(action));
-  all.emplace_back("Version", std::string(service.api_version));
-  all.insert(all.end(), params.begin(), params.end());
-  RequestSpec spec;
-  spec.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
-  spec.body = FormEncode(all);
-  return spec;
-}
-
-Result<RequestSpec> JsonSpec(const ServiceInfo& service, std::string_view operation,
-                             const nlohmann::json& body) {
-  RequestSpec spec;
-  spec.headers = {
-      {"Content-Type", "application/x-amz-json-1.1"},
-      {"X-Amz-Target", std::string(service.json_target_prefix) + "." + std::string(operation)}};
-  try {
-    spec.body = body.is_null() ? "{}" : body.dump();
-  } catch (const nlohmann::json::exception& e) {  // a string that is not UTF-8
-    return Status::InvalidArgument(std::string(service.id) + " " + std::string(operation) +
-                                   ": request body is not valid JSON: " + e.what());
-  }
-  return spec;
-}
-
 }  // namespace
 
 struct AwsClient::Impl {
@@ -150,8 +56,9 @@ struct AwsClient::Impl {
         quota(options.retry.quota_capacity),
         rng(std::random_device{}()) {}
 
-  Result<int> Execute(const ServiceInfo& service, std::string_view operation,
-                      const RequestSpec& spec, const SuccessParser& parse);
+  template <typename Response>
+  Result<Response> Call(const ServiceInfo& service, std::string_view operation,
+                        const RequestSpec& spec, const ReplyReader<Response>& read);
   Result<HttpRequest> BuildSignedRequest(const ServiceInfo& service, const RequestSpec& spec);
   std::optional<std::string> WhyNotRetry(const AwsErrorInfo& error, bool idempotent, int attempt,
                                          int& cost);
@@ -218,14 +125,17 @@ std::optional<std::string> AwsClient::Impl::WhyNotRetry(const AwsErrorInfo& erro
   return std::nullopt;
 }
 
+// The one path of every call, whatever its protocol: sign, send, read a 2xx with `read`
+// (the protocol's part, with `spec`) or classify the error, then retry or give up.
 // Unlike the SDKs, non-idempotent operations (IsIdempotentOperation) are never sent again
 // after a failure that leaves unknown whether AWS acted on it (MayHaveTakenEffect: a 5xx,
 // a connection lost after sending, an unreadable 2xx): the caller gets the error and finds
 // out from AWS's state (the promote step describes the instance). Throttling and failures
 // before sending are retried as usual. Every attempt goes to the observer, with its cause,
 // so the report shows retries and why.
-Result<int> AwsClient::Impl::Execute(const ServiceInfo& service, std::string_view operation,
-                                     const RequestSpec& spec, const SuccessParser& parse) {
+template <typename Response>
+Result<Response> AwsClient::Impl::Call(const ServiceInfo& service, std::string_view operation,
+                                       const RequestSpec& spec, const ReplyReader<Response>& read) {
   const bool idempotent = IsIdempotentOperation(service.id, operation);
   int last_retry_cost = 0;
   for (int attempt = 1;; ++attempt) {
@@ -241,11 +151,14 @@ Result<int> AwsClient::Impl::Execute(const ServiceInfo& service, std::string_vie
     Result<HttpResponse> reply = SendTimed(*request, record);
     AwsErrorInfo error;
     if (reply.ok() && IsSuccess(reply->status)) {
-      Status parsed = parse(*reply, record.request_id);
+      Response out;
+      Status parsed = read(*reply, out);
+      record.request_id = out.request_id;
       if (parsed.ok()) {
         Report(record);
         quota.OnSuccess(last_retry_cost);
-        return attempt;
+        out.attempts = attempt;
+        return out;
       }
       error = UnreadableSuccess(service, operation, *reply, parsed, record.request_id, idempotent);
       record.error_code = kUnreadableReplyCode;
@@ -290,66 +203,30 @@ int AwsClient::RetryQuotaAvailable() const { return impl_->quota.available(); }
 
 Result<XmlResponse> AwsClient::CallQuery(const ServiceInfo& service, std::string_view action,
                                          const QueryParams& params) {
-  XmlResponse out;
-  auto parse = [&](const HttpResponse& response, std::string& request_id) {
-    Status status = ParseQueryResponse(service.protocol, action, response, out);
-    request_id = out.request_id;
-    return status;
+  auto read = [&](const HttpResponse& reply, XmlResponse& out) {
+    return ReadQueryReply(service.protocol, action, reply, out);
   };
-  Result<int> attempts = impl_->Execute(service, action, QuerySpec(service, action, params), parse);
-  if (!attempts.ok()) return attempts.status();
-  out.attempts = *attempts;
-  return out;
+  return impl_->Call<XmlResponse>(service, action, QueryRequestSpec(service, action, params), read);
 }
 
 Result<JsonResponse> AwsClient::CallJson(const ServiceInfo& service, std::string_view operation,
                                          const nlohmann::json& body) {
-  DRF_ASSIGN_OR_RETURN(RequestSpec spec, JsonSpec(service, operation, body));
-  JsonResponse out;
-  auto parse = [&](const HttpResponse& response, std::string& request_id) {
-    Status status = ParseJsonResponse(response, out);
-    request_id = out.request_id;
-    return status;
-  };
-  Result<int> attempts = impl_->Execute(service, operation, spec, parse);
-  if (!attempts.ok()) return attempts.status();
-  out.attempts = *attempts;
-  return out;
+  DRF_ASSIGN_OR_RETURN(RequestSpec spec, JsonRequestSpec(service, operation, body));
+  return impl_->Call<JsonResponse>(service, operation, spec, ReadJsonReply);
 }
 
-// Route 53 gets no Content-Type, as botocore sends none for rest-xml.
 Result<XmlResponse> AwsClient::CallRestXml(const ServiceInfo& service, std::string_view operation,
                                            std::string_view method, std::string path,
                                            std::string body) {
-  RequestSpec spec{std::string(method), "", std::move(path), {}, std::move(body)};
-  XmlResponse out;
-  auto parse = [&](const HttpResponse& response, std::string& request_id) {
-    Status status = ParseRestXmlResponse(response, out);
-    request_id = out.request_id;
-    return status;
-  };
-  Result<int> attempts = impl_->Execute(service, operation, spec, parse);
-  if (!attempts.ok()) return attempts.status();
-  out.attempts = *attempts;
-  return out;
+  return impl_->Call<XmlResponse>(service, operation,
+                                  RestXmlRequestSpec(method, std::move(path), std::move(body)),
+                                  ReadRestXmlReply);
 }
 
 Result<RestResponse> AwsClient::CallRestRaw(const ServiceInfo& service, std::string_view operation,
                                             RestRequest request) {
-  RequestSpec spec{std::move(request.method), std::move(request.bucket),
-                   std::move(request.path_and_query), std::move(request.headers),
-                   std::move(request.body)};
-  RestResponse out;
-  auto parse = [&](const HttpResponse& response, std::string& request_id) {
-    out.http = response;
-    out.request_id = RequestIdHeader(response);
-    request_id = out.request_id;
-    return Status::Ok();
-  };
-  Result<int> attempts = impl_->Execute(service, operation, spec, parse);
-  if (!attempts.ok()) return attempts.status();
-  out.attempts = *attempts;
-  return out;
+  return impl_->Call<RestResponse>(service, operation, RawRequestSpec(std::move(request)),
+                                   ReadRawReply);
 }
 
 }  // namespace drf

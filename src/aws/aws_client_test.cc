@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "aws/query_params.h"
+#include "testing/aws_test_options.h"
 #include "testing/fake_clock.h"
 #include "testing/fake_http.h"
 #include "testing/faulty_http.h"
@@ -17,15 +18,14 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-// Hands out the example credentials; the session token changes on every call so tests can
+// Hands out the test credentials; the session token changes on every call so tests can
 // see that each attempt gets credentials afresh.
 class StubCredentials final : public CredentialsProvider {
  public:
   Result<Credentials> GetCredentials() override {
     std::lock_guard<std::mutex> lock(mu_);
     ++calls_;
-    Credentials creds{
-        "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", token_, {}, "stub"};
+    Credentials creds = TestCredentials();
     if (!token_.empty()) creds.session_token = token_ + std::to_string(calls_);
     return creds;
   }
@@ -38,7 +38,7 @@ class StubCredentials final : public CredentialsProvider {
 };
 
 // https://<prefix>.<region>.amazonaws.com; Route 53's global endpoint signs for us-east-1.
-class FixedEndpoints final : public EndpointResolver {
+class RegionalEndpoints final : public EndpointResolver {
  public:
   Result<Endpoint> Resolve(const ServiceInfo& service, const std::string& region) const override {
     if (fail) return Status::InvalidArgument("no region configured");
@@ -108,12 +108,7 @@ class AwsClientTest : public ::testing::Test {
 
   AwsClient& client() {
     if (!client_) {
-      AwsClientOptions options;
-      options.region = "us-east-1";
-      options.http = &faulty_;
-      options.clock = &clock_;
-      options.credentials = &credentials_;
-      options.endpoints = &endpoints_;
+      AwsClientOptions options = TestAwsOptions(faulty_, clock_, credentials_, endpoints_);
       options.retry = retry_;
       options.observer = &observer_;
       options.cancel = &cancel_;
@@ -133,7 +128,7 @@ class AwsClientTest : public ::testing::Test {
   FaultyHttp faulty_;
   FakeClock clock_;
   StubCredentials credentials_;
-  FixedEndpoints endpoints_;
+  RegionalEndpoints endpoints_;
   RecordingObserver observer_;
   CancelToken cancel_;
   RetryOptions retry_;
@@ -439,7 +434,7 @@ TEST_F(AwsClientTest, ConcurrentCallsShareTheQuota) {
   EXPECT_EQ(http_.request_count(), 32u + 10u);  // one attempt per call, plus ten retries
 }
 
-// --- Serialization: the signatures are aws-wire.md §1's extra vectors ------------------------
+// --- Serialization: the signatures are botocore's (sigv4_test.cc's extra vectors) ------------
 
 TEST_F(AwsClientTest, QueryRequestMatchesBotocore) {
   ASSERT_TRUE(Describe().ok());

@@ -87,7 +87,7 @@ bool ParseXmlError(Protocol protocol, std::string_view body, ParsedAwsError& out
     return !out.code.empty() || !out.message.empty();
   }
   // Route 53 answers some errors with the error name as the root element; botocore leaves
-  // the code empty there, we keep the name (aws-wire.md §2).
+  // the code empty there, we keep the name.
   const bool rest = protocol == Protocol::kRestXml || protocol == Protocol::kRestS3;
   if (!rest || root_name.empty() || strcasecmp(root.name(), "html") == 0) return false;
   out.code = root_name;

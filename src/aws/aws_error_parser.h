@@ -1,7 +1,7 @@
-// Turns AWS error responses of every protocol (aws-wire.md §2) into AwsErrorInfo and the
-// StatusCode a caller acts on. Bodies are untrusted: HTML from a proxy, an XML error where
-// JSON was expected (moto's ECS access denials), an empty or truncated body all still give
-// an error carrying the HTTP status and a readable message, never a crash.
+// Turns AWS error responses of every protocol (read as botocore's parsers.py reads them) into
+// AwsErrorInfo and the StatusCode a caller acts on. Bodies are untrusted: HTML from a proxy, an XML
+// error where JSON was expected (moto's ECS access denials), an empty or truncated body all still
+// give an error carrying the HTTP status and a readable message, never a crash.
 #pragma once
 
 #include <string>

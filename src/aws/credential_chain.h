@@ -1,4 +1,4 @@
-// The default credential chain (aws-wire.md §4): environment -> web identity -> shared
+// The default credential chain, in botocore's order: environment -> web identity -> shared
 // files -> container -> IMDS, with caching and refresh before expiry.
 #pragma once
 

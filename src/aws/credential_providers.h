@@ -1,4 +1,4 @@
-// The credential providers of the default chain (aws-wire.md §4), each usable alone:
+// The credential providers of the default chain (botocore/credentials.py), each usable alone:
 //   EnvironmentCredentials  AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN
 //   WebIdentityCredentials  STS AssumeRoleWithWebIdentity with a token file (EKS, CI)
 //   ProfileCredentials      static keys in the shared credentials/config files

@@ -1,4 +1,4 @@
-// Endpoint resolution (aws-wire.md §5): the default hostnames of the aws, aws-cn and
+// Endpoint resolution: the default hostnames of the aws, aws-cn and
 // aws-us-gov partitions (FIPS and dual-stack variants, Route 53's global endpoint and its
 // signing region), and the configured overrides, in botocore's precedence:
 //   1. --endpoint-url (the CLI flag; not affected by AWS_IGNORE_CONFIGURED_ENDPOINT_URLS)
@@ -13,7 +13,7 @@
 // FIPS and dual-stack come from AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT, else
 // the profile's use_fips_endpoint / use_dualstack_endpoint; they only shape the default.
 //
-// S3 (aws-wire.md §5): the default endpoint is regional in every region, us-east-1 too
+// S3: the default endpoint is regional in every region, us-east-1 too
 // (https://s3.<region>.amazonaws.com; FIPS s3-fips.<region>..., dual-stack
 // s3.dualstack.<region>...). A bucket is addressed by S3BucketUrl: virtual-hosted style
 // (https://<bucket>.s3.<region>.amazonaws.com/<key>) when the endpoint is the default one

@@ -1,5 +1,5 @@
-// Retry settings from the environment and the shared config file (aws-wire.md §3,
-// https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html).
+// Retry settings from the environment and the shared config file
+// (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html).
 #pragma once
 
 #include "aws/retry.h"

@@ -1,4 +1,4 @@
-// Builders for query/EC2 request parameters (aws-wire.md §2, bc:serialize.py). The two
+// Builders for query/EC2 request parameters (as botocore/serialize.py builds them). The two
 // protocols differ in how they flatten lists:
 //   query: `Name.member.N` (or `Name.<LocationName>.N`); an empty list is sent as `Name=`.
 //   EC2:   `Name.N`; an empty list is omitted.

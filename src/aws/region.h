@@ -1,4 +1,4 @@
-// Which AWS region drfailover talks to, and where that choice came from (aws-wire.md §4).
+// Which AWS region drfailover talks to, and where that choice came from.
 // Precedence: --region, AWS_REGION, AWS_DEFAULT_REGION, the selected profile's `region`.
 // There is no fallback: a missing region is an error, never a guess.
 #pragma once

@@ -6,7 +6,7 @@
 namespace drf {
 namespace {
 
-// bc:retries/standard.py (ThrottlingErrorDetector and TransientRetryableChecker) plus
+// botocore/retries/standard.py (ThrottlingErrorDetector and TransientRetryableChecker) plus
 // EC2's own throttling code, which botocore's legacy table carries.
 constexpr std::array<std::string_view, 14> kThrottlingCodes = {
     "Throttling",

@@ -1,5 +1,5 @@
-// Retry policy: AWS "standard" mode (aws-wire.md §3), made safe for non-idempotent calls.
-// Implemented in retry.cc.
+// Retry policy: AWS "standard" mode (botocore/retries/standard.py), made safe for non-idempotent
+// calls. Implemented in retry.cc.
 //
 // The pieces are separate so AwsClient composes them and tests check each alone:
 // classification (is this failure retryable, is it throttling, may it have taken effect,
@@ -37,7 +37,7 @@ bool IsTransientError(int http_status, std::string_view code);
 // (connect failure, timeout, dropped connection): always retryable.
 bool IsRetryableError(int http_status, std::string_view code, bool transport);
 
-// False for operations that must never be sent twice blindly (aws-wire.md §3): a second
+// False for operations that must never be sent twice blindly: a second
 // RDS PromoteReadReplica / PromoteReadReplicaDBCluster after the first took effect is
 // answered InvalidDBInstanceState (and one that crosses a finished promotion could act
 // twice), FailoverGlobalCluster starts another failover, SNS Publish sends a second

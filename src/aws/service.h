@@ -1,4 +1,5 @@
-// Static facts about each AWS service drfailover calls (aws-wire.md §2).
+// Static facts about each AWS service drfailover calls (from botocore's service models,
+// botocore/data/<service>/<version>/service-2.json).
 #pragma once
 
 #include <string_view>

@@ -11,7 +11,7 @@ namespace {
 
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
 
-// botocore's SIGNED_HEADERS_BLACKLIST (bc:auth.py): hop-by-hop headers a proxy or the HTTP
+// botocore's SIGNED_HEADERS_BLACKLIST (botocore/auth.py): hop-by-hop headers a proxy or the HTTP
 // client may change or drop, plus User-Agent and the trace id that infrastructure rewrites.
 // Signing any of them would make the signature depend on things we do not control.
 constexpr std::string_view kUnsignedHeaders[] = {
@@ -87,7 +87,7 @@ UrlParts SplitUrl(std::string_view url) {
   return parts;
 }
 
-// Host header value as botocore derives it (bc:auth.py _host_from_url): lowercase host,
+// Host header value as botocore derives it (botocore/auth.py _host_from_url): lowercase host,
 // no userinfo, and the port only when it is not the scheme's default, because that is what
 // HTTP clients send and what AWS checks the signature against.
 std::string HostFromUrl(std::string_view url) {
@@ -110,7 +110,7 @@ std::string HostFromUrl(std::string_view url) {
 }
 
 // RFC 3986 section 5.2.4 plus the collapsing of empty segments AWS wants, exactly as
-// botocore's remove_dot_segments (bc:utils.py): a trailing slash survives only when some
+// botocore's remove_dot_segments (botocore/utils.py): a trailing slash survives only when some
 // segment is left, and "/a/." ends without one.
 std::string RemoveDotSegments(std::string_view path) {
   std::vector<std::string_view> kept;

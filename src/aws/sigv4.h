@@ -1,7 +1,8 @@
 // AWS Signature Version 4 (header signing), as botocore's SigV4Auth / S3SigV4Auth do it.
 // The four steps are pure functions of their arguments so they can be checked against
 // AWS's published test suite; SignRequest strings them together. All functions are
-// thread-safe. See docs/aws-wire.md section 1 for the rules and their sources.
+// thread-safe. Rules: botocore/auth.py and
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
 #pragma once
 
 #include <string>

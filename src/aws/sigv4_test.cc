@@ -165,7 +165,8 @@ TEST(AwsSuitePresenceTest, SuiteIsPresent) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Extra vectors (aws-wire.md section 1) and the derived-key self-check
+// Extra vectors (botocore's signatures for our requests, with the suite's credentials and
+// time, confirmed by an independent HMAC implementation) and the derived-key self-check
 
 struct ExtraVector {
   std::string service;

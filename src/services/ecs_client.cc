@@ -10,7 +10,7 @@
 namespace drf {
 namespace {
 
-// AWS's limits per call (aws-wire.md, operations table).
+// AWS's limits per call (the ECS API reference).
 constexpr size_t kServicesPerDescribe = 10;
 constexpr size_t kTasksPerDescribe = 100;
 constexpr int kListPageSize = 100;

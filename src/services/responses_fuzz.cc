@@ -1,7 +1,8 @@
 // Fuzz target: the typed clients' response parsing. Each input is one API call whose HTTP
 // reply (to every attempt and every page) carries the input's body, through a real
-// AwsClient (signing, error parsing, pagination) over a canned HttpClient. Seeds:
-// fuzz/corpus/responses (recorded replies).
+// AwsClient (signing, error parsing, pagination) over a canned HttpClient, with the tests'
+// fixed identity (testing/aws_test_options.h). Seeds: fuzz/corpus/responses (recorded
+// replies).
 //
 // Input: byte 0 picks the operation ('a' + index into kCalls), byte 1 the HTTP status
 // (even: 200, odd: 400), the rest is the body.
@@ -20,6 +21,8 @@
 #include "services/route53_client.h"
 #include "services/sns_client.h"
 #include "services/sts_client.h"
+// Header-only, so usable here: fuzz targets link module sources, not src/testing.
+#include "testing/aws_test_options.h"
 
 namespace drf {
 namespace {
@@ -40,20 +43,6 @@ class FixedClock final : public Clock {
   WallTime Now() override { return WallTime(std::chrono::seconds(1440938160)); }
   MonoTime Monotonic() override { return MonoTime(); }
   bool SleepFor(Duration, const CancelToken*) override { return true; }
-};
-
-class FixedCredentials final : public CredentialsProvider {
- public:
-  Result<Credentials> GetCredentials() override {
-    return Credentials{"AKIDEXAMPLE", "secret", "", std::nullopt, "fuzz"};
-  }
-};
-
-class FixedEndpoint final : public EndpointResolver {
- public:
-  Result<Endpoint> Resolve(const ServiceInfo&, const std::string& region) const override {
-    return Endpoint{"https://example.com", region, "fuzz"};
-  }
 };
 
 // One call per operation that parses a response. The result is dropped: the fuzzer looks
@@ -118,15 +107,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FixedClock clock;
   FixedCredentials credentials;
   FixedEndpoint endpoints;
-  AwsClientOptions options;
-  options.region = "us-east-1";
-  options.http = &http;
-  options.clock = &clock;
-  options.credentials = &credentials;
-  options.endpoints = &endpoints;
-  options.retry.max_attempts = 1;
-  options.random = [] { return 0.0; };
-  AwsClient aws(std::move(options));
+  AwsClient aws(TestAwsOptions(http, clock, credentials, endpoints));
   call(aws);
   return 0;
 }

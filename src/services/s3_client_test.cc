@@ -169,15 +169,6 @@ TEST(S3ClientTest, EmptyBucketOrKeySendsNothing) {
 
 // --- The botocore oracle: same URL and the same signature -------------------------------------
 
-class OneCredentials final : public CredentialsProvider {
- public:
-  explicit OneCredentials(Credentials creds) : creds_(std::move(creds)) {}
-  Result<Credentials> GetCredentials() override { return creds_; }
-
- private:
-  Credentials creds_;
-};
-
 struct OracleCase {
   std::string region, bucket, key, endpoint_url, token;
   int64_t epoch;
@@ -191,8 +182,8 @@ std::vector<nlohmann::json> BotocoreGetObjects(const std::vector<OracleCase>& ca
                           {"bucket", c.bucket},
                           {"key", c.key},
                           {"epoch", c.epoch},
-                          {"access_key", "AKIDEXAMPLE"},
-                          {"secret_key", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"},
+                          {"access_key", kTestAccessKeyId},
+                          {"secret_key", kTestSecretAccessKey},
                           {"token", c.token}};
     if (!c.endpoint_url.empty()) one["endpoint_url"] = c.endpoint_url;
     input.push_back(one);
@@ -255,14 +246,9 @@ TEST(S3ClientBotocoreTest, GetObjectUrlAndSignatureMatchBotocore) {
     FakeHttp http;
     http.Enqueue(200, "ok");
     FakeClock clock(WallTime(std::chrono::seconds(c.epoch)));
-    OneCredentials creds(
-        {"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", c.token, {}, "test"});
-    AwsClientOptions options;
+    FixedCredentials creds(TestCredentials(c.token));
+    AwsClientOptions options = TestAwsOptions(http, clock, creds, resolver, TestRetries::kStandard);
     options.region = c.region;
-    options.http = &http;
-    options.clock = &clock;
-    options.credentials = &creds;
-    options.endpoints = &resolver;
     AwsClient aws(std::move(options));
     auto body = S3Client(aws).GetObject(c.bucket, c.key);
     ASSERT_TRUE(body.ok()) << body.status().ToString();

@@ -1,7 +1,7 @@
-// Test support for the service clients (header-only, tests only): an AwsClient wired to
-// FakeHttp with fixed credentials, endpoint and time; canned AWS replies; readers for what
-// the clients sent; and the botocore oracle (tools/oracle/botocore_serialize.py), which
-// tells what botocore would have sent for the same input.
+// Test support for the service clients (header-only, tests only): the AWS test harness
+// (testing/aws_harness.h); canned AWS replies; readers for what the clients sent; and the
+// botocore oracle (tools/oracle/botocore_serialize.py), which tells what botocore would
+// have sent for the same input.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -19,56 +19,14 @@
 
 #include "aws/aws_client.h"
 #include "aws/uri.h"
-#include "testing/fake_clock.h"
+#include "testing/aws_harness.h"
 #include "testing/fake_http.h"
 
 namespace drf::services_testing {
 
-inline constexpr char kTestEndpoint[] = "https://example.com";
-
-class StaticCredentials final : public CredentialsProvider {
- public:
-  Result<Credentials> GetCredentials() override {
-    return Credentials{"AKID", "SECRET", "", std::nullopt, "test"};
-  }
-};
-
-// Every service at one URL (the oracle's endpoint_url, or a local emulator).
-class FixedEndpoint final : public EndpointResolver {
- public:
-  explicit FixedEndpoint(std::string url) : url_(std::move(url)) {}
-  Result<Endpoint> Resolve(const ServiceInfo&, const std::string& region) const override {
-    return Endpoint{url_, region, "test"};
-  }
-
- private:
-  std::string url_;
-};
-
-// A real AwsClient over `http` (FakeHttp by default), with one attempt per call so canned
-// replies map one to one onto calls.
-struct AwsHarness {
-  explicit AwsHarness(HttpClient* http_client = nullptr, std::string url = kTestEndpoint)
-      : endpoints(std::move(url)), aws(Options(http_client ? http_client : &http)) {}
-
-  AwsClientOptions Options(HttpClient* http_client) {
-    AwsClientOptions options;
-    options.region = "us-east-1";
-    options.http = http_client;
-    options.clock = &clock;
-    options.credentials = &credentials;
-    options.endpoints = &endpoints;
-    options.retry.max_attempts = 1;
-    options.random = [] { return 0.0; };
-    return options;
-  }
-
-  FakeHttp http;
-  FakeClock clock;
-  StaticCredentials credentials;
-  FixedEndpoint endpoints;
-  AwsClient aws;
-};
+// The AWS test harness, also reachable from here for the tests that name it
+// services_testing::AwsHarness.
+using ::drf::AwsHarness;
 
 // --- Canned replies ------------------------------------------------------------------
 

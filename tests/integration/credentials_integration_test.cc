@@ -1,6 +1,6 @@
-// Web identity against moto's STS (a real HTTP exchange on 127.0.0.1). Starts its own
-// moto_server through ScriptServer; switch to the shared emulator fixture
-// (testing/emulator.h) once it exists. Skipped when python3 with moto is not installed.
+// Web identity against moto's STS (a real HTTP exchange on 127.0.0.1). Starts its own bare
+// moto_server through ScriptServer: STS needs none of the emulator fixture's seeding or
+// proxy (testing/emulator.h). Fails when python3 with moto is not installed.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 

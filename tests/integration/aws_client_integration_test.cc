@@ -9,29 +9,11 @@
 #include "aws/query_params.h"
 #include "posix/curl_http.h"
 #include "posix/system_clock.h"
+#include "testing/aws_test_options.h"
 #include "testing/emulator.h"
 
 namespace drf {
 namespace {
-
-class DummyCredentials final : public CredentialsProvider {
- public:
-  Result<Credentials> GetCredentials() override {
-    return Credentials{"AKIDTESTING", "testing-secret", "testing-token", {}, "test"};
-  }
-};
-
-// Every service at the emulator; the signing region stays the real one.
-class EmulatorEndpoints final : public EndpointResolver {
- public:
-  explicit EmulatorEndpoints(std::string url) : url_(std::move(url)) {}
-  Result<Endpoint> Resolve(const ServiceInfo&, const std::string& region) const override {
-    return Endpoint{url_, region, "emulator"};
-  }
-
- private:
-  std::string url_;
-};
 
 class CountingObserver final : public ApiCallObserver {
  public:
@@ -70,13 +52,11 @@ class AwsClientIntegrationTest : public ::testing::Test {
 
   void SetUp() override {
     ASSERT_EQ(start_error_, nullptr) << start_error_->ToString();
-    endpoints_ = std::make_unique<EmulatorEndpoints>(emulator_->endpoint());
-    AwsClientOptions options;
+    // Every service at the emulator; the signing region stays the real one.
+    endpoints_ = std::make_unique<FixedEndpoint>(emulator_->endpoint());
+    AwsClientOptions options =
+        TestAwsOptions(http_, clock_, credentials_, *endpoints_, TestRetries::kStandard);
     options.region = emulator_->region();
-    options.http = &http_;
-    options.clock = &clock_;
-    options.credentials = &credentials_;
-    options.endpoints = endpoints_.get();
     options.observer = &observer_;
     client_ = std::make_unique<AwsClient>(std::move(options));
   }
@@ -87,9 +67,9 @@ class AwsClientIntegrationTest : public ::testing::Test {
   static Status* start_error_;
   CurlHttpClient http_;
   SystemClock clock_;
-  DummyCredentials credentials_;
+  FixedCredentials credentials_{TestCredentials("testing-token")};
   CountingObserver observer_;
-  std::unique_ptr<EmulatorEndpoints> endpoints_;
+  std::unique_ptr<FixedEndpoint> endpoints_;
   std::unique_ptr<AwsClient> client_;
 };
 
