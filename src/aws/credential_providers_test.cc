@@ -18,7 +18,7 @@ using ::testing::Not;
 
 WallTime At(const char* iso) { return *ParseIso8601(iso); }
 
-HttpResponse Reply(int status, std::string body) {
+HttpResponse CredentialsReply(int status, std::string body) {
   HttpResponse response;
   response.status = status;
   response.body = std::move(body);
@@ -334,8 +334,9 @@ TEST_F(ContainerTest, RelativeUriGoesToTheEcsAgent) {
 }
 
 TEST_F(ContainerTest, FullUriHostRules) {
-  http_.SetHandler(
-      [](const HttpRequest&) -> Result<HttpResponse> { return Reply(200, kContainerJson); });
+  http_.SetHandler([](const HttpRequest&) -> Result<HttpResponse> {
+    return CredentialsReply(200, kContainerJson);
+  });
   for (const char* allowed :
        {"https://creds.example.com/x", "http://127.0.0.1:8080/creds", "http://127.1.2.3/c",
         "http://localhost/c", "http://LOCALHOST:9/c", "http://[::1]:80/c", "http://169.254.170.2/c",
@@ -359,8 +360,9 @@ TEST_F(ContainerTest, FullUriHostRules) {
 TEST_F(ContainerTest, AuthorizationTokenFromFileReReadEachTimeOrFromEnv) {
   env_.Set("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://169.254.170.23/v1/credentials");
   env_.Set("AWS_CONTAINER_AUTHORIZATION_TOKEN", "env-token");
-  http_.SetHandler(
-      [](const HttpRequest&) -> Result<HttpResponse> { return Reply(200, kContainerJson); });
+  http_.SetHandler([](const HttpRequest&) -> Result<HttpResponse> {
+    return CredentialsReply(200, kContainerJson);
+  });
   ASSERT_TRUE(Get().ok());
   env_.Set("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "/var/run/pod-token");
   env_.AddFile("/var/run/pod-token", "file-token-1");
@@ -434,11 +436,12 @@ class ImdsTest : public ::testing::Test {
     http_.SetHandler([token_status, creds_json](const HttpRequest& r) -> Result<HttpResponse> {
       if (r.method == "PUT") {
         if (token_status == 0) return Status::Transport("operation timed out");
-        return Reply(token_status, token_status == 200 ? "imds-token" : "");
+        return CredentialsReply(token_status, token_status == 200 ? "imds-token" : "");
       }
-      if (r.url.ends_with("/security-credentials/")) return Reply(200, "dr-role\n");
-      if (r.url.ends_with("/security-credentials/dr-role")) return Reply(200, creds_json);
-      return Reply(404, "");
+      if (r.url.ends_with("/security-credentials/")) return CredentialsReply(200, "dr-role\n");
+      if (r.url.ends_with("/security-credentials/dr-role"))
+        return CredentialsReply(200, creds_json);
+      return CredentialsReply(404, "");
     });
   }
   Result<Credentials> Get() { return ImdsCredentials(env_, http_, clock_).GetCredentials(); }
@@ -527,7 +530,7 @@ TEST_F(ImdsTest, EndpointOverrideAndIpv6Mode) {
 
 TEST_F(ImdsTest, NoRoleUnreachableOrNotReadyIsNotFound) {
   http_.SetHandler([](const HttpRequest& r) -> Result<HttpResponse> {
-    return Reply(r.method == "PUT" ? 200 : 404, "tok");
+    return CredentialsReply(r.method == "PUT" ? 200 : 404, "tok");
   });
   EXPECT_EQ(Get().status().code(), StatusCode::kNotFound);
   http_.SetHandler(nullptr);  // transport errors everywhere: not on EC2

@@ -27,7 +27,7 @@ constexpr char kGroup[] = R"(<member>
   <TargetGroupARNs><member>arn:tg/1</member><member>arn:tg/2</member></TargetGroupARNs>
 </member>)";
 
-std::string GroupPage(const std::vector<std::string>& names, const std::string& token) {
+std::string AsgPage(const std::vector<std::string>& names, const std::string& token) {
   std::string xml = "<AutoScalingGroups>";
   for (const std::string& name : names) {
     xml += "<member><AutoScalingGroupName>" + name +
@@ -76,16 +76,16 @@ TEST_F(AutoScalingClientTest, ParsesGroupInstancesAndTargetGroups) {
 }
 
 TEST_F(AutoScalingClientTest, UnknownNamesGiveAnEmptyList) {
-  Reply(GroupPage({}, ""));
+  Reply(AsgPage({}, ""));
   Result<std::vector<AutoScalingGroup>> result = asg_.DescribeAutoScalingGroups({"nope"});
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_TRUE(result->empty());
 }
 
 TEST_F(AutoScalingClientTest, FollowsNextTokenAcrossPages) {
-  Reply(GroupPage({"a"}, "t1"));
-  Reply(GroupPage({"b"}, "t2"));
-  Reply(GroupPage({"c"}, ""));
+  Reply(AsgPage({"a"}, "t1"));
+  Reply(AsgPage({"b"}, "t2"));
+  Reply(AsgPage({"c"}, ""));
   Result<std::vector<AutoScalingGroup>> result = asg_.DescribeAutoScalingGroups({});
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_EQ(Names(*result), (std::vector<std::string>{"a", "b", "c"}));
@@ -99,10 +99,10 @@ TEST_F(AutoScalingClientTest, FollowsNextTokenAcrossPages) {
 TEST_F(AutoScalingClientTest, SendsNamesInChunksOfFifty) {
   std::vector<std::string> names;
   for (int i = 0; i < 120; ++i) names.push_back("g" + std::to_string(i));
-  Reply(GroupPage({"g0"}, "more"));  // the first chunk has a second page
-  Reply(GroupPage({"g49"}, ""));
-  Reply(GroupPage({"g50"}, ""));
-  Reply(GroupPage({"g119"}, ""));
+  Reply(AsgPage({"g0"}, "more"));  // the first chunk has a second page
+  Reply(AsgPage({"g49"}, ""));
+  Reply(AsgPage({"g50"}, ""));
+  Reply(AsgPage({"g119"}, ""));
   Result<std::vector<AutoScalingGroup>> result = asg_.DescribeAutoScalingGroups(names);
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_EQ(Names(*result), (std::vector<std::string>{"g0", "g49", "g50", "g119"}));
@@ -322,9 +322,9 @@ TEST_F(AutoScalingClientTest, DescribeScalingActivitiesDeniedKeepsTheWireCode) {
 // --- Serialization equals botocore's ----------------------------------------------------
 
 TEST_F(AutoScalingClientTest, DescribeAutoScalingGroupsMatchesBotocore) {
-  Reply(GroupPage({"a"}, "tok/1=="));
-  Reply(GroupPage({"b"}, ""));
-  Reply(GroupPage({}, ""));
+  Reply(AsgPage({"a"}, "tok/1=="));
+  Reply(AsgPage({"b"}, ""));
+  Reply(AsgPage({}, ""));
   ASSERT_TRUE(asg_.DescribeAutoScalingGroups({"web-dr", "api dr"}).ok());
   ASSERT_TRUE(asg_.DescribeAutoScalingGroups({}).ok());
   nlohmann::json named = {{"AutoScalingGroupNames", {"web-dr", "api dr"}}, {"MaxRecords", 100}};

@@ -14,7 +14,7 @@ using services_testing::FormParams;
 using services_testing::OracleCase;
 
 // One reservation per instance id, as RunInstances would have made them.
-std::string InstancePage(const std::vector<std::string>& ids, const std::string& token) {
+std::string Ec2InstancePage(const std::vector<std::string>& ids, const std::string& token) {
   std::string xml = "<reservationSet>";
   for (const std::string& id : ids) {
     xml += "<item><reservationId>r-" + id + "</reservationId><instancesSet><item><instanceId>" +
@@ -25,7 +25,7 @@ std::string InstancePage(const std::vector<std::string>& ids, const std::string&
   return Ec2Reply("DescribeInstances", xml).body;
 }
 
-std::vector<std::string> Ids(const std::vector<Ec2Instance>& instances) {
+std::vector<std::string> Ec2Ids(const std::vector<Ec2Instance>& instances) {
   std::vector<std::string> ids;
   for (const Ec2Instance& instance : instances) ids.push_back(instance.id);
   return ids;
@@ -56,7 +56,7 @@ TEST_F(Ec2ClientTest, FlattensReservationsAndParsesFields) {
             .body);
   Result<std::vector<Ec2Instance>> result = ec2_.DescribeInstances({"i-1", "i-2", "i-3"});
   ASSERT_TRUE(result.ok()) << result.status().ToString();
-  EXPECT_EQ(Ids(*result), (std::vector<std::string>{"i-1", "i-2", "i-3"}));
+  EXPECT_EQ(Ec2Ids(*result), (std::vector<std::string>{"i-1", "i-2", "i-3"}));
   const Ec2Instance& web = (*result)[0];
   EXPECT_EQ(web.state, "running");
   EXPECT_EQ(web.private_ip, "10.0.1.5");
@@ -71,12 +71,12 @@ TEST_F(Ec2ClientTest, FlattensReservationsAndParsesFields) {
 }
 
 TEST_F(Ec2ClientTest, WithoutIdsFollowsNextTokenPages) {
-  Reply(InstancePage({"i-1", "i-2"}, "t1"));
-  Reply(InstancePage({"i-3"}, "t2"));
-  Reply(InstancePage({}, ""));
+  Reply(Ec2InstancePage({"i-1", "i-2"}, "t1"));
+  Reply(Ec2InstancePage({"i-3"}, "t2"));
+  Reply(Ec2InstancePage({}, ""));
   Result<std::vector<Ec2Instance>> result = ec2_.DescribeInstances({});
   ASSERT_TRUE(result.ok()) << result.status().ToString();
-  EXPECT_EQ(Ids(*result), (std::vector<std::string>{"i-1", "i-2", "i-3"}));
+  EXPECT_EQ(Ec2Ids(*result), (std::vector<std::string>{"i-1", "i-2", "i-3"}));
   std::vector<HttpRequest> sent = harness_.http.requests();
   ASSERT_EQ(sent.size(), 3u);
   EXPECT_EQ(FormParams(sent[0]).count("NextToken"), 0u);
@@ -96,9 +96,9 @@ TEST_F(Ec2ClientTest, UnknownIdIsNotFound) {
 }
 
 TEST_F(Ec2ClientTest, DescribeInstancesMatchesBotocore) {
-  Reply(InstancePage({"i-1"}, ""));
-  Reply(InstancePage({"i-1"}, "tok=="));
-  Reply(InstancePage({"i-2"}, ""));
+  Reply(Ec2InstancePage({"i-1"}, ""));
+  Reply(Ec2InstancePage({"i-1"}, "tok=="));
+  Reply(Ec2InstancePage({"i-2"}, ""));
   ASSERT_TRUE(ec2_.DescribeInstances({"i-1", "i-2"}).ok());
   ASSERT_TRUE(ec2_.DescribeInstances({}).ok());
   ExpectAllSameAsBotocore(

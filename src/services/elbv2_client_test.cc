@@ -17,7 +17,7 @@ using services_testing::QueryReply;
 constexpr char kTgArn[] =
     "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-dr/0123456789abcdef";
 
-std::string GroupPage(const std::vector<std::string>& names, const std::string& next_marker) {
+std::string TargetGroupPage(const std::vector<std::string>& names, const std::string& next_marker) {
   std::string xml = "<TargetGroups>";
   for (const std::string& name : names) {
     xml += "<member><TargetGroupName>" + name + "</TargetGroupName></member>";
@@ -61,9 +61,9 @@ TEST_F(Elbv2ClientTest, DescribeTargetGroupsParsesFields) {
 }
 
 TEST_F(Elbv2ClientTest, DescribeTargetGroupsSendsMarkerFromNextMarker) {
-  Reply(GroupPage({"a"}, "n1"));
-  Reply(GroupPage({"b"}, "n2"));
-  Reply(GroupPage({"c"}, ""));
+  Reply(TargetGroupPage({"a"}, "n1"));
+  Reply(TargetGroupPage({"b"}, "n2"));
+  Reply(TargetGroupPage({"c"}, ""));
   Result<std::vector<TargetGroup>> result = elb_.DescribeTargetGroups({});
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   ASSERT_EQ(result->size(), 3u);
@@ -124,9 +124,9 @@ TEST_F(Elbv2ClientTest, RegisterTargetsInvalidTargetIsRejected) {
 // --- Serialization equals botocore's ----------------------------------------------------
 
 TEST_F(Elbv2ClientTest, DescribeTargetGroupsMatchesBotocore) {
-  Reply(GroupPage({"a"}, "next+/="));
-  Reply(GroupPage({"b"}, ""));
-  Reply(GroupPage({}, ""));
+  Reply(TargetGroupPage({"a"}, "next+/="));
+  Reply(TargetGroupPage({"b"}, ""));
+  Reply(TargetGroupPage({}, ""));
   ASSERT_TRUE(elb_.DescribeTargetGroups({kTgArn, "arn:tg/2"}).ok());
   ASSERT_TRUE(elb_.DescribeTargetGroups({}).ok());
   nlohmann::json named = {{"TargetGroupArns", {kTgArn, "arn:tg/2"}}};

@@ -32,7 +32,7 @@ constexpr char kInstance[] = R"(<DBInstance>
   <BackupRetentionPeriod>7</BackupRetentionPeriod>
 </DBInstance>)";
 
-std::string InstancePage(const std::vector<std::string>& ids, const std::string& marker) {
+std::string DbInstancePage(const std::vector<std::string>& ids, const std::string& marker) {
   std::string xml = "<DBInstances>";
   for (const std::string& id : ids) {
     xml += "<DBInstance><DBInstanceIdentifier>" + id + "</DBInstanceIdentifier></DBInstance>";
@@ -42,7 +42,7 @@ std::string InstancePage(const std::vector<std::string>& ids, const std::string&
   return QueryReply("DescribeDBInstances", xml).body;
 }
 
-std::vector<std::string> Ids(const std::vector<DbInstance>& instances) {
+std::vector<std::string> DbIds(const std::vector<DbInstance>& instances) {
   std::vector<std::string> ids;
   for (const DbInstance& instance : instances) ids.push_back(instance.identifier);
   return ids;
@@ -84,7 +84,7 @@ TEST_F(RdsClientTest, DescribeDBInstancesParsesEveryField) {
 }
 
 TEST_F(RdsClientTest, DescribeDBInstancesMissingOptionalFieldsKeepDefaults) {
-  Reply(InstancePage({"creating"}, ""));
+  Reply(DbInstancePage({"creating"}, ""));
   Result<std::vector<DbInstance>> result = rds_.DescribeDBInstances("creating");
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   ASSERT_EQ(result->size(), 1u);
@@ -95,12 +95,12 @@ TEST_F(RdsClientTest, DescribeDBInstancesMissingOptionalFieldsKeepDefaults) {
 }
 
 TEST_F(RdsClientTest, DescribeDBInstancesFollowsMarkersAcrossPages) {
-  Reply(InstancePage({"a", "b"}, "m1"));
-  Reply(InstancePage({"c"}, "m2"));
-  Reply(InstancePage({"d"}, ""));
+  Reply(DbInstancePage({"a", "b"}, "m1"));
+  Reply(DbInstancePage({"c"}, "m2"));
+  Reply(DbInstancePage({"d"}, ""));
   Result<std::vector<DbInstance>> result = rds_.DescribeDBInstances("");
   ASSERT_TRUE(result.ok()) << result.status().ToString();
-  EXPECT_EQ(Ids(*result), (std::vector<std::string>{"a", "b", "c", "d"}));
+  EXPECT_EQ(DbIds(*result), (std::vector<std::string>{"a", "b", "c", "d"}));
   std::vector<HttpRequest> sent = harness_.http.requests();
   ASSERT_EQ(sent.size(), 3u);
   EXPECT_EQ(FormParams(sent[0]).count("Marker"), 0u);
@@ -117,8 +117,8 @@ TEST_F(RdsClientTest, DescribeDBInstancesEmptyRegion) {
 }
 
 TEST_F(RdsClientTest, RepeatedMarkerIsAnErrorNotALoop) {
-  Reply(InstancePage({"a"}, "same"));
-  Reply(InstancePage({"b"}, "same"));
+  Reply(DbInstancePage({"a"}, "same"));
+  Reply(DbInstancePage({"b"}, "same"));
   Result<std::vector<DbInstance>> result = rds_.DescribeDBInstances("");
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), StatusCode::kInternal);
@@ -480,9 +480,9 @@ TEST_F(RdsClientTest, DescribeEventsUnreadableReplyIsInternal) {
 // --- Serialization equals botocore's ----------------------------------------------------
 
 TEST_F(RdsClientTest, DescribeDBInstancesMatchesBotocore) {
-  Reply(InstancePage({"a"}, "page 2/+&="));
-  Reply(InstancePage({"b"}, ""));
-  Reply(InstancePage({}, ""));
+  Reply(DbInstancePage({"a"}, "page 2/+&="));
+  Reply(DbInstancePage({"b"}, ""));
+  Reply(DbInstancePage({}, ""));
   ASSERT_TRUE(rds_.DescribeDBInstances("").ok());
   ASSERT_TRUE(rds_.DescribeDBInstances("orders-dr").ok());
   ExpectAllSameAsBotocore(

@@ -297,6 +297,17 @@ Status EmulatorProcess::ResetStats() const {
   return reply.ok() ? Status::Ok() : reply.status();
 }
 
+Status EmulatorProcess::Reseed() {
+  DRF_ASSIGN_OR_RETURN(std::string body, Call("POST", "/_emulator/reseed", "{}"));
+  auto doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded() || !doc.contains("resources")) {
+    return Status::Internal("bad reseed reply: " + body);
+  }
+  resources_ = doc["resources"];
+  ready_["resources"] = resources_;
+  return Status::Ok();
+}
+
 Result<nlohmann::json> EmulatorProcess::SetConfig(const nlohmann::json& settings) const {
   DRF_ASSIGN_OR_RETURN(std::string body, Call("POST", "/_emulator/config", settings.dump()));
   auto doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);

@@ -93,6 +93,10 @@ class EmulatorProcess {
   Result<nlohmann::json> Stats() const;
   // POST /_emulator/reset-stats.
   Status ResetStats() const;
+  // POST /_emulator/reseed: moto reset and seeded again (new ARNs, no promotion under way, no
+  // instance or task timers), empty stats; the settings stay. A fresh region in a second or
+  // two instead of a new process; resources() then describes the new one.
+  Status Reseed();
   // POST /_emulator/config, e.g. {"promotion_seconds": 1} or {"fidelity": "raw"}; returns the
   // settings now in use.
   Result<nlohmann::json> SetConfig(const nlohmann::json& settings) const;

@@ -23,7 +23,7 @@ using ::testing::HasSubstr;
 
 constexpr char kBucket[] = "drf-dr-plans";
 constexpr char kKey[] = "failover/plan \xc3\xa9t\xc3\xa9.yaml";  // a space and UTF-8
-constexpr char kPlan[] = R"(version: 1
+constexpr char kS3Plan[] = R"(version: 1
 ordering: sequential
 steps:
   - promote_db: { db_instance_identifier: dr-app-db }
@@ -43,7 +43,7 @@ class S3PlanIntegrationTest : public ::testing::Test {
     }
     emulator_ = std::move(started).value().release();
     Status put = PutS3Objects(emulator_->moto_endpoint(), emulator_->region(), kBucket,
-                              {{kKey, kPlan}}, ::testing::TempDir());
+                              {{kKey, kS3Plan}}, ::testing::TempDir());
     if (!put.ok()) *start_error_ = put.ToString();
   }
   static void TearDownTestSuite() {
@@ -63,7 +63,7 @@ class S3PlanIntegrationTest : public ::testing::Test {
   FailoverOutcome Plan() {
     CancelToken cancel;
     FailoverRequest request;
-    request.mode = FailoverMode::kPlan;
+    request.mode = FailoverMode::kS3Plan;
     request.deadline = std::chrono::seconds(60);
     return RunFailover(request, {env_, http_, clock_}, log_.logger(), cancel);
   }

@@ -28,8 +28,8 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 // Distinctive values: long runs of characters no hash, id or timestamp would produce.
-constexpr char kAccessKeyId[] = "AKIASECRETSTESTQ7ZX";
-constexpr char kSecretAccessKey[] = "wJalrSECRETtestKEYqZ/K7MDENG+bPxRfiCYzzSecretTail";
+constexpr char kSecretsTestAccessKeyId[] = "AKIASECRETSTESTQ7ZX";
+constexpr char kSecretsTestSecretAccessKey[] = "wJalrSECRETtestKEYqZ/K7MDENG+bPxRfiCYzzSecretTail";
 constexpr char kSessionToken[] =
     "IQoJb3JpZ2luX2VjSESSIONtokenSECRETvalue/zz+QmFzZTY0U2Vzc2lvblRva2VuRm9yVGVzdHM=";
 
@@ -63,8 +63,8 @@ std::vector<std::string> Needles(const std::string& value) {
 // The credential pieces found in `text`, named; empty when it is clean.
 std::vector<std::string> Leaks(const std::string& text, bool key_id_too = true) {
   std::vector<std::pair<std::string, std::string>> secrets = {
-      {"secret access key", kSecretAccessKey}, {"session token", kSessionToken}};
-  if (key_id_too) secrets.push_back({"access key id", kAccessKeyId});
+      {"secret access key", kSecretsTestSecretAccessKey}, {"session token", kSessionToken}};
+  if (key_id_too) secrets.push_back({"access key id", kSecretsTestAccessKeyId});
   std::vector<std::string> found;
   for (const auto& [name, value] : secrets) {
     for (const std::string& needle : Needles(value)) {
@@ -90,11 +90,11 @@ std::string ReadAll(std::FILE* file) {
 // The scanner itself must catch what it is meant to, or every check below is vacuous.
 TEST(SecretsScannerTest, FindsWholeEncodedAndPartialCopies) {
   EXPECT_TRUE(Leaks("nothing to see: AKIA…Q7ZX, 4f2a9c").empty());
-  EXPECT_EQ(Leaks(std::string("x=") + kSecretAccessKey).size(), 1u);
+  EXPECT_EQ(Leaks(std::string("x=") + kSecretsTestSecretAccessKey).size(), 1u);
   EXPECT_EQ(Leaks("K7MDENG%2BbPxRfiCY").size(), 1u);        // URL-encoded piece
   EXPECT_EQ(Leaks("token: SESSIONtokenSE...").size(), 1u);  // truncated copy
-  EXPECT_EQ(Leaks(std::string("key ") + kAccessKeyId).size(), 1u);
-  EXPECT_TRUE(Leaks(std::string("key ") + kAccessKeyId, /*key_id_too=*/false).empty());
+  EXPECT_EQ(Leaks(std::string("key ") + kSecretsTestAccessKeyId).size(), 1u);
+  EXPECT_TRUE(Leaks(std::string("key ") + kSecretsTestAccessKeyId, /*key_id_too=*/false).empty());
 }
 
 struct Scenario {
@@ -121,8 +121,8 @@ class SecretsRegionTest : public ::testing::Test {
     }
     env_.Set("AWS_ENDPOINT_URL", emulator_->endpoint());
     env_.Set("AWS_REGION", "us-east-1");
-    env_.Set("AWS_ACCESS_KEY_ID", kAccessKeyId);
-    env_.Set("AWS_SECRET_ACCESS_KEY", kSecretAccessKey);
+    env_.Set("AWS_ACCESS_KEY_ID", kSecretsTestAccessKeyId);
+    env_.Set("AWS_SECRET_ACCESS_KEY", kSecretsTestSecretAccessKey);
     env_.Set("AWS_SESSION_TOKEN", kSessionToken);
     env_.Set("AWS_EC2_METADATA_DISABLED", "true");
     log_file_ = std::tmpfile();
@@ -191,13 +191,13 @@ TEST_F(SecretsWhoAmITest, MasksTheKeyAndNeverShowsTheSecretOrToken) {
   const std::string json = who->dump();
 
   EXPECT_THAT(rendered, HasSubstr("Account:"));
-  EXPECT_THAT(rendered, HasSubstr(MaskAccessKeyId(kAccessKeyId)));
+  EXPECT_THAT(rendered, HasSubstr(MaskAccessKeyId(kSecretsTestAccessKeyId)));
   EXPECT_THAT(rendered, HasSubstr("(temporary)"));
-  EXPECT_EQ(who->at("access_key_id"), MaskAccessKeyId(kAccessKeyId));
-  EXPECT_NE(MaskAccessKeyId(kAccessKeyId), kAccessKeyId);
+  EXPECT_EQ(who->at("access_key_id"), MaskAccessKeyId(kSecretsTestAccessKeyId));
+  EXPECT_NE(MaskAccessKeyId(kSecretsTestAccessKeyId), kSecretsTestAccessKeyId);
   for (const std::string& text : {rendered, json}) {
     EXPECT_THAT(Leaks(text), ::testing::IsEmpty()) << text;
-    EXPECT_THAT(text, Not(HasSubstr(kAccessKeyId)));
+    EXPECT_THAT(text, Not(HasSubstr(kSecretsTestAccessKeyId)));
   }
 }
 
