@@ -11,11 +11,24 @@ bool IsService(const EcsService& s, const std::string& name) {
          (s.arn.size() > name.size() && s.arn.ends_with("/" + name));
 }
 
-std::string Where(const std::string& cluster, const std::string& service) {
+}  // namespace
+
+std::string ReadyCount(size_t ready, int wanted, const char* what) {
+  return std::to_string(ready) + " of " + std::to_string(wanted) + " " + what;
+}
+
+std::string EcsServiceLabel(const std::string& cluster, const std::string& service) {
+  return "ECS service " + cluster + "/" + service;
+}
+
+std::string EcsServiceInCluster(const std::string& cluster, const std::string& service) {
   return "ECS service " + service + " in cluster " + cluster;
 }
 
-}  // namespace
+bool WaitsForCapacity(CapacityWait policy, bool changed, int wanted) {
+  return wanted > 0 &&
+         (policy == CapacityWait::kYes || (policy == CapacityWait::kIfChanged && changed));
+}
 
 Result<AutoScalingGroup> DescribeAsg(AutoScalingClient& autoscaling, const std::string& name) {
   Result<std::vector<AutoScalingGroup>> groups = autoscaling.DescribeAutoScalingGroups({name});
@@ -38,10 +51,10 @@ Result<EcsService> DescribeActiveService(EcsClient& ecs, const std::string& clus
                          [&](const EcsService& s) { return IsService(s, service); });
   if (it == found->services.end()) {
     std::string reason = found->failures.empty() ? "" : " (" + found->failures[0].reason + ")";
-    return Status::NotFound(Where(cluster, service) + " not found" + reason);
+    return Status::NotFound(EcsServiceInCluster(cluster, service) + " not found" + reason);
   }
   if (it->status == "INACTIVE" || it->status == "DRAINING") {
-    return Status::Rejected(Where(cluster, service) + " is " + it->status);
+    return Status::Rejected(EcsServiceInCluster(cluster, service) + " is " + it->status);
   }
   return *it;
 }
@@ -61,8 +74,7 @@ Result<AsgCapacity> ReadAsgCapacity(AutoScalingClient& autoscaling, const std::s
 }
 
 std::string DescribeCapacity(const AsgCapacity& capacity) {
-  return std::to_string(capacity.ready.size()) + " of " +
-         std::to_string(capacity.group.desired_capacity) + " instances InService and Healthy";
+  return ReadyCount(capacity.ready.size(), capacity.group.desired_capacity, kReadyInstances);
 }
 
 Result<EcsCapacity> ReadEcsCapacity(EcsClient& ecs, const std::string& cluster,
@@ -87,8 +99,7 @@ Result<EcsCapacity> ReadEcsCapacity(EcsClient& ecs, const std::string& cluster,
 std::string DescribeCapacity(const EcsCapacity& capacity) {
   const EcsService& s = capacity.service;
   const int running = static_cast<int>(capacity.running.size());
-  std::string text =
-      std::to_string(running) + " of " + std::to_string(s.desired_count) + " tasks running";
+  std::string text = ReadyCount(capacity.running.size(), s.desired_count, kReadyTasks);
   if (s.running_count != running || s.pending_count != 0) {
     text += " (the service reports " + std::to_string(s.running_count) + " running, " +
             std::to_string(s.pending_count) + " pending)";
