@@ -13,8 +13,21 @@ bool IsService(const EcsService& s, const std::string& name) {
 
 }  // namespace
 
+std::string ReadyCount(size_t ready, int wanted, const char* what) {
+  return std::to_string(ready) + " of " + std::to_string(wanted) + " " + what;
+}
+
+std::string EcsServiceLabel(const std::string& cluster, const std::string& service) {
+  return "ECS service " + cluster + "/" + service;
+}
+
 std::string EcsServiceInCluster(const std::string& cluster, const std::string& service) {
   return "ECS service " + service + " in cluster " + cluster;
+}
+
+bool WaitsForCapacity(CapacityWait policy, bool changed, int wanted) {
+  return wanted > 0 &&
+         (policy == CapacityWait::kYes || (policy == CapacityWait::kIfChanged && changed));
 }
 
 Result<AutoScalingGroup> DescribeAsg(AutoScalingClient& autoscaling, const std::string& name) {
@@ -61,8 +74,7 @@ Result<AsgCapacity> ReadAsgCapacity(AutoScalingClient& autoscaling, const std::s
 }
 
 std::string DescribeCapacity(const AsgCapacity& capacity) {
-  return std::to_string(capacity.ready.size()) + " of " +
-         std::to_string(capacity.group.desired_capacity) + " instances InService and Healthy";
+  return ReadyCount(capacity.ready.size(), capacity.group.desired_capacity, kReadyInstances);
 }
 
 Result<EcsCapacity> ReadEcsCapacity(EcsClient& ecs, const std::string& cluster,
@@ -87,8 +99,7 @@ Result<EcsCapacity> ReadEcsCapacity(EcsClient& ecs, const std::string& cluster,
 std::string DescribeCapacity(const EcsCapacity& capacity) {
   const EcsService& s = capacity.service;
   const int running = static_cast<int>(capacity.running.size());
-  std::string text =
-      std::to_string(running) + " of " + std::to_string(s.desired_count) + " tasks running";
+  std::string text = ReadyCount(capacity.running.size(), s.desired_count, kReadyTasks);
   if (s.running_count != running || s.pending_count != 0) {
     text += " (the service reports " + std::to_string(s.running_count) + " running, " +
             std::to_string(s.pending_count) + " pending)";

@@ -10,17 +10,32 @@
 #include <vector>
 
 #include "core/result.h"
+#include "plan/plan_spec.h"
 #include "services/autoscaling_client.h"
 #include "services/ecs_client.h"
 
 namespace drf {
 
+// What ready means, for counts people read: "1 of 3 instances InService and Healthy".
+inline constexpr char kReadyInstances[] = "instances InService and Healthy";
+inline constexpr char kReadyTasks[] = "tasks running";
+
+// "<ready> of <wanted> <what>", e.g. "0 of 3 tasks running".
+std::string ReadyCount(size_t ready, int wanted, const char* what);
+
+// "ECS service dr/frontend": a service in waits, progress and evidence.
+std::string EcsServiceLabel(const std::string& cluster, const std::string& service);
+// "ECS service frontend in cluster dr": a service in errors and log lines.
+std::string EcsServiceInCluster(const std::string& cluster, const std::string& service);
+
+// Whether a scaling step waits for its capacity after raising it to `wanted`: never for
+// none, always with kYes, and with kIfChanged only when it `changed` something (see
+// FinalizePlan for who gets which).
+bool WaitsForCapacity(CapacityWait policy, bool changed, int wanted);
+
 // DescribeAutoScalingGroups for one group: NotFound when missing, Rejected when it is
 // being deleted.
 Result<AutoScalingGroup> DescribeAsg(AutoScalingClient& autoscaling, const std::string& name);
-
-// "ECS service <service> in cluster <cluster>", for messages.
-std::string EcsServiceInCluster(const std::string& cluster, const std::string& service);
 
 // DescribeServices for one service: NotFound when missing, Rejected when INACTIVE or
 // DRAINING.

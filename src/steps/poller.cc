@@ -8,10 +8,6 @@
 namespace drf {
 namespace {
 
-bool IsTransient(const Status& status) {
-  return status.code() == StatusCode::kRetryable || status.code() == StatusCode::kTransport;
-}
-
 std::string Seconds(Duration d) {
   return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + " s";
 }
@@ -55,6 +51,10 @@ std::string_view OutcomeName(const Status& status) {
 }
 
 }  // namespace
+
+bool IsTransient(const Status& status) {
+  return status.code() == StatusCode::kRetryable || status.code() == StatusCode::kTransport;
+}
 
 std::string FormatElapsed(Duration d) {
   const long long total = std::chrono::duration_cast<std::chrono::seconds>(d).count();

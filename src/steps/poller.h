@@ -85,6 +85,10 @@ inline Duration StallLimit(const StepSpec& spec) {
   return spec.stall_after ? std::chrono::duration_cast<Duration>(*spec.stall_after) : Duration(0);
 }
 
+// An error that may pass when the call is made again a moment later (Retryable or
+// Transport: throttling, 5xx, no connection), even after the client's own retries.
+bool IsTransient(const Status& status);
+
 // "45s", "2m10s", "1h05m": how long a wait has lasted, for log lines and messages.
 std::string FormatElapsed(Duration d);
 

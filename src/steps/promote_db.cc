@@ -7,9 +7,7 @@
 #include <string_view>
 
 #include "aws/retry.h"
-#include "steps/poller.h"
 #include "steps/stall_evidence.h"
-#include "steps/step_outcome.h"
 
 namespace drf {
 namespace {
@@ -32,10 +30,6 @@ bool ShowsPromotion(const DbInstance& db) {
   return db.status != "available" || db.read_replica_source.empty();
 }
 
-bool IsTransientFailure(const Status& status) {
-  return status.code() == StatusCode::kRetryable || status.code() == StatusCode::kTransport;
-}
-
 // DescribeDBInstances for one identifier; an empty answer is NotFound too.
 Result<DbInstance> DescribeOne(RdsClient& rds, const std::string& id) {
   Result<std::vector<DbInstance>> found = rds.DescribeDBInstances(id);
@@ -44,29 +38,21 @@ Result<DbInstance> DescribeOne(RdsClient& rds, const std::string& id) {
   return found->front();
 }
 
-// One Run of the step: the instance as last seen, and the result being filled.
+// One Run of the step after Inspect: the instance as last seen, and the result being filled.
 class Promotion {
  public:
-  Promotion(StepContext& ctx, StepResult& result, RdsClient& rds, const PromoteDbSpec& spec,
-            std::string resource, Duration stall_after)
-      : ctx_(ctx),
-        result_(result),
+  Promotion(StepRun& run, RdsClient& rds, const PromoteDbSpec& spec, const DbInstance& inspected)
+      : run_(run),
+        ctx_(run.ctx()),
+        result_(run.result()),
         rds_(rds),
         spec_(spec),
-        resource_(std::move(resource)),
-        stall_after_(stall_after),
-        poller_(ctx, result),
-        waiter_(ctx, result, kPromotionPollSchedule) {}
+        waiter_(ctx_, result_, kPromotionPollSchedule),
+        latest_(inspected) {}
 
   void Run() {
-    if (StopIfCancelled(ctx_, result_, resource_)) return;
-    Result<DbInstance> db = poller_.Act([&] { return DescribeOne(rds_, id()); });
-    if (!db.ok()) return EndFailed(ctx_, result_, resource_, db.status());
-    latest_ = *db;
-    result_.before = Snapshot(latest_);
     if (IsTerminalDbStatus(latest_.status)) {
-      return EndFailed(ctx_, result_, resource_,
-                       Status::Rejected("status is " + latest_.status +
+      return run_.Fail(Status::Rejected("status is " + latest_.status +
                                         ": it cannot become a writable standalone instance"));
     }
     if (latest_.read_replica_source.empty()) return NotAReplica();
@@ -83,7 +69,7 @@ class Promotion {
     ctx_.log.Warn("RDS instance " + id() + " is not a read replica, nothing to promote");
     if (latest_.status != "available") {
       Status waited = WaitFor(id() + " to become available", [&] { return IsPromoted(latest_); });
-      if (!waited.ok()) return EndUnfinished(ctx_, result_, resource_, waited, "");
+      if (!waited.ok()) return run_.EndUnfinished(waited, "");
     }
     result_.after = Snapshot(latest_);
     result_.state = StepState::kUnchanged;
@@ -101,9 +87,8 @@ class Promotion {
     Status waited = WaitFor(id() + " to settle", [&] { return latest_.status == "available"; });
     if (!waited.ok()) {
       result_.after = Snapshot(latest_);
-      return EndUnfinished(ctx_, result_, resource_, waited,
-                           "waited for replica " + id() + " (status " + latest_.status +
-                               ") to settle before promoting");
+      return run_.EndUnfinished(waited, "waited for replica " + id() + " (status " +
+                                            latest_.status + ") to settle before promoting");
     }
     if (!latest_.read_replica_source.empty()) return Promote();
     Verified(source, "; the promotion was already under way");
@@ -118,14 +103,14 @@ class Promotion {
     const std::string source = latest_.read_replica_source;
     const PromoteReadReplicaRequest request{id(), spec_.backup_retention_period,
                                             spec_.preferred_backup_window};
-    Duration backoff = poller_.first_interval();
+    Duration backoff = run_.poller().first_interval();
     for (;;) {
-      if (StopIfCancelled(ctx_, result_, resource_)) return;
+      if (run_.StopIfCancelled()) return;
       ctx_.log.Info("Promoting RDS read replica " + id() + " to standalone instance");
       Result<Mutated<DbInstance>> promoted =
-          poller_.Act([&] { return rds_.PromoteReadReplica(request); });
+          run_.poller().Act([&] { return rds_.PromoteReadReplica(request); });
       if (promoted.ok()) {
-        RecordCall(ctx_, result_, "RDS.PromoteReadReplica", id(), promoted->request_id);
+        run_.Record("RDS.PromoteReadReplica", id(), promoted->request_id);
         ctx_.log.Info("Successfully initiated promotion of " + id());
         return WaitPromoted(source, "promotion of " + id() + " initiated", "");
       }
@@ -144,8 +129,7 @@ class Promotion {
         if (*took) {
           // Recorded: it changed the instance, even if its reply never came.
           const AwsErrorInfo* aws = failure.aws();
-          RecordCall(ctx_, result_, "RDS.PromoteReadReplica", id(),
-                     aws != nullptr ? aws->request_id : "");
+          run_.Record("RDS.PromoteReadReplica", id(), aws != nullptr ? aws->request_id : "");
           return WaitPromoted(source, "PromoteReadReplica's reply was lost but it took effect",
                               "; PromoteReadReplica's reply was lost (" + failure.message() +
                                   "), the instance showed it took effect");
@@ -153,12 +137,12 @@ class Promotion {
         continue;  // the evidence window was the wait
       }
       if (failure.code() == StatusCode::kCancelled) {
-        return EndUnfinished(ctx_, result_, resource_, failure, "");  // during a client backoff
+        return run_.EndUnfinished(failure, "");  // during a client backoff
       }
-      if (!IsTransientFailure(failure)) return EndFailed(ctx_, result_, resource_, failure);
+      if (!IsTransient(failure)) return run_.Fail(failure);
       // Throttled, or it never left: AWS did not act on it.
-      Status slept = poller_.BackOff(failure, backoff);
-      if (!slept.ok()) return EndUnfinished(ctx_, result_, resource_, slept, "");
+      Status slept = run_.poller().BackOff(failure, backoff);
+      if (!slept.ok()) return run_.EndUnfinished(slept, "");
     }
   }
 
@@ -204,9 +188,9 @@ class Promotion {
     result_.after = Snapshot(latest_);
     const std::string done = "PromoteReadReplica's outcome unknown (" + failure.message() + ")";
     if (status.code() == StatusCode::kCancelled) {
-      return EndFailed(ctx_, result_, resource_, status.WithContext(done));
+      return run_.Fail(status.WithContext(done));
     }
-    EndUnfinished(ctx_, result_, resource_, status, done);
+    run_.EndUnfinished(status, done);
   }
 
   // `done` leads the summary if the wait does not end well; `note` ends it if it does.
@@ -215,10 +199,10 @@ class Promotion {
     Status waited = WaitFor("the promotion of " + id(), [&] { return IsPromoted(latest_); });
     result_.after = Snapshot(latest_);
     if (!waited.ok()) {
-      return EndUnfinished(ctx_, result_, resource_, waited,
-                           done + "; last seen status " + latest_.status +
-                               (latest_.read_replica_source.empty() ? ", no longer a replica"
-                                                                    : ", still a replica"));
+      return run_.EndUnfinished(waited,
+                                done + "; last seen status " + latest_.status +
+                                    (latest_.read_replica_source.empty() ? ", no longer a replica"
+                                                                         : ", still a replica"));
     }
     Verified(source, note);
   }
@@ -240,7 +224,7 @@ class Promotion {
     std::set<std::string> states;
     WaitSpec wait;
     wait.what = what;
-    wait.stall_after = stall_after_;
+    wait.stall_after = run_.stall_after();
     wait.check = [&]() -> Result<WaitProgress> {
       DRF_RETURN_IF_ERROR(Describe());
       states.insert(Described());
@@ -266,13 +250,11 @@ class Promotion {
     return "status " + latest_.status + ", replica source \"" + latest_.read_replica_source + "\"";
   }
 
+  StepRun& run_;  // its poller: inspections, the promote call and their retries
   StepContext& ctx_;
   StepResult& result_;
   RdsClient& rds_;
   const PromoteDbSpec& spec_;
-  const std::string resource_;
-  const Duration stall_after_;
-  Poller poller_;      // inspections, the promote call and their retries: default schedule
   Poller waiter_;      // waits for the instance: watched closely (kPromotionPollSchedule)
   DbInstance latest_;  // the instance as last described
 };
@@ -298,39 +280,38 @@ bool IsTerminalDbStatus(const std::string& status) {
   return std::find(kTerminal.begin(), kTerminal.end(), status) != kTerminal.end();
 }
 
-PromoteDbStep::PromoteDbStep(StepSpec spec, RdsClient& rds) : spec_(std::move(spec)), rds_(rds) {}
+PromoteDbStep::PromoteDbStep(StepSpec spec, RdsClient& rds)
+    : InspectApplyStep(std::move(spec)), rds_(rds) {}
 
 std::string PromoteDbStep::resource() const { return "db " + db().db_instance_identifier; }
 
-StepResult PromoteDbStep::Preview(StepContext& ctx) {
-  StepResult result;
-  Poller poller(ctx, result);
-  const std::string& id = db().db_instance_identifier;
-  Result<DbInstance> found = poller.Act([&] { return DescribeOne(rds_, id); });
-  if (!found.ok()) {
-    EndFailed(ctx, result, resource(), found.status());
-    return result;
-  }
-  result.before = result.after = Snapshot(*found);
-  if (IsTerminalDbStatus(found->status)) {
-    EndFailed(ctx, result, resource(),
-              Status::Rejected("status is " + found->status + ": it cannot be promoted"));
-  } else if (found->read_replica_source.empty()) {
-    result.state = StepState::kUnchanged;
-    result.summary = "not a replica: nothing to do";
-  } else {
-    result.state = StepState::kSucceeded;
-    result.summary = "would promote " + id + " (replica of " + found->read_replica_source + ")";
-    result.changes.push_back(result.summary);
-    result.after = {{"status", "available"}, {"replica_source", ""}};
-  }
-  return result;
+Result<DbInstance> PromoteDbStep::Inspect(StepRun& run) {
+  Result<DbInstance> found =
+      run.poller().Act([&] { return DescribeOne(rds_, db().db_instance_identifier); });
+  if (found.ok()) run.result().before = Snapshot(*found);
+  return found;
 }
 
-StepResult PromoteDbStep::Run(StepContext& ctx) {
-  StepResult result;
-  Promotion(ctx, result, rds_, db(), resource(), StallLimit(spec_)).Run();
-  return result;
+void PromoteDbStep::Explain(StepRun& run, const DbInstance& instance) {
+  StepResult& result = run.result();
+  result.after = Snapshot(instance);
+  if (IsTerminalDbStatus(instance.status)) {
+    return run.Fail(Status::Rejected("status is " + instance.status + ": it cannot be promoted"));
+  }
+  if (instance.read_replica_source.empty()) {
+    result.state = StepState::kUnchanged;
+    result.summary = "not a replica: nothing to do";
+    return;
+  }
+  result.state = StepState::kSucceeded;
+  result.summary = "would promote " + db().db_instance_identifier + " (replica of " +
+                   instance.read_replica_source + ")";
+  result.changes.push_back(result.summary);
+  result.after = {{"status", "available"}, {"replica_source", ""}};
+}
+
+void PromoteDbStep::Apply(StepRun& run, const DbInstance& instance) {
+  Promotion(run, rds_, db(), instance).Run();
 }
 
 }  // namespace drf

@@ -37,8 +37,8 @@
 #include <chrono>
 #include <string>
 
-#include "plan/step.h"
 #include "services/rds_client.h"
+#include "steps/inspect_apply_step.h"
 
 namespace drf {
 
@@ -56,20 +56,23 @@ inline constexpr Duration kPromoteEvidenceWindow = std::chrono::seconds(15);
 // Statuses from which an instance will not become available by waiting.
 bool IsTerminalDbStatus(const std::string& status);
 
-class PromoteDbStep final : public Step {
+// Its decision is the instance as inspected: promoted or not follows from its status and
+// replica source.
+class PromoteDbStep final : public InspectApplyStep<DbInstance> {
  public:
   // `spec.detail` must hold a PromoteDbSpec. `rds` must outlive the step.
   PromoteDbStep(StepSpec spec, RdsClient& rds);
 
-  const StepSpec& spec() const override { return spec_; }
   std::string resource() const override;  // "db <identifier>"
-  StepResult Preview(StepContext& ctx) override;
-  StepResult Run(StepContext& ctx) override;
 
  private:
-  const PromoteDbSpec& db() const { return std::get<PromoteDbSpec>(spec_.detail); }
+  const PromoteDbSpec& db() const { return std::get<PromoteDbSpec>(spec().detail); }
+  Result<DbInstance> Inspect(StepRun& run) override;
+  void Explain(StepRun& run, const DbInstance& instance) override;
+  // Promotes and waits for the promotion: whether PromoteReadReplica may be sent again is
+  // decided by what the instance shows while waiting, so the waits are part of acting.
+  void Apply(StepRun& run, const DbInstance& instance) override;
 
-  StepSpec spec_;
   RdsClient& rds_;
 };
 

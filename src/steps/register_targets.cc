@@ -4,9 +4,7 @@
 #include <set>
 
 #include "steps/capacity.h"
-#include "steps/poller.h"
 #include "steps/stall_evidence.h"
-#include "steps/step_outcome.h"
 
 namespace drf {
 namespace {
@@ -18,15 +16,15 @@ bool FromAsg(const RegisterTargetsSpec& spec) { return spec.source == Source::kA
 // "ASG dr-jenkins" / "ECS service dr/frontend", for messages.
 std::string SourceName(const RegisterTargetsSpec& spec) {
   return FromAsg(spec) ? "ASG " + spec.source_asg
-                       : "ECS service " + spec.source_cluster + "/" + spec.source_service;
+                       : EcsServiceLabel(spec.source_cluster, spec.source_service);
 }
 
 std::string Noun(const RegisterTargetsSpec& spec) { return FromAsg(spec) ? "instances" : "tasks"; }
 
 // "0 of 3 tasks running", "1 of 2 instances InService and Healthy".
 std::string ReadyText(const RegisterTargetsSpec& spec, const SourceTargets& source) {
-  return std::to_string(source.ids.size()) + " of " + std::to_string(source.wanted) +
-         (FromAsg(spec) ? " instances InService and Healthy" : " tasks running");
+  return ReadyCount(source.ids.size(), source.wanted,
+                    FromAsg(spec) ? kReadyInstances : kReadyTasks);
 }
 
 // The target group's type must fit the source, and the plan's stated type (if any) must
@@ -72,52 +70,44 @@ nlohmann::json RegisteredJson(const std::set<std::string>& keys) {
   return {{"registered", std::vector<std::string>(keys.begin(), keys.end())}};
 }
 
-// One Run: the target group, the port, and the source's ready targets as last read.
+// One Preview or Run after Inspect: where the targets go, and the source's ready targets
+// as last read.
 class Registration {
  public:
-  Registration(StepContext& ctx, StepResult& result, const RegisterTargetsSpec& spec,
-               Elbv2Client& elbv2, AutoScalingClient& autoscaling, EcsClient& ecs,
-               std::string resource, Duration stall_after)
-      : ctx_(ctx),
-        result_(result),
+  Registration(StepRun& run, const RegisterTargetsSpec& spec, Elbv2Client& elbv2,
+               AutoScalingClient& autoscaling, EcsClient& ecs, const TargetDestination& to)
+      : run_(run),
+        result_(run.result()),
         spec_(spec),
         elbv2_(elbv2),
         autoscaling_(autoscaling),
         ecs_(ecs),
-        resource_(std::move(resource)),
-        stall_after_(stall_after),
-        poller_(ctx, result) {}
+        tg_(to.group),
+        port_(to.port) {}
 
   void Run() {
-    if (StopIfCancelled(ctx_, result_, resource_)) return;
-    Status inspected = InspectTargetGroup();
-    if (!inspected.ok()) return EndFailed(ctx_, result_, resource_, inspected);
     Status waited = WaitForSource();
     if (waited.ok() || CanRegisterPartially(waited)) {
       Status registered = RegisterMissing();
-      if (!registered.ok()) {
-        return EndUnfinished(ctx_, result_, resource_, registered, result_.summary);
-      }
+      if (!registered.ok()) return run_.EndUnfinished(registered, result_.summary);
     }
     if (!waited.ok()) {
       std::string done =
           result_.summary.empty() ? ReadyText() : result_.summary + "; " + ReadyText();
-      EndUnfinished(ctx_, result_, resource_, waited, done);
+      run_.EndUnfinished(waited, done);
     }
   }
 
   // Read-only: what Run would register now, and what it would wait for.
   void Preview() {
-    Status inspected = InspectTargetGroup();
-    if (inspected.ok()) inspected = poller_.Act([&] { return ReadSourceNow(); });
-    if (!inspected.ok()) return EndFailed(ctx_, result_, resource_, inspected);
-    Result<std::set<std::string>> registered = poller_.Act([&] { return Registered(elbv2_, tg_); });
-    if (!registered.ok()) return EndFailed(ctx_, result_, resource_, registered.status());
+    Status read = run_.poller().Act([&] { return ReadSourceNow(); });
+    if (!read.ok()) return run_.Fail(read);
+    Result<std::set<std::string>> registered =
+        run_.poller().Act([&] { return Registered(elbv2_, tg_); });
+    if (!registered.ok()) return run_.Fail(registered.status());
     result_.before = result_.after = RegisteredJson(*registered);
-    for (const std::string& id : source_.ids) {
-      if (!registered->count(Key(id, port_))) {
-        result_.changes.push_back("would register " + Key(id, port_) + " with " + tg_.name);
-      }
+    for (const Target& t : Missing(*registered)) {
+      result_.changes.push_back("would register " + Key(t.id, port_) + " with " + tg_.name);
     }
     const int pending = source_.wanted - static_cast<int>(source_.ids.size());
     if (source_.wanted <= 0) {
@@ -136,21 +126,6 @@ class Registration {
   }
 
  private:
-  // The target group, its port, and whether its type fits the source.
-  Status InspectTargetGroup() {
-    Result<TargetGroup> tg =
-        poller_.Act([&] { return DescribeTargetGroup(elbv2_, spec_.target_group_arn); });
-    if (!tg.ok()) return tg.status();
-    tg_ = *tg;
-    DRF_RETURN_IF_ERROR(CheckTargetType(tg_, spec_));
-    port_ = spec_.port.value_or(tg_.port);
-    if (port_ <= 0) {
-      return Status::InvalidArgument("target group " + tg_.arn +
-                                     " has no port; give the step a port");
-    }
-    return Status::Ok();
-  }
-
   Status ReadSourceNow() {
     if (FromAsg(spec_)) {
       Result<AsgCapacity> now = ReadAsgCapacity(autoscaling_, spec_.source_asg);
@@ -171,7 +146,7 @@ class Registration {
   Status WaitForSource() {
     WaitSpec wait;
     wait.what = SourceName(spec_);
-    wait.stall_after = stall_after_;
+    wait.stall_after = run_.stall_after();
     wait.check = [&]() -> Result<WaitProgress> {
       DRF_RETURN_IF_ERROR(ReadSourceNow());
       if (source_.wanted <= 0) {
@@ -185,7 +160,7 @@ class Registration {
       if (FromAsg(spec_)) return AsgStallEvidence(autoscaling_, spec_.source_asg);
       return ecs_seen_ ? EcsStallEvidence(ecs_, *ecs_seen_, spec_.source_cluster) : "";
     };
-    return poller_.Wait(wait);
+    return run_.poller().Wait(wait);
   }
 
   // When the source stalls or time runs out, the ready targets are still registered if the
@@ -194,7 +169,16 @@ class Registration {
   bool CanRegisterPartially(const Status& waited) const {
     const bool short_source =
         waited.code() == StatusCode::kTimedOut || waited.code() == StatusCode::kStalled;
-    return short_source && spec_.partial && !source_.ids.empty() && !ctx_.cancel.cancelled();
+    return short_source && spec_.partial && !source_.ids.empty() && !run_.ctx().cancel.cancelled();
+  }
+
+  // The source's ready targets that are not registered yet (`registered`: Registered's keys).
+  std::vector<Target> Missing(const std::set<std::string>& registered) const {
+    std::vector<Target> out;
+    for (const std::string& id : source_.ids) {
+      if (!registered.count(Key(id, port_))) out.push_back({id, port_, ""});
+    }
+    return out;
   }
 
   std::string ReadyText() const {
@@ -203,18 +187,16 @@ class Registration {
   }
 
   Status RegisterMissing() {
-    Result<std::set<std::string>> registered = poller_.Act([&] { return Registered(elbv2_, tg_); });
+    Result<std::set<std::string>> registered =
+        run_.poller().Act([&] { return Registered(elbv2_, tg_); });
     if (!registered.ok()) return registered.status();
     result_.before = RegisteredJson(*registered);
-    std::vector<Target> missing;
-    for (const std::string& id : source_.ids) {
-      if (!registered->count(Key(id, port_))) missing.push_back({id, port_, ""});
-    }
+    const std::vector<Target> missing = Missing(*registered);
     std::set<std::string> after = *registered;
     result_.after = RegisteredJson(after);
     if (missing.empty()) {
-      ctx_.log.Info("All " + std::to_string(source_.ids.size()) + " " + Noun(spec_) + " from " +
-                    SourceName(spec_) + " are already registered with target group " + tg_.arn);
+      run_.log().Info("All " + std::to_string(source_.ids.size()) + " " + Noun(spec_) + " from " +
+                      SourceName(spec_) + " are already registered with target group " + tg_.arn);
       result_.state = StepState::kUnchanged;
       result_.summary =
           "all " + std::to_string(source_.ids.size()) + " " + Noun(spec_) + " already registered";
@@ -224,25 +206,18 @@ class Registration {
   }
 
   Status SendInBatches(const std::vector<Target>& missing, std::set<std::string>& after) {
-    ctx_.log.Info("Registering " + Noun(spec_) + " from " + SourceName(spec_) +
-                  " with target group " + tg_.arn);
+    run_.log().Info("Registering " + Noun(spec_) + " from " + SourceName(spec_) +
+                    " with target group " + tg_.arn);
     size_t done = 0;
     for (size_t begin = 0; begin < missing.size(); begin += kRegisterBatch) {
       // No new action once cancelled; Run reports it with what was registered so far.
-      if (ctx_.cancel.cancelled()) return Status::Cancelled("run cancelled while registering");
+      if (run_.ctx().cancel.cancelled())
+        return Status::Cancelled("run cancelled while registering");
       std::vector<Target> batch(missing.begin() + static_cast<std::ptrdiff_t>(begin),
                                 missing.begin() + static_cast<std::ptrdiff_t>(std::min(
                                                       begin + kRegisterBatch, missing.size())));
-      Result<Ack> ack = poller_.Act([&] { return elbv2_.RegisterTargets(tg_.arn, batch); });
-      if (!ack.ok()) {
-        // Accepted but unreadable: made, so listed (the error says it is unconfirmed).
-        if (AcceptedButUnreadable(ack.status())) {
-          RecordCall(ctx_, result_, "ELBv2.RegisterTargets", tg_.arn,
-                     ack.status().aws()->request_id);
-        }
-        return ack.status();
-      }
-      RecordCall(ctx_, result_, "ELBv2.RegisterTargets", tg_.arn, ack->request_id);
+      Result<Ack> ack = run_.poller().Act([&] { return elbv2_.RegisterTargets(tg_.arn, batch); });
+      DRF_RETURN_IF_ERROR(run_.RecordMutation("ELBv2.RegisterTargets", tg_.arn, ack));
       for (const Target& t : batch) {
         after.insert(Key(t.id, port_));
         result_.changes.push_back("registered " + Key(t.id, port_) + " with " + tg_.name);
@@ -252,23 +227,20 @@ class Registration {
       result_.summary = "registered " + std::to_string(done) + " " + Noun(spec_) + " of " +
                         SourceName(spec_) + " on port " + std::to_string(port_);
     }
-    ctx_.log.Info("Successfully registered " + std::to_string(done) + " " + Noun(spec_) +
-                  " with target group " + tg_.arn);
+    run_.log().Info("Successfully registered " + std::to_string(done) + " " + Noun(spec_) +
+                    " with target group " + tg_.arn);
     result_.state = StepState::kSucceeded;
     return Status::Ok();
   }
 
-  StepContext& ctx_;
+  StepRun& run_;
   StepResult& result_;
   const RegisterTargetsSpec& spec_;
   Elbv2Client& elbv2_;
   AutoScalingClient& autoscaling_;
   EcsClient& ecs_;
-  const std::string resource_;
-  const Duration stall_after_;
-  Poller poller_;
-  TargetGroup tg_;
-  int port_ = 0;
+  const TargetGroup& tg_;
+  const int port_;
   SourceTargets source_;
   std::optional<EcsService> ecs_seen_;  // the source service as last read, for evidence
 };
@@ -277,21 +249,30 @@ class Registration {
 
 RegisterTargetsStep::RegisterTargetsStep(StepSpec spec, Elbv2Client& elbv2,
                                          AutoScalingClient& autoscaling, EcsClient& ecs)
-    : spec_(std::move(spec)), elbv2_(elbv2), autoscaling_(autoscaling), ecs_(ecs) {}
+    : InspectApplyStep(std::move(spec)), elbv2_(elbv2), autoscaling_(autoscaling), ecs_(ecs) {}
 
 std::string RegisterTargetsStep::resource() const { return "targets " + reg().target_group_arn; }
 
-StepResult RegisterTargetsStep::Preview(StepContext& ctx) {
-  StepResult result;
-  Registration(ctx, result, reg(), elbv2_, autoscaling_, ecs_, resource(), StallLimit(spec_))
-      .Preview();
-  return result;
+// The target group, its port, and whether its type fits the source.
+Result<TargetDestination> RegisterTargetsStep::Inspect(StepRun& run) {
+  Result<TargetGroup> tg =
+      run.poller().Act([&] { return DescribeTargetGroup(elbv2_, reg().target_group_arn); });
+  if (!tg.ok()) return tg.status();
+  DRF_RETURN_IF_ERROR(CheckTargetType(*tg, reg()));
+  const int port = reg().port.value_or(tg->port);
+  if (port <= 0) {
+    return Status::InvalidArgument("target group " + tg->arn +
+                                   " has no port; give the step a port");
+  }
+  return TargetDestination{*tg, port};
 }
 
-StepResult RegisterTargetsStep::Run(StepContext& ctx) {
-  StepResult result;
-  Registration(ctx, result, reg(), elbv2_, autoscaling_, ecs_, resource(), StallLimit(spec_)).Run();
-  return result;
+void RegisterTargetsStep::Explain(StepRun& run, const TargetDestination& to) {
+  Registration(run, reg(), elbv2_, autoscaling_, ecs_, to).Preview();
+}
+
+void RegisterTargetsStep::Apply(StepRun& run, const TargetDestination& to) {
+  Registration(run, reg(), elbv2_, autoscaling_, ecs_, to).Run();
 }
 
 }  // namespace drf

@@ -23,10 +23,10 @@
 #include <string>
 #include <vector>
 
-#include "plan/step.h"
 #include "services/autoscaling_client.h"
 #include "services/ecs_client.h"
 #include "services/elbv2_client.h"
+#include "steps/inspect_apply_step.h"
 
 namespace drf {
 
@@ -38,21 +38,29 @@ struct SourceTargets {
   int wanted = 0;                // desired capacity / desired count
 };
 
-class RegisterTargetsStep final : public Step {
+// What Inspect found: the target group (its type checked against the source) and the port
+// its targets are registered on.
+struct TargetDestination {
+  TargetGroup group;
+  int port = 0;
+};
+
+class RegisterTargetsStep final : public InspectApplyStep<TargetDestination> {
  public:
   // `spec.detail` must hold a RegisterTargetsSpec. The clients must outlive the step.
   RegisterTargetsStep(StepSpec spec, Elbv2Client& elbv2, AutoScalingClient& autoscaling,
                       EcsClient& ecs);
 
-  const StepSpec& spec() const override { return spec_; }
   std::string resource() const override;  // "targets <target group arn>"
-  StepResult Preview(StepContext& ctx) override;
-  StepResult Run(StepContext& ctx) override;
 
  private:
-  const RegisterTargetsSpec& reg() const { return std::get<RegisterTargetsSpec>(spec_.detail); }
+  const RegisterTargetsSpec& reg() const { return std::get<RegisterTargetsSpec>(spec().detail); }
+  Result<TargetDestination> Inspect(StepRun& run) override;
+  // Reads the source and the registered targets now: what Run would register.
+  void Explain(StepRun& run, const TargetDestination& to) override;
+  // Waits for the source's targets, then registers those not yet registered.
+  void Apply(StepRun& run, const TargetDestination& to) override;
 
-  StepSpec spec_;
   Elbv2Client& elbv2_;
   AutoScalingClient& autoscaling_;
   EcsClient& ecs_;

@@ -3,9 +3,7 @@
 #include <algorithm>
 
 #include "steps/capacity.h"
-#include "steps/poller.h"
 #include "steps/stall_evidence.h"
-#include "steps/step_outcome.h"
 
 namespace drf {
 namespace {
@@ -51,6 +49,10 @@ std::string SizesText(const AsgSizes& s) {
          ", desired=" + std::to_string(s.desired);
 }
 
+std::string AlreadyAt(const AsgSizes& current) {
+  return "already at " + Slashed(current) + " (at or above target)";
+}
+
 }  // namespace
 
 AsgSizes RaisedSizes(const AsgSizes& current, const ScaleAsgSpec& spec) {
@@ -62,92 +64,66 @@ AsgSizes RaisedSizes(const AsgSizes& current, const ScaleAsgSpec& spec) {
 }
 
 ScaleAsgStep::ScaleAsgStep(StepSpec spec, AutoScalingClient& autoscaling)
-    : spec_(std::move(spec)), autoscaling_(autoscaling) {}
+    : InspectApplyStep(std::move(spec)), autoscaling_(autoscaling) {}
 
 std::string ScaleAsgStep::resource() const { return "asg " + asg().asg_name; }
 
-StepResult ScaleAsgStep::Preview(StepContext& ctx) {
-  StepResult result;
-  Poller poller(ctx, result);
+Result<AsgResize> ScaleAsgStep::Inspect(StepRun& run) {
   Result<AutoScalingGroup> group =
-      poller.Act([&] { return DescribeAsg(autoscaling_, asg().asg_name); });
-  if (!group.ok()) {
-    EndFailed(ctx, result, resource(), group.status());
-    return result;
-  }
-  AsgSizes current = SizesOf(*group);
-  AsgSizes target = RaisedSizes(current, asg());
-  result.before = SizesJson(current);
-  result.after = SizesJson(target);
-  result.changes = SizeChanges(asg().asg_name, current, target);
-  result.state = result.changes.empty() ? StepState::kUnchanged : StepState::kSucceeded;
-  result.summary =
-      result.changes.empty()
-          ? "already at " + Slashed(current) + " (at or above target)"
-          : "would scale " + asg().asg_name + " " + Slashed(current) + " -> " + Slashed(target);
-  return result;
+      run.poller().Act([&] { return DescribeAsg(autoscaling_, asg().asg_name); });
+  if (!group.ok()) return group.status();
+  const AsgSizes current = SizesOf(*group);
+  run.result().before = SizesJson(current);
+  return AsgResize{current, RaisedSizes(current, asg())};
 }
 
-StepResult ScaleAsgStep::Run(StepContext& ctx) {
-  StepResult result;
-  if (StopIfCancelled(ctx, result, resource())) return result;
-  Poller poller(ctx, result);
-  Result<AutoScalingGroup> group =
-      poller.Act([&] { return DescribeAsg(autoscaling_, asg().asg_name); });
-  if (!group.ok()) {
-    EndFailed(ctx, result, resource(), group.status());
-    return result;
-  }
-  const AsgSizes target = RaisedSizes(SizesOf(*group), asg());
-  if (!Raise(ctx, poller, result, SizesOf(*group), target)) return result;
-  const CapacityWait wait = asg().capacity_wait;
-  const bool changed = result.state == StepState::kSucceeded;
-  if (target.desired > 0 &&
-      (wait == CapacityWait::kYes || (wait == CapacityWait::kIfChanged && changed))) {
-    WaitInService(ctx, poller, result, target.desired);
-  }
-  return result;
-}
-
-bool ScaleAsgStep::Raise(StepContext& ctx, Poller& poller, StepResult& result,
-                         const AsgSizes& current, const AsgSizes& target) {
-  const std::string& name = asg().asg_name;
-  result.before = SizesJson(current);
-  result.after = SizesJson(target);
-  if (current == target) {
-    ctx.log.Info("ASG " + name + " already at or above target: " + SizesText(current));
+void ScaleAsgStep::Explain(StepRun& run, const AsgResize& resize) {
+  StepResult& result = run.result();
+  result.after = SizesJson(resize.target);
+  result.changes = SizeChanges(asg().asg_name, resize.current, resize.target);
+  if (result.changes.empty()) {
     result.state = StepState::kUnchanged;
-    result.summary = "already at " + Slashed(current) + " (at or above target)";
-    return true;
+    result.summary = AlreadyAt(resize.current);
+    return;
   }
-  if (StopIfCancelled(ctx, result, resource())) return false;
-  ctx.log.Info("Scaling ASG " + name + " to " + SizesText(target));
-  Result<Ack> ack = poller.Act(
-      [&] { return autoscaling_.UpdateAutoScalingGroup(ChangedFields(name, current, target)); });
-  if (!ack.ok()) {
-    // Accepted but unreadable: made, so listed (the error says it is unconfirmed).
-    if (AcceptedButUnreadable(ack.status())) {
-      RecordCall(ctx, result, "AutoScaling.UpdateAutoScalingGroup", name,
-                 ack.status().aws()->request_id);
-    }
-    EndFailed(ctx, result, resource(), ack.status());
-    return false;
-  }
-  RecordCall(ctx, result, "AutoScaling.UpdateAutoScalingGroup", name, ack->request_id);
-  ctx.log.Info("Successfully updated ASG " + name);
   result.state = StepState::kSucceeded;
-  result.summary = "scaled " + name + " " + Slashed(current) + " -> " + Slashed(target);
-  result.changes = SizeChanges(name, current, target);
-  return true;
+  result.summary = "would scale " + asg().asg_name + " " + Slashed(resize.current) + " -> " +
+                   Slashed(resize.target);
 }
 
-void ScaleAsgStep::WaitInService(StepContext& ctx, Poller& poller, StepResult& result,
-                                 int desired) {
+void ScaleAsgStep::Apply(StepRun& run, const AsgResize& resize) {
+  const std::string& name = asg().asg_name;
+  StepResult& result = run.result();
+  result.after = SizesJson(resize.target);
+  if (resize.current == resize.target) {
+    run.log().Info("ASG " + name + " already at or above target: " + SizesText(resize.current));
+    result.state = StepState::kUnchanged;
+    result.summary = AlreadyAt(resize.current);
+    return;
+  }
+  if (run.StopIfCancelled()) return;
+  run.log().Info("Scaling ASG " + name + " to " + SizesText(resize.target));
+  Result<Ack> ack = run.poller().Act([&] {
+    return autoscaling_.UpdateAutoScalingGroup(ChangedFields(name, resize.current, resize.target));
+  });
+  Status made = run.RecordMutation("AutoScaling.UpdateAutoScalingGroup", name, ack);
+  if (!made.ok()) return run.Fail(made);
+  run.log().Info("Successfully updated ASG " + name);
+  result.state = StepState::kSucceeded;
+  result.summary =
+      "scaled " + name + " " + Slashed(resize.current) + " -> " + Slashed(resize.target);
+  result.changes = SizeChanges(name, resize.current, resize.target);
+}
+
+void ScaleAsgStep::Wait(StepRun& run, const AsgResize& resize) {
+  const int desired = resize.target.desired;
+  const bool changed = run.result().state == StepState::kSucceeded;
+  if (!WaitsForCapacity(asg().capacity_wait, changed, desired)) return;
   const std::string& name = asg().asg_name;
   int in_service = 0;
   WaitSpec wait;
   wait.what = "ASG " + name;
-  wait.stall_after = StallLimit(spec_);
+  wait.stall_after = run.stall_after();
   wait.check = [&]() -> Result<WaitProgress> {
     Result<AsgCapacity> now = ReadAsgCapacity(autoscaling_, name);
     if (!now.ok()) return now.status();
@@ -155,12 +131,11 @@ void ScaleAsgStep::WaitInService(StepContext& ctx, Poller& poller, StepResult& r
     return WaitProgress{in_service >= desired, DescribeCapacity(*now), in_service};
   };
   wait.evidence = [&] { return AsgStallEvidence(autoscaling_, name); };
-  Status waited = poller.Wait(wait);
-  result.after["in_service"] = in_service;
+  Status waited = run.poller().Wait(wait);
+  run.result().after["in_service"] = in_service;
   if (!waited.ok()) {
-    EndUnfinished(ctx, result, resource(), waited,
-                  result.summary + "; " + std::to_string(in_service) + " of " +
-                      std::to_string(desired) + " instances InService");
+    run.EndUnfinished(waited, run.result().summary + "; " + std::to_string(in_service) + " of " +
+                                  std::to_string(desired) + " instances InService");
   }
 }
 

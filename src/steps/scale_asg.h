@@ -17,12 +17,10 @@
 
 #include <string>
 
-#include "plan/step.h"
 #include "services/autoscaling_client.h"
+#include "steps/inspect_apply_step.h"
 
 namespace drf {
-
-class Poller;
 
 struct AsgSizes {
   int min = 0;
@@ -34,24 +32,28 @@ struct AsgSizes {
 // The sizes the step sets for a group currently at `current` (see above).
 AsgSizes RaisedSizes(const AsgSizes& current, const ScaleAsgSpec& spec);
 
-class ScaleAsgStep final : public Step {
+// What Inspect found and decided: the group's sizes now and the sizes it should have.
+struct AsgResize {
+  AsgSizes current;
+  AsgSizes target;
+};
+
+class ScaleAsgStep final : public InspectApplyStep<AsgResize> {
  public:
   // `spec.detail` must hold a ScaleAsgSpec. `autoscaling` must outlive the step.
   ScaleAsgStep(StepSpec spec, AutoScalingClient& autoscaling);
 
-  const StepSpec& spec() const override { return spec_; }
   std::string resource() const override;  // "asg <name>"
-  StepResult Preview(StepContext& ctx) override;
-  StepResult Run(StepContext& ctx) override;
 
  private:
-  const ScaleAsgSpec& asg() const { return std::get<ScaleAsgSpec>(spec_.detail); }
-  // Updates the group if `target` differs; false when that ended the step (failed).
-  bool Raise(StepContext& ctx, Poller& poller, StepResult& result, const AsgSizes& current,
-             const AsgSizes& target);
-  void WaitInService(StepContext& ctx, Poller& poller, StepResult& result, int desired);
+  const ScaleAsgSpec& asg() const { return std::get<ScaleAsgSpec>(spec().detail); }
+  Result<AsgResize> Inspect(StepRun& run) override;
+  void Explain(StepRun& run, const AsgResize& resize) override;
+  // Updates the group if the target differs.
+  void Apply(StepRun& run, const AsgResize& resize) override;
+  // Until at least desired' instances are InService and Healthy, if the plan says so.
+  void Wait(StepRun& run, const AsgResize& resize) override;
 
-  StepSpec spec_;
   AutoScalingClient& autoscaling_;
 };
 

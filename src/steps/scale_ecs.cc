@@ -3,12 +3,21 @@
 #include <algorithm>
 
 #include "steps/capacity.h"
-#include "steps/poller.h"
 #include "steps/stall_evidence.h"
-#include "steps/step_outcome.h"
 
 namespace drf {
 namespace {
+
+std::string AlreadyAt(int current, int min) {
+  return "already at " + std::to_string(current) + " >= " + std::to_string(min);
+}
+
+// "dr/frontend desired count 0 -> 1"
+std::string Scaled(const std::string& cluster, const std::string& service,
+                   const EcsResize& resize) {
+  return cluster + "/" + service + " desired count " + std::to_string(resize.current) + " -> " +
+         std::to_string(resize.desired);
+}
 
 // An error when the service's primary deployment has given up rolling out.
 Status FailedRollout(const EcsService& s) {
@@ -22,7 +31,8 @@ Status FailedRollout(const EcsService& s) {
 
 }  // namespace
 
-ScaleEcsStep::ScaleEcsStep(StepSpec spec, EcsClient& ecs) : spec_(std::move(spec)), ecs_(ecs) {}
+ScaleEcsStep::ScaleEcsStep(StepSpec spec, EcsClient& ecs)
+    : InspectApplyStep(std::move(spec)), ecs_(ecs) {}
 
 const std::string& ScaleEcsStep::service() const {
   static const std::string kNone;
@@ -31,103 +41,65 @@ const std::string& ScaleEcsStep::service() const {
 
 std::string ScaleEcsStep::resource() const { return "ecs " + ecs().cluster + "/" + service(); }
 
-StepResult ScaleEcsStep::Preview(StepContext& ctx) {
-  StepResult result;
-  if (service().empty()) {
-    EndFailed(ctx, result, resource(),
-              Status::InvalidArgument("a scale_ecs step needs exactly one service"));
-    return result;
-  }
-  Poller poller(ctx, result);
-  Result<EcsService> svc =
-      poller.Act([&] { return DescribeActiveService(ecs_, ecs().cluster, service()); });
-  if (!svc.ok()) {
-    EndFailed(ctx, result, resource(), svc.status());
-    return result;
-  }
-  const int desired = std::max(svc->desired_count, ecs().min_desired_count);
-  result.before = {{"desired_count", svc->desired_count}};
-  result.after = {{"desired_count", desired}};
-  if (desired == svc->desired_count) {
-    result.state = StepState::kUnchanged;
-    result.summary =
-        "already at " + std::to_string(desired) + " >= " + std::to_string(ecs().min_desired_count);
-  } else {
-    result.state = StepState::kSucceeded;
-    result.summary = "would scale " + ecs().cluster + "/" + service() + " desired count " +
-                     std::to_string(svc->desired_count) + " -> " + std::to_string(desired);
-    result.changes.push_back(result.summary);
-  }
-  return result;
+Status ScaleEcsStep::CheckSpec() const {
+  if (!service().empty()) return Status::Ok();
+  return Status::InvalidArgument("a scale_ecs step needs exactly one service");
 }
 
-StepResult ScaleEcsStep::Run(StepContext& ctx) {
-  StepResult result;
-  if (service().empty()) {
-    EndFailed(ctx, result, resource(),
-              Status::InvalidArgument("a scale_ecs step needs exactly one service"));
-    return result;
-  }
-  if (StopIfCancelled(ctx, result, resource())) return result;
-  Poller poller(ctx, result);
+Result<EcsResize> ScaleEcsStep::Inspect(StepRun& run) {
   Result<EcsService> svc =
-      poller.Act([&] { return DescribeActiveService(ecs_, ecs().cluster, service()); });
-  if (!svc.ok()) {
-    EndFailed(ctx, result, resource(), svc.status());
-    return result;
-  }
-  const int desired = std::max(svc->desired_count, ecs().min_desired_count);
-  if (!Raise(ctx, poller, result, svc->desired_count, desired)) return result;
-  const CapacityWait wait = ecs().capacity_wait;
-  const bool changed = result.state == StepState::kSucceeded;
-  if (desired > 0 &&
-      (wait == CapacityWait::kYes || (wait == CapacityWait::kIfChanged && changed))) {
-    WaitRunning(ctx, poller, result, desired);
-  }
-  return result;
+      run.poller().Act([&] { return DescribeActiveService(ecs_, ecs().cluster, service()); });
+  if (!svc.ok()) return svc.status();
+  run.result().before = {{"desired_count", svc->desired_count}};
+  return EcsResize{svc->desired_count, std::max(svc->desired_count, ecs().min_desired_count)};
 }
 
-bool ScaleEcsStep::Raise(StepContext& ctx, Poller& poller, StepResult& result, int current,
-                         int desired) {
-  const std::string& cluster = ecs().cluster;
-  const std::string min = std::to_string(ecs().min_desired_count);
-  result.before = {{"desired_count", current}};
-  result.after = {{"desired_count", desired}};
-  if (desired == current) {
-    ctx.log.Info(EcsServiceInCluster(cluster, service()) + " already has desired count " +
-                 std::to_string(current) + " (at least " + min + ")");
+void ScaleEcsStep::Explain(StepRun& run, const EcsResize& resize) {
+  StepResult& result = run.result();
+  result.after = {{"desired_count", resize.desired}};
+  if (resize.desired == resize.current) {
     result.state = StepState::kUnchanged;
-    result.summary = "already at " + std::to_string(current) + " >= " + min;
-    return true;
+    result.summary = AlreadyAt(resize.current, ecs().min_desired_count);
+    return;
   }
-  if (StopIfCancelled(ctx, result, resource())) return false;
-  ctx.log.Info("Scaling ECS service " + service() + " in cluster " + cluster);
-  Result<Mutated<EcsService>> updated =
-      poller.Act([&] { return ecs_.UpdateService(cluster, service(), desired); });
-  if (!updated.ok()) {
-    // Accepted but unreadable: made, so listed (the error says it is unconfirmed).
-    if (AcceptedButUnreadable(updated.status())) {
-      RecordCall(ctx, result, "ECS.UpdateService", cluster + "/" + service(),
-                 updated.status().aws()->request_id);
-    }
-    EndFailed(ctx, result, resource(), updated.status());
-    return false;
-  }
-  RecordCall(ctx, result, "ECS.UpdateService", cluster + "/" + service(), updated->request_id);
-  ctx.log.Info("Successfully scaled ECS service " + service());
   result.state = StepState::kSucceeded;
-  result.summary = "scaled " + cluster + "/" + service() + " desired count " +
-                   std::to_string(current) + " -> " + std::to_string(desired);
+  result.summary = "would scale " + Scaled(ecs().cluster, service(), resize);
   result.changes.push_back(result.summary);
-  return true;
 }
 
-void ScaleEcsStep::WaitRunning(StepContext& ctx, Poller& poller, StepResult& result, int desired) {
+void ScaleEcsStep::Apply(StepRun& run, const EcsResize& resize) {
+  const std::string& cluster = ecs().cluster;
+  StepResult& result = run.result();
+  result.after = {{"desired_count", resize.desired}};
+  if (resize.desired == resize.current) {
+    run.log().Info(EcsServiceInCluster(cluster, service()) + " already has desired count " +
+                   std::to_string(resize.current) + " (at least " +
+                   std::to_string(ecs().min_desired_count) + ")");
+    result.state = StepState::kUnchanged;
+    result.summary = AlreadyAt(resize.current, ecs().min_desired_count);
+    return;
+  }
+  if (run.StopIfCancelled()) return;
+  run.log().Info("Scaling " + EcsServiceInCluster(cluster, service()));
+  Result<Mutated<EcsService>> updated =
+      run.poller().Act([&] { return ecs_.UpdateService(cluster, service(), resize.desired); });
+  Status made = run.RecordMutation("ECS.UpdateService", cluster + "/" + service(), updated);
+  if (!made.ok()) return run.Fail(made);
+  run.log().Info("Successfully scaled ECS service " + service());
+  result.state = StepState::kSucceeded;
+  result.summary = "scaled " + Scaled(cluster, service(), resize);
+  result.changes.push_back(result.summary);
+}
+
+void ScaleEcsStep::Wait(StepRun& run, const EcsResize& resize) {
+  const int desired = resize.desired;
+  const bool changed = run.result().state == StepState::kSucceeded;
+  if (!WaitsForCapacity(ecs().capacity_wait, changed, desired)) return;
   const std::string& cluster = ecs().cluster;
   std::optional<EcsCapacity> last;
   WaitSpec wait;
-  wait.what = "ECS service " + cluster + "/" + service();
-  wait.stall_after = StallLimit(spec_);
+  wait.what = EcsServiceLabel(cluster, service());
+  wait.stall_after = run.stall_after();
   wait.check = [&]() -> Result<WaitProgress> {
     Result<EcsCapacity> now = ReadEcsCapacity(ecs_, cluster, service());
     if (!now.ok()) return now.status();
@@ -137,13 +109,12 @@ void ScaleEcsStep::WaitRunning(StepContext& ctx, Poller& poller, StepResult& res
     return WaitProgress{running >= desired, DescribeCapacity(*now), running};
   };
   wait.evidence = [&] { return last ? EcsStallEvidence(ecs_, last->service, cluster) : ""; };
-  Status waited = poller.Wait(wait);
+  Status waited = run.poller().Wait(wait);
   const int running = last ? static_cast<int>(last->running.size()) : 0;
-  result.after["running_count"] = running;
+  run.result().after["running_count"] = running;
   if (!waited.ok()) {
-    EndUnfinished(ctx, result, resource(), waited,
-                  result.summary + "; " + std::to_string(running) + " of " +
-                      std::to_string(desired) + " tasks running");
+    run.EndUnfinished(waited, run.result().summary + "; " +
+                                  ReadyCount(static_cast<size_t>(running), desired, kReadyTasks));
   }
 }
 

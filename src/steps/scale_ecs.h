@@ -16,32 +16,36 @@
 
 #include <string>
 
-#include "plan/step.h"
 #include "services/ecs_client.h"
+#include "steps/inspect_apply_step.h"
 
 namespace drf {
 
-class Poller;
+// What Inspect found and decided: the service's desired count now and what it should be.
+struct EcsResize {
+  int current = 0;
+  int desired = 0;
+};
 
-class ScaleEcsStep final : public Step {
+class ScaleEcsStep final : public InspectApplyStep<EcsResize> {
  public:
   // `spec.detail` must hold a ScaleEcsSpec with exactly one service (else Run and Preview
   // fail with InvalidArgument). `ecs` must outlive the step.
   ScaleEcsStep(StepSpec spec, EcsClient& ecs);
 
-  const StepSpec& spec() const override { return spec_; }
   std::string resource() const override;  // "ecs <cluster>/<service>"
-  StepResult Preview(StepContext& ctx) override;
-  StepResult Run(StepContext& ctx) override;
 
  private:
-  const ScaleEcsSpec& ecs() const { return std::get<ScaleEcsSpec>(spec_.detail); }
+  const ScaleEcsSpec& ecs() const { return std::get<ScaleEcsSpec>(spec().detail); }
   const std::string& service() const;  // the one service; "" if the spec is malformed
-  // Sets the desired count if it must rise; false when that ended the step (failed).
-  bool Raise(StepContext& ctx, Poller& poller, StepResult& result, int current, int desired);
-  void WaitRunning(StepContext& ctx, Poller& poller, StepResult& result, int desired);
+  Status CheckSpec() const override;
+  Result<EcsResize> Inspect(StepRun& run) override;
+  void Explain(StepRun& run, const EcsResize& resize) override;
+  // Sets the desired count if it must rise.
+  void Apply(StepRun& run, const EcsResize& resize) override;
+  // Until the service runs `desired` tasks, if the plan says so.
+  void Wait(StepRun& run, const EcsResize& resize) override;
 
-  StepSpec spec_;
   EcsClient& ecs_;
 };
 
