@@ -1,7 +1,8 @@
 # Run as a post-build step of a GoogleTest program: lists its tests and writes a CTest file
-# with one test per group, where a group is a test suite (for value-parameterized suites,
-# one suite and one parameter: `Prefix/Suite.*/param`). A suite's tests then share one
-# process, and with it what the suite sets up once (an emulated region starts in seconds).
+# with one CTest test per test suite, so a suite's tests share one process, and with it what
+# the suite sets up once (an emulated region starts in seconds). A value-parameterized suite
+# (`Prefix/Suite.Test/param`) sets up per test instead: each of its tests is a CTest test of
+# its own, and they run in parallel.
 # Arguments (-D): PROGRAM, OUTPUT, TIMEOUT, LABELS (;-list), WORKING_DIRECTORY.
 execute_process(COMMAND "${PROGRAM}" --gtest_list_tests
                 OUTPUT_VARIABLE listing RESULT_VARIABLE rc TIMEOUT 60)
@@ -17,8 +18,8 @@ foreach(line IN LISTS lines)
     set(suite "${CMAKE_MATCH_1}")
   elseif(line MATCHES "^  ([^ ]+)")            # "  Test" or "  Test/param  # GetParam() = ..."
     set(test "${CMAKE_MATCH_1}")
-    if(test MATCHES "/([^/]+)$")
-      set(group "${suite}.*/${CMAKE_MATCH_1}")
+    if(test MATCHES "/")
+      set(group "${suite}.${test}")
     else()
       set(group "${suite}.*")
     endif()
@@ -29,7 +30,7 @@ list(REMOVE_DUPLICATES groups)
 
 set(script "")
 foreach(group IN LISTS groups)
-  string(REPLACE ".*" "" name "${group}")
+  string(REGEX REPLACE "\\.\\*$" "" name "${group}")
   string(APPEND script
     "add_test([==[${name}]==] [==[${PROGRAM}]==] [==[--gtest_filter=${group}]==])\n"
     "set_tests_properties([==[${name}]==] PROPERTIES TIMEOUT ${TIMEOUT} LABELS [==[${LABELS}]==]"

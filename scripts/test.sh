@@ -8,11 +8,15 @@
 # dependencies (DRF_DEPS_* in CMakeLists.txt) true. Ends with the time each stage took.
 # Usage: bash scripts/test.sh            (DRF_SKIP_ASAN=1 to run only the first build;
 #                                          DRF_SKIP_TSAN=1, DRF_SKIP_FUZZ=1 to skip those;
-#                                          DRF_FUZZ_SECONDS per fuzz target, default 45)
+#                                          DRF_FUZZ_SECONDS per fuzz target, default 45;
+#                                          DRF_TEST_JOBS tests at once, default 2 x cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 jobs=$(nproc)
+# Tests at twice the cores: most of an end-to-end test's time is the emulated region's timing
+# (a promotion takes seconds), not CPU.
+test_jobs=${DRF_TEST_JOBS:-$((jobs * 2))}
 stage_report=()
 stage() {  # name command...: runs a stage and records how long it took
   local name=$1 started=$SECONDS
@@ -36,7 +40,7 @@ run_tests() {  # build dir, ctest arguments...
   local dir=$1
   shift
   echo "=== tests in $dir"
-  (cd "$dir" && ctest --output-on-failure -j "$jobs" --timeout 600 "$@")
+  (cd "$dir" && ctest --output-on-failure -j "$test_jobs" --timeout 600 "$@")
 }
 
 stage setup bash scripts/setup.sh

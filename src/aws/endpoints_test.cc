@@ -147,7 +147,7 @@ TEST(NormalizeEndpointUrlTest, AcceptsHostAndPortOnly) {
   EXPECT_THAT(with_password.status().message(), ::testing::Not(HasSubstr("hunter2")));
 }
 
-constexpr char kConfig[] = R"([default]
+constexpr char kEndpointsConfig[] = R"([default]
 services = local
 endpoint_url = http://profile-default:1
 
@@ -171,7 +171,7 @@ route_53 =
 
 class ResolverTest : public ::testing::Test {
  protected:
-  ResolverTest() : config_(*SharedConfig::FromText(kConfig, "")) {}
+  ResolverTest() : config_(*SharedConfig::FromText(kEndpointsConfig, "")) {}
 
   Result<Endpoint> Resolve(const ServiceInfo& service, const std::string& profile = "default",
                            std::optional<std::string> cli = std::nullopt,

@@ -21,7 +21,7 @@ Ids IdsOf(const PlanSpec& plan) {
   return ids;
 }
 
-const StepSpec& Step(const PlanSpec& plan, const std::string& id) {
+const StepSpec& FindStep(const PlanSpec& plan, const std::string& id) {
   for (const StepSpec& step : plan.steps) {
     if (step.id == id) return step;
   }
@@ -57,20 +57,20 @@ TEST(PlanBuilderTest, DefaultGraphRunsScalingAtOnceAndRegistrationsAfterSources)
                               "register-targets:ext"}));
   for (const char* id : {"promote-db:dr-db", "scale-asg:dr-jenkins", "scale-ecs:dr/frontend",
                          "scale-ecs:dr/api", "register-targets:ext"}) {
-    EXPECT_TRUE(Step(plan, id).after.empty()) << id;
+    EXPECT_TRUE(FindStep(plan, id).after.empty()) << id;
   }
-  EXPECT_EQ(Step(plan, "register-targets:jenkins").after, Ids{"scale-asg:dr-jenkins"});
-  EXPECT_EQ(Step(plan, "register-targets:fe").after, Ids{"scale-ecs:dr/frontend"});
-  const auto& piece = std::get<ScaleEcsSpec>(Step(plan, "scale-ecs:dr/api").detail);
+  EXPECT_EQ(FindStep(plan, "register-targets:jenkins").after, Ids{"scale-asg:dr-jenkins"});
+  EXPECT_EQ(FindStep(plan, "register-targets:fe").after, Ids{"scale-ecs:dr/frontend"});
+  const auto& piece = std::get<ScaleEcsSpec>(FindStep(plan, "scale-ecs:dr/api").detail);
   EXPECT_EQ(piece.services, Ids{"api"});
-  EXPECT_EQ(Step(plan, "scale-ecs:dr/api").kind, StepKind::kScaleEcs);
+  EXPECT_EQ(FindStep(plan, "scale-ecs:dr/api").kind, StepKind::kScaleEcs);
 }
 
 TEST(PlanBuilderTest, ExplicitEcsIdNamesAGroupOfPieces) {
   PlanSpec plan = Finalized({WithId(Ecs("dr", {"a", "b"}), "apps"), WithId(Ecs("dr", {"c"}), "one"),
                              WithId(Asg("x"), "after-apps", {"apps", "one"})});
   EXPECT_EQ(IdsOf(plan), (Ids{"apps/a", "apps/b", "one", "after-apps"}));
-  EXPECT_EQ(Step(plan, "after-apps").after, (Ids{"apps/a", "apps/b", "one"}));
+  EXPECT_EQ(FindStep(plan, "after-apps").after, (Ids{"apps/a", "apps/b", "one"}));
 }
 
 TEST(PlanBuilderTest, ExpandedClusterWithNoServicesYieldsNoStep) {
@@ -141,7 +141,7 @@ namespace drf {
 namespace {
 
 CapacityWait EcsWait(const PlanSpec& plan, const std::string& id) {
-  return std::get<ScaleEcsSpec>(Step(plan, id).detail).capacity_wait;
+  return std::get<ScaleEcsSpec>(FindStep(plan, id).detail).capacity_wait;
 }
 
 TEST(PlanBuilderWaitsTest, OnlyWhatSomethingNeedsIsWaitedFor) {
@@ -178,15 +178,15 @@ TEST(PlanBuilderWaitsTest, EveryStepGetsATimeoutAndAStallLimit) {
   ASSERT_TRUE(FinalizePlan(plan).ok());
 
   using std::chrono::minutes;
-  EXPECT_EQ(Step(plan, "promote-db:db").timeout, minutes(60));
-  EXPECT_EQ(Step(plan, "promote-db:db").stall_after, minutes(30));
-  EXPECT_EQ(Step(plan, "scale-asg:a").timeout, minutes(20));
-  EXPECT_EQ(Step(plan, "scale-asg:a").stall_after, std::chrono::seconds(99));  // plan-wide
-  EXPECT_EQ(Step(plan, "own").timeout, std::chrono::seconds(42));              // its own
-  EXPECT_EQ(Step(plan, "scale-ecs:dr/s").timeout, minutes(15));
-  EXPECT_EQ(Step(plan, "scale-ecs:dr/s").stall_after, minutes(5));
-  EXPECT_EQ(Step(plan, "register-targets:tg").timeout, minutes(15));
-  EXPECT_EQ(Step(plan, "register-targets:tg").stall_after, minutes(5));
+  EXPECT_EQ(FindStep(plan, "promote-db:db").timeout, minutes(60));
+  EXPECT_EQ(FindStep(plan, "promote-db:db").stall_after, minutes(30));
+  EXPECT_EQ(FindStep(plan, "scale-asg:a").timeout, minutes(20));
+  EXPECT_EQ(FindStep(plan, "scale-asg:a").stall_after, std::chrono::seconds(99));  // plan-wide
+  EXPECT_EQ(FindStep(plan, "own").timeout, std::chrono::seconds(42));              // its own
+  EXPECT_EQ(FindStep(plan, "scale-ecs:dr/s").timeout, minutes(15));
+  EXPECT_EQ(FindStep(plan, "scale-ecs:dr/s").stall_after, minutes(5));
+  EXPECT_EQ(FindStep(plan, "register-targets:tg").timeout, minutes(15));
+  EXPECT_EQ(FindStep(plan, "register-targets:tg").stall_after, minutes(5));
 }
 
 }  // namespace

@@ -169,15 +169,15 @@ TEST(S3ClientTest, EmptyBucketOrKeySendsNothing) {
 
 // --- The botocore oracle: same URL and the same signature -------------------------------------
 
-struct OracleCase {
+struct S3OracleCase {
   std::string region, bucket, key, endpoint_url, token;
   int64_t epoch;
 };
 
 // Runs tools/oracle/s3_get_object_botocore.py on `cases`.
-std::vector<nlohmann::json> BotocoreGetObjects(const std::vector<OracleCase>& cases) {
+std::vector<nlohmann::json> BotocoreGetObjects(const std::vector<S3OracleCase>& cases) {
   nlohmann::json input = nlohmann::json::array();
-  for (const OracleCase& c : cases) {
+  for (const S3OracleCase& c : cases) {
     nlohmann::json one = {{"region", c.region},
                           {"bucket", c.bucket},
                           {"key", c.key},
@@ -224,7 +224,7 @@ TEST(S3ClientBotocoreTest, GetObjectUrlAndSignatureMatchBotocore) {
   const std::vector<std::string> regions = {"us-east-1", "eu-west-1", "cn-north-1",
                                             "us-gov-west-1"};
   const std::vector<std::string> endpoints = {"", "http://127.0.0.1:4566", "https://minio:9000"};
-  std::vector<OracleCase> cases;
+  std::vector<S3OracleCase> cases;
   for (size_t i = 0; i < keys.size() * buckets.size() * 2; ++i) {
     cases.push_back({regions[i % regions.size()], buckets[i % buckets.size()],
                      keys[i % keys.size()], endpoints[i % endpoints.size()],
@@ -235,7 +235,7 @@ TEST(S3ClientBotocoreTest, GetObjectUrlAndSignatureMatchBotocore) {
   ASSERT_EQ(theirs.size(), cases.size());
 
   for (size_t i = 0; i < cases.size(); ++i) {
-    const OracleCase& c = cases[i];
+    const S3OracleCase& c = cases[i];
     SCOPED_TRACE("case " + std::to_string(i) + ": s3://" + c.bucket + "/" + c.key + " in " +
                  c.region + " via " + (c.endpoint_url.empty() ? "default" : c.endpoint_url) +
                  "\nbotocore: " + theirs[i].dump());

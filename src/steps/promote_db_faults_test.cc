@@ -18,14 +18,14 @@ using std::chrono::seconds;
 using steps_testing::DbXml;
 using steps_testing::DescribeDb;
 
-constexpr char kDb[] = "dr-app-db";
-constexpr char kSource[] = "arn:aws:rds:eu-west-1:123456789012:db:prod-app-db";
+constexpr char kReplicaDb[] = "dr-app-db";
+constexpr char kReplicaSource[] = "arn:aws:rds:eu-west-1:123456789012:db:prod-app-db";
 
-StepSpec Spec() {
+StepSpec PromoteFaultsSpec() {
   StepSpec spec;
   spec.id = "promote-db:dr-app-db";
   spec.kind = StepKind::kPromoteDb;
-  spec.detail = PromoteDbSpec{kDb, std::nullopt, std::nullopt};
+  spec.detail = PromoteDbSpec{kReplicaDb, std::nullopt, std::nullopt};
   return spec;
 }
 
@@ -37,11 +37,11 @@ class FakeReplica {
   FakeReplica(Clock& clock, Duration lag) : clock_(clock), lag_(lag) {}
 
   HttpResponse Describe() {
-    if (!promoted_at_) return DescribeDb(kDb, "available", kSource);
+    if (!promoted_at_) return DescribeDb(kReplicaDb, "available", kReplicaSource);
     const Duration since = clock_.Monotonic() - *promoted_at_;
-    if (since < lag_) return DescribeDb(kDb, "available", kSource);
-    if (since < lag_ + kSettle) return DescribeDb(kDb, "modifying", kSource);
-    return DescribeDb(kDb, "available", "");
+    if (since < lag_) return DescribeDb(kReplicaDb, "available", kReplicaSource);
+    if (since < lag_ + kSettle) return DescribeDb(kReplicaDb, "modifying", kReplicaSource);
+    return DescribeDb(kReplicaDb, "available", "");
   }
   HttpResponse Promote() {
     if (promoted_at_) {
@@ -49,7 +49,8 @@ class FakeReplica {
                                  "DB instance dr-app-db is not a read replica.");
     }
     promoted_at_ = clock_.Monotonic();
-    return FakeAws::QueryOk("PromoteReadReplica", DbXml(kDb, "modifying", kSource), "req-promote");
+    return FakeAws::QueryOk("PromoteReadReplica", DbXml(kReplicaDb, "modifying", kReplicaSource),
+                            "req-promote");
   }
 
  private:
@@ -61,7 +62,7 @@ class FakeReplica {
 
 AwsClientOptions ClientOptions(HttpClient& http, Clock& clock, CredentialsProvider& creds,
                                const EndpointResolver& endpoints) {
-  AwsClientOptions options = steps_testing::HarnessOptions(http, clock, creds, endpoints);
+  AwsClientOptions options = TestAwsOptions(http, clock, creds, endpoints);
   options.retry.max_attempts = 3;  // the real policy: faults meet the client's retries first
   return options;
 }
@@ -91,14 +92,14 @@ class PromoteUnderFaultsTest : public ::testing::Test {
   FakeHttp http_;
   FakeAws aws_{http_};
   FaultyHttp faulty_{&http_};
-  steps_testing::FixedCredentials credentials_;
-  steps_testing::FixedEndpoint endpoints_;
+  FixedCredentials credentials_;
+  FixedEndpoint endpoints_;
   AwsClient client_{ClientOptions(faulty_, clock_, credentials_, endpoints_)};
   RdsClient rds_{client_};
   LogCapture log_{clock_};
   CancelToken cancel_;
   StepContext ctx_{clock_, log_.logger(), cancel_, clock_.Monotonic() + std::chrono::minutes(10)};
-  PromoteDbStep step_{Spec(), rds_};
+  PromoteDbStep step_{PromoteFaultsSpec(), rds_};
   std::vector<MonoTime> promote_times_;
   int fail_next_promotes_ = 0;
   HttpResponse failure_;
@@ -151,8 +152,9 @@ TEST_F(PromoteUnderFaultsTest, UnappliedServerErrorIsSentAgainOnlyAfterTheEviden
   EXPECT_TRUE(
       Logged("WARN: No sign of the promotion of dr-app-db after 15 s (status available, "
              "replica source \"" +
-             std::string(kSource) + "\"): the call was not applied; sending it again"));
-  EXPECT_EQ(result.summary, std::string("promoted dr-app-db (was replica of ") + kSource + ")");
+             std::string(kReplicaSource) + "\"): the call was not applied; sending it again"));
+  EXPECT_EQ(result.summary,
+            std::string("promoted dr-app-db (was replica of ") + kReplicaSource + ")");
 }
 
 // AWS slower to show the promotion than the window: the second call is answered

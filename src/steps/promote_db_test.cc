@@ -14,7 +14,7 @@ using steps_testing::StepHarness;
 constexpr char kDb[] = "dr-app-db";
 constexpr char kSource[] = "arn:aws:rds:eu-west-1:123456789012:db:prod-app-db";
 
-StepSpec Spec(std::optional<int> retention = std::nullopt) {
+StepSpec PromoteSpec(std::optional<int> retention = std::nullopt) {
   StepSpec spec;
   spec.id = "promote-db:dr-app-db";
   spec.kind = StepKind::kPromoteDb;
@@ -33,7 +33,7 @@ class PromoteDbTest : public ::testing::Test {
   int Promotes() const { return h_.aws.Count(services::kRds, "PromoteReadReplica"); }
 
   StepHarness h_;
-  PromoteDbStep step_{Spec(), h_.rds};
+  PromoteDbStep step_{PromoteSpec(), h_.rds};
 };
 
 TEST_F(PromoteDbTest, WaitsPastTheAvailableRightAfterThePromoteCall) {
@@ -72,7 +72,7 @@ TEST_F(PromoteDbTest, WaitsPastTheAvailableRightAfterThePromoteCall) {
 }
 
 TEST_F(PromoteDbTest, SendsBackupSettings) {
-  PromoteDbStep step(Spec(7), h_.rds);
+  PromoteDbStep step(PromoteSpec(7), h_.rds);
   PromoteAnswers(FakeAws::QueryOk("PromoteReadReplica", DbXml(kDb, "modifying", kSource)));
   Describes({DescribeDb(kDb, "available", kSource), DescribeDb(kDb, "available", "")});
 

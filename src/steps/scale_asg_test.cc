@@ -12,7 +12,7 @@ using steps_testing::FakeInstance;
 using steps_testing::NoAsgReply;
 using steps_testing::StepHarness;
 
-StepSpec Spec(bool wait = false) {
+StepSpec AsgScaleSpec(bool wait = false) {
   StepSpec spec;
   spec.id = "scale-asg:dr-jenkins";
   spec.kind = StepKind::kScaleAsg;
@@ -40,7 +40,7 @@ class ScaleAsgTest : public ::testing::Test {
 TEST_F(ScaleAsgTest, RaisesAnEmptyGroup) {
   UpdateSucceeds();
   Describes({DescribeAsgReply("dr-jenkins", 0, 0, 0)});
-  ScaleAsgStep step(Spec(), h_.autoscaling);
+  ScaleAsgStep step(AsgScaleSpec(), h_.autoscaling);
 
   StepResult result = step.Run(h_.ctx);
 
@@ -71,7 +71,7 @@ TEST_F(ScaleAsgTest, UnreadableUpdateReplyFailsAndListsTheCall) {
   h_.aws.Reply(services::kAutoScaling, "UpdateAutoScalingGroup",
                HttpResponse{200, {{"x-amzn-RequestId", "req-lost"}}, "<UpdateAutoScalingGroupRe"});
   Describes({DescribeAsgReply("dr-jenkins", 0, 0, 0)});
-  ScaleAsgStep step(Spec(), h_.autoscaling);
+  ScaleAsgStep step(AsgScaleSpec(), h_.autoscaling);
 
   StepResult result = step.Run(h_.ctx);
 
@@ -86,7 +86,7 @@ TEST_F(ScaleAsgTest, UnreadableUpdateReplyFailsAndListsTheCall) {
 
 TEST_F(ScaleAsgTest, NeverLowersAGroupAboveTarget) {
   Describes({DescribeAsgReply("dr-jenkins", 2, 5, 4)});
-  ScaleAsgStep step(Spec(), h_.autoscaling);
+  ScaleAsgStep step(AsgScaleSpec(), h_.autoscaling);
 
   StepResult result = step.Run(h_.ctx);
 
@@ -103,7 +103,7 @@ TEST_F(ScaleAsgTest, SendsOnlyTheSizesThatRise) {
   // min 0 -> 1 and desired 0 -> 1; max 5 stays and is not sent.
   UpdateSucceeds();
   Describes({DescribeAsgReply("dr-jenkins", 0, 5, 0)});
-  ScaleAsgStep step(Spec(), h_.autoscaling);
+  ScaleAsgStep step(AsgScaleSpec(), h_.autoscaling);
 
   StepResult result = step.Run(h_.ctx);
 
@@ -120,7 +120,7 @@ TEST_F(ScaleAsgTest, WaitsForHealthyInServiceInstances) {
              DescribeAsgReply("dr-jenkins", 1, 3, 1, {{"i-1", "Pending", "Healthy"}}),
              DescribeAsgReply("dr-jenkins", 1, 3, 1, {{"i-1", "InService", "Unhealthy"}}),
              DescribeAsgReply("dr-jenkins", 1, 3, 1, {{"i-1", "InService", "Healthy"}})});
-  ScaleAsgStep step(Spec(/*wait=*/true), h_.autoscaling);
+  ScaleAsgStep step(AsgScaleSpec(/*wait=*/true), h_.autoscaling);
 
   StepResult result = step.Run(h_.ctx);
 
@@ -135,7 +135,7 @@ TEST_F(ScaleAsgTest, DeadlineWithoutInstancesIsATimeout) {
   UpdateSucceeds();
   Describes({DescribeAsgReply("dr-jenkins", 0, 0, 0),
              DescribeAsgReply("dr-jenkins", 1, 3, 1, {{"i-1", "Pending", "Healthy"}})});
-  ScaleAsgStep step(Spec(/*wait=*/true), h_.autoscaling);
+  ScaleAsgStep step(AsgScaleSpec(/*wait=*/true), h_.autoscaling);
 
   StepResult result = step.Run(h_.ctx);
 
@@ -148,7 +148,7 @@ TEST_F(ScaleAsgTest, DeadlineWithoutInstancesIsATimeout) {
 
 TEST_F(ScaleAsgTest, MissingGroupFails) {
   Describes({NoAsgReply()});
-  ScaleAsgStep step(Spec(), h_.autoscaling);
+  ScaleAsgStep step(AsgScaleSpec(), h_.autoscaling);
 
   StepResult result = step.Run(h_.ctx);
 
@@ -162,7 +162,7 @@ TEST_F(ScaleAsgTest, UpdateErrorFailsWithAwsDetails) {
   h_.aws.Reply(services::kAutoScaling, "UpdateAutoScalingGroup",
                FakeAws::QueryError(400, "ScalingActivityInProgress", "busy"));
   Describes({DescribeAsgReply("dr-jenkins", 0, 0, 0)});
-  ScaleAsgStep step(Spec(), h_.autoscaling);
+  ScaleAsgStep step(AsgScaleSpec(), h_.autoscaling);
 
   StepResult result = step.Run(h_.ctx);
 
@@ -174,7 +174,7 @@ TEST_F(ScaleAsgTest, UpdateErrorFailsWithAwsDetails) {
 
 TEST_F(ScaleAsgTest, PreviewSaysWhatWouldChange) {
   Describes({DescribeAsgReply("dr-jenkins", 0, 0, 0)});
-  ScaleAsgStep step(Spec(), h_.autoscaling);
+  ScaleAsgStep step(AsgScaleSpec(), h_.autoscaling);
 
   StepResult result = step.Preview(h_.ctx);
 

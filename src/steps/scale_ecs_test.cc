@@ -14,7 +14,7 @@ using steps_testing::StepHarness;
 using steps_testing::TaskArn;
 using steps_testing::TaskJson;
 
-StepSpec Spec(std::vector<std::string> services = {"frontend"}, bool wait = false) {
+StepSpec EcsScaleSpec(std::vector<std::string> services = {"frontend"}, bool wait = false) {
   StepSpec spec;
   spec.id = "scale-ecs:dr/frontend";
   spec.kind = StepKind::kScaleEcs;
@@ -56,7 +56,7 @@ class ScaleEcsTest : public ::testing::Test {
   }
 
   StepHarness h_;
-  ScaleEcsStep step_{Spec(), h_.ecs};
+  ScaleEcsStep step_{EcsScaleSpec(), h_.ecs};
 };
 
 TEST_F(ScaleEcsTest, RaisesAStoppedServiceToTheMinimum) {
@@ -134,7 +134,7 @@ TEST_F(ScaleEcsTest, UnknownClusterFailsNamingIt) {
 }
 
 TEST_F(ScaleEcsTest, WaitsForRunningTasksWhenAsked) {
-  ScaleEcsStep step(Spec({"frontend"}, /*wait=*/true), h_.ecs);
+  ScaleEcsStep step(EcsScaleSpec({"frontend"}, /*wait=*/true), h_.ecs);
   UpdateSucceeds();
   Describes({DescribeServicesReply(ServiceJson("dr", "frontend", "ACTIVE", 0, 0)),
              DescribeServicesReply(ServiceJson("dr", "frontend", "ACTIVE", 1, 0)),
@@ -149,7 +149,7 @@ TEST_F(ScaleEcsTest, WaitsForRunningTasksWhenAsked) {
 }
 
 TEST_F(ScaleEcsTest, FailedRolloutEndsTheWait) {
-  ScaleEcsStep step(Spec({"frontend"}, /*wait=*/true), h_.ecs);
+  ScaleEcsStep step(EcsScaleSpec({"frontend"}, /*wait=*/true), h_.ecs);
   UpdateSucceeds();
   nlohmann::json failing = ServiceJson("dr", "frontend", "ACTIVE", 1, 0);
   failing["deployments"] = {
@@ -167,7 +167,7 @@ TEST_F(ScaleEcsTest, FailedRolloutEndsTheWait) {
 }
 
 TEST_F(ScaleEcsTest, AStepMustNameExactlyOneService) {
-  ScaleEcsStep step(Spec({"a", "b"}), h_.ecs);
+  ScaleEcsStep step(EcsScaleSpec({"a", "b"}), h_.ecs);
 
   StepResult result = step.Run(h_.ctx);
 

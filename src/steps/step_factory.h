@@ -1,6 +1,6 @@
 // BuildSteps: turns a loaded plan into runnable steps. It is the one place where the plan
 // meets AWS before running: `all_services` ECS specs are resolved into service names with
-// ListServices (read-only), then FinalizePlan (plan/plan_builder.h) fixes ids, splits ECS
+// ListServices (read-only), then FinalizePlan (plan/finalize_plan.h) fixes ids, splits ECS
 // specs into one step per service and adds dependencies, and each spec becomes its Step.
 #pragma once
 

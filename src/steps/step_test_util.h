@@ -1,6 +1,7 @@
-// Test support for steps (header-only, tests only): a real AwsClient and the typed
-// clients over FakeHttp + FakeAws, a FakeClock (waits take no real time), a captured text
-// log, a StepContext; and builders for the AWS replies the steps read.
+// Test support for steps (header-only, tests only): a real AwsClient (the shared test
+// identity, testing/aws_test_options.h) and the typed clients over FakeHttp + FakeAws, a FakeClock
+// (waits take no real time), a captured text log, a StepContext; and builders for the AWS replies
+// the steps read.
 #pragma once
 
 #include <chrono>
@@ -14,40 +15,13 @@
 #include "services/ecs_client.h"
 #include "services/elbv2_client.h"
 #include "services/rds_client.h"
+#include "testing/aws_test_options.h"
 #include "testing/fake_aws.h"
 #include "testing/fake_clock.h"
 #include "testing/fake_http.h"
 #include "testing/log_capture.h"
 
 namespace drf::steps_testing {
-
-class FixedCredentials final : public CredentialsProvider {
- public:
-  Result<Credentials> GetCredentials() override {
-    return Credentials{"AKIDEXAMPLE", "secret", "", std::nullopt, "test"};
-  }
-};
-
-class FixedEndpoint final : public EndpointResolver {
- public:
-  Result<Endpoint> Resolve(const ServiceInfo& service, const std::string& region) const override {
-    return Endpoint{"https://" + std::string(service.endpoint_prefix) + ".fake.test", region,
-                    "test"};
-  }
-};
-
-inline AwsClientOptions HarnessOptions(HttpClient& http, Clock& clock, CredentialsProvider& creds,
-                                       const EndpointResolver& endpoints) {
-  AwsClientOptions options;
-  options.region = "us-east-1";
-  options.http = &http;
-  options.clock = &clock;
-  options.credentials = &creds;
-  options.endpoints = &endpoints;
-  options.retry.max_attempts = 1;  // canned replies map one to one onto calls
-  options.random = [] { return 0.0; };
-  return options;
-}
 
 // Everything a step needs, wired to fakes. The step deadline is 10 minutes from now.
 struct StepHarness {
@@ -56,7 +30,7 @@ struct StepHarness {
   FakeAws aws{http};
   FixedCredentials credentials;
   FixedEndpoint endpoints;
-  AwsClient client{HarnessOptions(http, clock, credentials, endpoints)};
+  AwsClient client{TestAwsOptions(http, clock, credentials, endpoints)};
   RdsClient rds{client};
   AutoScalingClient autoscaling{client};
   EcsClient ecs{client};

@@ -5,5 +5,5 @@
 add_test(NAME chaos_fault_layer COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/chaos/test_faults.py)
 add_test(NAME system_chaos COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/chaos/test_chaos.py)
 set_tests_properties(chaos_fault_layer PROPERTIES TIMEOUT 300 LABELS "system;once")
-set_tests_properties(system_chaos PROPERTIES TIMEOUT 900 LABELS "system;once"
+set_tests_properties(system_chaos PROPERTIES TIMEOUT 900 LABELS "system;once" COST 120
   ENVIRONMENT "DRF_CLI=$<TARGET_FILE:drfailover>;DRF_BOOTSTRAP=$<TARGET_FILE:bootstrap>")

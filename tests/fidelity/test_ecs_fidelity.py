@@ -343,24 +343,28 @@ class StuckServiceTest(unittest.TestCase):
         self.assertEqual(svc["deployments"][0]["rolloutState"], "IN_PROGRESS")
 
     def test_stuck_service_never_reaches_its_desired_count(self):
-        before = len(self.view.stopped("kafka"))
-        seen_pending = False
+        before = {t["taskArn"] for t in self.view.stopped("kafka")}
 
         def two_more_rounds():
-            nonlocal seen_pending
             svc = self.view.service("kafka")
             self.assertEqual(svc["runningCount"], 0, svc)
             self.assertLessEqual(svc["pendingCount"], 3)
-            seen_pending = seen_pending or svc["pendingCount"] > 0
             self.assertEqual(self.view.running("kafka"), [])
-            return len(self.view.stopped("kafka")) >= before + 6
+            return len(self.view.stopped("kafka")) >= len(before) + 6
 
         poll(two_more_rounds, "two more failed rounds of kafka tasks")
-        self.assertTrue(seen_pending, "replacements were started (PENDING) and failed")
+        # The replacements were started and failed only after their start-up time (PENDING
+        # for task_start_seconds): read from their timestamps, not by sampling pendingCount,
+        # which a slow poll can miss.
+        replacements = [t for t in self.view.stopped("kafka") if t["taskArn"] not in before]
+        self.assertGreaterEqual(len(replacements), 6)
+        for t in replacements:
+            pending = (t["stoppingAt"] - t["createdAt"]).total_seconds()
+            self.assertGreaterEqual(pending, self.DELAY * 0.9, t)
         svc = self.view.service("kafka")
         starts = [e for e in svc["events"] if "has started" in e["message"]]
         self.assertGreaterEqual(len(starts), 3)
-        self.assertGreaterEqual(svc["deployments"][0]["failedTasks"], before + 6)
+        self.assertGreaterEqual(svc["deployments"][0]["failedTasks"], len(before) + 6)
 
     def test_at_most_running_tasks_stay_running_and_crashes_have_exit_codes(self):
         self.view.ecs.update_service(cluster=CLUSTER, service="task-api", desiredCount=3)

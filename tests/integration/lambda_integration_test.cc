@@ -4,13 +4,11 @@
 // function's environment, as the emulator reports it.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-
-#include <cstdio>
 
 #include "app/lambda_handler.h"
 #include "posix/curl_http.h"
 #include "posix/system_clock.h"
+#include "testing/cli_process.h"
 #include "testing/emulator.h"
 #include "testing/fake_environment.h"
 #include "testing/fake_runtime_api.h"
@@ -24,20 +22,6 @@ using ::testing::Contains;
 using ::testing::HasSubstr;
 
 constexpr double kPromotionSeconds = 4;
-
-// tools/emulator/check_state.py's verdict on the region (exit code 0: as expected).
-int CheckState(const std::string& endpoint, std::string* output) {
-  std::string command = "python3 " + std::string(DRF_SOURCE_DIR) +
-                        "/tools/emulator/check_state.py --endpoint " + endpoint +
-                        " --expect reference-failover 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return -1;
-  char chunk[4096];
-  size_t got;
-  while ((got = std::fread(chunk, 1, sizeof(chunk), pipe)) > 0) output->append(chunk, got);
-  int status = ::pclose(pipe);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 // The promote-db step of a response's report.
 json PromoteStep(const json& response) {
@@ -136,8 +120,8 @@ TEST_F(LambdaIntegrationTest, DeadlineMidPromotionIsInProgressThenASecondInvocat
   EXPECT_EQ(PromoteStep(first).at("mutating_calls").size(), 1u) << first.dump(2);
   EXPECT_EQ(PromoteStep(second).at("mutating_calls").size(), 0u) << second.dump(2);
   EXPECT_EQ(PromoteStep(second).at("status"), "succeeded");
-  std::string output;
-  EXPECT_EQ(CheckState(emulator_->endpoint(), &output), 0) << output;
+  ProcessResult check = CheckState(emulator_->endpoint(), "reference-failover");
+  EXPECT_EQ(check.exit_code, 0) << Describe(check);
 
   std::vector<std::string> lines = log_.Lines();
   ASSERT_FALSE(lines.empty());

@@ -21,8 +21,8 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 
-constexpr char kBucket[] = "drf-dr-plans";
-constexpr char kKey[] = "failover/plan \xc3\xa9t\xc3\xa9.yaml";  // a space and UTF-8
+constexpr char kPlanBucket[] = "drf-dr-plans";
+constexpr char kPlanKey[] = "failover/plan \xc3\xa9t\xc3\xa9.yaml";  // a space and UTF-8
 constexpr char kS3Plan[] = R"(version: 1
 ordering: sequential
 steps:
@@ -42,8 +42,8 @@ class S3PlanIntegrationTest : public ::testing::Test {
       return;
     }
     emulator_ = std::move(started).value().release();
-    Status put = PutS3Objects(emulator_->moto_endpoint(), emulator_->region(), kBucket,
-                              {{kKey, kS3Plan}}, ::testing::TempDir());
+    Status put = PutS3Objects(emulator_->moto_endpoint(), emulator_->region(), kPlanBucket,
+                              {{kPlanKey, kS3Plan}}, ::testing::TempDir());
     if (!put.ok()) *start_error_ = put.ToString();
   }
   static void TearDownTestSuite() {
@@ -63,7 +63,7 @@ class S3PlanIntegrationTest : public ::testing::Test {
   FailoverOutcome Plan() {
     CancelToken cancel;
     FailoverRequest request;
-    request.mode = FailoverMode::kS3Plan;
+    request.mode = FailoverMode::kPlan;
     request.deadline = std::chrono::seconds(60);
     return RunFailover(request, {env_, http_, clock_}, log_.logger(), cancel);
   }
@@ -80,7 +80,7 @@ EmulatorProcess* S3PlanIntegrationTest::emulator_ = nullptr;
 std::string* S3PlanIntegrationTest::start_error_ = new std::string();
 
 TEST_F(S3PlanIntegrationTest, PlanModeReadsThePlanFromS3AndReportsIt) {
-  const std::string uri = std::string("s3://") + kBucket + "/" + kKey;
+  const std::string uri = std::string("s3://") + kPlanBucket + "/" + kPlanKey;
   env_.Set("DRF_PLAN_FILE", uri);
   FailoverOutcome outcome = Plan();
   ASSERT_FALSE(outcome.report.is_null()) << outcome.error.ToString() << "\n" << log_.Text();
@@ -103,7 +103,7 @@ TEST_F(S3PlanIntegrationTest, PlanModeReadsThePlanFromS3AndReportsIt) {
 }
 
 TEST_F(S3PlanIntegrationTest, MissingPlanObjectIsInvalidConfigNamingTheUri) {
-  const std::string uri = std::string("s3://") + kBucket + "/no/such/plan.yaml";
+  const std::string uri = std::string("s3://") + kPlanBucket + "/no/such/plan.yaml";
   env_.Set("DRF_PLAN_FILE", uri);
   FailoverOutcome outcome = Plan();
   EXPECT_TRUE(outcome.report.is_null());

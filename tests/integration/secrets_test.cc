@@ -188,14 +188,14 @@ TEST_F(SecretsWhoAmITest, MasksTheKeyAndNeverShowsTheSecretOrToken) {
   Result<nlohmann::json> who = WhoAmI(**session);
   ASSERT_TRUE(who.ok()) << who.status().ToString();
   const std::string rendered = RenderWhoAmI(*who);
-  const std::string json = who->dump();
+  const std::string json_text = who->dump();
 
   EXPECT_THAT(rendered, HasSubstr("Account:"));
   EXPECT_THAT(rendered, HasSubstr(MaskAccessKeyId(kSecretsTestAccessKeyId)));
   EXPECT_THAT(rendered, HasSubstr("(temporary)"));
   EXPECT_EQ(who->at("access_key_id"), MaskAccessKeyId(kSecretsTestAccessKeyId));
   EXPECT_NE(MaskAccessKeyId(kSecretsTestAccessKeyId), kSecretsTestAccessKeyId);
-  for (const std::string& text : {rendered, json}) {
+  for (const std::string& text : {rendered, json_text}) {
     EXPECT_THAT(Leaks(text), ::testing::IsEmpty()) << text;
     EXPECT_THAT(text, Not(HasSubstr(kSecretsTestAccessKeyId)));
   }

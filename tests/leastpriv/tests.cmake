@@ -4,7 +4,7 @@
 # denial paths it takes run sanitized in system_error_messages below.
 add_test(NAME system_least_privilege
          COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/leastpriv/test_least_privilege.py)
-set_tests_properties(system_least_privilege PROPERTIES TIMEOUT 600 LABELS "system;once"
+set_tests_properties(system_least_privilege PROPERTIES TIMEOUT 600 LABELS "system;once" COST 60
   ENVIRONMENT "DRF_CLI=$<TARGET_FILE:drfailover>")
 
 # AWS errors read like the aws CLI's: whoami with a wrong secret or an
