@@ -4,16 +4,19 @@
 # Usage: bash scripts/fuzz.sh [seconds-per-target]      (default 60)
 #   DRF_JOBS=N    build jobs and fuzzers run at once (default: nproc)
 #   DRF_FUZZ_ONLY="plan_file_fuzz event_fuzz"   run only these targets
-# Builds in build/fuzz (clang++, -DDRF_FUZZ=ON). Each target starts from a temporary copy of
-# fuzz/corpus/<name>/ (so the repository is never modified). A failing target's log and
-# reproducer are kept in build/fuzz/failures/<target>/; replay with
-#   build/fuzz/<target> build/fuzz/failures/<target>/<crash-file>
+#   DRF_FUZZ_BUILD=DIR build directory (default build/asan: the sanitized test build, which
+#                      scripts/test.sh configures the same way, so only the fuzz programs
+#                      are linked there)
+# Builds with clang++, -DCMAKE_BUILD_TYPE=Asan -DDRF_FUZZ=ON. Each target starts from a
+# temporary copy of fuzz/corpus/<name>/ (so the repository is never modified). A failing
+# target's log and reproducer are kept in <build>/failures/<target>/; replay with
+#   build/asan/<target> build/asan/failures/<target>/<crash-file>
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=${1:-60}
 jobs=${DRF_JOBS:-$(nproc)}
-build=build/fuzz
+build=${DRF_FUZZ_BUILD:-build/asan}
 if ! [[ $seconds =~ ^[1-9][0-9]*$ ]]; then
   echo "usage: $0 [seconds-per-target]" >&2
   exit 2
@@ -24,7 +27,7 @@ if [ -n "${DRF_FUZZ_ONLY:-}" ]; then read -r -a targets <<<"$DRF_FUZZ_ONLY"; fi
 ((${#targets[@]})) || { echo "fuzz: no targets" >&2; exit 1; }
 
 echo "=== fuzz: build ${targets[*]} in $build"
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Asan -DCMAKE_CXX_COMPILER=clang++ \
   -DDRF_FUZZ=ON >/dev/null
 ninja -C "$build" -j "$jobs" "${targets[@]}"
 

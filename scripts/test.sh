@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: set-up, format check, then build and test twice:
-# an optimized build (every test) and an AddressSanitizer + UndefinedBehaviorSanitizer build
-# (every test that runs our code: CTest label `once` marks the few that run only against the
-# optimized build, see tests/*/tests.cmake). Then the executor's tests under ThreadSanitizer
-# (scripts/tsan.sh) and a bounded time of fuzzing per parser (scripts/fuzz.sh). Each build
+# an optimized build with g++ (every test) and an AddressSanitizer + UndefinedBehaviorSanitizer
+# build with clang++ (every test that runs our code: CTest label `once` marks the few that run
+# only against the optimized build, see tests/*/tests.cmake), so both compilers' warnings
+# hold. Then the executor's tests under ThreadSanitizer (scripts/tsan.sh) and a bounded time
+# of fuzzing per parser (scripts/fuzz.sh, whose programs link the sanitized build's
+# libraries: -DDRF_FUZZ=ON compiles them with coverage instrumentation). Each build
 # also links every module's unit_<module> program, which is what keeps the declared module
 # dependencies (DRF_DEPS_* in CMakeLists.txt) true. Ends with the time each stage took.
 # Usage: bash scripts/test.sh            (DRF_SKIP_ASAN=1 to run only the first build;
@@ -31,9 +33,9 @@ print_stages() {
 }
 trap print_stages EXIT
 
-build() {  # build dir, build type, compiler
+build() {  # build dir, build type, compiler, cmake options...
   echo "=== build $2 ($3) in $1"
-  cmake -S . -B "$1" -G Ninja -DCMAKE_BUILD_TYPE="$2" -DCMAKE_CXX_COMPILER="$3" >/dev/null
+  cmake -S . -B "$1" -G Ninja -DCMAKE_BUILD_TYPE="$2" -DCMAKE_CXX_COMPILER="$3" "${@:4}" >/dev/null
   ninja -C "$1" -j "$jobs"
 }
 run_tests() {  # build dir, ctest arguments...
@@ -50,7 +52,7 @@ stage "release tests" run_tests build/release
 if [ "${DRF_SKIP_ASAN:-0}" != 1 ]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-  stage "asan build" build build/asan Asan g++
+  stage "asan build" build build/asan Asan clang++ -DDRF_FUZZ=ON
   stage "asan tests" run_tests build/asan -LE once
   unset ASAN_OPTIONS UBSAN_OPTIONS
 fi

@@ -2,6 +2,7 @@
 
 #include "plan/env_config.h"
 #include "plan/executor.h"
+#include "plan/finalize_plan.h"
 #include "plan/plan_file.h"
 #include "plan/step_selection.h"
 #include "report/report.h"
@@ -76,11 +77,19 @@ Result<PlanSpec> Load(Failover& f) {
   return plan;
 }
 
-// Resolves `all_services`, finalizes `plan` and makes its steps (steps/step_factory.h).
-Result<std::vector<std::unique_ptr<Step>>> Build(Failover& f, PlanSpec& plan) {
+// Looks up the services of `all_services` specs (read-only) and fixes the step graph:
+// from here on `plan` holds exactly the steps that can run.
+Status Finalize(Failover& f, PlanSpec& plan) {
+  EcsClient& ecs = f.session->ecs();
+  DRF_RETURN_IF_ERROR(ResolveAllServices(
+      plan, [&ecs](const std::string& cluster) { return ecs.ListServiceNames(cluster); }));
+  return FinalizePlan(plan);
+}
+
+std::vector<std::unique_ptr<Step>> Build(Failover& f, const std::vector<StepSpec>& specs) {
   AwsSession& aws = *f.session;
   AwsServices services{aws.rds(), aws.autoscaling(), aws.ecs(), aws.elbv2()};
-  return BuildSteps(plan, services);
+  return BuildSteps(specs, services);
 }
 
 ReportContext ContextFor(const Failover& f, const PlanSpec& plan) {
@@ -122,9 +131,11 @@ ExecutorOptions ExecutionOptions(const Failover& f, const PlanSpec& plan) {
   return options;
 }
 
-// Runs (or, in plan mode, previews) the selected steps.
+// Runs (or, in plan mode, previews) the steps.
 Result<RunRecord> Execute(Failover& f, const ExecutorOptions& options,
-                          const std::vector<Step*>& steps) {
+                          const std::vector<std::unique_ptr<Step>>& built) {
+  std::vector<Step*> steps;
+  for (const auto& step : built) steps.push_back(step.get());
   LiveRunner live;
   DryRunRunner dry;
   StepRunner& runner = f.request.mode == FailoverMode::kRun ? static_cast<StepRunner&>(live) : dry;
@@ -161,12 +172,14 @@ FailoverOutcome RunFailover(const FailoverRequest& request, const Effects& effec
   Result<PlanSpec> plan = Load(f);
   if (!plan.ok()) return NotStarted(plan.status());
   if (Status connected = Connect(f); !connected.ok()) return NotStarted(connected);
-  auto steps = Build(f, *plan);
-  if (!steps.ok()) return NotPrepared(steps.status().WithContext("preparing the plan"), f, *plan);
-  Result<StepSelection> selected = StepSelection::Select(*steps, request.only_steps);
+  if (Status finalized = Finalize(f, *plan); !finalized.ok()) {
+    return NotPrepared(finalized.WithContext("preparing the plan"), f, *plan);
+  }
+  Result<std::vector<StepSpec>> selected = SelectSteps(plan->steps, request.only_steps);
   if (!selected.ok()) return RequestError(selected.status());
+  const std::vector<std::unique_ptr<Step>> steps = Build(f, *selected);
   const ExecutorOptions options = ExecutionOptions(f, *plan);
-  Result<RunRecord> run = Execute(f, options, selected->steps());
+  Result<RunRecord> run = Execute(f, options, steps);
   if (!run.ok()) return NotStarted(run.status());
   return Report(f, *plan, options, *run);
 }

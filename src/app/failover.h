@@ -68,10 +68,10 @@ struct FailoverOutcome {
 Result<PlanSpec> LoadPlan(const Environment& env, const std::optional<std::string>& plan_file,
                           const PlanFetcher& fetch = nullptr);
 
-// The pipeline: load the plan (with the request's overrides) -> connect to AWS -> build the
-// steps (resolve `all_services`, finalize, one Step per spec) -> select the requested
-// subset -> execute -> report. `cancel` is the run's token (SIGINT/SIGTERM cancel it;
-// the executor cancels it at the deadline).
+// The pipeline: load the plan (with the request's overrides) -> connect to AWS -> finalize
+// it (resolve `all_services`, fix the step graph) -> select the requested subset -> build
+// one Step per selected spec -> execute -> report. `cancel` is the run's token (SIGINT/SIGTERM
+// cancel it; the executor cancels it at the deadline).
 FailoverOutcome RunFailover(const FailoverRequest& request, const Effects& effects, Logger& log,
                             CancelToken& cancel);
 

@@ -255,6 +255,20 @@ std::string DefaultStepId(const StepSpec& step, const std::string& service) {
   return "step";
 }
 
+Status ResolveAllServices(PlanSpec& plan, const ListClusterServices& list) {
+  for (StepSpec& step : plan.steps) {
+    auto* spec = std::get_if<ScaleEcsSpec>(&step.detail);
+    if (spec == nullptr || !spec->all_services) continue;
+    Result<std::vector<std::string>> names = list(spec->cluster);
+    if (!names.ok()) {
+      return names.status().WithContext("listing the services of ECS cluster " + spec->cluster);
+    }
+    spec->services = std::move(*names);
+    spec->all_services = false;
+  }
+  return Status::Ok();
+}
+
 Status FinalizePlan(PlanSpec& plan) {
   ConfigErrors errors;
   Finalizer f{plan, /*placeholders=*/false, errors, {}};

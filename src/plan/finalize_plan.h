@@ -1,10 +1,14 @@
 // Finalization: turns a loaded PlanSpec into the exact step graph the executor runs —
-// one step per ECS service, an id for every step, implied and sequential dependencies —
-// and checks it (unique ids, known `after` ids, no cycles).
+// the services of `all_services` specs looked up (ResolveAllServices), then one step per
+// ECS service, an id for every step, implied and sequential dependencies — and checks it
+// (unique ids, known `after` ids, no cycles).
 #pragma once
 
+#include <functional>
 #include <string>
+#include <vector>
 
+#include "core/result.h"
 #include "core/status.h"
 #include "plan/plan_spec.h"
 #include "plan/validate.h"
@@ -16,8 +20,17 @@ namespace drf {
 // service), "register-targets:<target group name>".
 std::string DefaultStepId(const StepSpec& step, const std::string& service = "");
 
-// Call after the step layer has replaced `all_services` by explicit service names
-// (`services` is what counts from here on; an ECS spec with no services yields no step).
+// The names of the services in an ECS cluster, now (the app passes ECS ListServices).
+using ListClusterServices =
+    std::function<Result<std::vector<std::string>>(const std::string& cluster)>;
+
+// Replaces every `all_services` ECS spec's services by the cluster's services as `list`
+// gives them, so the plan (and its report) names exactly what is scaled. Errors: the
+// first failing `list`, with "listing the services of ECS cluster <name>".
+Status ResolveAllServices(PlanSpec& plan, const ListClusterServices& list);
+
+// Call after ResolveAllServices (`services` is what counts from here on; an ECS spec with
+// no services yields no step).
 // On success `plan.steps` holds:
 //  - one kScaleEcs step per service. An explicit id on an ECS spec is kept when it names
 //    exactly one service; otherwise each piece is "<id>/<service>" and `after: [<id>]`

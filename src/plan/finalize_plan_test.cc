@@ -47,7 +47,7 @@ std::string FinalizeError(std::vector<StepSpec> steps) {
   return status.message();
 }
 
-TEST(PlanBuilderTest, DefaultGraphRunsScalingAtOnceAndRegistrationsAfterSources) {
+TEST(FinalizePlanTest, DefaultGraphRunsScalingAtOnceAndRegistrationsAfterSources) {
   PlanSpec plan =
       Finalized({Promote("dr-db"), Asg("dr-jenkins"), Ecs("dr", {"frontend", "api"}),
                  RegisterFromAsg("jenkins", "dr-jenkins"), RegisterFromEcs("fe", "dr", "frontend"),
@@ -66,21 +66,21 @@ TEST(PlanBuilderTest, DefaultGraphRunsScalingAtOnceAndRegistrationsAfterSources)
   EXPECT_EQ(FindStep(plan, "scale-ecs:dr/api").kind, StepKind::kScaleEcs);
 }
 
-TEST(PlanBuilderTest, ExplicitEcsIdNamesAGroupOfPieces) {
+TEST(FinalizePlanTest, ExplicitEcsIdNamesAGroupOfPieces) {
   PlanSpec plan = Finalized({WithId(Ecs("dr", {"a", "b"}), "apps"), WithId(Ecs("dr", {"c"}), "one"),
                              WithId(Asg("x"), "after-apps", {"apps", "one"})});
   EXPECT_EQ(IdsOf(plan), (Ids{"apps/a", "apps/b", "one", "after-apps"}));
   EXPECT_EQ(FindStep(plan, "after-apps").after, (Ids{"apps/a", "apps/b", "one"}));
 }
 
-TEST(PlanBuilderTest, ExpandedClusterWithNoServicesYieldsNoStep) {
+TEST(FinalizePlanTest, ExpandedClusterWithNoServicesYieldsNoStep) {
   StepSpec empty = Ecs("dr", {});
   std::get<ScaleEcsSpec>(empty.detail).all_services = false;  // expanded: nothing there
   PlanSpec plan = Finalized({Promote("db"), empty});
   EXPECT_EQ(IdsOf(plan), Ids{"promote-db:db"});
 }
 
-TEST(PlanBuilderTest, SequentialChainsInOriginalOrderRespectingExplicitAfter) {
+TEST(FinalizePlanTest, SequentialChainsInOriginalOrderRespectingExplicitAfter) {
   PlanSpec plan =
       Finalized({RegisterFromAsg("tg", "dr-jenkins"), Asg("dr-jenkins"),
                  WithId(Asg("late"), "late", {"promote-db:db"}), Ecs("dr", {"fe"}), Promote("db")},
@@ -94,21 +94,21 @@ TEST(PlanBuilderTest, SequentialChainsInOriginalOrderRespectingExplicitAfter) {
   }
 }
 
-TEST(PlanBuilderTest, ReportsDuplicateAndUnknownIdsTogether) {
+TEST(FinalizePlanTest, ReportsDuplicateAndUnknownIdsTogether) {
   std::string message = FinalizeError({Asg("dr-jenkins"), WithId(Asg("dr-jenkins"), "", {"nope"})});
   EXPECT_NE(message.find("2 problems"), std::string::npos) << message;
   EXPECT_NE(message.find("\"scale-asg:dr-jenkins\""), std::string::npos) << message;
   EXPECT_NE(message.find(".after: found \"nope\""), std::string::npos) << message;
 }
 
-TEST(PlanBuilderTest, NamesCyclesThroughImpliedDependencies) {
+TEST(FinalizePlanTest, NamesCyclesThroughImpliedDependencies) {
   // The registration waits for its source ASG, which is told to wait for the registration.
   std::string message = FinalizeError({WithId(Asg("dr-jenkins"), "scale", {"reg"}),
                                        WithId(RegisterFromAsg("tg", "dr-jenkins"), "reg")});
   EXPECT_NE(message.find("dependency cycle: scale -> reg -> scale"), std::string::npos) << message;
 }
 
-TEST(PlanBuilderTest, LoadTimeCheckAcceptsPiecesOfUnexpandedClusters) {
+TEST(FinalizePlanTest, LoadTimeCheckAcceptsPiecesOfUnexpandedClusters) {
   PlanSpec plan;
   plan.steps = {Ecs("dr", {}), WithId(Asg("x"), "x", {"scale-ecs:dr/frontend"}),
                 RegisterFromEcs("fe", "dr", "frontend")};
@@ -123,7 +123,7 @@ TEST(PlanBuilderTest, LoadTimeCheckAcceptsPiecesOfUnexpandedClusters) {
   EXPECT_NE(errors.messages()[0].find("\"scale-ecs:other/frontend\""), std::string::npos);
 }
 
-TEST(PlanBuilderTest, LoadTimeCheckFindsCycleViaUnexpandedCluster) {
+TEST(FinalizePlanTest, LoadTimeCheckFindsCycleViaUnexpandedCluster) {
   PlanSpec plan;
   plan.steps = {WithId(Ecs("dr", {}), "all", {"reg"}),
                 WithId(RegisterFromEcs("fe", "dr", "frontend"), "reg")};
@@ -144,7 +144,7 @@ CapacityWait EcsWait(const PlanSpec& plan, const std::string& id) {
   return std::get<ScaleEcsSpec>(FindStep(plan, id).detail).capacity_wait;
 }
 
-TEST(PlanBuilderWaitsTest, OnlyWhatSomethingNeedsIsWaitedFor) {
+TEST(FinalizePlanWaitsTest, OnlyWhatSomethingNeedsIsWaitedFor) {
   PlanSpec plan;
   StepSpec told = Ecs("dr", {"told"});
   std::get<ScaleEcsSpec>(told.detail).wait = true;
@@ -169,7 +169,7 @@ TEST(PlanBuilderWaitsTest, OnlyWhatSomethingNeedsIsWaitedFor) {
   EXPECT_EQ(EcsWait(plan, "scale-ecs:dr/refused"), CapacityWait::kNo);  // `wait: false` wins
 }
 
-TEST(PlanBuilderWaitsTest, EveryStepGetsATimeoutAndAStallLimit) {
+TEST(FinalizePlanWaitsTest, EveryStepGetsATimeoutAndAStallLimit) {
   PlanSpec plan;
   StepSpec own = WithId(Asg("own"), "own");
   own.timeout = std::chrono::seconds(42);

@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "testing/fake_clock.h"
-#include "testing/fake_step.h"
 #include "testing/test_specs.h"
 
 namespace drf {
@@ -19,8 +17,8 @@ std::vector<StepSpec> Chain() {
           WithId(Asg("x"), "d", {"a", "c"})};
 }
 
-TEST(SelectSubsetTest, KeepsPlanOrderAndWaitsThroughLeftOutSteps) {
-  Result<std::vector<SelectedStep>> subset = SelectSubset(Chain(), {"d", "c", "a"});
+TEST(SelectStepsTest, KeepsPlanOrderAndWaitsThroughLeftOutSteps) {
+  Result<std::vector<StepSpec>> subset = SelectSteps(Chain(), {"d", "c", "a"});
   ASSERT_TRUE(subset.ok()) << subset.status().ToString();
   ASSERT_EQ(subset->size(), 3u);
   EXPECT_EQ((*subset)[0].id, "a");
@@ -31,44 +29,33 @@ TEST(SelectSubsetTest, KeepsPlanOrderAndWaitsThroughLeftOutSteps) {
   EXPECT_EQ((*subset)[2].after, (Ids{"a", "c"}));
 }
 
-TEST(SelectSubsetTest, UnknownIdIsAnErrorListingThePlansSteps) {
-  Result<std::vector<SelectedStep>> subset = SelectSubset(Chain(), {"a", "ghost"});
+TEST(SelectStepsTest, UnknownIdIsAnErrorListingThePlansSteps) {
+  Result<std::vector<StepSpec>> subset = SelectSteps(Chain(), {"a", "ghost"});
   ASSERT_FALSE(subset.ok());
   EXPECT_EQ(subset.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(subset.status().message(), "unknown step id \"ghost\" (the plan's steps: a, b, c, d)");
 }
 
-TEST(StepSelectionTest, NoSubsetIsEveryStepAsItIs) {
-  std::vector<std::unique_ptr<Step>> steps;
-  for (StepSpec& spec : Chain()) {
-    steps.push_back(std::make_unique<FakeStep>(spec, FakeStep::Ends(StepState::kSucceeded)));
-  }
-  Result<StepSelection> all = StepSelection::Select(steps, {});
+TEST(SelectStepsTest, NoSubsetIsEveryStepAsItIs) {
+  Result<std::vector<StepSpec>> all = SelectSteps(Chain(), {});
   ASSERT_TRUE(all.ok());
-  ASSERT_EQ(all->steps().size(), 4u);
-  EXPECT_EQ(all->steps()[3], steps[3].get());
+  ASSERT_EQ(all->size(), 4u);
+  EXPECT_EQ((*all)[3].id, "d");
+  EXPECT_EQ((*all)[3].after, (Ids{"a", "c"}));
 }
 
-TEST(StepSelectionTest, SubsetMembersScheduleByTheRewrittenDependencies) {
-  std::vector<std::unique_ptr<Step>> steps;
-  for (StepSpec& spec : Chain()) {
-    steps.push_back(std::make_unique<FakeStep>(spec, FakeStep::Ends(StepState::kSucceeded)));
-  }
-  Result<StepSelection> subset = StepSelection::Select(steps, {"c", "a"});
+TEST(SelectStepsTest, SubsetMembersKeepEverythingButTheirDependencies) {
+  std::vector<StepSpec> plan = Chain();
+  plan[2].timeout = std::chrono::seconds(42);
+  Result<std::vector<StepSpec>> subset = SelectSteps(plan, {"c", "a"});
   ASSERT_TRUE(subset.ok());
-  ASSERT_EQ(subset->steps().size(), 2u);
-  Step& c = *subset->steps()[1];
-  EXPECT_EQ(c.spec().id, "c");
-  EXPECT_EQ(c.spec().after, Ids{"a"});
-  EXPECT_EQ(c.resource(), "fake c");
-  FakeClock clock;
-  LoggerOptions quiet;
-  quiet.min_level = LogLevel::kFatal;
-  Logger log(quiet, clock);
-  CancelToken cancel;
-  StepContext ctx{clock, log, cancel, clock.Monotonic()};
-  EXPECT_EQ(c.Run(ctx).state, StepState::kSucceeded);
-  EXPECT_EQ(static_cast<FakeStep&>(*steps[2]).runs(), 1);  // the wrapped step ran
+  ASSERT_EQ(subset->size(), 2u);
+  const StepSpec& c = (*subset)[1];
+  EXPECT_EQ(c.id, "c");
+  EXPECT_EQ(c.after, Ids{"a"});
+  EXPECT_EQ(c.kind, plan[2].kind);
+  EXPECT_EQ(c.timeout, std::chrono::seconds(42));
+  EXPECT_EQ(std::get<ScaleAsgSpec>(c.detail).asg_name, "x");
 }
 
 }  // namespace

@@ -147,8 +147,19 @@ Result<Out> DescribeInBatches(AwsClient& aws, std::string_view operation,
 
 }  // namespace
 
+std::string ServiceNameFromArn(const std::string& arn) {
+  size_t slash = arn.rfind('/');
+  return slash == std::string::npos ? arn : arn.substr(slash + 1);
+}
+
 Result<std::vector<std::string>> EcsClient::ListServices(const std::string& cluster) {
   return ListAll(aws_, "ListServices", WithCluster(cluster), "serviceArns");
+}
+
+Result<std::vector<std::string>> EcsClient::ListServiceNames(const std::string& cluster) {
+  DRF_ASSIGN_OR_RETURN(std::vector<std::string> names, ListServices(cluster));
+  for (std::string& name : names) name = ServiceNameFromArn(name);
+  return names;
 }
 
 Result<EcsServices> EcsClient::DescribeServices(const std::string& cluster,

@@ -98,6 +98,11 @@ struct EcsTasks {
   std::vector<EcsFailure> failures;
 };
 
+// The name of an ECS service from its ARN: the last path segment of
+// "arn:aws:ecs:<region>:<account>:service/<cluster>/<name>" (or the older
+// "service/<name>"). A plain name is returned as is.
+std::string ServiceNameFromArn(const std::string& arn);
+
 class EcsClient {
  public:
   explicit EcsClient(AwsClient& aws) : aws_(aws) {}
@@ -105,6 +110,8 @@ class EcsClient {
   // ARNs of every service in `cluster` (nextToken pages of 100). NotFound
   // (ClusterNotFoundException) for an unknown cluster.
   Result<std::vector<std::string>> ListServices(const std::string& cluster);
+  // ListServices, as service names (ServiceNameFromArn).
+  Result<std::vector<std::string>> ListServiceNames(const std::string& cluster);
   // Describes `services` (names or ARNs) in batches of 10 (AWS's limit), merged in order.
   // Unknown services appear in `failures`, not as an error. Empty input: no call.
   Result<EcsServices> DescribeServices(const std::string& cluster,

@@ -72,6 +72,13 @@ TEST_F(EcsClientTest, ListServicesFollowsNextTokenAcrossPages) {
   EXPECT_EQ(Body(sent[2])["maxResults"], 100);
 }
 
+TEST(ServiceNameFromArnTest, TakesTheLastSegment) {
+  EXPECT_EQ(ServiceNameFromArn("arn:aws:ecs:us-east-1:123456789012:service/dr/frontend"),
+            "frontend");
+  EXPECT_EQ(ServiceNameFromArn("arn:aws:ecs:us-east-1:123456789012:service/kafka"), "kafka");
+  EXPECT_EQ(ServiceNameFromArn("frontend"), "frontend");
+}
+
 TEST_F(EcsClientTest, ListServicesOnMissingClusterIsNotFound) {
   ReplyError(JsonError(400, "ClusterNotFoundException", "Cluster not found."));
   Result<std::vector<std::string>> result = ecs_.ListServices("nope");

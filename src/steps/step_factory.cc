@@ -1,6 +1,5 @@
 #include "steps/step_factory.h"
 
-#include "plan/finalize_plan.h"
 #include "steps/promote_db.h"
 #include "steps/register_targets.h"
 #include "steps/scale_asg.h"
@@ -8,24 +7,6 @@
 
 namespace drf {
 namespace {
-
-// Replaces "every service of the cluster" by the names that exist now, so the plan (and
-// its report) lists exactly what is scaled.
-Status ResolveAllServices(PlanSpec& plan, EcsClient& ecs) {
-  for (StepSpec& step : plan.steps) {
-    auto* spec = std::get_if<ScaleEcsSpec>(&step.detail);
-    if (spec == nullptr || !spec->all_services) continue;
-    Result<std::vector<std::string>> arns = ecs.ListServices(spec->cluster);
-    if (!arns.ok()) {
-      return arns.status().WithContext("listing the services of ECS cluster " + spec->cluster);
-    }
-    std::vector<std::string> names;
-    for (const std::string& arn : *arns) names.push_back(ServiceNameFromArn(arn));
-    spec->services = std::move(names);
-    spec->all_services = false;
-  }
-  return Status::Ok();
-}
 
 std::unique_ptr<Step> MakeStep(const StepSpec& spec, AwsServices& aws) {
   switch (spec.kind) {
@@ -43,17 +24,11 @@ std::unique_ptr<Step> MakeStep(const StepSpec& spec, AwsServices& aws) {
 
 }  // namespace
 
-std::string ServiceNameFromArn(const std::string& arn) {
-  size_t slash = arn.rfind('/');
-  return slash == std::string::npos ? arn : arn.substr(slash + 1);
-}
-
-Result<std::vector<std::unique_ptr<Step>>> BuildSteps(PlanSpec& plan, AwsServices& aws) {
-  DRF_RETURN_IF_ERROR(ResolveAllServices(plan, aws.ecs));
-  DRF_RETURN_IF_ERROR(FinalizePlan(plan));
+std::vector<std::unique_ptr<Step>> BuildSteps(const std::vector<StepSpec>& specs,
+                                              AwsServices& aws) {
   std::vector<std::unique_ptr<Step>> steps;
   // FinalizePlan sets each kind from its detail, so MakeStep's switch is exhaustive.
-  for (const StepSpec& spec : plan.steps) steps.push_back(MakeStep(spec, aws));
+  for (const StepSpec& spec : specs) steps.push_back(MakeStep(spec, aws));
   return steps;
 }
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "plan/finalize_plan.h"
 #include "steps/step_test_util.h"
 
 namespace drf {
@@ -16,18 +17,19 @@ StepSpec Ecs(std::vector<std::string> services, bool all) {
   return spec;
 }
 
+// The app's pipeline from a loaded plan to steps: resolve, finalize, build.
 class StepFactoryTest : public ::testing::Test {
  protected:
+  Result<std::vector<std::unique_ptr<Step>>> Prepare(PlanSpec& plan) {
+    DRF_RETURN_IF_ERROR(ResolveAllServices(
+        plan, [this](const std::string& cluster) { return h_.ecs.ListServiceNames(cluster); }));
+    DRF_RETURN_IF_ERROR(FinalizePlan(plan));
+    return BuildSteps(plan.steps, aws_);
+  }
+
   StepHarness h_;
   AwsServices aws_{h_.rds, h_.autoscaling, h_.ecs, h_.elbv2};
 };
-
-TEST(ServiceNameFromArnTest, TakesTheLastSegment) {
-  EXPECT_EQ(ServiceNameFromArn("arn:aws:ecs:us-east-1:123456789012:service/dr/frontend"),
-            "frontend");
-  EXPECT_EQ(ServiceNameFromArn("arn:aws:ecs:us-east-1:123456789012:service/kafka"), "kafka");
-  EXPECT_EQ(ServiceNameFromArn("frontend"), "frontend");
-}
 
 TEST_F(StepFactoryTest, ResolvesAllServicesIntoOneStepPerService) {
   h_.aws.Reply(services::kEcs, "ListServices",
@@ -37,7 +39,7 @@ TEST_F(StepFactoryTest, ResolvesAllServicesIntoOneStepPerService) {
   PlanSpec plan;
   plan.steps.push_back(Ecs({}, true));
 
-  auto steps = BuildSteps(plan, aws_);
+  auto steps = Prepare(plan);
 
   ASSERT_TRUE(steps.ok()) << steps.status().ToString();
   ASSERT_EQ(steps->size(), 2u);
@@ -58,7 +60,7 @@ TEST_F(StepFactoryTest, ExplicitServicesNeedNoLookup) {
   PlanSpec plan;
   plan.steps.push_back(Ecs({"frontend", "kafka"}, false));
 
-  auto steps = BuildSteps(plan, aws_);
+  auto steps = Prepare(plan);
 
   ASSERT_TRUE(steps.ok()) << steps.status().ToString();
   EXPECT_EQ(steps->size(), 2u);
@@ -71,7 +73,7 @@ TEST_F(StepFactoryTest, ListServicesErrorNamesTheCluster) {
   PlanSpec plan;
   plan.steps.push_back(Ecs({}, true));
 
-  auto steps = BuildSteps(plan, aws_);
+  auto steps = Prepare(plan);
 
   ASSERT_FALSE(steps.ok());
   EXPECT_NE(steps.status().message().find("ECS cluster dr"), std::string::npos)
@@ -94,7 +96,7 @@ TEST_F(StepFactoryTest, BuildsEachKindInPlanOrder) {
   targets.detail = detail;
   plan.steps = {db, asg, Ecs({"frontend"}, false), targets};
 
-  auto steps = BuildSteps(plan, aws_);
+  auto steps = Prepare(plan);
 
   ASSERT_TRUE(steps.ok()) << steps.status().ToString();
   ASSERT_EQ(steps->size(), 4u);
