@@ -1,8 +1,9 @@
 # Run as a post-build step of a GoogleTest program: lists its tests and writes a CTest file
 # with one CTest test per test suite, so a suite's tests share one process, and with it what
 # the suite sets up once (an emulated region starts in seconds). A value-parameterized suite
-# (`Prefix/Suite.Test/param`) sets up per test instead: each of its tests is a CTest test of
-# its own, and they run in parallel.
+# (`Prefix/Suite.Test/param`) gets one CTest test per parameter value
+# (`Prefix/Suite/param`, filter `Prefix/Suite.*/param`): what a test shares is usually per
+# value (the emulator's fidelity), and the values run in parallel.
 # Arguments (-D): PROGRAM, OUTPUT, TIMEOUT, LABELS (;-list), WORKING_DIRECTORY.
 execute_process(COMMAND "${PROGRAM}" --gtest_list_tests
                 OUTPUT_VARIABLE listing RESULT_VARIABLE rc TIMEOUT 60)
@@ -18,8 +19,8 @@ foreach(line IN LISTS lines)
     set(suite "${CMAKE_MATCH_1}")
   elseif(line MATCHES "^  ([^ ]+)")            # "  Test" or "  Test/param  # GetParam() = ..."
     set(test "${CMAKE_MATCH_1}")
-    if(test MATCHES "/")
-      set(group "${suite}.${test}")
+    if(test MATCHES "/([^/]+)$")
+      set(group "${suite}.*/${CMAKE_MATCH_1}")
     else()
       set(group "${suite}.*")
     endif()
@@ -30,7 +31,7 @@ list(REMOVE_DUPLICATES groups)
 
 set(script "")
 foreach(group IN LISTS groups)
-  string(REGEX REPLACE "\\.\\*$" "" name "${group}")
+  string(REGEX REPLACE "\\.\\*" "" name "${group}")
   string(APPEND script
     "add_test([==[${name}]==] [==[${PROGRAM}]==] [==[--gtest_filter=${group}]==])\n"
     "set_tests_properties([==[${name}]==] PROPERTIES TIMEOUT ${TIMEOUT} LABELS [==[${LABELS}]==]"

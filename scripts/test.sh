@@ -10,7 +10,7 @@
 # dependencies (DRF_DEPS_* in CMakeLists.txt) true. Ends with the time each stage took.
 # Usage: bash scripts/test.sh            (DRF_SKIP_ASAN=1 to run only the first build;
 #                                          DRF_SKIP_TSAN=1, DRF_SKIP_FUZZ=1 to skip those;
-#                                          DRF_FUZZ_SECONDS per fuzz target, default 45;
+#                                          DRF_FUZZ_SECONDS per fuzz target, default 30;
 #                                          DRF_TEST_JOBS tests at once, default 2 x cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -60,6 +60,6 @@ if [ "${DRF_SKIP_TSAN:-0}" != 1 ]; then
   stage tsan bash scripts/tsan.sh
 fi
 if [ "${DRF_SKIP_FUZZ:-0}" != 1 ]; then
-  stage fuzz bash scripts/fuzz.sh "${DRF_FUZZ_SECONDS:-45}"
+  stage fuzz bash scripts/fuzz.sh "${DRF_FUZZ_SECONDS:-30}"
 fi
 echo "=== all tests passed"

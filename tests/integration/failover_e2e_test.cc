@@ -154,7 +154,7 @@ class FailoverE2eFixture : public ::testing::Test {
   }
 
   void TearDown() override {
-    emu_.reset();
+    own_emu_.reset();
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
 
@@ -169,12 +169,32 @@ class FailoverE2eFixture : public ::testing::Test {
     return options;
   }
 
-  void StartEmulator() { StartEmulator(FastRegion()); }
+  // The fast reference region. The tests of one process share one per fidelity, reseeded
+  // for each test (moto reset, seeded again, stats cleared) instead of restarted: a start
+  // costs seconds of CPU.
+  void StartEmulator() {
+    static std::map<std::string, std::unique_ptr<EmulatorProcess>> shared;
+    std::unique_ptr<EmulatorProcess>& emu = shared[Fidelity()];
+    if (emu) {
+      Status reseeded = emu->Reseed();
+      ASSERT_TRUE(reseeded.ok()) << reseeded.ToString();
+      emu_ = emu.get();
+      return;
+    }
+    ASSERT_NO_FATAL_FAILURE(StartOwnEmulator(FastRegion(), emu));
+    emu_ = emu.get();
+  }
+  // A region of the test's own, started for it and stopped after it.
   void StartEmulator(const EmulatorOptions& options) {
+    ASSERT_NO_FATAL_FAILURE(StartOwnEmulator(options, own_emu_));
+    emu_ = own_emu_.get();
+  }
+  static void StartOwnEmulator(const EmulatorOptions& options,
+                               std::unique_ptr<EmulatorProcess>& out) {
     auto emu = EmulatorProcess::Start(options);
     ASSERT_TRUE(emu.ok()) << emu.status().ToString();
-    emu_ = std::move(emu).value();
-    ASSERT_EQ(emu_->ready().at("settings").at("fidelity"), options.fidelity);
+    out = std::move(emu).value();
+    ASSERT_EQ(out->ready().at("settings").at("fidelity"), options.fidelity);
   }
 
   // The environment of a drfailover child: isolated from the developer's AWS set-up.
@@ -260,7 +280,8 @@ class FailoverE2eFixture : public ::testing::Test {
   }
 
   std::string dir_;
-  std::unique_ptr<EmulatorProcess> emu_;
+  EmulatorProcess* emu_ = nullptr;              // the region this test uses
+  std::unique_ptr<EmulatorProcess> own_emu_;  // when it is not a shared one
 };
 
 // The engine's acceptance tests, once per fidelity of the emulated region.
