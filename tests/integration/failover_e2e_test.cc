@@ -280,7 +280,7 @@ class FailoverE2eFixture : public ::testing::Test {
   }
 
   std::string dir_;
-  EmulatorProcess* emu_ = nullptr;              // the region this test uses
+  EmulatorProcess* emu_ = nullptr;            // the region this test uses
   std::unique_ptr<EmulatorProcess> own_emu_;  // when it is not a shared one
 };
 
