@@ -17,8 +17,35 @@ namespace {
 struct Done {
   size_t index = 0;
   StepResult result;
-  WallTime started_at{}, finished_at{};
-  MonoTime started{}, finished{};
+};
+
+// Every observer of one run: its record and the caller's observer, if any.
+class Observers final : public RunObserver {
+ public:
+  Observers(RunObserver& record, RunObserver* caller) : all_{&record} {
+    if (caller != nullptr) all_.push_back(caller);
+  }
+  void RunStarted(const std::vector<Step*>& steps) override {
+    for (RunObserver* o : all_) o->RunStarted(steps);
+  }
+  void StepStarted(std::string_view id, std::string_view resource) override {
+    for (RunObserver* o : all_) o->StepStarted(id, resource);
+  }
+  void StepWaiting(std::string_view id, std::string_view what) override {
+    for (RunObserver* o : all_) o->StepWaiting(id, what);
+  }
+  void StepFinished(std::string_view id, const StepResult& result) override {
+    for (RunObserver* o : all_) o->StepFinished(id, result);
+  }
+  void RunStopped(RunStop why) override {
+    for (RunObserver* o : all_) o->RunStopped(why);
+  }
+  void RunFinished() override {
+    for (RunObserver* o : all_) o->RunFinished();
+  }
+
+ private:
+  std::vector<RunObserver*> all_;
 };
 
 // The only state workers and the coordinator share.
@@ -85,11 +112,11 @@ StepResult RunGuarded(StepRunner& runner, Step& step, StepContext& ctx) {
 
 // One Run: the coordinating thread's state. Only the worker threads' bodies (WorkerLoop)
 // run elsewhere, and they touch nothing but the queue, the steps, the (thread-safe)
-// observer and read-only options.
+// observers and read-only options.
 class Coordinator {
  public:
   Coordinator(const ExecutorOptions& options, StepRunner& runner, Clock& clock, Logger& log,
-              CancelToken& cancel, RunObserver* observer, const std::vector<Step*>& steps,
+              CancelToken& cancel, RunObserver& observer, const std::vector<Step*>& steps,
               Plan& plan)
       : options_(options),
         runner_(runner),
@@ -100,7 +127,7 @@ class Coordinator {
         steps_(steps),
         plan_(plan) {}
 
-  RunRecord Run();
+  void Run();
 
  private:
   void WorkerLoop();
@@ -109,7 +136,7 @@ class Coordinator {
   void CheckStop();
   void StartReadySteps();
   Duration WaitTime();
-  void Record(Done& done);
+  void Record(const Done& done);
   void RecordNotRun();
 
   const ExecutorOptions& options_;
@@ -117,39 +144,30 @@ class Coordinator {
   Clock& clock_;
   Logger& log_;
   CancelToken& cancel_;
-  RunObserver* observer_;  // may be null
+  RunObserver& observer_;
   const std::vector<Step*>& steps_;
   Plan& plan_;
   WorkQueue queue_;
   std::map<std::string, size_t> index_;  // step id -> position in steps_
-  RunRecord record_;
-  MonoTime run_start_{};
-  bool stopped_ = false;  // deadline or cancellation seen
+  std::vector<bool> started_;            // by position in steps_
+  bool stopped_ = false;                 // deadline or cancellation seen
 };
 
 void Coordinator::WorkerLoop() {
   while (std::optional<size_t> index = queue_.Pop()) {
     Step& step = *steps_[*index];
-    Done done;
-    done.index = *index;
-    done.started_at = clock_.Now();
-    done.started = clock_.Monotonic();
-    StepContext ctx{clock_, log_, cancel_, StepDeadline(step, done.started)};
-    done.result = RunObserved(step, ctx);
-    done.finished_at = clock_.Now();
-    done.finished = clock_.Monotonic();
-    queue_.Finish(std::move(done));
+    StepContext ctx{clock_, log_, cancel_, StepDeadline(step, clock_.Monotonic())};
+    queue_.Finish(Done{*index, RunObserved(step, ctx)});
   }
 }
 
 StepResult Coordinator::RunObserved(Step& step, StepContext& ctx) {
-  if (observer_ == nullptr) return RunGuarded(runner_, step, ctx);
   const std::string& id = step.spec().id;
-  observer_->StepStarted(id, step.resource());
-  ctx.waits = observer_;
+  observer_.StepStarted(id, step.resource());
+  ctx.waits = &observer_;
   ctx.step_id = id;
   StepResult result = RunGuarded(runner_, step, ctx);
-  observer_->StepFinished(id, result.state, result.summary);
+  observer_.StepFinished(id, result);
   return result;
 }
 
@@ -162,12 +180,14 @@ MonoTime Coordinator::StepDeadline(const Step& step, MonoTime start) const {
 void Coordinator::CheckStop() {
   if (stopped_) return;
   if (options_.deadline && clock_.Monotonic() >= *options_.deadline) {
-    stopped_ = record_.deadline_reached = true;
+    stopped_ = true;
+    observer_.RunStopped(RunStop::kDeadline);
     log_.Warn("run deadline reached: stopping waits; steps not started will not run");
     cancel_.Cancel();
     plan_.Cancel("run stopped: deadline");
   } else if (cancel_.cancelled()) {
-    stopped_ = record_.interrupted = true;
+    stopped_ = true;
+    observer_.RunStopped(RunStop::kInterrupted);
     log_.Warn("run interrupted: steps not started will not run");
     plan_.Cancel("interrupted");
   }
@@ -178,7 +198,9 @@ void Coordinator::StartReadySteps() {
     std::optional<std::string> id = plan_.FindWork();
     if (!id) return;
     log_.Debug("starting step " + *id);
-    queue_.Push(index_.at(*id));
+    size_t index = index_.at(*id);
+    started_[index] = true;
+    queue_.Push(index);
   }
 }
 
@@ -190,50 +212,34 @@ Duration Coordinator::WaitTime() {
   return wait;
 }
 
-void Coordinator::Record(Done& done) {
-  StepRecord& record = record_.steps[done.index];
-  record.result = std::move(done.result);
-  record.started = true;
-  record.started_at = done.started_at;
-  record.finished_at = done.finished_at;
-  record.start_offset = done.started - run_start_;
-  record.end_offset = done.finished - run_start_;
-  plan_.StepFinished(record.id, record.result.state);
-  std::string line = "step " + record.id + " " + std::string(StepStateName(record.result.state));
-  if (StepStateOk(record.result.state)) {
-    log_.Debug(line + ": " + record.result.summary);
+void Coordinator::Record(const Done& done) {
+  const std::string& id = steps_[done.index]->spec().id;
+  const StepResult& result = done.result;
+  plan_.StepFinished(id, result.state);
+  std::string line = "step " + id + " " + std::string(StepStateName(result.state));
+  if (StepStateOk(result.state)) {
+    log_.Debug(line + ": " + result.summary);
   } else {
-    log_.Error(line + ": " + record.result.error.ToString());
+    log_.Error(line + ": " + result.error.ToString());
   }
 }
 
 void Coordinator::RecordNotRun() {
-  for (StepRecord& record : record_.steps) {
-    if (record.started) continue;
-    record.result.state = StepState::kNotRun;
-    record.result.summary = plan_.NotRunReason(record.id);
-    log_.Warn("step " + record.id + " not run: " + record.result.summary);
-  }
-  if (observer_ == nullptr) return;
-  for (const StepRecord& record : record_.steps) {
-    if (record.started) continue;
-    observer_->StepFinished(record.id, record.result.state, record.result.summary);
+  for (size_t i = 0; i < steps_.size(); ++i) {
+    if (started_[i]) continue;
+    const std::string& id = steps_[i]->spec().id;
+    StepResult result;
+    result.state = StepState::kNotRun;
+    result.summary = plan_.NotRunReason(id);
+    log_.Warn("step " + id + " not run: " + result.summary);
+    observer_.StepFinished(id, result);
   }
 }
 
-RunRecord Coordinator::Run() {
-  record_.started = clock_.Now();
-  run_start_ = clock_.Monotonic();
-  for (size_t i = 0; i < steps_.size(); ++i) {
-    const StepSpec& spec = steps_[i]->spec();
-    index_[spec.id] = i;
-    StepRecord record;
-    record.id = spec.id;
-    record.kind = spec.kind;
-    record.resource = steps_[i]->resource();
-    record.after = spec.after;
-    record_.steps.push_back(std::move(record));
-  }
+void Coordinator::Run() {
+  for (size_t i = 0; i < steps_.size(); ++i) index_[steps_[i]->spec().id] = i;
+  started_.assign(steps_.size(), false);
+  observer_.RunStarted(steps_);
   size_t worker_count = std::min(static_cast<size_t>(options_.concurrency), steps_.size());
   std::vector<std::thread> workers;
   for (size_t i = 0; i < worker_count; ++i) workers.emplace_back([this] { WorkerLoop(); });
@@ -241,14 +247,12 @@ RunRecord Coordinator::Run() {
     CheckStop();
     StartReadySteps();
     if (plan_.running() == 0) break;
-    for (Done& done : queue_.WaitForDone(WaitTime())) Record(done);
+    for (const Done& done : queue_.WaitForDone(WaitTime())) Record(done);
   }
   queue_.Close();
   for (std::thread& worker : workers) worker.join();
   RecordNotRun();
-  record_.status = ComputeRunStatus(record_.steps);
-  record_.finished = clock_.Now();
-  return std::move(record_);
+  observer_.RunFinished();
 }
 
 }  // namespace
@@ -274,8 +278,11 @@ Result<RunRecord> Executor::Run(const std::vector<Step*>& steps) {
   std::vector<StepSpec> specs;
   for (const Step* step : steps) specs.push_back(step->spec());
   DRF_ASSIGN_OR_RETURN(Plan plan, Plan::Create(specs));
-  Coordinator coordinator(options_, runner_, clock_, log_, cancel_, observer_, steps, plan);
-  return coordinator.Run();
+  RunRecorder record(clock_);
+  Observers observers(record, observer_);
+  Coordinator coordinator(options_, runner_, clock_, log_, cancel_, observers, steps, plan);
+  coordinator.Run();
+  return record.Take();
 }
 
 }  // namespace drf

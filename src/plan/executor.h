@@ -3,7 +3,8 @@
 // The coordinating thread (the caller of Run) owns the Plan; workers only run steps.
 // What "running a step" means is the StepRunner's business: LiveRunner acts,
 // DryRunRunner only previews (ninja's DryRunCommandRunner). Who hears about it while it
-// happens is the RunObserver's (plan/run_observer.h), as ninja's Status.
+// happens is the RunObservers' (plan/run_observer.h), as ninja's Status: the run's own
+// record (RunRecorder) is one, the caller's live progress another.
 #pragma once
 
 #include <chrono>
@@ -52,14 +53,14 @@ class Executor {
   // All references must outlive the executor. `cancel` is the run's token: steps see it;
   // the executor cancels it when the deadline passes; cancelled from outside
   // (SIGINT/SIGTERM) it means "interrupted". `observer` (optional, not owned) is told
-  // about every step of every Run, and is each step's StepContext::waits.
+  // about every Run beside the run's own RunRecorder, steps' waits included.
   Executor(ExecutorOptions options, StepRunner& runner, Clock& clock, Logger& log,
            CancelToken& cancel, RunObserver* observer = nullptr);
 
   // Runs `steps` (specs finalized: unique ids, known `after`, no cycle) and returns what
-  // each did. A step starts once all its dependencies succeeded or were unchanged; one
-  // that failed, timed out or did not run leaves its dependents not run. At the deadline
-  // or on cancellation no new step starts, waiting steps see `cancel`, and steps not
+  // each did (the RunRecorder's record). A step starts once all its dependencies succeeded or were
+  // unchanged; one that failed, timed out or did not run leaves its dependents not run. At the
+  // deadline or on cancellation no new step starts, waiting steps see `cancel`, and steps not
   // started are recorded as not run. Each step's StepContext::deadline is the earlier of
   // its own timeout (from its start) and the run deadline. InvalidArgument only for a
   // malformed graph; step failures are in the record. Call from one thread at a time.

@@ -68,9 +68,9 @@ class RecordingObserver final : public RunObserver {
   void StepWaiting(std::string_view id, std::string_view what) override {
     Add("waiting " + std::string(id) + " " + std::string(what));
   }
-  void StepFinished(std::string_view id, StepState state, std::string_view summary) override {
-    Add("finished " + std::string(id) + " " + std::string(StepStateName(state)) + " " +
-        std::string(summary));
+  void StepFinished(std::string_view id, const StepResult& result) override {
+    Add("finished " + std::string(id) + " " + std::string(StepStateName(result.state)) + " " +
+        result.summary);
   }
   std::vector<std::string> events() {
     std::lock_guard<std::mutex> lock(mu_);

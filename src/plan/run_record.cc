@@ -17,6 +17,68 @@ std::string_view RunStatusName(RunStatus status) {
   return "FAILED";
 }
 
+void RunRecorder::RunStarted(const std::vector<Step*>& steps) {
+  std::lock_guard<std::mutex> lock(mu_);
+  record_ = RunRecord{};
+  index_.clear();
+  record_.started = clock_.Now();
+  run_start_ = clock_.Monotonic();
+  for (const Step* step : steps) {
+    const StepSpec& spec = step->spec();
+    index_[spec.id] = record_.steps.size();
+    StepRecord record;
+    record.id = spec.id;
+    record.kind = spec.kind;
+    record.resource = step->resource();
+    record.after = spec.after;
+    record_.steps.push_back(std::move(record));
+  }
+}
+
+StepRecord* RunRecorder::Find(std::string_view id) {
+  auto it = index_.find(id);
+  return it == index_.end() ? nullptr : &record_.steps[it->second];
+}
+
+void RunRecorder::StepStarted(std::string_view id, std::string_view /*resource*/) {
+  WallTime now = clock_.Now();
+  MonoTime mono = clock_.Monotonic();
+  std::lock_guard<std::mutex> lock(mu_);
+  StepRecord* step = Find(id);
+  if (step == nullptr) return;
+  step->started = true;
+  step->started_at = now;
+  step->start_offset = mono - run_start_;
+}
+
+void RunRecorder::StepFinished(std::string_view id, const StepResult& result) {
+  WallTime now = clock_.Now();
+  MonoTime mono = clock_.Monotonic();
+  std::lock_guard<std::mutex> lock(mu_);
+  StepRecord* step = Find(id);
+  if (step == nullptr) return;
+  step->result = result;
+  if (!step->started) return;  // never ran: no times
+  step->finished_at = now;
+  step->end_offset = mono - run_start_;
+}
+
+void RunRecorder::RunStopped(RunStop why) {
+  std::lock_guard<std::mutex> lock(mu_);
+  (why == RunStop::kDeadline ? record_.deadline_reached : record_.interrupted) = true;
+}
+
+void RunRecorder::RunFinished() {
+  std::lock_guard<std::mutex> lock(mu_);
+  record_.status = ComputeRunStatus(record_.steps);
+  record_.finished = clock_.Now();
+}
+
+RunRecord RunRecorder::Take() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return std::move(record_);
+}
+
 bool StepStateOk(StepState state) {
   return state == StepState::kSucceeded || state == StepState::kUnchanged;
 }

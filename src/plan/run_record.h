@@ -1,13 +1,17 @@
 // RunRecord: what one execution of a plan did, step by step, for the report and the
-// Lambda response. Written by the executor's coordinating thread; plain data afterwards.
+// Lambda response. Written by a RunRecorder observing the run; plain data afterwards.
 #pragma once
 
+#include <functional>
+#include <map>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/clock.h"
 #include "plan/plan_spec.h"
+#include "plan/run_observer.h"
 #include "plan/step.h"
 
 namespace drf {
@@ -41,6 +45,33 @@ struct RunRecord {
   bool interrupted = false;       // the run's CancelToken was cancelled from outside
   WallTime started{};
   WallTime finished{};
+};
+
+// Writes the RunRecord of one run from the executor's notifications: the steps and their
+// dependencies at RunStarted, each step's times from the clock at StepStarted and
+// StepFinished, the stop reason, and the status at RunFinished.
+class RunRecorder final : public RunObserver {
+ public:
+  explicit RunRecorder(Clock& clock) : clock_(clock) {}
+
+  void RunStarted(const std::vector<Step*>& steps) override;
+  void StepStarted(std::string_view id, std::string_view resource) override;
+  void StepWaiting(std::string_view, std::string_view) override {}
+  void StepFinished(std::string_view id, const StepResult& result) override;
+  void RunStopped(RunStop why) override;
+  void RunFinished() override;
+
+  // The record, once the run has finished.
+  RunRecord Take();
+
+ private:
+  StepRecord* Find(std::string_view id);  // null for an id not in the run; needs mu_
+
+  Clock& clock_;
+  std::mutex mu_;
+  RunRecord record_;                                  // guarded by mu_
+  std::map<std::string, size_t, std::less<>> index_;  // id -> record_.steps position
+  MonoTime run_start_{};
 };
 
 // The status that `steps` imply (see RunStatus).

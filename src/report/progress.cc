@@ -55,8 +55,9 @@ void ProgressReporter::StepWaiting(std::string_view id, std::string_view what) {
   }
 }
 
-void ProgressReporter::StepFinished(std::string_view id, StepState state,
-                                    std::string_view summary) {
+void ProgressReporter::StepFinished(std::string_view id, const StepResult& result) {
+  const StepState state = result.state;
+  const std::string& summary = result.summary;
   std::lock_guard<std::mutex> lock(mu_);
   std::string line = std::string(Mark(state)) + " finished " + StripControl(id) + ": " +
                      std::string(StepStateName(state));

@@ -32,7 +32,7 @@ class ProgressReporter final : public RunObserver {
 
   void StepStarted(std::string_view id, std::string_view resource) override;
   void StepWaiting(std::string_view id, std::string_view what) override;
-  void StepFinished(std::string_view id, StepState state, std::string_view summary) override;
+  void StepFinished(std::string_view id, const StepResult& result) override;
 
   // Terminal mode: redraws the status line so elapsed times move between events (call it
   // from a timer if wanted). Plain mode: does nothing.

@@ -16,6 +16,13 @@
 namespace drf {
 namespace {
 
+StepResult Ended(StepState state, std::string summary) {
+  StepResult result;
+  result.state = state;
+  result.summary = std::move(summary);
+  return result;
+}
+
 using std::chrono::milliseconds;
 
 // A FILE* backed by memory, so tests read exactly what a terminal or log would get.
@@ -65,8 +72,8 @@ TEST_F(ProgressTest, PlainModeWritesOneLinePerEvent) {
   progress.StepStarted("promote-db:dr-app-db", "db dr-app-db");
   progress.StepWaiting("promote-db:dr-app-db", "modifying");
   clock_.Advance(milliseconds(3900));
-  progress.StepFinished("promote-db:dr-app-db", StepState::kSucceeded, "promoted dr-app-db");
-  progress.StepFinished("register-targets:tg", StepState::kNotRun, "dependency failed");
+  progress.StepFinished("promote-db:dr-app-db", Ended(StepState::kSucceeded, "promoted dr-app-db"));
+  progress.StepFinished("register-targets:tg", Ended(StepState::kNotRun, "dependency failed"));
 
   EXPECT_EQ(out_.text(),
             "▶ started promote-db:dr-app-db (db dr-app-db)\n"
@@ -91,7 +98,7 @@ TEST_F(ProgressTest, PlainModeRepeatsWaitingOnlyWhenItChanges) {
 TEST_F(ProgressTest, PlainModeStripsControlCharacters) {
   ProgressReporter progress = MakeReporter(false);
   progress.StepStarted("a", "asg\rx");
-  progress.StepFinished("a", StepState::kFailed, "AccessDenied:\nnot allowed\x1b[31m");
+  progress.StepFinished("a", Ended(StepState::kFailed, "AccessDenied:\nnot allowed\x1b[31m"));
   progress.Refresh();
   progress.Finish();
   std::string text = out_.text();
@@ -122,7 +129,7 @@ TEST_F(ProgressTest, TerminalModePrintsFinishedLineAboveStatusLine) {
             "\r[0/2 done, 2 running] running: a (db long-name-a, 0.0 s)");
 
   clock_.Advance(milliseconds(1500));
-  progress.StepFinished("a", StepState::kUnchanged, "already primary");
+  progress.StepFinished("a", Ended(StepState::kUnchanged, "already primary"));
   std::string after = out_.text().substr(before.size());
   std::string old_line = "[0/2 done, 2 running] running: a (db long-name-a, 0.0 s)";
   std::string new_line = "[1/2 done, 1 running] running: b (asg b, 1.5 s)";
@@ -172,7 +179,7 @@ TEST_F(ProgressTest, ConcurrentStepsProduceWholeLines) {
       std::string id = "step-" + std::to_string(t);
       progress.StepStarted(id, "r");
       progress.StepWaiting(id, "w");
-      progress.StepFinished(id, StepState::kSucceeded, "done");
+      progress.StepFinished(id, Ended(StepState::kSucceeded, "done"));
     });
   }
   for (auto& thread : threads) thread.join();

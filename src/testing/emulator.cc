@@ -330,4 +330,17 @@ Result<nlohmann::json> EmulatorProcess::SetStuckAsgs(
   return SetConfig({{"stuck_asgs", StuckAsgsJson(groups)}});
 }
 
+void SuiteEmulator::Start(const EmulatorOptions& options,
+                          const std::function<Status(EmulatorProcess&)>& prepare) {
+  error_.clear();
+  Result<std::unique_ptr<EmulatorProcess>> started = EmulatorProcess::Start(options);
+  if (!started.ok()) {
+    error_ = started.status().ToString();
+    return;
+  }
+  emulator_ = std::move(started).value();
+  if (!prepare) return;
+  if (Status prepared = prepare(*emulator_); !prepared.ok()) error_ = prepared.ToString();
+}
+
 }  // namespace drf

@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -124,6 +125,27 @@ class EmulatorProcess {
   std::string region_;
   nlohmann::json ready_;
   nlohmann::json resources_;
+};
+
+// One emulator for a GoogleTest suite, because starting one takes seconds: Start in
+// SetUpTestSuite, Stop in TearDownTestSuite, and in each test's SetUp
+//   ASSERT_TRUE(emulator_.ready()) << emulator_.error();
+// then use it as `emulator_->endpoint()`.
+class SuiteEmulator {
+ public:
+  // Starts the emulator, then runs `prepare` on it (extra seeding); the error of either is
+  // kept for the tests to report.
+  void Start(const EmulatorOptions& options = {},
+             const std::function<Status(EmulatorProcess&)>& prepare = nullptr);
+  void Stop() { emulator_.reset(); }
+
+  bool ready() const { return emulator_ != nullptr && error_.empty(); }
+  const std::string& error() const { return error_; }
+  EmulatorProcess* operator->() const { return emulator_.get(); }
+
+ private:
+  std::unique_ptr<EmulatorProcess> emulator_;
+  std::string error_;
 };
 
 }  // namespace drf

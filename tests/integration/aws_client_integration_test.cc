@@ -35,23 +35,11 @@ class CountingObserver final : public ApiCallObserver {
 
 class AwsClientIntegrationTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    auto emulator = EmulatorProcess::Start();
-    if (!emulator.ok()) {
-      start_error_ = new Status(emulator.status());
-      return;
-    }
-    emulator_ = std::move(emulator).value().release();
-  }
-  static void TearDownTestSuite() {
-    delete emulator_;
-    emulator_ = nullptr;
-    delete start_error_;
-    start_error_ = nullptr;
-  }
+  static void SetUpTestSuite() { emulator_.Start(); }
+  static void TearDownTestSuite() { emulator_.Stop(); }
 
   void SetUp() override {
-    ASSERT_EQ(start_error_, nullptr) << start_error_->ToString();
+    ASSERT_TRUE(emulator_.ready()) << emulator_.error();
     // Every service at the emulator; the signing region stays the real one.
     endpoints_ = std::make_unique<FixedEndpoint>(emulator_->endpoint());
     AwsClientOptions options =
@@ -63,8 +51,7 @@ class AwsClientIntegrationTest : public ::testing::Test {
 
   void TearDown() override { EXPECT_EQ(observer_.retries(), 0); }
 
-  static EmulatorProcess* emulator_;
-  static Status* start_error_;
+  static inline SuiteEmulator emulator_;
   CurlHttpClient http_;
   SystemClock clock_;
   FixedCredentials credentials_{TestCredentials("testing-token")};
@@ -72,9 +59,6 @@ class AwsClientIntegrationTest : public ::testing::Test {
   std::unique_ptr<FixedEndpoint> endpoints_;
   std::unique_ptr<AwsClient> client_;
 };
-
-EmulatorProcess* AwsClientIntegrationTest::emulator_ = nullptr;
-Status* AwsClientIntegrationTest::start_error_ = nullptr;
 
 TEST_F(AwsClientIntegrationTest, QueryStsGetCallerIdentity) {
   auto result = client_->CallQuery(services::kSts, "GetCallerIdentity", {});

@@ -87,25 +87,13 @@ class EmulatorTimingTest : public ::testing::Test {
     options.promotion_seconds = 1.5;
     options.instance_start_seconds = 1;
     options.task_start_seconds = 0.5;
-    auto started = EmulatorProcess::Start(options);
-    if (started.ok())
-      emu_ = std::move(started).value().release();
-    else
-      start_error_ = new std::string(started.status().ToString());
+    emu_.Start(options);
   }
-  static void TearDownTestSuite() {
-    delete emu_;
-    emu_ = nullptr;
-    delete start_error_;
-    start_error_ = nullptr;
-  }
-  void SetUp() override { ASSERT_NE(emu_, nullptr) << *start_error_; }
+  static void TearDownTestSuite() { emu_.Stop(); }
+  void SetUp() override { ASSERT_TRUE(emu_.ready()) << emu_.error(); }
 
-  static EmulatorProcess* emu_;
-  static std::string* start_error_;
+  static inline SuiteEmulator emu_;
 };
-EmulatorProcess* EmulatorTimingTest::emu_ = nullptr;
-std::string* EmulatorTimingTest::start_error_ = nullptr;
 
 TEST_F(EmulatorTimingTest, PromotionTakesTimeAndCannotBeRepeated) {
   ASSERT_TRUE(emu_->ResetStats().ok());

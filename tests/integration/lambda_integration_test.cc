@@ -39,20 +39,12 @@ class LambdaIntegrationTest : public ::testing::Test {
     EmulatorOptions options;
     options.seed_reference = true;
     options.promotion_seconds = kPromotionSeconds;
-    auto started = EmulatorProcess::Start(options);
-    if (!started.ok()) {
-      *start_error_ = started.status().ToString();
-      return;
-    }
-    emulator_ = std::move(started).value().release();
+    emulator_.Start(options);
   }
-  static void TearDownTestSuite() {
-    delete emulator_;
-    emulator_ = nullptr;
-  }
+  static void TearDownTestSuite() { emulator_.Stop(); }
 
   void SetUp() override {
-    ASSERT_TRUE(start_error_->empty()) << *start_error_;
+    ASSERT_TRUE(emulator_.ready()) << emulator_.error();
     for (const auto& [name, value] : emulator_->resources().at("env").items()) {
       env_.Set(name, value.get<std::string>());
     }
@@ -69,8 +61,7 @@ class LambdaIntegrationTest : public ::testing::Test {
   }
   WallTime In(std::chrono::milliseconds ms) { return clock_.Now() + ms; }
 
-  static EmulatorProcess* emulator_;
-  static std::string* start_error_;
+  static inline SuiteEmulator emulator_;
 
   FakeEnvironment env_;
   SystemClock clock_;
@@ -79,9 +70,6 @@ class LambdaIntegrationTest : public ::testing::Test {
   FakeHttp runtime_http_;
   FakeRuntimeApi runtime_{runtime_http_, &clock_};
 };
-
-EmulatorProcess* LambdaIntegrationTest::emulator_ = nullptr;
-std::string* LambdaIntegrationTest::start_error_ = new std::string();
 
 TEST_F(LambdaIntegrationTest, DeadlineMidPromotionIsInProgressThenASecondInvocationCompletes) {
   // First invocation: 3 s, with a 0.5 s margin; the promotion takes 4 s.

@@ -36,23 +36,15 @@ class S3PlanIntegrationTest : public ::testing::Test {
   static void SetUpTestSuite() {
     EmulatorOptions options;
     options.seed_reference = true;
-    auto started = EmulatorProcess::Start(options);
-    if (!started.ok()) {
-      *start_error_ = started.status().ToString();
-      return;
-    }
-    emulator_ = std::move(started).value().release();
-    Status put = PutS3Objects(emulator_->moto_endpoint(), emulator_->region(), kPlanBucket,
-                              {{kPlanKey, kS3Plan}}, ::testing::TempDir());
-    if (!put.ok()) *start_error_ = put.ToString();
+    emulator_.Start(options, [](EmulatorProcess& emulator) {
+      return PutS3Objects(emulator.moto_endpoint(), emulator.region(), kPlanBucket,
+                          {{kPlanKey, kS3Plan}}, ::testing::TempDir());
+    });
   }
-  static void TearDownTestSuite() {
-    delete emulator_;
-    emulator_ = nullptr;
-  }
+  static void TearDownTestSuite() { emulator_.Stop(); }
 
   void SetUp() override {
-    ASSERT_TRUE(start_error_->empty()) << *start_error_;
+    ASSERT_TRUE(emulator_.ready()) << emulator_.error();
     env_.Set("AWS_ENDPOINT_URL", emulator_->endpoint());
     env_.Set("AWS_REGION", emulator_->region());
     env_.Set("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
@@ -68,16 +60,12 @@ class S3PlanIntegrationTest : public ::testing::Test {
     return RunFailover(request, {env_, http_, clock_}, log_.logger(), cancel);
   }
 
-  static EmulatorProcess* emulator_;
-  static std::string* start_error_;
+  static inline SuiteEmulator emulator_;
   FakeEnvironment env_;
   SystemClock clock_;
   LogCapture log_{clock_};
   CurlHttpClient http_;
 };
-
-EmulatorProcess* S3PlanIntegrationTest::emulator_ = nullptr;
-std::string* S3PlanIntegrationTest::start_error_ = new std::string();
 
 TEST_F(S3PlanIntegrationTest, PlanModeReadsThePlanFromS3AndReportsIt) {
   const std::string uri = std::string("s3://") + kPlanBucket + "/" + kPlanKey;

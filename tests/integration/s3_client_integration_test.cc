@@ -35,34 +35,22 @@ const std::map<std::string, std::string>& Objects() {
 class S3IntegrationTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto started = EmulatorProcess::Start({});
-    if (!started.ok()) {
-      *start_error_ = started.status().ToString();
-      return;
-    }
-    emulator_ = std::move(started).value().release();
-    Status put = PutS3Objects(emulator_->moto_endpoint(), emulator_->region(), kBucket, Objects(),
-                              ::testing::TempDir());
-    if (!put.ok()) *start_error_ = put.ToString();
+    emulator_.Start({}, [](EmulatorProcess& emulator) {
+      return PutS3Objects(emulator.moto_endpoint(), emulator.region(), kBucket, Objects(),
+                          ::testing::TempDir());
+    });
   }
-  static void TearDownTestSuite() {
-    delete emulator_;
-    emulator_ = nullptr;
-  }
+  static void TearDownTestSuite() { emulator_.Stop(); }
 
   void SetUp() override {
-    ASSERT_TRUE(start_error_->empty()) << *start_error_;
+    ASSERT_TRUE(emulator_.ready()) << emulator_.error();
     harness_ = std::make_unique<AwsHarness>(&curl_, emulator_->endpoint());
   }
 
-  static EmulatorProcess* emulator_;
-  static std::string* start_error_;
+  static inline SuiteEmulator emulator_;
   CurlHttpClient curl_;
   std::unique_ptr<AwsHarness> harness_;
 };
-
-EmulatorProcess* S3IntegrationTest::emulator_ = nullptr;
-std::string* S3IntegrationTest::start_error_ = new std::string();
 
 TEST_F(S3IntegrationTest, GetsEveryObjectByteForByte) {
   S3Client s3(harness_->aws);

@@ -49,28 +49,23 @@ class ServicesIntegrationTest : public ::testing::Test {
     options.instance_start_seconds = 0;
     options.task_start_seconds = 0;
     options.promotion_seconds = 600;
-    Result<std::unique_ptr<EmulatorProcess>> started = EmulatorProcess::Start(options);
-    if (!started.ok()) {
-      *start_error_ = started.status().ToString();
-      return;
-    }
-    emulator_ = std::move(started).value().release();
-    int rc = -1;
-    std::string output =
-        RunCommand(std::string("python3 ") + DRF_SOURCE_DIR +
-                       "/tools/oracle/seed_services.py --endpoint " + emulator_->moto_endpoint(),
-                   &rc);
-    *extras_ = nlohmann::json::parse(output, nullptr, false);
-    if (rc != 0 || !extras_->is_object()) *start_error_ = "seed_services.py failed: " + output;
+    emulator_.Start(options, [](EmulatorProcess& emulator) {
+      int rc = -1;
+      std::string output =
+          RunCommand(std::string("python3 ") + DRF_SOURCE_DIR +
+                         "/tools/oracle/seed_services.py --endpoint " + emulator.moto_endpoint(),
+                     &rc);
+      *extras_ = nlohmann::json::parse(output, nullptr, false);
+      if (rc != 0 || !extras_->is_object()) {
+        return Status::Internal("seed_services.py failed: " + output);
+      }
+      return Status::Ok();
+    });
   }
-
-  static void TearDownTestSuite() {
-    delete emulator_;
-    emulator_ = nullptr;
-  }
+  static void TearDownTestSuite() { emulator_.Stop(); }
 
   void SetUp() override {
-    ASSERT_TRUE(start_error_->empty()) << *start_error_;
+    ASSERT_TRUE(emulator_.ready()) << emulator_.error();
     harness_ = std::make_unique<AwsHarness>(&curl_, emulator_->endpoint());
   }
 
@@ -81,8 +76,7 @@ class ServicesIntegrationTest : public ::testing::Test {
   }
   AwsClient& aws() { return harness_->aws; }
 
-  static inline EmulatorProcess* emulator_ = nullptr;
-  static inline auto* start_error_ = new std::string();
+  static inline SuiteEmulator emulator_;
   static inline auto* extras_ = new nlohmann::json();
 
   CurlHttpClient curl_;
