@@ -98,6 +98,7 @@ ReportContext ContextFor(const Failover& f, const PlanSpec& plan) {
   context.tool_version = std::string(kToolVersion);
   context.region = f.session->region().region;
   context.plan_source = plan.source;
+  context.rto = plan.rto;
   return context;
 }
 

@@ -258,6 +258,9 @@ void ReadRunOptions(YamlReader& r, const YAML::Node& doc, PlanSpec& plan, Config
              [&](const YAML::Node& v, const std::string& p) { return r.Duration(v, p); });
   if (plan.deadline)
     CheckPositive(YamlReader::Where("deadline", doc["deadline"]), *plan.deadline, errors);
+  m.Optional("rto", plan.rto,
+             [&](const YAML::Node& v, const std::string& p) { return r.Duration(v, p); });
+  if (plan.rto) CheckPositive(YamlReader::Where("rto", doc["rto"]), *plan.rto, errors);
   m.Int("concurrency", plan.concurrency);
   CheckIntRange(YamlReader::Where("concurrency", doc["concurrency"]), plan.concurrency, 1,
                 kMaxConcurrency, errors);
@@ -271,9 +274,9 @@ void ReadPlan(const YAML::Node& doc, PlanSpec& plan, ConfigErrors& errors) {
     r.Add(doc, "the document", "a mapping with version: 1 and steps");
     return;
   }
-  r.CheckMap(
-      doc, "",
-      {"version", "ordering", "deadline", "concurrency", "timeouts", "stall_after", "steps"});
+  r.CheckMap(doc, "",
+             {"version", "ordering", "deadline", "rto", "concurrency", "timeouts", "stall_after",
+              "steps"});
   ReadRunOptions(r, doc, plan, errors);
   const YAML::Node steps = doc["steps"];
   if (!steps.IsDefined() || (steps.IsSequence() && steps.size() == 0)) {

@@ -29,6 +29,7 @@ TEST(PlanFileTest, ParsesTheDocumentedExample) {
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
   EXPECT_EQ(plan->source, "docs/plan-file.md");
   EXPECT_EQ(plan->deadline, minutes(15));
+  EXPECT_EQ(plan->rto, minutes(10));
   EXPECT_EQ(plan->concurrency, 8);
   ASSERT_EQ(plan->steps.size(), 7u);
   const auto& db = std::get<PromoteDbSpec>(plan->steps[0].detail);
@@ -115,6 +116,10 @@ INSTANTIATE_TEST_SUITE_P(
                 "steps:\n  - scale_asg: {name: a}\n",
                 {"ordering (line 2): found \"fastest\"", "concurrency (line 3): found 0",
                  "deadline (line 4): found \"soon\", expected a duration"}},
+        BadFile{"version: 1\nrto: 0s\nsteps:\n  - scale_asg: {name: a}\n",
+                {"rto (line 2): found 0s"}},
+        BadFile{"version: 1\nrto: quickly\nsteps:\n  - scale_asg: {name: a}\n",
+                {"rto (line 2): found \"quickly\", expected a duration"}},
         BadFile{WithSteps("  - scale_asg: {name: a}\n    retry: true\n"),
                 {"steps[0].retry (line 4): found an unknown key"}},
         BadFile{WithSteps("  - id: x\n"), {"steps[0] (line 3): found no step kind"}},

@@ -96,6 +96,7 @@ struct PlanSpec {
   std::vector<StepSpec> steps;
   Ordering ordering = Ordering::kParallel;
   std::optional<std::chrono::seconds> deadline;  // whole-run limit
+  std::optional<std::chrono::seconds> rto;       // recovery-time objective, for the report
   int concurrency = 8;                           // steps running at once
   KindDurations timeouts;                        // plan-wide step timeouts by kind
   KindDurations stall_after;                     // plan-wide stall limits by kind

@@ -107,6 +107,30 @@ int64_t CriticalPathMillis(const RunRecord& run, const std::vector<std::string>&
   return Millis(last->end_offset - first->start_offset);
 }
 
+// The measured recovery time beside the plan's objective. The service has recovered when
+// every step succeeded or was unchanged: then `recovery_ms` runs from the run's start to
+// the end of its last step. Null while it has not (a step did not succeed, the run stopped
+// early, or a plan preview, which recovers nothing).
+json RecoveryJson(const RunRecord& run, const ReportContext& context) {
+  json recovery_ms = nullptr;
+  bool recovered = context.mode == ReportMode::kRun && context.error.ok() &&
+                   run.status == RunStatus::kSucceeded && !run.deadline_reached && !run.interrupted;
+  if (recovered) {
+    Duration last{0};
+    for (const StepRecord& step : run.steps) {
+      if (step.started) last = std::max(last, step.end_offset);
+    }
+    recovery_ms = Millis(last);
+  }
+  json met = nullptr;
+  if (context.rto && context.mode == ReportMode::kRun) {
+    met = recovered && recovery_ms.get<int64_t>() <= Millis(*context.rto);
+  }
+  return {{"rto_ms", context.rto ? json(Millis(*context.rto)) : json(nullptr)},
+          {"recovery_ms", std::move(recovery_ms)},
+          {"met", std::move(met)}};
+}
+
 json ApiCallsJson(const ApiCallCounter::Snapshot& snapshot) {
   json operations = json::object();
   for (const ApiCallCounter::OperationStats& op : snapshot.operations) {
@@ -150,6 +174,7 @@ nlohmann::json BuildReport(const RunRecord& run, const ApiCallCounter::Snapshot&
           {"steps", std::move(steps)},
           {"critical_path", std::move(path)},
           {"critical_path_ms", critical_path_ms},
+          {"recovery", RecoveryJson(run, context)},
           {"api_calls", ApiCallsJson(api_calls)}};
 }
 

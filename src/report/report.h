@@ -4,6 +4,7 @@
 // the schema ("drfailover.report/v1"). Pure: builds a value from plain records.
 #pragma once
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -25,10 +26,11 @@ std::string_view ReportModeName(ReportMode mode);  // "run", "plan"
 // Facts about the run that the records do not carry.
 struct ReportContext {
   ReportMode mode = ReportMode::kRun;
-  std::string tool_version;               // "0.1.0"
-  std::string region;                     // the DR region acted on
-  std::string plan_source;                // "environment" or the plan file path
-  std::optional<std::string> account_id;  // from STS, when known; null otherwise
+  std::string tool_version;                 // "0.1.0"
+  std::string region;                       // the DR region acted on
+  std::string plan_source;                  // "environment" or the plan file path
+  std::optional<std::string> account_id;    // from STS, when known; null otherwise
+  std::optional<std::chrono::seconds> rto;  // the plan's recovery-time objective
   // Why no step could run although AWS was reached (the plan could not be prepared, e.g.
   // listing a cluster's services was denied): the report's top-level `error`, and its
   // status is then FAILED. OK otherwise.

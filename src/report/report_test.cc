@@ -191,6 +191,7 @@ TEST(ReportTest, FullShapeOfAPartialRun) {
     ],
     "critical_path": ["promote-db:dr-app-db", "register-targets:tg-app"],
     "critical_path_ms": 4100,
+    "recovery": {"rto_ms": null, "recovery_ms": null, "met": null},
     "api_calls": {
       "operations": {
         "Elastic Load Balancing v2.RegisterTargets": {
@@ -223,6 +224,46 @@ TEST(ReportTest, StoppedNamesTheCause) {
   EXPECT_EQ(BuildReport(run, calls, RunContext())["stopped"], "interrupted");
   run.deadline_reached = true;  // a deadline also cancels the token: the cause wins
   EXPECT_EQ(BuildReport(run, calls, RunContext())["stopped"], "deadline");
+}
+
+// Every step of SampleRun done: recovered when the last step (the registration) ended.
+RunRecord RecoveredRun() {
+  RunRecord run = SampleRun();
+  run.status = RunStatus::kSucceeded;
+  for (StepRecord& step : run.steps) {
+    step.result.state = StepState::kSucceeded;
+    step.result.error = Status::Ok();
+  }
+  run.steps.pop_back();  // the ECS step never started
+  return run;
+}
+
+TEST(ReportTest, RecoveryTimeIsMeasuredAgainstThePlansObjective) {
+  ReportContext context = RunContext();
+  context.rto = std::chrono::seconds(5);
+  json met = BuildReport(RecoveredRun(), SampleCalls(), context)["recovery"];
+  EXPECT_EQ(met, json::parse(R"({"rto_ms": 5000, "recovery_ms": 4200, "met": true})"));
+
+  context.rto = std::chrono::seconds(4);
+  json over = BuildReport(RecoveredRun(), SampleCalls(), context)["recovery"];
+  EXPECT_EQ(over, json::parse(R"({"rto_ms": 4000, "recovery_ms": 4200, "met": false})"));
+
+  // A step failed: the service has not recovered, whatever the time.
+  json partial = BuildReport(SampleRun(), SampleCalls(), context)["recovery"];
+  EXPECT_EQ(partial, json::parse(R"({"rto_ms": 4000, "recovery_ms": null, "met": false})"));
+
+  // Without an objective the time is still measured.
+  context.rto.reset();
+  json measured = BuildReport(RecoveredRun(), SampleCalls(), context)["recovery"];
+  EXPECT_EQ(measured, json::parse(R"({"rto_ms": null, "recovery_ms": 4200, "met": null})"));
+}
+
+TEST(ReportTest, APlanRecoversNothing) {
+  ReportContext context = RunContext();
+  context.mode = ReportMode::kPlan;
+  context.rto = std::chrono::seconds(5);
+  json recovery = BuildReport(RecoveredRun(), SampleCalls(), context)["recovery"];
+  EXPECT_EQ(recovery, json::parse(R"({"rto_ms": 5000, "recovery_ms": null, "met": null})"));
 }
 
 TEST(ReportTest, PlanModeWithoutAccountAndAnEmptyRun) {

@@ -212,6 +212,18 @@ std::string CriticalPathText(const json& report) {
   return " (critical path: " + ids + " " + Seconds(Int(report, "critical_path_ms")) + ")";
 }
 
+// The recovery time against the objective, when the plan declares one.
+std::string RecoveryText(const json& report) {
+  const json& recovery = Field(report, "recovery");
+  const json& rto = Field(recovery, "rto_ms");
+  if (!rto.is_number_integer()) return "";
+  std::string objective = "the RTO of " + Seconds(rto.get<int64_t>());
+  const json& took = Field(recovery, "recovery_ms");
+  if (!took.is_number_integer()) return "; not recovered: " + objective + " not met";
+  std::string recovered = "; recovered in " + Seconds(took.get<int64_t>());
+  return recovered + (Field(recovery, "met") == true ? ", within " : ", over ") + objective;
+}
+
 std::string StoppedText(const json& report) {
   std::string stopped = Str(report, "stopped");
   return stopped.empty() ? "" : " (stopped: " + stopped + ")";
@@ -230,7 +242,7 @@ std::string RunHeadline(const json& report, bool color) {
           std::to_string(Int(totals, "mutating")) + " mutating";
   int64_t retries = Int(totals, "retries");
   if (retries > 0) line += ", " + std::to_string(retries) + (retries == 1 ? " retry" : " retries");
-  return line;
+  return line + RecoveryText(report);
 }
 
 // In a plan, a step that "succeeded" is one that would change something.

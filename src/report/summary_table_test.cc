@@ -58,6 +58,21 @@ TEST(SummaryTableTest, RunTableAndStatusLine) {
       "mutating, 3 retries\n");
 }
 
+TEST(SummaryTableTest, StatusLineSaysWhetherTheRecoveryTimeObjectiveWasMet) {
+  json report = RunReport();
+  report["recovery"] = {{"rto_ms", 600000}, {"recovery_ms", 4200}, {"met", true}};
+  EXPECT_THAT(RenderSummary(report, false),
+              HasSubstr("3 retries; recovered in 4.2 s, within the RTO of 600.0 s\n"));
+  report["recovery"] = {{"rto_ms", 3000}, {"recovery_ms", 4200}, {"met", false}};
+  EXPECT_THAT(RenderSummary(report, false),
+              HasSubstr("; recovered in 4.2 s, over the RTO of 3.0 s\n"));
+  report["recovery"] = {{"rto_ms", 3000}, {"recovery_ms", nullptr}, {"met", false}};
+  EXPECT_THAT(RenderSummary(report, false),
+              HasSubstr("; not recovered: the RTO of 3.0 s not met\n"));
+  report["recovery"] = {{"rto_ms", nullptr}, {"recovery_ms", 4200}, {"met", nullptr}};
+  EXPECT_THAT(RenderSummary(report, false), Not(HasSubstr("RTO")));
+}
+
 TEST(SummaryTableTest, SuccessfulRunLeavesOutZeroCountsAndNamesStop) {
   json report = RunReport();
   report["status"] = "SUCCEEDED";

@@ -631,7 +631,7 @@ TEST_P(FailoverE2eTest, SequentialPlanFileLogsTheOriginalLinesInOrder) {
   StartEmulator();
   auto groups =
       nlohmann::ordered_json::parse(emu_->resources().at("TARGET_GROUPS").get<std::string>());
-  std::string yaml = "version: 1\nordering: sequential\nsteps:\n";
+  std::string yaml = "version: 1\nordering: sequential\nrto: 1h\nsteps:\n";
   for (const auto& [arn, source] : groups.items()) {
     yaml += "  - register_targets:\n      target_group_arn: \"" + arn + "\"\n";
     yaml += source.contains("source_asg")
@@ -654,6 +654,12 @@ TEST_P(FailoverE2eTest, SequentialPlanFileLogsTheOriginalLinesInOrder) {
   ASSERT_EQ(run.exit_code, 0) << Describe(run) << "\nplan file:\n" << yaml;
   ASSERT_TRUE(report.is_object());
   EXPECT_EQ(report.at("plan_source"), Path("plan.yaml"));
+  // The plan's recovery-time objective, against the measured recovery.
+  const Json& recovery = report.at("recovery");
+  EXPECT_EQ(recovery.at("rto_ms"), 3600000);
+  EXPECT_GT(recovery.at("recovery_ms").get<int64_t>(), 0) << recovery;
+  EXPECT_EQ(recovery.at("met"), true);
+  EXPECT_NE(run.out.find("within the RTO of"), std::string::npos) << run.out;
   ExpectOriginalOrder(run, report, emu_->resources());
   ExpectCheckState("reference-failover");
 }
