@@ -47,6 +47,8 @@ inline constexpr ServiceInfo kSns{"SNS",        "SNS", "sns", "sns", "sns", Prot
                                   "2010-03-31", ""};
 inline constexpr ServiceInfo kSts{"STS",        "STS", "sts", "sts", "sts", Protocol::kQuery,
                                   "2011-06-15", ""};
+inline constexpr ServiceInfo kCloudWatch{"CloudWatch", "CLOUDWATCH",     "cloudwatch", "monitoring",
+                                         "monitoring", Protocol::kQuery, "2010-08-01", ""};
 inline constexpr ServiceInfo kS3{"S3", "S3", "s3", "s3", "s3", Protocol::kRestS3, "2006-03-01", ""};
 }  // namespace services
 

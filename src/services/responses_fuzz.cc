@@ -14,6 +14,7 @@
 
 #include "aws/aws_client.h"
 #include "services/autoscaling_client.h"
+#include "services/cloudwatch_client.h"
 #include "services/ec2_client.h"
 #include "services/ecs_client.h"
 #include "services/elbv2_client.h"
@@ -89,6 +90,13 @@ const Call kCalls[] = {
     // Evidence for stalled waits (appended, so the recorded seeds keep their letters).
     [](AwsClient& aws) { (void)AutoScalingClient(aws).DescribeScalingActivities("dr-jenkins", 5); },
     [](AwsClient& aws) { (void)RdsClient(aws).DescribeEvents("dr-app-db", "db-instance", 60); },
+    [](AwsClient& aws) {
+      MetricQuery query;
+      query.metric_namespace = "AWS/RDS";
+      query.metric_name = "ReplicaLag";
+      query.dimensions = {{"DBInstanceIdentifier", "dr-app-db"}};
+      (void)CloudWatchClient(aws).GetMetricData(query);
+    },
 };
 
 }  // namespace

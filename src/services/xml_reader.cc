@@ -1,6 +1,7 @@
 #include "services/xml_reader.h"
 
 #include <charconv>
+#include <cstdlib>
 
 namespace drf {
 
@@ -45,6 +46,22 @@ std::vector<std::string> XmlReader::Strings(pugi::xml_node parent, const char* l
                                             const char* item) const {
   std::vector<std::string> values;
   for (pugi::xml_node node : XmlItems(parent, list_path, item)) values.push_back(node.text().get());
+  return values;
+}
+
+std::vector<double> XmlReader::Numbers(pugi::xml_node parent, const char* list_path,
+                                       const char* item) {
+  std::vector<double> values;
+  for (pugi::xml_node node : XmlItems(parent, list_path, item)) {
+    std::string text = node.text().get();
+    char* end = nullptr;
+    double value = std::strtod(text.c_str(), &end);
+    if (text.empty() || end != text.c_str() + text.size()) {
+      Fail(parent, list_path, text, "a number");
+      continue;
+    }
+    values.push_back(value);
+  }
   return values;
 }
 

@@ -30,6 +30,11 @@ class XmlReader {
   std::vector<std::string> Strings(pugi::xml_node parent, const char* list_path,
                                    const char* item = "member") const;
 
+  // The `item` children of the element at `list_path` as numbers (CloudWatch's Values);
+  // records an error for one that is not a number.
+  std::vector<double> Numbers(pugi::xml_node parent, const char* list_path,
+                              const char* item = "member");
+
   const Status& status() const { return status_; }
 
  private:

@@ -10,6 +10,7 @@
 
 #include "posix/curl_http.h"
 #include "services/autoscaling_client.h"
+#include "services/cloudwatch_client.h"
 #include "services/ec2_client.h"
 #include "services/ecs_client.h"
 #include "services/elbv2_client.h"
@@ -89,6 +90,26 @@ TEST_F(ServicesIntegrationTest, StsGetCallerIdentity) {
   EXPECT_EQ(identity->account, "123456789012");
   EXPECT_FALSE(identity->arn.empty());
   EXPECT_FALSE(identity->user_id.empty());
+}
+
+TEST_F(ServicesIntegrationTest, CloudWatchReadsTheReplicaLagPutWithBoto3) {
+  MetricQuery query;
+  query.metric_namespace = "AWS/RDS";
+  query.metric_name = "ReplicaLag";
+  query.dimensions = {{"DBInstanceIdentifier", Extra("lag_instance")}};
+  query.end = std::chrono::system_clock::now();
+  query.start = query.end - std::chrono::minutes(5);
+  Result<std::vector<MetricPoint>> points = CloudWatchClient(aws()).GetMetricData(query);
+  ASSERT_TRUE(points.ok()) << points.status().ToString();
+  ASSERT_EQ(points->size(), 3u);
+  EXPECT_EQ(points->front().value, extras_->at("lag_latest_seconds").get<double>());  // newest
+  EXPECT_EQ(points->back().value, extras_->at("lag_max_seconds").get<double>());
+  EXPECT_GT(points->front().at, points->back().at);
+
+  query.dimensions = {{"DBInstanceIdentifier", "no-such-db"}};
+  Result<std::vector<MetricPoint>> none = CloudWatchClient(aws()).GetMetricData(query);
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_TRUE(none->empty());
 }
 
 TEST_F(ServicesIntegrationTest, RdsDescribeAndPromoteReadReplica) {

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Prints botocore's serialization of AWS requests, as an oracle for drfailover's clients.
 
-Reads a JSON list of {"service", "operation", "params"} on stdin; prints a JSON list with,
+Reads a JSON list of {"service", "operation", "params", optional "protocol"} on stdin
+("protocol": one of the service's other protocols, e.g. "query" for CloudWatch, whose
+default is CBOR); prints a JSON list with,
 for each, {"method", "path" (path and query string), "headers" (content-type, x-amz-target),
 "body"} or {"error": "..."} when botocore rejects the input. Nothing goes on the network: the
 request is captured by a `before-send` handler, which aborts the call.
@@ -9,6 +11,7 @@ request is captured by a `before-send` handler, which aborts the call.
 import json
 import sys
 
+import botocore.serialize
 import botocore.session
 
 KEPT_HEADERS = ("content-type", "x-amz-target")
@@ -24,14 +27,19 @@ def _capture(request, **_):
     raise _Captured(request)
 
 
-def _client(session, clients, service):
-    if service not in clients:
+def _client(session, clients, service, protocol=None):
+    key = (service, protocol)
+    if key not in clients:
         client = session.create_client(
             service, region_name="us-east-1", aws_access_key_id="AKID",
             aws_secret_access_key="SECRET", endpoint_url="https://example.com")
         client.meta.events.register("before-send", _capture)
-        clients[service] = client
-    return clients[service]
+        if protocol is not None:
+            if protocol not in client.meta.service_model.metadata.get("protocols", []):
+                raise SystemExit(f"{service} does not speak {protocol}")
+            client._serializer = botocore.serialize.create_serializer(protocol, True)
+        clients[key] = client
+    return clients[key]
 
 
 def _in_model_order(shape, value):
@@ -80,7 +88,8 @@ def main():
     cases = json.load(sys.stdin)
     session = botocore.session.get_session()
     clients = {}
-    out = [_serialize(_client(session, clients, c["service"]), c["operation"], c.get("params", {}))
+    out = [_serialize(_client(session, clients, c["service"], c.get("protocol")), c["operation"],
+                      c.get("params", {}))
            for c in cases]
     json.dump(out, sys.stdout, indent=1)
     sys.stdout.write("\n")

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Creates, with boto3, what the services integration test needs beyond the emulator's
 reference seed (tools/emulator/seed.py): an Aurora replica cluster of a cluster in the
-primary region, a Route 53 hosted zone and an SNS topic.
+primary region, a Route 53 hosted zone, an SNS topic and three minutes of the replica's
+ReplicaLag metric in CloudWatch.
 
 Usage: seed_services.py --endpoint http://127.0.0.1:<moto port>
 Prints one JSON object naming what it made (keys below).
 """
 import argparse
+import datetime
 import json
 import sys
 
@@ -37,11 +39,23 @@ def seed_aurora(endpoint):
             "replica_cluster_arn": replica["DBClusterArn"], "replica_instance": "orders-dr-1"}
 
 
+def seed_replica_lag(endpoint, instance):
+    """ReplicaLag of `instance` one, two and three minutes ago: 30, 20 and 10 seconds."""
+    now = datetime.datetime.now(datetime.timezone.utc).replace(second=0, microsecond=0)
+    data = [{"MetricName": "ReplicaLag", "Value": float(10 * minutes), "Unit": "Seconds",
+             "Timestamp": now - datetime.timedelta(minutes=minutes),
+             "Dimensions": [{"Name": "DBInstanceIdentifier", "Value": instance}]}
+            for minutes in (1, 2, 3)]
+    client("cloudwatch", endpoint).put_metric_data(Namespace="AWS/RDS", MetricData=data)
+    return {"lag_instance": instance, "lag_latest_seconds": 10.0, "lag_max_seconds": 30.0}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--endpoint", required=True)
     args = parser.parse_args()
     out = seed_aurora(args.endpoint)
+    out.update(seed_replica_lag(args.endpoint, "dr-app-db"))
     zone = client("route53", args.endpoint).create_hosted_zone(
         Name="dr.example.com.", CallerReference="drfailover-services-test")["HostedZone"]
     out["hosted_zone_id"] = zone["Id"]  # "/hostedzone/<id>"
