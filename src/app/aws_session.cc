@@ -81,7 +81,8 @@ AwsSession::AwsSession(SharedConfig config, RegionChoice region,
       ecs_(*client_),
       elbv2_(*client_),
       ec2_(*client_),
-      sts_(*client_) {}
+      sts_(*client_),
+      cloudwatch_(*client_) {}
 
 AwsSession::~AwsSession() = default;
 

@@ -14,6 +14,7 @@
 #include "core/environment.h"
 #include "report/api_call_counter.h"
 #include "services/autoscaling_client.h"
+#include "services/cloudwatch_client.h"
 #include "services/ec2_client.h"
 #include "services/ecs_client.h"
 #include "services/elbv2_client.h"
@@ -51,6 +52,7 @@ class AwsSession {
   Elbv2Client& elbv2() { return elbv2_; }
   Ec2Client& ec2() { return ec2_; }
   StsClient& sts() { return sts_; }
+  CloudWatchClient& cloudwatch() { return cloudwatch_; }
 
  private:
   class CounterObserver;
@@ -71,6 +73,7 @@ class AwsSession {
   Elbv2Client elbv2_;
   Ec2Client ec2_;
   StsClient sts_;
+  CloudWatchClient cloudwatch_;
 };
 
 }  // namespace drf

@@ -34,6 +34,7 @@ struct FailoverOptions {
   std::optional<std::string> report_file;
   std::optional<int> deadline_seconds;
   bool sequential = false;
+  bool force = false;
   bool no_progress = false;
 };
 
@@ -64,6 +65,9 @@ void AddFailoverOptions(CLI::App& verb, FailoverOptions& o) {
                   "whole-run limit in seconds (overrides the plan)")
       ->check(CLI::Range(1, 7 * 24 * 3600));
   verb.add_flag("--sequential", o.sequential, "one step at a time in the original's order");
+  verb.add_flag("--force", o.force,
+                "promote the DB even if its replica lag is over max_replica_lag (or unknown "
+                "with on_unknown_lag: refuse); the report records it");
   verb.add_flag("--no-progress", o.no_progress, "no live progress line on a terminal");
 }
 
@@ -141,6 +145,7 @@ int RunFailoverVerb(FailoverMode mode, const CommonOptions& c, const FailoverOpt
   request.aws = {c.region, c.profile, c.endpoint_url};
   if (f.deadline_seconds) request.deadline = std::chrono::seconds(*f.deadline_seconds);
   if (f.sequential) request.ordering = Ordering::kSequential;
+  request.force = f.force;
   std::optional<ProgressReporter> progress;
   if (verb.console.err_is_terminal && !f.no_progress) {
     progress.emplace(ProgressOptions{verb.console.err, true, 0, 120}, verb.effects.clock);

@@ -73,6 +73,7 @@ Result<PlanSpec> Load(Failover& f) {
   }
   DRF_ASSIGN_OR_RETURN(PlanSpec plan, LoadPlan(f.effects.env, f.request.plan_file, fetch));
   if (f.request.deadline) plan.deadline = f.request.deadline;
+  if (f.request.force) plan.replica_lag.forced = true;
   if (f.request.ordering) plan.ordering = *f.request.ordering;
   return plan;
 }
@@ -88,7 +89,7 @@ Status Finalize(Failover& f, PlanSpec& plan) {
 
 std::vector<std::unique_ptr<Step>> Build(Failover& f, const std::vector<StepSpec>& specs) {
   AwsSession& aws = *f.session;
-  AwsServices services{aws.rds(), aws.autoscaling(), aws.ecs(), aws.elbv2()};
+  AwsServices services{aws.rds(), aws.autoscaling(), aws.ecs(), aws.elbv2(), aws.cloudwatch()};
   return BuildSteps(specs, services);
 }
 
@@ -99,6 +100,7 @@ ReportContext ContextFor(const Failover& f, const PlanSpec& plan) {
   context.region = f.session->region().region;
   context.plan_source = plan.source;
   context.rto = plan.rto;
+  context.forced = plan.replica_lag.forced;
   return context;
 }
 

@@ -36,6 +36,9 @@ struct FailoverRequest {
   std::optional<std::chrono::seconds> deadline;  // overrides the plan's whole-run deadline
   std::optional<MonoTime> stop_at;   // hard stop (Lambda: before the invocation deadline)
   std::optional<Ordering> ordering;  // overrides the plan's ordering
+  // Promote a replica whatever its lag (the replica-lag guard, steps/replica_lag.h); the
+  // report says the run was forced.
+  bool force = false;
   // Only these step ids (as in the report); empty: every step. The others are left out of
   // the executed plan, and a selected step's dependencies on left-out steps are replaced by
   // the selected steps those depended on (so the subset keeps the plan's order among its

@@ -63,6 +63,7 @@ FailoverRequest RequestFor(const FailoverEvent& event, std::optional<MonoTime> s
   FailoverRequest request;
   request.mode = event.dry_run ? FailoverMode::kPlan : FailoverMode::kRun;
   request.deadline = event.deadline;
+  request.force = event.force;
   request.stop_at = stop_at;
   if (event.ordering) {
     request.ordering =

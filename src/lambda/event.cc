@@ -10,7 +10,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kKnownKeys = "dry_run, steps, deadline_seconds, ordering";
+constexpr std::string_view kKnownKeys = "dry_run, steps, deadline_seconds, ordering, force";
 
 // A short rendering of a value for messages: long values are cut.
 std::string Show(const json& value) {
@@ -95,6 +95,11 @@ Status ParseKey(const std::string& key, const json& value, FailoverEvent& event)
   if (key == "dry_run") {
     if (!value.is_boolean()) return Invalid(key, "true or false", value);
     event.dry_run = value.get<bool>();
+    return Status::Ok();
+  }
+  if (key == "force") {
+    if (!value.is_boolean()) return Invalid(key, "true or false", value);
+    event.force = value.get<bool>();
     return Status::Ok();
   }
   if (key == "steps") return ParseSteps(value, event.steps);

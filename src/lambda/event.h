@@ -31,6 +31,7 @@ struct FailoverEvent {
   std::vector<std::string> steps;                // "steps": only these step ids; empty: all
   std::optional<std::chrono::seconds> deadline;  // "deadline_seconds": whole-run limit
   std::optional<EventOrdering> ordering;         // "ordering": overrides the plan's
+  bool force = false;  // "force": promote whatever the replica lag (the CLI's --force)
 };
 
 // Bounds of "deadline_seconds": at least 1 s, at most a day (Lambda itself stops at 15 min;

@@ -15,7 +15,8 @@ FailoverEvent ParseOk(std::string_view body) {
 }
 
 bool IsFullFailover(const FailoverEvent& event) {
-  return !event.dry_run && event.steps.empty() && !event.deadline && !event.ordering;
+  return !event.dry_run && event.steps.empty() && !event.deadline && !event.ordering &&
+         !event.force;
 }
 
 TEST(EventTest, EmptyObjectNullAndEmptyBodyMeanFullFailover) {
@@ -38,6 +39,7 @@ TEST(EventTest, AllKeys) {
 
   EXPECT_EQ(ParseOk(R"({"ordering": "parallel"})").ordering, EventOrdering::kParallel);
   EXPECT_FALSE(ParseOk(R"({"dry_run": false})").dry_run);
+  EXPECT_TRUE(ParseOk(R"({"force": true})").force);
 }
 
 TEST(EventTest, EventBridgeScheduledEventMeansFullFailover) {
@@ -62,6 +64,7 @@ TEST(EventTest, MalformedEventsNameTheKeyAndWhatIsExpected) {
       {R"({"dryrun": true})", "unknown key \"dryrun\"", "dry_run, steps"},
       {R"({"dry_run": "true"})", "dry_run", "true or false, got string \"true\""},
       {R"({"dry_run": 1})", "dry_run", "true or false"},
+      {R"({"force": "yes"})", "force", "true or false, got string \"yes\""},
       {R"({"steps": "promote-db:dr-app-db"})", "steps", "non-empty array of step ids"},
       {R"({"steps": []})", "steps", "non-empty array"},
       {R"({"steps": ["scale-asg:dr-jenkins", 7]})", "steps[1]", "a step id"},

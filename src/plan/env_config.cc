@@ -36,7 +36,7 @@ void AddPromote(const Environment& env, PlanSpec& plan, ConfigErrors& errors) {
   auto id = GetTrimmed(env, kDbInstanceIdentifierVar);
   if (!id) return;
   StepSpec step;
-  step.detail = PromoteDbSpec{*id, std::nullopt, std::nullopt};
+  step.detail = PromoteDbSpec{*id, std::nullopt, std::nullopt, {}};
   step.origin = kDbInstanceIdentifierVar;
   AddStep(plan, std::move(step), WholeVariable(kDbInstanceIdentifierVar), errors);
 }
@@ -249,6 +249,14 @@ void ReadRunOptions(const Environment& env, PlanSpec& plan, ConfigErrors& errors
       errors.Add(kDeadlineVar, Quote(*deadline), kDurationExpected);
     } else if (CheckPositive(kDeadlineVar, *seconds, errors)) {
       plan.deadline = *seconds;
+    }
+  }
+  if (auto max_lag = GetTrimmed(env, kMaxReplicaLagVar)) {
+    auto seconds = ParseDuration(*max_lag);
+    if (!seconds) {
+      errors.Add(kMaxReplicaLagVar, Quote(*max_lag), kDurationExpected);
+    } else if (CheckPositive(kMaxReplicaLagVar, *seconds, errors)) {
+      plan.replica_lag.max_lag = *seconds;
     }
   }
   ReadKindDurations(env, kStepTimeoutsVar, plan.timeouts, errors);

@@ -25,6 +25,7 @@ inline constexpr std::string_view kDeadlineVar = "DRF_DEADLINE_SECONDS";  // or 
 // `stall_after`.
 inline constexpr std::string_view kStepTimeoutsVar = "DRF_STEP_TIMEOUTS";
 inline constexpr std::string_view kStallAfterVar = "DRF_STALL_AFTER";
+inline constexpr std::string_view kMaxReplicaLagVar = "DRF_MAX_REPLICA_LAG";  // "5m", "300"
 
 // Builds the plan the original would run, in its order: promote DB_INSTANCE_IDENTIFIER;
 // scale JENKINS_ASG_NAME then MONITORING_ASG_NAME to 1/3/1; scale ECS_SERVICES of

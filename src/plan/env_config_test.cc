@@ -78,10 +78,19 @@ TEST(EnvConfigTest, ReadsOurOwnRunOptions) {
   FakeEnvironment env = Original();
   env.Set("DRF_ORDERING", "sequential");
   env.Set("DRF_DEADLINE_SECONDS", "270");
+  env.Set("DRF_MAX_REPLICA_LAG", "90s");
   Result<PlanSpec> plan = PlanFromEnvironment(env);
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
   EXPECT_EQ(plan->ordering, Ordering::kSequential);
   EXPECT_EQ(plan->deadline, std::chrono::seconds(270));
+  EXPECT_EQ(plan->replica_lag.max_lag, std::chrono::seconds(90));
+}
+
+TEST(EnvConfigTest, ReplicaLagLimitDefaultsToFiveMinutes) {
+  Result<PlanSpec> plan = PlanFromEnvironment(Original());
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_EQ(plan->replica_lag.max_lag, std::chrono::minutes(5));
+  EXPECT_FALSE(plan->replica_lag.refuse_unknown);
 }
 
 // Each case: variables on top of an otherwise valid configuration, and text the message
@@ -155,6 +164,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadEnv{{{"DRF_ORDERING", "random"}}, {"DRF_ORDERING: found \"random\""}},
         BadEnv{{{"DRF_DEADLINE_SECONDS", "0"}}, {"DRF_DEADLINE_SECONDS: found 0s"}},
         BadEnv{{{"DRF_DEADLINE_SECONDS", "soon"}}, {"DRF_DEADLINE_SECONDS: found \"soon\""}},
+        BadEnv{{{"DRF_MAX_REPLICA_LAG", "lots"}}, {"DRF_MAX_REPLICA_LAG: found \"lots\""}},
+        BadEnv{{{"DRF_MAX_REPLICA_LAG", "0"}}, {"DRF_MAX_REPLICA_LAG: found 0s"}},
         BadEnv{{{"MONITORING_ASG_NAME", "dr-jenkins"}},
                {"MONITORING_ASG_NAME.id: found \"scale-asg:dr-jenkins\""}},
         // Every problem at once, so the operator fixes them in one go.

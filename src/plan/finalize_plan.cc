@@ -235,6 +235,9 @@ void Finalize(Finalizer& f) {
   }
   ResolveWaits(f.plan);
   ResolveBounds(f.plan);
+  for (StepSpec& step : f.plan.steps) {
+    if (auto* db = std::get_if<PromoteDbSpec>(&step.detail)) db->replica_lag = f.plan.replica_lag;
+  }
   if (f.plan.ordering == Ordering::kSequential) ChainSequentially(f.plan);
 }
 

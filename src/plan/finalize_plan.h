@@ -41,6 +41,7 @@ Status ResolveAllServices(PlanSpec& plan, const ListClusterServices& list);
 //  - on each scale step, `capacity_wait` (see ResolveWaits in the .cc and docs/plan-file.md);
 //  - on every step, `timeout` and `stall_after`: its own, the plan's for its kind, or the
 //    kind's default (DefaultStepTimeout, DefaultStallAfter);
+//  - on each promote_db step, the plan's replica-lag guard;
 //  - for Ordering::kSequential, the steps reordered into the original's order (promote,
 //    ASGs, ECS, targets; explicit dependencies respected) and each after the previous.
 // Default (parallel) graph: promotion and scaling start at once; each registration waits

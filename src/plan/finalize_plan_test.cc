@@ -47,6 +47,21 @@ std::string FinalizeError(std::vector<StepSpec> steps) {
   return status.message();
 }
 
+TEST(FinalizePlanTest, EveryPromotionGetsThePlansReplicaLagGuard) {
+  PlanSpec plan;
+  plan.steps = {Promote("a"), Promote("b")};
+  plan.replica_lag.max_lag = std::chrono::seconds(30);
+  plan.replica_lag.refuse_unknown = true;
+  plan.replica_lag.forced = true;
+  ASSERT_TRUE(FinalizePlan(plan).ok());
+  for (const StepSpec& step : plan.steps) {
+    const ReplicaLagGuard& guard = std::get<PromoteDbSpec>(step.detail).replica_lag;
+    EXPECT_EQ(guard.max_lag, std::chrono::seconds(30));
+    EXPECT_TRUE(guard.refuse_unknown);
+    EXPECT_TRUE(guard.forced);
+  }
+}
+
 TEST(FinalizePlanTest, DefaultGraphRunsScalingAtOnceAndRegistrationsAfterSources) {
   PlanSpec plan =
       Finalized({Promote("dr-db"), Asg("dr-jenkins"), Ecs("dr", {"frontend", "api"}),

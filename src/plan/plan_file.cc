@@ -261,6 +261,20 @@ void ReadRunOptions(YamlReader& r, const YAML::Node& doc, PlanSpec& plan, Config
   m.Optional("rto", plan.rto,
              [&](const YAML::Node& v, const std::string& p) { return r.Duration(v, p); });
   if (plan.rto) CheckPositive(YamlReader::Where("rto", doc["rto"]), *plan.rto, errors);
+  std::optional<std::chrono::seconds> max_lag;
+  m.Optional("max_replica_lag", max_lag,
+             [&](const YAML::Node& v, const std::string& p) { return r.Duration(v, p); });
+  if (max_lag && CheckPositive(YamlReader::Where("max_replica_lag", doc["max_replica_lag"]),
+                               *max_lag, errors)) {
+    plan.replica_lag.max_lag = *max_lag;
+  }
+  std::string on_unknown;
+  m.Optional("on_unknown_lag", on_unknown,
+             [&](const YAML::Node& v, const std::string& p) { return r.String(v, p); });
+  if (!on_unknown.empty() && on_unknown != "proceed" && on_unknown != "refuse") {
+    r.Add(doc["on_unknown_lag"], "on_unknown_lag", "\"proceed\" or \"refuse\"");
+  }
+  plan.replica_lag.refuse_unknown = on_unknown == "refuse";
   m.Int("concurrency", plan.concurrency);
   CheckIntRange(YamlReader::Where("concurrency", doc["concurrency"]), plan.concurrency, 1,
                 kMaxConcurrency, errors);
@@ -275,8 +289,8 @@ void ReadPlan(const YAML::Node& doc, PlanSpec& plan, ConfigErrors& errors) {
     return;
   }
   r.CheckMap(doc, "",
-             {"version", "ordering", "deadline", "rto", "concurrency", "timeouts", "stall_after",
-              "steps"});
+             {"version", "ordering", "deadline", "rto", "max_replica_lag", "on_unknown_lag",
+              "concurrency", "timeouts", "stall_after", "steps"});
   ReadRunOptions(r, doc, plan, errors);
   const YAML::Node steps = doc["steps"];
   if (!steps.IsDefined() || (steps.IsSequence() && steps.size() == 0)) {

@@ -30,6 +30,8 @@ TEST(PlanFileTest, ParsesTheDocumentedExample) {
   EXPECT_EQ(plan->source, "docs/plan-file.md");
   EXPECT_EQ(plan->deadline, minutes(15));
   EXPECT_EQ(plan->rto, minutes(10));
+  EXPECT_EQ(plan->replica_lag.max_lag, minutes(5));
+  EXPECT_FALSE(plan->replica_lag.refuse_unknown);
   EXPECT_EQ(plan->concurrency, 8);
   ASSERT_EQ(plan->steps.size(), 7u);
   const auto& db = std::get<PromoteDbSpec>(plan->steps[0].detail);
@@ -120,6 +122,10 @@ INSTANTIATE_TEST_SUITE_P(
                 {"rto (line 2): found 0s"}},
         BadFile{"version: 1\nrto: quickly\nsteps:\n  - scale_asg: {name: a}\n",
                 {"rto (line 2): found \"quickly\", expected a duration"}},
+        BadFile{"version: 1\nmax_replica_lag: 0s\non_unknown_lag: maybe\n"
+                "steps:\n  - scale_asg: {name: a}\n",
+                {"max_replica_lag (line 2): found 0s",
+                 "on_unknown_lag (line 3): found \"maybe\", expected \"proceed\" or \"refuse\""}},
         BadFile{WithSteps("  - scale_asg: {name: a}\n    retry: true\n"),
                 {"steps[0].retry (line 4): found an unknown key"}},
         BadFile{WithSteps("  - id: x\n"), {"steps[0] (line 3): found no step kind"}},

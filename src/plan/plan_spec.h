@@ -12,10 +12,20 @@
 namespace drf {
 
 // Promote an RDS read replica (the original's DB_INSTANCE_IDENTIFIER).
+// The replica-lag guard: a replica whose ReplicaLag is over `max_lag` is not promoted
+// (that would lose the writes it has not received yet) unless the run is forced.
+inline constexpr std::chrono::seconds kDefaultMaxReplicaLag = std::chrono::minutes(5);
+struct ReplicaLagGuard {
+  std::chrono::seconds max_lag = kDefaultMaxReplicaLag;  // plan key max_replica_lag
+  bool refuse_unknown = false;  // on_unknown_lag: refuse (default proceed, with a warning)
+  bool forced = false;          // --force / {"force": true}: promote whatever the lag
+};
+
 struct PromoteDbSpec {
   std::string db_instance_identifier;
   std::optional<int> backup_retention_period;          // 0-35 days, passed to PromoteReadReplica
   std::optional<std::string> preferred_backup_window;  // "hh24:mi-hh24:mi"
+  ReplicaLagGuard replica_lag;                         // the plan's, set by FinalizePlan
 };
 
 // Whether a scaling step waits for the capacity it asked for (FinalizePlan decides it from
@@ -100,6 +110,7 @@ struct PlanSpec {
   int concurrency = 8;                           // steps running at once
   KindDurations timeouts;                        // plan-wide step timeouts by kind
   KindDurations stall_after;                     // plan-wide stall limits by kind
+  ReplicaLagGuard replica_lag;                   // for every promote_db step
   std::string source;  // "environment" or the plan file path, for messages and the report
 };
 

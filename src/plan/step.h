@@ -50,6 +50,9 @@ struct StepResult {
   // last measured, "seconds": how long, "outcome": "done" | "stalled" | "timed_out" |
   // "cancelled" | "failed"}. Kept when a run stops mid-wait (the Lambda's IN_PROGRESS).
   nlohmann::json wait = nullptr;
+  // What the step checked before acting, by check: {"replica_lag": {...}} (promote_db's
+  // guard, steps/replica_lag.h); null when it checked nothing.
+  nlohmann::json checks = nullptr;
 };
 
 // Told what a running step is waiting for, at every poll, for live progress. Called from

@@ -79,6 +79,7 @@ json StepJson(const StepRecord& step) {
           {"mutating_calls", MutatingCallsJson(result.calls)},
           {"timings", TimingsJson(step)},
           {"wait", result.wait},
+          {"checks", result.checks},
           {"error", ErrorJson(result.error)}};
 }
 
@@ -167,6 +168,7 @@ nlohmann::json BuildReport(const RunRecord& run, const ApiCallCounter::Snapshot&
           {"status", context.error.ok() ? RunStatusName(run.status) : "FAILED"},
           {"error", ErrorJson(context.error)},
           {"stopped", Stopped(run)},
+          {"forced", context.forced},
           {"started_at", FormatTimestamp(run.started)},
           {"finished_at", FormatTimestamp(run.finished)},
           {"duration_ms", std::max<int64_t>(0, Millis(run.finished - run.started))},

@@ -31,6 +31,7 @@ struct ReportContext {
   std::string plan_source;                  // "environment" or the plan file path
   std::optional<std::string> account_id;    // from STS, when known; null otherwise
   std::optional<std::chrono::seconds> rto;  // the plan's recovery-time objective
+  bool forced = false;                      // --force / {"force": true}: guards overridden
   // Why no step could run although AWS was reached (the plan could not be prepared, e.g.
   // listing a cluster's services was denied): the report's top-level `error`, and its
   // status is then FAILED. OK otherwise.

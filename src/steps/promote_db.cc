@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "aws/retry.h"
+#include "steps/replica_lag.h"
 #include "steps/stall_evidence.h"
 
 namespace drf {
@@ -280,16 +281,28 @@ bool IsTerminalDbStatus(const std::string& status) {
   return std::find(kTerminal.begin(), kTerminal.end(), status) != kTerminal.end();
 }
 
-PromoteDbStep::PromoteDbStep(StepSpec spec, RdsClient& rds)
-    : InspectApplyStep(std::move(spec)), rds_(rds) {}
+PromoteDbStep::PromoteDbStep(StepSpec spec, RdsClient& rds, CloudWatchClient* lag)
+    : InspectApplyStep(std::move(spec)), rds_(rds), lag_(lag) {}
 
 std::string PromoteDbStep::resource() const { return "db " + db().db_instance_identifier; }
 
 Result<DbInstance> PromoteDbStep::Inspect(StepRun& run) {
   Result<DbInstance> found =
       run.poller().Act([&] { return DescribeOne(rds_, db().db_instance_identifier); });
-  if (found.ok()) run.result().before = Snapshot(*found);
+  if (!found.ok()) return found;
+  run.result().before = Snapshot(*found);
+  bool would_promote = !found->read_replica_source.empty() && !IsTerminalDbStatus(found->status);
+  if (lag_ != nullptr && would_promote) DRF_RETURN_IF_ERROR(CheckLag(run));
   return found;
+}
+
+Status PromoteDbStep::CheckLag(StepRun& run) {
+  const std::string& id = db().db_instance_identifier;
+  ReplicaLagReading reading = ReadReplicaLag(*lag_, id, run.ctx().clock.Now());
+  LagVerdict verdict = JudgeReplicaLag(id, reading, db().replica_lag);
+  run.result().checks = {{"replica_lag", verdict.evidence}};
+  if (!verdict.warning.empty()) run.ctx().log.Warn(verdict.warning);
+  return verdict.refusal;
 }
 
 void PromoteDbStep::Explain(StepRun& run, const DbInstance& instance) {

@@ -37,6 +37,7 @@
 #include <chrono>
 #include <string>
 
+#include "services/cloudwatch_client.h"
 #include "services/rds_client.h"
 #include "steps/inspect_apply_step.h"
 
@@ -60,8 +61,10 @@ bool IsTerminalDbStatus(const std::string& status);
 // replica source.
 class PromoteDbStep final : public InspectApplyStep<DbInstance> {
  public:
-  // `spec.detail` must hold a PromoteDbSpec. `rds` must outlive the step.
-  PromoteDbStep(StepSpec spec, RdsClient& rds);
+  // `spec.detail` must hold a PromoteDbSpec. `rds` (and `lag`) must outlive the step.
+  // With `lag`, a replica is promoted only if its lag passes the spec's guard
+  // (steps/replica_lag.h); without, the lag is not looked at.
+  PromoteDbStep(StepSpec spec, RdsClient& rds, CloudWatchClient* lag = nullptr);
 
   std::string resource() const override;  // "db <identifier>"
 
@@ -73,7 +76,12 @@ class PromoteDbStep final : public InspectApplyStep<DbInstance> {
   // decided by what the instance shows while waiting, so the waits are part of acting.
   void Apply(StepRun& run, const DbInstance& instance) override;
 
+  // The lag guard, for a replica Apply would promote: its evidence in result().checks, a
+  // warning logged when it lets the promotion go ahead regardless, and its refusal.
+  Status CheckLag(StepRun& run);
+
   RdsClient& rds_;
+  CloudWatchClient* lag_;
 };
 
 }  // namespace drf

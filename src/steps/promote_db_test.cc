@@ -18,7 +18,7 @@ StepSpec PromoteSpec(std::optional<int> retention = std::nullopt) {
   StepSpec spec;
   spec.id = "promote-db:dr-app-db";
   spec.kind = StepKind::kPromoteDb;
-  spec.detail = PromoteDbSpec{kDb, retention, std::nullopt};
+  spec.detail = PromoteDbSpec{kDb, retention, std::nullopt, {}};
   return spec;
 }
 
@@ -69,6 +69,73 @@ TEST_F(PromoteDbTest, WaitsPastTheAvailableRightAfterThePromoteCall) {
   EXPECT_EQ(h_.clock.sleeps().size(), 3u);
   EXPECT_EQ(result.waiting, std::chrono::microseconds(472875));
   EXPECT_TRUE(h_.aws.Unscripted().empty());
+}
+
+// The replica-lag guard (steps/replica_lag.h), with CloudWatch answering `lag` seconds.
+class PromoteDbLagTest : public PromoteDbTest {
+ protected:
+  void LagIs(const std::string& lag) {
+    std::string series =
+        "<MetricDataResults><member><Id>m1</Id><Timestamps><member>2026-12-06T16:04:00Z"
+        "</member></Timestamps><Values><member>" +
+        lag +
+        "</member></Values><StatusCode>Complete</StatusCode></member>"
+        "</MetricDataResults>";
+    h_.aws.Reply(services::kCloudWatch, "GetMetricData", FakeAws::QueryOk("GetMetricData", series));
+  }
+  StepSpec Guarded(bool forced) {
+    StepSpec spec = PromoteSpec();
+    std::get<PromoteDbSpec>(spec.detail).replica_lag.forced = forced;
+    return spec;
+  }
+
+  CloudWatchClient cloudwatch_{h_.client};
+};
+
+TEST_F(PromoteDbLagTest, AReplicaLaggingOverTheLimitIsNotPromoted) {
+  LagIs("900");
+  Describes({DescribeDb(kDb, "available", kSource)});
+  PromoteDbStep step(Guarded(false), h_.rds, &cloudwatch_);
+
+  StepResult result = step.Run(h_.ctx);
+
+  EXPECT_EQ(result.state, StepState::kFailed);
+  EXPECT_EQ(Promotes(), 0);
+  EXPECT_NE(result.error.message().find("replica lag 900 s"), std::string::npos)
+      << result.error.ToString();
+  EXPECT_EQ(result.checks["replica_lag"]["verdict"], "over");
+  std::vector<AwsCall> reads = h_.aws.Calls(services::kCloudWatch, "GetMetricData");
+  ASSERT_EQ(reads.size(), 1u);
+  EXPECT_EQ(reads[0].Param("MetricDataQueries.member.1.MetricStat.Metric.MetricName"),
+            "ReplicaLag");
+  EXPECT_EQ(
+      reads[0].Param("MetricDataQueries.member.1.MetricStat.Metric.Dimensions.member.1.Value"),
+      kDb);
+  // The plan shows the same refusal.
+  EXPECT_EQ(PromoteDbStep(Guarded(false), h_.rds, &cloudwatch_).Preview(h_.ctx).state,
+            StepState::kFailed);
+}
+
+TEST_F(PromoteDbLagTest, ForcedItIsPromotedAndTheWarningLogged) {
+  LagIs("900");
+  PromoteAnswers(FakeAws::QueryOk("PromoteReadReplica", DbXml(kDb, "modifying", kSource)));
+  Describes({DescribeDb(kDb, "available", kSource), DescribeDb(kDb, "available", "")});
+  PromoteDbStep step(Guarded(true), h_.rds, &cloudwatch_);
+
+  StepResult result = step.Run(h_.ctx);
+
+  ASSERT_EQ(result.state, StepState::kSucceeded) << result.error.ToString();
+  EXPECT_EQ(Promotes(), 1);
+  EXPECT_EQ(result.checks["replica_lag"]["forced"], true);
+  EXPECT_NE(h_.log.Lines().front().find("anyway (forced)"), std::string::npos)
+      << h_.log.Lines().front();
+}
+
+TEST_F(PromoteDbLagTest, NoLagReadForAnInstanceThatIsNotAReplica) {
+  Describes({DescribeDb(kDb, "available", "")});
+  PromoteDbStep step(Guarded(false), h_.rds, &cloudwatch_);
+  EXPECT_EQ(step.Run(h_.ctx).state, StepState::kUnchanged);
+  EXPECT_EQ(h_.aws.Count(services::kCloudWatch, "GetMetricData"), 0);
 }
 
 TEST_F(PromoteDbTest, SendsBackupSettings) {

@@ -11,7 +11,7 @@ namespace {
 std::unique_ptr<Step> MakeStep(const StepSpec& spec, AwsServices& aws) {
   switch (spec.kind) {
     case StepKind::kPromoteDb:
-      return std::make_unique<PromoteDbStep>(spec, aws.rds);
+      return std::make_unique<PromoteDbStep>(spec, aws.rds, &aws.cloudwatch);
     case StepKind::kScaleAsg:
       return std::make_unique<ScaleAsgStep>(spec, aws.autoscaling);
     case StepKind::kScaleEcs:

@@ -8,6 +8,7 @@
 #include "plan/plan_spec.h"
 #include "plan/step.h"
 #include "services/autoscaling_client.h"
+#include "services/cloudwatch_client.h"
 #include "services/ecs_client.h"
 #include "services/elbv2_client.h"
 #include "services/rds_client.h"
@@ -20,6 +21,7 @@ struct AwsServices {
   AutoScalingClient& autoscaling;
   EcsClient& ecs;
   Elbv2Client& elbv2;
+  CloudWatchClient& cloudwatch;
 };
 
 // One Step per spec, in the same order. `specs` must be finalized (each kind set from its

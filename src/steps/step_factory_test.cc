@@ -28,7 +28,8 @@ class StepFactoryTest : public ::testing::Test {
   }
 
   StepHarness h_;
-  AwsServices aws_{h_.rds, h_.autoscaling, h_.ecs, h_.elbv2};
+  CloudWatchClient cloudwatch_{h_.client};
+  AwsServices aws_{h_.rds, h_.autoscaling, h_.ecs, h_.elbv2, cloudwatch_};
 };
 
 TEST_F(StepFactoryTest, ResolvesAllServicesIntoOneStepPerService) {
@@ -84,7 +85,7 @@ TEST_F(StepFactoryTest, BuildsEachKindInPlanOrder) {
   PlanSpec plan;
   StepSpec db;
   db.kind = StepKind::kPromoteDb;
-  db.detail = PromoteDbSpec{"dr-app-db", std::nullopt, std::nullopt};
+  db.detail = PromoteDbSpec{"dr-app-db", std::nullopt, std::nullopt, {}};
   StepSpec asg;
   asg.kind = StepKind::kScaleAsg;
   asg.detail = ScaleAsgSpec{"dr-jenkins", 1, 3, 1, true};

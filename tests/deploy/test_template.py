@@ -44,6 +44,7 @@ EXPECTED_ACTIONS = {
     "elasticloadbalancing:RegisterTargets",
     "autoscaling:DescribeScalingActivities",
     "rds:DescribeEvents",
+    "cloudwatch:GetMetricData",
     "logs:CreateLogStream",
     "logs:PutLogEvents",
 }
@@ -259,7 +260,7 @@ class DeployTest(unittest.TestCase):
             "autoscaling:DescribeAutoScalingGroups", "ecs:ListServices", "ecs:DescribeServices",
             "ecs:ListTasks", "ecs:DescribeTasks", "elasticloadbalancing:DescribeTargetGroups",
             "elasticloadbalancing:DescribeTargetHealth", "autoscaling:DescribeScalingActivities",
-            "rds:DescribeEvents"}, "only reads may use Resource '*'")
+            "rds:DescribeEvents", "cloudwatch:GetMetricData"}, "only reads may use Resource '*'")
 
     def test_log_group(self):
         groups = self.moto.client("logs").describe_log_groups(

@@ -666,6 +666,52 @@ TEST_P(FailoverE2eTest, SequentialPlanFileLogsTheOriginalLinesInOrder) {
 
 // `whoami` against the emulator: account, ARN, region, credential source, endpoint; never
 // the secret key (Drf() checks that on every run) nor the whole access key id.
+// The replica-lag guard: with CloudWatch's ReplicaLag over max_replica_lag (default 5 min)
+// the replica is not promoted and everything independent of it still runs; --force
+// promotes it and the report says the run was forced.
+TEST_F(FailoverE2eOnceTest, AReplicaLaggingTooFarIsPromotedOnlyWhenForced) {
+  StartEmulator();
+  const std::string db = emu_->resources().at("db_instance");
+  ProcessResult put = Boto3(emu_->moto_endpoint(),
+                            "import datetime\n"
+                            "now = datetime.datetime.now(datetime.timezone.utc)\n"
+                            "c('cloudwatch').put_metric_data(Namespace='AWS/RDS', MetricData=[{\n"
+                            "    'MetricName': 'ReplicaLag', 'Value': 900.0, 'Unit': 'Seconds',\n"
+                            "    'Timestamp': now - datetime.timedelta(seconds=60),\n"
+                            "    'Dimensions': [{'Name': 'DBInstanceIdentifier', 'Value': '" +
+                                db + "'}]}])");
+  ASSERT_EQ(put.exit_code, 0) << Describe(put);
+  const std::string promote = "promote-db:" + db;
+
+  auto [refused, report] = DrfWithReport("run", "refused.json", RegionEnv());
+  EXPECT_EQ(refused.exit_code, 1) << Describe(refused);
+  ASSERT_TRUE(report.is_object()) << Describe(refused);
+  EXPECT_EQ(report.at("status"), "PARTIAL");
+  EXPECT_EQ(report.at("forced"), false);
+  for (const Json& step : report.at("steps")) {
+    if (step.at("id") == promote) {
+      EXPECT_EQ(step.at("status"), "failed");
+      EXPECT_NE(step.at("error").at("message").get<std::string>().find("replica lag 900 s"),
+                std::string::npos)
+          << step.dump(2);
+      EXPECT_EQ(step.at("checks").at("replica_lag").at("verdict"), "over");
+    } else {
+      EXPECT_EQ(step.at("status"), "succeeded") << step.dump(2);  // nothing depends on it
+    }
+  }
+  EXPECT_EQ(Calls(Stats(), "RDS.PromoteReadReplica"), 0);
+
+  auto [forced, forced_report] = DrfWithReport("run", "forced.json", RegionEnv(), {"--force"});
+  ASSERT_EQ(forced.exit_code, 0) << Describe(forced);
+  EXPECT_EQ(forced_report.at("forced"), true);
+  const Json* step = FindStep(forced_report, promote);
+  ASSERT_NE(step, nullptr);
+  EXPECT_EQ(step->at("status"), "succeeded");
+  EXPECT_EQ(step->at("checks").at("replica_lag").at("forced"), true);
+  EXPECT_NE(forced.err.find("anyway (forced)"), std::string::npos) << forced.err;
+  ExpectCheckState("reference-failover");
+}
+
 TEST_F(FailoverE2eOnceTest, WhoAmIShowsTheIdentityAndNeverTheSecret) {
   EmulatorOptions options;  // no seed needed
   StartEmulator(options);

@@ -61,7 +61,16 @@ S3_GET_PLAN = "S3.GET /drf-plans/plan.yaml"  # how the emulator's stats name the
 
 # The report's operation names: IAM prefix -> the SDK service id (src/aws/service.h).
 SERVICE_IDS = {"rds": "RDS", "autoscaling": "Auto Scaling", "ecs": "ECS",
-               "elasticloadbalancing": "Elastic Load Balancing v2", "s3": "S3"}
+               "elasticloadbalancing": "Elastic Load Balancing v2", "s3": "S3",
+               "cloudwatch": "CloudWatch"}
+
+# Actions a run calls whose denial fails no step: what they read only informs a guard.
+DEGRADED_WITHOUT = {
+    "cloudwatch:GetMetricData": "the replica-lag guard's reading of ReplicaLag: denied, the "
+                                "lag is unknown, and with on_unknown_lag: proceed (the "
+                                "default) the promotion goes ahead with a warning; asserted "
+                                "by LagGuardWithoutCloudWatchTest",
+}
 
 # Actions of the role that a CLI run with the original's variables never calls.
 NOT_CALLED_BY_CLI_RUN = {
@@ -323,6 +332,7 @@ RESULTS = {}  # session name -> facts
 def setUpModule():  # noqa: N802 (unittest's name)
     sessions = {"whole policy": whole_policy}
     sessions.update({f"without {a}": without_action(a) for a in EXPECTED})
+    sessions.update({f"without {a}": without_action(a) for a in DEGRADED_WITHOUT})
     sessions["all services"] = all_services
     sessions["all services without ecs:ListServices"] = all_services_without_list_services
     started = time.monotonic()
@@ -370,7 +380,7 @@ class TemplatePolicyTest(unittest.TestCase):
         """No CloudWatch Logs, EC2, STS or S3 call; ecs:ListServices is not needed while
         ECS_SERVICES names the services, nor the evidence-only reads while no wait stalls."""
         called = {op.split(".")[0] for op in self.r["stats"]["calls"]}
-        self.assertEqual(called, {"RDS", "AutoScaling", "ECS", "ELBv2"})
+        self.assertEqual(called, {"RDS", "AutoScaling", "ECS", "ELBv2", "CloudWatch"})
         self.assertNotIn("ECS.ListServices", self.r["stats"]["calls"])
         for evidence in EVIDENCE_CALLS:  # granted for stalled waits only
             self.assertNotIn(evidence, self.r["stats"]["calls"])
@@ -405,7 +415,8 @@ class EachActionIsNeededTest(unittest.TestCase):
 
     def test_every_action_of_the_policy_is_classified(self):
         actions = actions_of_template()
-        needed = [a for a in actions if a not in NOT_CALLED_BY_CLI_RUN]
+        needed = [a for a in actions
+                  if a not in NOT_CALLED_BY_CLI_RUN and a not in DEGRADED_WITHOUT]
         self.assertEqual(set(needed), set(EXPECTED),
                          "a new action in the template needs its expected outcome here")
         for action, reason in NOT_CALLED_BY_CLI_RUN.items():
@@ -460,6 +471,23 @@ class EachActionIsNeededTest(unittest.TestCase):
         denied = [e for e in result["stats"]["mutating_log"]
                   if e["op"].endswith("." + operation)]
         self.assertEqual({e["status"] for e in denied}, {403} if denied else set())
+
+
+class LagGuardWithoutCloudWatchTest(unittest.TestCase):
+    """Without cloudwatch:GetMetricData the lag is unknown: the run still succeeds, and the
+    promotion's check and a warning say why."""
+
+    def test_the_promotion_goes_ahead_with_the_denial_named(self):
+        run = RESULTS["without cloudwatch:GetMetricData"]["run"]
+        self.assertEqual(run.returncode, EXIT_SUCCEEDED, run.describe())
+        promote = next(s for s in run.report["steps"] if s["kind"] == "promote_db")
+        self.assertEqual(promote["status"], "succeeded")
+        lag = promote["checks"]["replica_lag"]
+        self.assertEqual(lag["verdict"], "unknown")
+        self.assertIn("AccessDenied", lag["why"])
+        self.assertIn("cloudwatch:GetMetricData", lag["why"])
+        self.assertIn("WARN", run.stderr)
+        self.assertIn("promoting without the lag check (on_unknown_lag: proceed)", run.stderr)
 
 
 class AllServicesVariantTest(unittest.TestCase):

@@ -14,6 +14,10 @@ counter passes `settings.INITIAL_NO_AUTH_ACTION_COUNT` (infinite by default;
   computed from the request (`_RESOLVERS`, installed as moto's `_determine_resource`
   hook). Every other action is still evaluated against `*`, which only a statement with
   `Resource: "*"` matches: stricter than AWS, never looser.
+- moto names the action after the request's signing name, so a CloudWatch call (signed
+  for `monitoring`) would need `monitoring:GetMetricData`; AWS authorizes it as
+  `cloudwatch:GetMetricData`, which is what a policy grants. `_ACTION_PREFIXES` gives
+  moto AWS's prefix (the signature is still checked against the signing name).
 
 Not modelled: sts:GetCallerIdentity is always allowed (as on AWS); conditions beyond
 moto's own; resource-based policies; DescribeServices/DescribeTasks per named resource.
@@ -50,6 +54,7 @@ def enable(clients, region):
     admin = create_user(iam, ADMIN_USER, ADMIN_POLICY)
     clients.use_credentials(*internal)
     install_resource_resolvers()
+    install_action_prefixes()
     reset = urllib.request.Request(f"{clients.endpoint_url}/moto-api/reset-auth", data=b"0",
                                    headers={"Content-Type": "text/plain"}, method="POST")
     with urllib.request.urlopen(reset, timeout=30) as r:
@@ -109,6 +114,29 @@ _RESOLVERS = {
     ("moto.elbv2.responses", "ELBV2Response"): {
         "RegisterTargets": _elbv2_target_group, "DeregisterTargets": _elbv2_target_group},
 }
+
+
+# Signing name -> IAM action prefix, where they differ.
+_ACTION_PREFIXES = {"monitoring": "cloudwatch"}
+
+
+def install_action_prefixes():
+    """Renames the action moto authorizes to AWS's IAM prefix (after moto's __init__,
+    which also keeps the signing name for the signature check)."""
+    from moto.iam import access_control
+    base = access_control.IAMRequestBase
+    if getattr(base, "_drf_prefixes", False):
+        return
+    original = base.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        service, _, name = self._action.partition(":")  # noqa: SLF001
+        if service in _ACTION_PREFIXES:
+            self._action = f"{_ACTION_PREFIXES[service]}:{name}"  # noqa: SLF001
+
+    base.__init__ = init
+    base._drf_prefixes = True  # noqa: SLF001
 
 
 def install_resource_resolvers():

@@ -11,7 +11,7 @@ SERVICE_NAMES = {
     "rds": "RDS", "autoscaling": "AutoScaling", "ecs": "ECS", "elasticloadbalancing": "ELBv2",
     "ec2": "EC2", "sts": "STS", "sns": "SNS", "route53": "Route53", "lambda": "Lambda",
     "cloudformation": "CloudFormation", "events": "EventBridge", "logs": "CloudWatchLogs",
-    "iam": "IAM", "s3": "S3",
+    "iam": "IAM", "s3": "S3", "monitoring": "CloudWatch",
 }
 # X-Amz-Target prefix -> credential-scope service id, for unsigned JSON requests.
 TARGET_PREFIXES = {"AmazonEC2ContainerServiceV20141113": "ecs", "Logs_20140328": "logs",
