@@ -291,8 +291,10 @@ Result<DbInstance> PromoteDbStep::Inspect(StepRun& run) {
       run.poller().Act([&] { return DescribeOne(rds_, db().db_instance_identifier); });
   if (!found.ok()) return found;
   run.result().before = Snapshot(*found);
-  bool would_promote = !found->read_replica_source.empty() && !IsTerminalDbStatus(found->status);
-  if (lag_ != nullptr && would_promote) DRF_RETURN_IF_ERROR(CheckLag(run));
+  // Only a replica Apply would promote at once: a busy one ("modifying"...) is most likely
+  // promoting already (a resumed run), and refusing to wait for it would help no one.
+  bool promotes_now = !found->read_replica_source.empty() && found->status == "available";
+  if (lag_ != nullptr && promotes_now) DRF_RETURN_IF_ERROR(CheckLag(run));
   return found;
 }
 

@@ -138,6 +138,17 @@ TEST_F(PromoteDbLagTest, NoLagReadForAnInstanceThatIsNotAReplica) {
   EXPECT_EQ(h_.aws.Count(services::kCloudWatch, "GetMetricData"), 0);
 }
 
+// A resumed run finds its own promotion under way: it waits for it, whatever the lag.
+TEST_F(PromoteDbLagTest, APromotionAlreadyUnderWayIsWaitedForNotJudged) {
+  LagIs("900");
+  Describes({DescribeDb(kDb, "modifying", kSource), DescribeDb(kDb, "available", "")});
+  PromoteDbStep step(Guarded(false), h_.rds, &cloudwatch_);
+  StepResult result = step.Run(h_.ctx);
+  EXPECT_EQ(result.state, StepState::kSucceeded) << result.error.ToString();
+  EXPECT_EQ(Promotes(), 0);
+  EXPECT_EQ(h_.aws.Count(services::kCloudWatch, "GetMetricData"), 0);
+}
+
 TEST_F(PromoteDbTest, SendsBackupSettings) {
   PromoteDbStep step(PromoteSpec(7), h_.rds);
   PromoteAnswers(FakeAws::QueryOk("PromoteReadReplica", DbXml(kDb, "modifying", kSource)));
