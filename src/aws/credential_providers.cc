@@ -96,7 +96,11 @@ Result<WallTime> ParseIso8601(std::string_view s) {
   seconds offset{0};
   std::chrono::year_month_day date{std::chrono::year(y), std::chrono::month(unsigned(mo)),
                                    std::chrono::day(unsigned(d))};
-  if (!ok || !ReadZone(s, pos, &offset) || !date.ok() || h > 23 || mi > 59 || sec > 60) {
+  // WallTime counts nanoseconds in 64 bits: it holds 1677-09-21 to 2262-04-11 only, and a
+  // year beyond that would overflow (a corrupt reply must not be undefined behaviour).
+  constexpr int kFirstYear = 1678, kLastYear = 2261;
+  if (!ok || !ReadZone(s, pos, &offset) || !date.ok() || h > 23 || mi > 59 || sec > 60 ||
+      y < kFirstYear || y > kLastYear) {
     return Status::InvalidArgument("not an ISO 8601 UTC time: '" + std::string(s) + "'");
   }
   auto time = std::chrono::sys_days(date) + std::chrono::hours(h) + std::chrono::minutes(mi) +

@@ -28,7 +28,8 @@
 namespace drf {
 
 // ISO 8601 UTC timestamps as AWS writes them: 2026-11-25T22:00:00Z, with optional
-// fractional seconds and a Z or +hh:mm / -hh:mm offset. InvalidArgument otherwise.
+// fractional seconds and a Z or +hh:mm / -hh:mm offset; years 1678 to 2261 (what WallTime
+// holds). InvalidArgument otherwise.
 Result<WallTime> ParseIso8601(std::string_view text);
 
 // Source: "environment". AWS_SESSION_TOKEN (or the legacy AWS_SECURITY_TOKEN) and
