@@ -294,8 +294,12 @@ Result<DbInstance> PromoteDbStep::Inspect(StepRun& run) {
   // Only a replica Apply would promote at once: a busy one ("modifying"...) is most likely
   // promoting already (a resumed run), and refusing to wait for it would help no one.
   bool promotes_now = !found->read_replica_source.empty() && found->status == "available";
-  if (lag_ != nullptr && promotes_now) DRF_RETURN_IF_ERROR(CheckLag(run));
-  return found;
+  if (lag_ == nullptr || !promotes_now) return found;
+  DRF_RETURN_IF_ERROR(CheckLag(run));
+  // The lag read took a round trip: decide on the instance as it is now, so a promotion
+  // that started meanwhile (another run's, or a killed run's last call) is waited for
+  // instead of being sent again.
+  return run.poller().Act([&] { return DescribeOne(rds_, db().db_instance_identifier); });
 }
 
 Status PromoteDbStep::CheckLag(StepRun& run) {

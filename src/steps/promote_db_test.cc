@@ -119,7 +119,8 @@ TEST_F(PromoteDbLagTest, AReplicaLaggingOverTheLimitIsNotPromoted) {
 TEST_F(PromoteDbLagTest, ForcedItIsPromotedAndTheWarningLogged) {
   LagIs("900");
   PromoteAnswers(FakeAws::QueryOk("PromoteReadReplica", DbXml(kDb, "modifying", kSource)));
-  Describes({DescribeDb(kDb, "available", kSource), DescribeDb(kDb, "available", "")});
+  Describes({DescribeDb(kDb, "available", kSource), DescribeDb(kDb, "available", kSource),
+             DescribeDb(kDb, "available", "")});
   PromoteDbStep step(Guarded(true), h_.rds, &cloudwatch_);
 
   StepResult result = step.Run(h_.ctx);
@@ -129,6 +130,18 @@ TEST_F(PromoteDbLagTest, ForcedItIsPromotedAndTheWarningLogged) {
   EXPECT_EQ(result.checks["replica_lag"]["forced"], true);
   EXPECT_NE(h_.log.Lines().front().find("anyway (forced)"), std::string::npos)
       << h_.log.Lines().front();
+}
+
+// Another run (or a killed one's last call) started the promotion while the lag was read:
+// the step waits for it instead of sending PromoteReadReplica again.
+TEST_F(PromoteDbLagTest, APromotionStartedDuringTheLagReadIsWaitedFor) {
+  LagIs("10");
+  Describes({DescribeDb(kDb, "available", kSource), DescribeDb(kDb, "modifying", kSource),
+             DescribeDb(kDb, "available", "")});
+  PromoteDbStep step(Guarded(false), h_.rds, &cloudwatch_);
+  StepResult result = step.Run(h_.ctx);
+  EXPECT_EQ(result.state, StepState::kSucceeded) << result.error.ToString();
+  EXPECT_EQ(Promotes(), 0);
 }
 
 TEST_F(PromoteDbLagTest, NoLagReadForAnInstanceThatIsNotAReplica) {
