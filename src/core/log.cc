@@ -46,7 +46,10 @@ std::optional<LogFormat> ParseLogFormat(std::string_view text) {
   return std::nullopt;
 }
 
-std::string FormatTimestamp(WallTime time) {
+namespace {
+
+// RFC 3339 UTC, with ".mmm" before the Z when `with_millis`.
+std::string FormatUtc(WallTime time, bool with_millis) {
   auto since_epoch = time.time_since_epoch();
   auto seconds = std::chrono::duration_cast<std::chrono::seconds>(since_epoch);
   auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch - seconds);
@@ -54,11 +57,21 @@ std::string FormatTimestamp(WallTime time) {
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buffer[96];  // roomy enough for any int values, so GCC sees no truncation
-  std::snprintf(buffer, sizeof(buffer), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(millis.count()));
-  return buffer;
+  int n = std::snprintf(buffer, sizeof(buffer), "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+                        tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  std::string text(buffer, static_cast<size_t>(n));
+  if (with_millis) {
+    std::snprintf(buffer, sizeof(buffer), ".%03d", static_cast<int>(millis.count()));
+    text += buffer;
+  }
+  return text + "Z";
 }
+
+}  // namespace
+
+std::string FormatTimestamp(WallTime time) { return FormatUtc(time, /*with_millis=*/true); }
+
+std::string FormatTimestampSeconds(WallTime time) { return FormatUtc(time, /*with_millis=*/false); }
 
 Logger::Logger(LoggerOptions options, Clock& clock) : options_(std::move(options)), clock_(clock) {}
 

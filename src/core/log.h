@@ -61,5 +61,8 @@ class Logger {
 
 // RFC 3339 UTC with milliseconds: 2026-11-25T21:40:00.123Z
 std::string FormatTimestamp(WallTime time);
+// The same in whole seconds (truncated): 2026-11-25T21:40:00Z, as the AWS query protocol
+// sends timestamps.
+std::string FormatTimestampSeconds(WallTime time);
 
 }  // namespace drf

@@ -233,6 +233,20 @@ void ReadKindDurations(const Environment& env, std::string_view var, KindDuratio
   }
 }
 
+// `var` as a duration greater than 0; nullopt when unset or wrong (`errors` says which).
+std::optional<std::chrono::seconds> ReadPositiveDuration(const Environment& env,
+                                                         std::string_view var,
+                                                         ConfigErrors& errors) {
+  std::optional<std::string> text = GetTrimmed(env, var);
+  if (!text) return std::nullopt;
+  std::optional<std::chrono::seconds> seconds = ParseDuration(*text);
+  if (!seconds) {
+    errors.Add(var, Quote(*text), kDurationExpected);
+    return std::nullopt;
+  }
+  return CheckPositive(var, *seconds, errors) ? seconds : std::nullopt;
+}
+
 void ReadRunOptions(const Environment& env, PlanSpec& plan, ConfigErrors& errors) {
   if (auto ordering = GetTrimmed(env, kOrderingVar)) {
     if (*ordering == "parallel") {
@@ -243,21 +257,9 @@ void ReadRunOptions(const Environment& env, PlanSpec& plan, ConfigErrors& errors
       errors.Add(kOrderingVar, Quote(*ordering), "\"parallel\" or \"sequential\"");
     }
   }
-  if (auto deadline = GetTrimmed(env, kDeadlineVar)) {
-    auto seconds = ParseDuration(*deadline);
-    if (!seconds) {
-      errors.Add(kDeadlineVar, Quote(*deadline), kDurationExpected);
-    } else if (CheckPositive(kDeadlineVar, *seconds, errors)) {
-      plan.deadline = *seconds;
-    }
-  }
-  if (auto max_lag = GetTrimmed(env, kMaxReplicaLagVar)) {
-    auto seconds = ParseDuration(*max_lag);
-    if (!seconds) {
-      errors.Add(kMaxReplicaLagVar, Quote(*max_lag), kDurationExpected);
-    } else if (CheckPositive(kMaxReplicaLagVar, *seconds, errors)) {
-      plan.replica_lag.max_lag = *seconds;
-    }
+  if (auto deadline = ReadPositiveDuration(env, kDeadlineVar, errors)) plan.deadline = deadline;
+  if (auto max_lag = ReadPositiveDuration(env, kMaxReplicaLagVar, errors)) {
+    plan.replica_lag.max_lag = *max_lag;
   }
   ReadKindDurations(env, kStepTimeoutsVar, plan.timeouts, errors);
   ReadKindDurations(env, kStallAfterVar, plan.stall_after, errors);

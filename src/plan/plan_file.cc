@@ -62,6 +62,12 @@ struct MapReader {
   void Duration(std::string_view key, std::optional<std::chrono::seconds>& out) {
     Optional(key, out, [&](const YAML::Node& v, const std::string& p) { return r.Duration(v, p); });
   }
+  // A duration that must be greater than 0 (`errors` says so otherwise).
+  void PositiveDuration(std::string_view key, std::optional<std::chrono::seconds>& out,
+                        ConfigErrors& errors) {
+    Duration(key, out);
+    if (out) CheckPositive(YamlReader::Where(Key(key), Get(key)), *out, errors);
+  }
 };
 
 // `timeouts:` / `stall_after:` at the top level: step kind -> duration.
@@ -254,20 +260,11 @@ void ReadRunOptions(YamlReader& r, const YAML::Node& doc, PlanSpec& plan, Config
   if (!ordering.empty() && ordering != "sequential" && ordering != "parallel") {
     r.Add(doc["ordering"], "ordering", "\"parallel\" or \"sequential\"");
   }
-  m.Optional("deadline", plan.deadline,
-             [&](const YAML::Node& v, const std::string& p) { return r.Duration(v, p); });
-  if (plan.deadline)
-    CheckPositive(YamlReader::Where("deadline", doc["deadline"]), *plan.deadline, errors);
-  m.Optional("rto", plan.rto,
-             [&](const YAML::Node& v, const std::string& p) { return r.Duration(v, p); });
-  if (plan.rto) CheckPositive(YamlReader::Where("rto", doc["rto"]), *plan.rto, errors);
+  m.PositiveDuration("deadline", plan.deadline, errors);
+  m.PositiveDuration("rto", plan.rto, errors);
   std::optional<std::chrono::seconds> max_lag;
-  m.Optional("max_replica_lag", max_lag,
-             [&](const YAML::Node& v, const std::string& p) { return r.Duration(v, p); });
-  if (max_lag && CheckPositive(YamlReader::Where("max_replica_lag", doc["max_replica_lag"]),
-                               *max_lag, errors)) {
-    plan.replica_lag.max_lag = *max_lag;
-  }
+  m.PositiveDuration("max_replica_lag", max_lag, errors);
+  if (max_lag) plan.replica_lag.max_lag = *max_lag;
   std::string on_unknown;
   m.Optional("on_unknown_lag", on_unknown,
              [&](const YAML::Node& v, const std::string& p) { return r.String(v, p); });

@@ -1,9 +1,9 @@
 #include "services/cloudwatch_client.h"
 
 #include <algorithm>
-#include <ctime>
 
 #include "aws/credential_providers.h"
+#include "core/log.h"
 #include "services/query_call.h"
 
 namespace drf {
@@ -24,8 +24,8 @@ QueryParams MetricDataParams(const MetricQuery& query) {
   if (!dimensions.empty()) AddStructList(params, stat + "Metric.Dimensions.member", dimensions);
   AddInt(params, stat + "Period", query.period_seconds);
   AddParam(params, stat + "Stat", query.stat);
-  AddParam(params, "StartTime", QueryTimestamp(query.start));
-  AddParam(params, "EndTime", QueryTimestamp(query.end));
+  AddParam(params, "StartTime", FormatTimestampSeconds(query.start));
+  AddParam(params, "EndTime", FormatTimestampSeconds(query.end));
   AddParam(params, "ScanBy", "TimestampDescending");
   return params;
 }
@@ -54,16 +54,6 @@ void ParseResults(XmlReader& xml, pugi::xml_node result, std::vector<MetricPoint
 }
 
 }  // namespace
-
-std::string QueryTimestamp(WallTime time) {
-  std::time_t seconds = std::chrono::system_clock::to_time_t(
-      std::chrono::time_point_cast<std::chrono::seconds>(time));
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
 
 Result<std::vector<MetricPoint>> CloudWatchClient::GetMetricData(const MetricQuery& query) {
   Status bad;

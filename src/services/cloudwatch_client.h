@@ -42,7 +42,4 @@ class CloudWatchClient {
   AwsClient& aws_;
 };
 
-// 2026-12-06T16:00:00Z: whole seconds, UTC, as the query protocol sends timestamps.
-std::string QueryTimestamp(WallTime time);
-
 }  // namespace drf

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "aws/credential_providers.h"
+#include "core/log.h"
 #include "services/services_test_util.h"
 
 namespace drf {
@@ -117,7 +118,7 @@ TEST_F(CloudWatchClientTest, GetMetricDataMatchesBotocore) {
 }
 
 TEST(QueryTimestampTest, WholeSecondsUtc) {
-  EXPECT_EQ(QueryTimestamp(At("2026-12-06T16:05:07.900Z")), "2026-12-06T16:05:07Z");
+  EXPECT_EQ(FormatTimestampSeconds(At("2026-12-06T16:05:07.900Z")), "2026-12-06T16:05:07Z");
 }
 
 }  // namespace

@@ -287,8 +287,10 @@ PromoteDbStep::PromoteDbStep(StepSpec spec, RdsClient& rds, CloudWatchClient* la
 std::string PromoteDbStep::resource() const { return "db " + db().db_instance_identifier; }
 
 Result<DbInstance> PromoteDbStep::Inspect(StepRun& run) {
-  Result<DbInstance> found =
-      run.poller().Act([&] { return DescribeOne(rds_, db().db_instance_identifier); });
+  auto describe = [&] {
+    return run.poller().Act([&] { return DescribeOne(rds_, db().db_instance_identifier); });
+  };
+  Result<DbInstance> found = describe();
   if (!found.ok()) return found;
   run.result().before = Snapshot(*found);
   // Only a replica Apply would promote at once: a busy one ("modifying"...) is most likely
@@ -299,7 +301,7 @@ Result<DbInstance> PromoteDbStep::Inspect(StepRun& run) {
   // The lag read took a round trip: decide on the instance as it is now, so a promotion
   // that started meanwhile (another run's, or a killed run's last call) is waited for
   // instead of being sent again.
-  return run.poller().Act([&] { return DescribeOne(rds_, db().db_instance_identifier); });
+  return describe();
 }
 
 Status PromoteDbStep::CheckLag(StepRun& run) {
