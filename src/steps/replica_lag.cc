@@ -26,8 +26,10 @@ ReplicaLagReading ReadReplicaLag(CloudWatchClient& cloudwatch, const std::string
   query.dimensions = {{"DBInstanceIdentifier", instance}};
   query.stat = "Maximum";
   query.period_seconds = 60;
-  query.start = now - kReplicaLagWindow;
-  query.end = now;
+  // Rounded up to the second the query protocol sends: rounded down, a point from the
+  // current second would fall outside the window.
+  query.end = std::chrono::ceil<std::chrono::seconds>(now);
+  query.start = query.end - kReplicaLagWindow;
   ReplicaLagReading reading;
   Result<std::vector<MetricPoint>> points = cloudwatch.GetMetricData(query);
   if (!points.ok()) {

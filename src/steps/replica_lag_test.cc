@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "aws/credential_providers.h"
+#include "steps/step_test_util.h"
+
 namespace drf {
 namespace {
 
@@ -16,6 +19,27 @@ ReplicaLagReading Unknown() {
   ReplicaLagReading reading;
   reading.unknown_why = "CloudWatch has no ReplicaLag for the last 5 minutes";
   return reading;
+}
+
+TEST(ReplicaLagTest, ReadsTheLastFiveMinutesUpToTheCurrentSecondNewestFirst) {
+  steps_testing::StepHarness h;
+  h.aws.Reply(services::kCloudWatch, "GetMetricData",
+              FakeAws::QueryOk("GetMetricData",
+                               "<MetricDataResults><member><Id>m1</Id><Timestamps>"
+                               "<member>2026-12-06T16:05:00Z</member>"
+                               "<member>2026-12-06T16:04:00Z</member></Timestamps><Values>"
+                               "<member>12</member><member>40</member></Values>"
+                               "</member></MetricDataResults>"));
+  CloudWatchClient cloudwatch(h.client);
+  ReplicaLagReading reading =
+      ReadReplicaLag(cloudwatch, "dr-app-db", *ParseIso8601("2026-12-06T16:05:07.300Z"));
+  EXPECT_EQ(reading.latest_seconds, 12);
+  EXPECT_EQ(reading.max_seconds, 40);
+  std::vector<AwsCall> calls = h.aws.Calls(services::kCloudWatch, "GetMetricData");
+  ASSERT_EQ(calls.size(), 1u);
+  // A point from 16:05:07.1 is inside the window.
+  EXPECT_EQ(calls[0].Param("EndTime"), "2026-12-06T16:05:08Z");
+  EXPECT_EQ(calls[0].Param("StartTime"), "2026-12-06T16:00:08Z");
 }
 
 TEST(ReplicaLagTest, WithinTheLimitPromotesQuietly) {
