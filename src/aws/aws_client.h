@@ -118,7 +118,7 @@ class AwsClient {
   // Query protocol (RDS, Auto Scaling, ELBv2, SNS, STS) and its EC2 flavour.
   Result<XmlResponse> CallQuery(const ServiceInfo& service, std::string_view action,
                                 const QueryParams& params);
-  // JSON 1.1 (ECS). `body` is the request object (at least {}).
+  // JSON 1.1 (ECS) and JSON 1.0 (DynamoDB). `body` is the request object (at least {}).
   Result<JsonResponse> CallJson(const ServiceInfo& service, std::string_view operation,
                                 const nlohmann::json& body);
   // rest-xml (Route 53): `path` starts with '/' and is already URI-encoded; `body` may be

@@ -460,7 +460,7 @@ TEST_F(AwsClientTest, QueryParamsAreFormEncodedInOrder) {
   EXPECT_EQ(http_.requests()[0].url, "https://autoscaling.us-east-1.amazonaws.com/");
   EXPECT_EQ(http_.requests()[0].body,
             "Action=DescribeAutoScalingGroups&Version=2011-01-01"
-            "&AutoScalingGroupNames.member.1=web%20asg&AutoScalingGroupNames.member.2=a%26b");
+            "&AutoScalingGroupNames.member.1=web+asg&AutoScalingGroupNames.member.2=a%26b");
 }
 
 TEST_F(AwsClientTest, Ec2RequestAndResponse) {
@@ -503,6 +503,23 @@ TEST_F(AwsClientTest, JsonNullBodyIsSentAsEmptyObject) {
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   EXPECT_EQ(http_.requests()[0].body, "{}");
   EXPECT_EQ(result->body, nlohmann::json::object());  // empty reply body reads as {}
+}
+
+TEST_F(AwsClientTest, Json10RequestForDynamoDb) {
+  Script({Reply(200, R"({"Item":{"lock_id":{"S":"lease"}}})", {{"x-amzn-RequestId", "ddb-req"}})});
+  auto result =
+      client().CallJson(services::kDynamoDb, "GetItem",
+                        {{"TableName", "locks"}, {"Key", {{"lock_id", {{"S", "lease"}}}}}});
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->request_id, "ddb-req");
+  const HttpRequest r = http_.requests()[0];
+  EXPECT_EQ(r.method, "POST");
+  EXPECT_EQ(r.url, "https://dynamodb.us-east-1.amazonaws.com/");
+  EXPECT_EQ(r.body, R"({"Key":{"lock_id":{"S":"lease"}},"TableName":"locks"})");
+  EXPECT_EQ(FindHeader(r.headers, "Content-Type"), "application/x-amz-json-1.0");
+  EXPECT_EQ(FindHeader(r.headers, "X-Amz-Target"), "DynamoDB_20120810.GetItem");
+  EXPECT_NE(FindHeader(r.headers, "Authorization")->find("/us-east-1/dynamodb/aws4_request"),
+            std::string::npos);
 }
 
 TEST_F(AwsClientTest, JsonBodyThatCannotBeSerializedIsInvalidArgument) {

@@ -159,7 +159,7 @@ ParsedAwsError ParseAwsError(Protocol protocol, const HttpResponse& response) {
 }
 
 bool IsNotFoundCode(std::string_view code) {
-  static constexpr std::array<std::string_view, 13> kCodes = {
+  static constexpr std::array<std::string_view, 15> kCodes = {
       "DBInstanceNotFound",
       "DBClusterNotFoundFault",
       "GlobalClusterNotFoundFault",
@@ -173,6 +173,8 @@ bool IsNotFoundCode(std::string_view code) {
       "NoSuchChange",
       "NoSuchKey",
       "NoSuchBucket",
+      "NoSuchEntity",                                 // IAM
+      "InvalidLaunchTemplateName.NotFoundException",  // EC2's exception to its convention
   };
   if (std::find(kCodes.begin(), kCodes.end(), code) != kCodes.end()) return true;
   // EC2's convention for every resource type: InvalidInstanceID.NotFound,

@@ -70,6 +70,35 @@ TEST(AwsErrorParserTest, JsonTypeIsNormalized) {
   EXPECT_EQ(parsed.request_id, "j1");
 }
 
+// JSON 1.0 (DynamoDB) errors have JSON 1.1's shape, with a versioned namespace.
+TEST(AwsErrorParserTest, DynamoDbErrors) {
+  HttpResponse failed =
+      Response(400,
+               R"({"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",)"
+               R"("message":"The conditional request failed"})",
+               {{"x-amzn-RequestId", "d1"}});
+  EXPECT_EQ(ParseAwsError(Protocol::kJson10, failed).code, "ConditionalCheckFailedException");
+  AwsErrorInfo info = AwsErrorFromResponse(services::kDynamoDb, "PutItem", failed);
+  EXPECT_EQ(info.code, "ConditionalCheckFailedException");
+  EXPECT_EQ(info.message, "The conditional request failed");
+  EXPECT_EQ(info.request_id, "d1");
+  EXPECT_FALSE(info.retryable);
+  EXPECT_EQ(StatusCodeForAwsError(info), StatusCode::kRejected);
+
+  AwsErrorInfo missing = AwsErrorFromResponse(
+      services::kDynamoDb, "GetItem",
+      Response(400, R"({"__type":"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",)"
+                    R"("message":"Requested resource not found"})"));
+  EXPECT_EQ(StatusCodeForAwsError(missing), StatusCode::kNotFound);
+
+  AwsErrorInfo throttled = AwsErrorFromResponse(
+      services::kDynamoDb, "PutItem",
+      Response(400, R"({"__type":"com.amazonaws.dynamodb.v20120810#)"
+                    R"(ProvisionedThroughputExceededException","message":"slow down"})"));
+  EXPECT_TRUE(throttled.throttling);
+  EXPECT_TRUE(throttled.retryable);
+}
+
 TEST(AwsErrorParserTest, JsonCodeFromHeaderWhenBodyHasNone) {
   auto parsed = ParseAwsError(
       Protocol::kJson11,

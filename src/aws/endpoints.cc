@@ -17,6 +17,9 @@ struct Partition {
   std::string_view global_signing_region;  // where global services (Route 53) sign
   // Route 53 hosts, indexed [fips][dualstack] (botocore's route53 endpoint ruleset).
   std::array<std::array<std::string_view, 2>, 2> route53;
+  // IAM's host, indexed [fips], and the region it signs for (botocore's iam ruleset).
+  std::array<std::string_view, 2> iam;
+  std::string_view iam_signing_region;
 };
 
 constexpr Partition kAws{"aws",
@@ -24,21 +27,27 @@ constexpr Partition kAws{"aws",
                          "api.aws",
                          "us-east-1",
                          {{{"route53.amazonaws.com", "route53.global.api.aws"},
-                           {"route53-fips.amazonaws.com", "route53-fips.global.api.aws"}}}};
+                           {"route53-fips.amazonaws.com", "route53-fips.global.api.aws"}}},
+                         {"iam.amazonaws.com", "iam-fips.amazonaws.com"},
+                         "us-east-1"};
 constexpr Partition kAwsCn{
     "aws-cn",
     "amazonaws.com.cn",
     "api.amazonwebservices.com.cn",
     "cn-northwest-1",
     {{{"route53.amazonaws.com.cn", "route53.global.api.amazonwebservices.com.cn"},
-      {"route53-fips.amazonaws.com.cn", "route53-fips.api.amazonwebservices.com.cn"}}}};
+      {"route53-fips.amazonaws.com.cn", "route53-fips.api.amazonwebservices.com.cn"}}},
+    {"iam.cn-north-1.amazonaws.com.cn", "iam.cn-north-1.amazonaws.com.cn"},
+    "cn-north-1"};
 // GovCloud endpoints are FIPS endpoints already: most services have no -fips host there.
 constexpr Partition kAwsUsGov{"aws-us-gov",
                               "amazonaws.com",
                               "api.aws",
                               "us-gov-west-1",
                               {{{"route53.us-gov.amazonaws.com", "route53.us-gov.api.aws"},
-                                {"route53.us-gov.amazonaws.com", "route53.us-gov.api.aws"}}}};
+                                {"route53.us-gov.amazonaws.com", "route53.us-gov.api.aws"}}},
+                              {"iam.us-gov.amazonaws.com", "iam.us-gov.amazonaws.com"},
+                              "us-gov-west-1"};
 
 bool StartsWith(std::string_view s, std::string_view prefix) {
   return s.substr(0, prefix.size()) == prefix;
@@ -136,6 +145,10 @@ Result<Endpoint> DefaultEndpoint(const ServiceInfo& service, const std::string& 
                                  EndpointVariant variant) {
   DRF_RETURN_IF_ERROR(CheckRegion(region));
   DRF_ASSIGN_OR_RETURN(const Partition* partition, PartitionOf(region));
+  if (service.global && service.endpoint_prefix == "iam") {
+    return Endpoint{"https://" + std::string(partition->iam[variant.fips]),
+                    std::string(partition->iam_signing_region), "default"};
+  }
   if (service.global) {
     if (service.endpoint_prefix != "route53") {
       return Status::Internal("no global endpoint known for " + std::string(service.id));

@@ -117,6 +117,26 @@ TEST(DefaultEndpointTest, Route53IsGlobalWithAPartitionSigningRegion) {
   }
 }
 
+TEST(DefaultEndpointTest, IamIsGlobalWithAPartitionSigningRegion) {
+  struct Case {
+    std::string region;
+    bool fips;
+    std::string url, signing_region;
+  };
+  const Case cases[] = {
+      {"eu-west-1", false, "https://iam.amazonaws.com", "us-east-1"},
+      {"us-east-1", true, "https://iam-fips.amazonaws.com", "us-east-1"},
+      {"cn-northwest-1", false, "https://iam.cn-north-1.amazonaws.com.cn", "cn-north-1"},
+      {"us-gov-east-1", false, "https://iam.us-gov.amazonaws.com", "us-gov-west-1"},
+  };
+  for (const Case& c : cases) {
+    auto endpoint = DefaultEndpoint(services::kIam, c.region, {c.fips, false});
+    ASSERT_TRUE(endpoint.ok()) << c.region;
+    EXPECT_EQ(endpoint->url, c.url) << c.region << c.fips;
+    EXPECT_EQ(endpoint->signing_region, c.signing_region) << c.region;
+  }
+}
+
 TEST(DefaultEndpointTest, BadOrUnsupportedRegions) {
   auto missing = DefaultEndpoint(services::kRds, "", {});
   ASSERT_FALSE(missing.ok());
@@ -220,7 +240,9 @@ TEST_F(ResolverTest, S3OverrideFromItsOwnVariable) {
 TEST_F(ResolverTest, ServiceEnvIdUsesServiceIdNotPrefix) {
   env_.Set("AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2", "http://elb:1");
   env_.Set("AWS_ENDPOINT_URL_AUTO_SCALING", "http://asg:1");
+  env_.Set("AWS_ENDPOINT_URL_DYNAMODB", "http://ddb:1");
   EXPECT_EQ(Resolve(services::kElbv2, "plain")->url, "http://elb:1");
+  EXPECT_EQ(Resolve(services::kDynamoDb, "plain")->url, "http://ddb:1");
   EXPECT_EQ(Resolve(services::kAutoScaling, "plain")->url, "http://asg:1");
   EXPECT_EQ(Resolve(services::kEc2, "plain")->source, "default");
 }
@@ -280,7 +302,8 @@ for k in list(os.environ):
 os.environ["AWS_CONFIG_FILE"] = os.environ["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent"
 ops = {"rds": "describe_db_instances", "autoscaling": "describe_auto_scaling_groups",
        "elbv2": "describe_load_balancers", "ec2": "describe_regions", "ecs": "list_clusters",
-       "route53": "list_hosted_zones", "sns": "list_topics", "sts": "get_caller_identity"}
+       "route53": "list_hosted_zones", "sns": "list_topics", "sts": "get_caller_identity",
+       "dynamodb": "list_tables"}
 class Stop(Exception): pass
 s = botocore.session.Session()
 for svc, op in ops.items():
@@ -314,10 +337,11 @@ TEST(BotocoreCrossCheckTest, DefaultEndpointsMatchBotocore) {
     GTEST_FAIL() << "python3 with botocore not available (run scripts/setup.sh)";
 
   const std::map<std::string, const ServiceInfo*> by_name = {
-      {"rds", &services::kRds},     {"autoscaling", &services::kAutoScaling},
-      {"elbv2", &services::kElbv2}, {"ec2", &services::kEc2},
-      {"ecs", &services::kEcs},     {"route53", &services::kRoute53},
-      {"sns", &services::kSns},     {"sts", &services::kSts}};
+      {"rds", &services::kRds},          {"autoscaling", &services::kAutoScaling},
+      {"elbv2", &services::kElbv2},      {"ec2", &services::kEc2},
+      {"ecs", &services::kEcs},          {"route53", &services::kRoute53},
+      {"sns", &services::kSns},          {"sts", &services::kSts},
+      {"dynamodb", &services::kDynamoDb}};
   std::istringstream lines(output);
   std::string svc, region, url, signing_region;
   int fips = 0, dualstack = 0, compared = 0;
@@ -329,7 +353,7 @@ TEST(BotocoreCrossCheckTest, DefaultEndpointsMatchBotocore) {
     EXPECT_EQ(endpoint->signing_region, signing_region) << svc << " " << region;
     ++compared;
   }
-  EXPECT_EQ(compared, 8 * 4 * 4);
+  EXPECT_EQ(compared, 9 * 4 * 4);
 }
 
 }  // namespace

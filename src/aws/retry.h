@@ -43,7 +43,11 @@ bool IsRetryableError(int http_status, std::string_view code, bool transport);
 // twice), FailoverGlobalCluster starts another failover, SNS Publish sends a second
 // message. Everything else we call is idempotent: Describe*/List*/Get*, and the mutating
 // calls we make set absolute values (UpdateAutoScalingGroup sizes, UpdateService
-// desiredCount) or add members that are already there (RegisterTargets).
+// desiredCount) or add members that are already there (RegisterTargets). DynamoDB's
+// conditional writes (PutItem, UpdateItem, DeleteItem) are retried too: a retry of one
+// that took effect cannot act twice, it fails its condition instead
+// (ConditionalCheckFailedException), and the caller reads the item to tell its own earlier
+// write from another writer's (app/run_lease.cc).
 bool IsIdempotentOperation(std::string_view service, std::string_view operation);
 
 // Whether AWS may have acted on a failed attempt: yes after a 5xx (a service can fail after

@@ -6,7 +6,8 @@
 
 namespace drf {
 
-enum class Protocol { kQuery, kEc2, kJson11, kRestXml, kRestS3 };
+// kJson10 and kJson11 differ only in the Content-Type they send.
+enum class Protocol { kQuery, kEc2, kJson10, kJson11, kRestXml, kRestS3 };
 
 struct ServiceInfo {
   std::string_view id;               // serviceId: "RDS", "Auto Scaling", "ECS", ...
@@ -16,8 +17,8 @@ struct ServiceInfo {
   std::string_view signing_name;     // SigV4 service name: "autoscaling"
   Protocol protocol;
   std::string_view api_version;         // query/ec2 Version, rest path prefix
-  std::string_view json_target_prefix;  // JSON 1.1 X-Amz-Target prefix; empty otherwise
-  bool global = false;                  // one endpoint for the partition (Route 53)
+  std::string_view json_target_prefix;  // JSON X-Amz-Target prefix; empty otherwise
+  bool global = false;                  // one endpoint for the partition (Route 53, IAM)
 };
 
 namespace services {
@@ -49,6 +50,11 @@ inline constexpr ServiceInfo kSts{"STS",        "STS", "sts", "sts", "sts", Prot
                                   "2011-06-15", ""};
 inline constexpr ServiceInfo kCloudWatch{"CloudWatch", "CLOUDWATCH",     "cloudwatch", "monitoring",
                                          "monitoring", Protocol::kQuery, "2010-08-01", ""};
+inline constexpr ServiceInfo kIam{"IAM",        "IAM", "iam", "iam", "iam", Protocol::kQuery,
+                                  "2010-05-08", "",    true};
+inline constexpr ServiceInfo kDynamoDb{"DynamoDB",   "DYNAMODB",         "dynamodb",
+                                       "dynamodb",   "dynamodb",         Protocol::kJson10,
+                                       "2012-08-10", "DynamoDB_20120810"};
 inline constexpr ServiceInfo kS3{"S3", "S3", "s3", "s3", "s3", Protocol::kRestS3, "2006-03-01", ""};
 }  // namespace services
 

@@ -16,6 +16,16 @@ int HexValue(char c) {
   return -1;
 }
 
+// One side of a form pair as botocore sends it (Python's quote_plus): UriEncode, but a space
+// is '+'.
+std::string FormEncodeOne(std::string_view s) {
+  std::string out = UriEncode(s);
+  for (size_t at = out.find("%20"); at != std::string::npos; at = out.find("%20", at + 1)) {
+    out.replace(at, 3, "+");
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string UriEncode(std::string_view s, bool encode_slash) {
@@ -57,9 +67,9 @@ std::string FormEncode(const std::vector<std::pair<std::string, std::string>>& p
   for (const auto& [key, value] : params) {
     out += separator;
     separator = "&";
-    out += UriEncode(key);
+    out += FormEncodeOne(key);
     out += '=';
-    out += UriEncode(value);
+    out += FormEncodeOne(value);
   }
   return out;
 }

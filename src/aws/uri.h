@@ -19,7 +19,10 @@ std::string UriEncode(std::string_view s, bool encode_slash = true);
 std::string UriDecode(std::string_view s, bool plus_as_space = false);
 
 // application/x-www-form-urlencoded body for the query protocol: key=value pairs joined by
-// '&' in the given order, both sides UriEncode'd (space as %20, never '+').
+// '&' in the given order, both sides UriEncode'd except that a space is '+', byte for byte
+// what botocore sends. AWS hashes the bytes sent, so %20 would sign as well; but a server
+// that decodes the form and re-encodes it to check the signature (moto does) gets botocore's
+// bytes, and only those.
 std::string FormEncode(const std::vector<std::pair<std::string, std::string>>& params);
 
 }  // namespace drf

@@ -52,12 +52,15 @@ TEST(UriDecodeTest, RoundTripsEveryByte) {
   EXPECT_EQ(UriDecode(UriEncode(all), true), all);
 }
 
-TEST(FormEncodeTest, JoinsPairsInOrderWithPercentTwenty) {
+TEST(FormEncodeTest, JoinsPairsInOrderWithSpacesAsPlusLikeBotocore) {
   EXPECT_EQ(FormEncode({}), "");
   EXPECT_EQ(FormEncode({{"Action", "DescribeDBInstances"}, {"Version", "2014-10-31"}}),
             "Action=DescribeDBInstances&Version=2014-10-31");
   EXPECT_EQ(FormEncode({{"Filters.Filter.1.Name", "a b"}, {"k", "x&y=z+"}}),
-            "Filters.Filter.1.Name=a%20b&k=x%26y%3Dz%2B");
+            "Filters.Filter.1.Name=a+b&k=x%26y%3Dz%2B");
+  // Python's urlencode (quote_plus), as botocore builds the body: '~' stays, '/' and UTF-8
+  // are escaped.
+  EXPECT_EQ(FormEncode({{"Message", "a b/c~d \xE2\x80\xA6"}}), "Message=a+b%2Fc~d+%E2%80%A6");
   EXPECT_EQ(FormEncode({{"Empty", ""}, {"Empty", ""}}), "Empty=&Empty=");
 }
 

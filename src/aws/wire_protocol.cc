@@ -52,7 +52,8 @@ Result<RequestSpec> JsonRequestSpec(const ServiceInfo& service, std::string_view
                                     const nlohmann::json& body) {
   RequestSpec spec;
   spec.headers = {
-      {"Content-Type", "application/x-amz-json-1.1"},
+      {"Content-Type", service.protocol == Protocol::kJson10 ? "application/x-amz-json-1.0"
+                                                             : "application/x-amz-json-1.1"},
       {"X-Amz-Target", std::string(service.json_target_prefix) + "." + std::string(operation)}};
   try {
     spec.body = body.is_null() ? "{}" : body.dump();

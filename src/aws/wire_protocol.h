@@ -1,5 +1,5 @@
 // The protocol-specific halves of an AWS call, which AwsClient's one call path takes as
-// parameters: how each protocol (query/EC2, JSON 1.1, rest-xml, raw REST) lays out a
+// parameters: how each protocol (query/EC2, JSON 1.0/1.1, rest-xml, raw REST) lays out a
 // request, and how it reads a 2xx reply. Error replies are the same path for every
 // protocol (aws_error_parser.h). Pure functions, thread-safe.
 #pragma once
@@ -27,8 +27,8 @@ struct RequestSpec {
 // Query/EC2: a form body with "Action" and "Version" first.
 RequestSpec QueryRequestSpec(const ServiceInfo& service, std::string_view action,
                              const QueryParams& params);
-// JSON 1.1: the body object and X-Amz-Target. InvalidArgument when `body` holds a string
-// that is not UTF-8 (it cannot be serialized).
+// JSON 1.0/1.1 (Content-Type by `service.protocol`): the body object and X-Amz-Target.
+// InvalidArgument when `body` holds a string that is not UTF-8 (it cannot be serialized).
 Result<RequestSpec> JsonRequestSpec(const ServiceInfo& service, std::string_view operation,
                                     const nlohmann::json& body);
 // rest-xml: sent as given, with no Content-Type (botocore sends none).

@@ -22,6 +22,8 @@ std::string_view StatusCodeName(StatusCode code) {
       return "Stalled";
     case StatusCode::kCancelled:
       return "Cancelled";
+    case StatusCode::kFailedPrecondition:
+      return "FailedPrecondition";
     case StatusCode::kInternal:
       return "Internal";
   }

@@ -18,7 +18,10 @@ enum class StatusCode {
   kTimedOut,         // a wait or deadline ran out
   kStalled,          // a wait saw no progress for its stall limit: waiting longer will not help
   kCancelled,        // stopped by a signal or the caller
-  kInternal,         // a bug or an unexpected response shape
+  // drfailover's own precondition for a run does not hold: another run holds the failover
+  // lease, or the last failover is within its cooldown (app/run_lease.h). Nothing was done.
+  kFailedPrecondition,
+  kInternal,  // a bug or an unexpected response shape
 };
 
 std::string_view StatusCodeName(StatusCode code);
@@ -59,6 +62,9 @@ class [[nodiscard]] Status {
   static Status TimedOut(std::string msg) { return {StatusCode::kTimedOut, std::move(msg)}; }
   static Status Stalled(std::string msg) { return {StatusCode::kStalled, std::move(msg)}; }
   static Status Cancelled(std::string msg) { return {StatusCode::kCancelled, std::move(msg)}; }
+  static Status FailedPrecondition(std::string msg) {
+    return {StatusCode::kFailedPrecondition, std::move(msg)};
+  }
   static Status Internal(std::string msg) { return {StatusCode::kInternal, std::move(msg)}; }
   // An AWS error; the code is derived from the wire facts (not found, retryable, ...).
   static Status FromAws(StatusCode code, AwsErrorInfo info);

@@ -20,7 +20,9 @@ std::string ErrorKey(int http_status, std::string_view error_code) {
 }  // namespace
 
 bool IsMutatingOperation(std::string_view operation) {
-  static constexpr std::array<std::string_view, 3> kReadPrefixes = {"Describe", "List", "Get"};
+  // Simulate*: IAM's policy simulator evaluates, it changes nothing.
+  static constexpr std::array<std::string_view, 4> kReadPrefixes = {"Describe", "List", "Get",
+                                                                    "Simulate"};
   for (std::string_view prefix : kReadPrefixes) {
     if (operation.starts_with(prefix)) return false;
   }

@@ -15,7 +15,8 @@
 
 namespace drf {
 
-// True unless the operation only reads (its name starts with Describe, List or Get).
+// True unless the operation only reads (its name starts with Describe, List, Get or
+// Simulate).
 bool IsMutatingOperation(std::string_view operation);
 
 class ApiCallCounter {

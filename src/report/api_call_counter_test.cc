@@ -17,6 +17,7 @@ using ::testing::Pair;
 TEST(IsMutatingOperationTest, ReadPrefixesAreReadOnly) {
   EXPECT_FALSE(IsMutatingOperation("DescribeDBInstances"));
   EXPECT_FALSE(IsMutatingOperation("ListTasks"));
+  EXPECT_FALSE(IsMutatingOperation("SimulatePrincipalPolicy"));
   EXPECT_FALSE(IsMutatingOperation("GetCallerIdentity"));
   EXPECT_TRUE(IsMutatingOperation("PromoteReadReplica"));
   EXPECT_TRUE(IsMutatingOperation("UpdateService"));

@@ -4,6 +4,7 @@
 #include <iterator>
 #include <string>
 
+#include "core/strings.h"
 #include "services/batches.h"
 #include "services/query_call.h"
 
@@ -32,6 +33,16 @@ AutoScalingGroup ParseGroup(XmlReader& xml, pugi::xml_node node) {
   out.desired_capacity = xml.RequiredInt(node, "DesiredCapacity");
   AppendItems(xml, node, "Instances", "member", ParseAsgInstance, out.instances);
   out.target_group_arns = xml.Strings(node, "TargetGroupARNs");
+  const bool mixed = !node.child("LaunchTemplate");
+  const char* spec =
+      mixed ? "MixedInstancesPolicy/LaunchTemplate/LaunchTemplateSpecification" : "LaunchTemplate";
+  pugi::xml_node launch_template = node.first_element_by_path(spec);
+  out.launch_template_id = xml.Text(launch_template, "LaunchTemplateId");
+  out.launch_template_name = xml.Text(launch_template, "LaunchTemplateName");
+  out.launch_template_version = xml.Text(launch_template, "Version");
+  out.launch_configuration_name = xml.Text(node, "LaunchConfigurationName");
+  out.subnet_ids = SplitList(xml.Text(node, "VPCZoneIdentifier"), ',');
+  out.availability_zones = xml.Strings(node, "AvailabilityZones");
   return out;
 }
 
@@ -92,6 +103,20 @@ Result<std::vector<ScalingActivity>> AutoScalingClient::DescribeScalingActivitie
       aws_, services::kAutoScaling, "DescribeScalingActivities", params,
       [](XmlReader& xml, pugi::xml_node result, std::vector<ScalingActivity>& out) {
         AppendItems(xml, result, "Activities", "member", ParseActivity, out);
+      });
+}
+
+Result<std::vector<std::string>> AutoScalingClient::ExistingLaunchConfigurations(
+    const std::vector<std::string>& names) {
+  QueryParams params;
+  AddList(params, "LaunchConfigurationNames.member", names);
+  return QueryAllPages<std::string>(
+      aws_, services::kAutoScaling, "DescribeLaunchConfigurations", params,
+      {"NextToken", "NextToken"},
+      [](XmlReader& xml, pugi::xml_node result, std::vector<std::string>& out) {
+        for (pugi::xml_node node : XmlItems(result, "LaunchConfigurations", "member")) {
+          out.push_back(xml.Text(node, "LaunchConfigurationName"));
+        }
       });
 }
 

@@ -29,6 +29,14 @@ struct AutoScalingGroup {
   int desired_capacity = 0;
   std::vector<AsgInstance> instances;
   std::vector<std::string> target_group_arns;  // TargetGroupARNs
+  // What the group launches from: a launch template (LaunchTemplate, or the one of its
+  // MixedInstancesPolicy) by id and/or name, or a launch configuration; all empty: neither.
+  std::string launch_template_id;
+  std::string launch_template_name;
+  std::string launch_template_version;  // "$Latest", "$Default" or a number
+  std::string launch_configuration_name;
+  std::vector<std::string> subnet_ids;          // VPCZoneIdentifier, split at commas
+  std::vector<std::string> availability_zones;  // AvailabilityZones
 };
 
 struct UpdateAsgRequest {
@@ -77,6 +85,10 @@ class AutoScalingClient {
   // autoscaling:DescribeScalingActivities).
   Result<std::vector<ScalingActivity>> DescribeScalingActivities(const std::string& asg_name,
                                                                  int max_records);
+  // The names among `names` that exist as launch configurations (one call; AWS leaves
+  // unknown names out). For `check` only.
+  Result<std::vector<std::string>> ExistingLaunchConfigurations(
+      const std::vector<std::string>& names);
 
  private:
   AwsClient& aws_;

@@ -368,5 +368,44 @@ TEST_F(AutoScalingClientTest, DescribeScalingActivitiesMatchesBotocore) {
        OracleCase("autoscaling", "DescribeScalingActivities", {{"MaxRecords", 1}})});
 }
 
+TEST_F(AutoScalingClientTest, ParsesWhatTheGroupLaunchesFromAndWhere) {
+  Reply(QueryReply("DescribeAutoScalingGroups", R"(<AutoScalingGroups>
+    <member><AutoScalingGroupName>lt</AutoScalingGroupName><MinSize>0</MinSize><MaxSize>0</MaxSize><DesiredCapacity>0</DesiredCapacity>
+      <LaunchTemplate><LaunchTemplateName>dr-pilot-light</LaunchTemplateName><LaunchTemplateId>lt-1</LaunchTemplateId><Version>$Latest</Version></LaunchTemplate>
+      <VPCZoneIdentifier>subnet-a,subnet-b</VPCZoneIdentifier>
+      <AvailabilityZones><member>us-east-1a</member><member>us-east-1b</member></AvailabilityZones></member>
+    <member><AutoScalingGroupName>mixed</AutoScalingGroupName><MinSize>0</MinSize><MaxSize>0</MaxSize><DesiredCapacity>0</DesiredCapacity>
+      <MixedInstancesPolicy><LaunchTemplate><LaunchTemplateSpecification><LaunchTemplateId>lt-2</LaunchTemplateId><Version>3</Version></LaunchTemplateSpecification></LaunchTemplate></MixedInstancesPolicy></member>
+    <member><AutoScalingGroupName>lc</AutoScalingGroupName><MinSize>0</MinSize><MaxSize>0</MaxSize><DesiredCapacity>0</DesiredCapacity>
+      <LaunchConfigurationName>old-lc</LaunchConfigurationName></member>
+  </AutoScalingGroups>)")
+            .body);
+  Result<std::vector<AutoScalingGroup>> groups = asg_.DescribeAutoScalingGroups({"lt"});
+  ASSERT_TRUE(groups.ok()) << groups.status().ToString();
+  ASSERT_EQ(groups->size(), 3u);
+  EXPECT_EQ((*groups)[0].launch_template_name, "dr-pilot-light");
+  EXPECT_EQ((*groups)[0].launch_template_id, "lt-1");
+  EXPECT_EQ((*groups)[0].launch_template_version, "$Latest");
+  EXPECT_EQ((*groups)[0].subnet_ids, (std::vector<std::string>{"subnet-a", "subnet-b"}));
+  EXPECT_EQ((*groups)[0].availability_zones,
+            (std::vector<std::string>{"us-east-1a", "us-east-1b"}));
+  EXPECT_EQ((*groups)[1].launch_template_id, "lt-2");
+  EXPECT_EQ((*groups)[1].launch_template_version, "3");
+  EXPECT_EQ((*groups)[2].launch_template_id, "");
+  EXPECT_EQ((*groups)[2].launch_configuration_name, "old-lc");
+}
+
+TEST_F(AutoScalingClientTest, ExistingLaunchConfigurationsListsOnlyThoseAwsKnows) {
+  Reply(QueryReply("DescribeLaunchConfigurations",
+                   "<LaunchConfigurations><member><LaunchConfigurationName>old-lc"
+                   "</LaunchConfigurationName></member></LaunchConfigurations>")
+            .body);
+  Result<std::vector<std::string>> found = asg_.ExistingLaunchConfigurations({"old-lc", "gone"});
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(*found, (std::vector<std::string>{"old-lc"}));
+  ExpectAllSameAsBotocore(harness_.http.requests(),
+                          {OracleCase("autoscaling", "DescribeLaunchConfigurations",
+                                      {{"LaunchConfigurationNames", {"old-lc", "gone"}}})});
+}
 }  // namespace
 }  // namespace drf

@@ -108,5 +108,53 @@ TEST_F(Ec2ClientTest, DescribeInstancesMatchesBotocore) {
        OracleCase("ec2", "DescribeInstances", {{"MaxResults", 1000}, {"NextToken", "tok=="}})});
 }
 
+TEST_F(Ec2ClientTest, DescribeLaunchTemplateByNameOrId) {
+  Reply(Ec2Reply("DescribeLaunchTemplates",
+                 "<launchTemplates><item><launchTemplateId>lt-1</launchTemplateId>"
+                 "<launchTemplateName>dr-pilot-light</launchTemplateName>"
+                 "<defaultVersionNumber>1</defaultVersionNumber>"
+                 "<latestVersionNumber>4</latestVersionNumber></item></launchTemplates>")
+            .body);
+  Reply(Ec2Reply("DescribeLaunchTemplates", "<launchTemplates/>").body);
+  Result<LaunchTemplate> found = ec2_.DescribeLaunchTemplate("", "dr-pilot-light");
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(found->id, "lt-1");
+  EXPECT_EQ(found->latest_version, 4);
+  Result<LaunchTemplate> none = ec2_.DescribeLaunchTemplate("lt-9", "");
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(none.status().message().find("lt-9"), std::string::npos);
+  ExpectAllSameAsBotocore(
+      harness_.http.requests(),
+      {OracleCase("ec2", "DescribeLaunchTemplates", {{"LaunchTemplateNames", {"dr-pilot-light"}}}),
+       OracleCase("ec2", "DescribeLaunchTemplates", {{"LaunchTemplateIds", {"lt-9"}}})});
+}
+
+TEST_F(Ec2ClientTest, DescribeSubnetsAndZones) {
+  Reply(Ec2Reply("DescribeSubnets",
+                 "<subnetSet><item><subnetId>subnet-a</subnetId><state>available</state>"
+                 "<vpcId>vpc-1</vpcId><availabilityZone>us-east-1a</availabilityZone></item>"
+                 "</subnetSet>")
+            .body);
+  Reply(Ec2Reply("DescribeAvailabilityZones",
+                 "<availabilityZoneInfo><item><zoneName>us-east-1a</zoneName>"
+                 "<zoneState>available</zoneState></item><item><zoneName>us-east-1b</zoneName>"
+                 "<zoneState>impaired</zoneState></item></availabilityZoneInfo>")
+            .body);
+  Result<std::vector<Subnet>> subnets = ec2_.DescribeSubnets({"subnet-a"});
+  ASSERT_TRUE(subnets.ok()) << subnets.status().ToString();
+  ASSERT_EQ(subnets->size(), 1u);
+  EXPECT_EQ((*subnets)[0].availability_zone, "us-east-1a");
+  EXPECT_EQ((*subnets)[0].state, "available");
+  Result<std::vector<AvailabilityZone>> zones = ec2_.DescribeAvailabilityZones();
+  ASSERT_TRUE(zones.ok()) << zones.status().ToString();
+  ASSERT_EQ(zones->size(), 2u);
+  EXPECT_EQ((*zones)[1].name, "us-east-1b");
+  EXPECT_EQ((*zones)[1].state, "impaired");
+  ExpectAllSameAsBotocore(
+      harness_.http.requests(),
+      {OracleCase("ec2", "DescribeSubnets", {{"SubnetIds", {"subnet-a"}}}),
+       OracleCase("ec2", "DescribeAvailabilityZones", nlohmann::json::object())});
+}
 }  // namespace
 }  // namespace drf

@@ -13,6 +13,7 @@ namespace {
 // AWS's limits per call (the ECS API reference).
 constexpr size_t kServicesPerDescribe = 10;
 constexpr size_t kTasksPerDescribe = 100;
+constexpr size_t kClustersPerDescribe = 100;
 constexpr int kListPageSize = 100;
 
 EcsDeployment ParseDeployment(JsonReader& json) {
@@ -27,6 +28,10 @@ EcsService ParseService(JsonReader& json) {
   out.cluster_arn = json.String("clusterArn");
   out.status = json.String("status");
   out.launch_type = json.String("launchType");
+  out.task_definition = json.String("taskDefinition");
+  for (JsonReader& item : json.Objects("capacityProviderStrategy")) {
+    out.capacity_providers.push_back(item.String("capacityProvider"));
+  }
   // Always sent by AWS; read as 0 when missing, a desired count would be "raised" to the
   // minimum and could end up lowered.
   out.desired_count = json.RequiredInt("desiredCount");
@@ -39,6 +44,16 @@ EcsService ParseService(JsonReader& json) {
     out.events.push_back(
         {event.String("id"), event.Timestamp("createdAt"), event.String("message")});
   }
+  return out;
+}
+
+EcsCluster ParseCluster(JsonReader& json) {
+  EcsCluster out;
+  out.arn = json.String("clusterArn");
+  out.name = json.String("clusterName");
+  out.status = json.String("status");
+  out.capacity_providers = json.Strings("capacityProviders");
+  out.registered_container_instances = json.Int("registeredContainerInstancesCount");
   return out;
 }
 
@@ -193,6 +208,25 @@ Result<std::vector<std::string>> EcsClient::ListTasks(const std::string& cluster
   if (!service_name.empty()) request["serviceName"] = service_name;
   if (!desired_status.empty()) request["desiredStatus"] = desired_status;
   return ListAll(aws_, "ListTasks", std::move(request), "taskArns");
+}
+
+Result<EcsClusters> EcsClient::DescribeClusters(const std::vector<std::string>& clusters) {
+  return DescribeInBatches(aws_, "DescribeClusters", "", "clusters", clusters, kClustersPerDescribe,
+                           &EcsClusters::clusters, ParseCluster);
+}
+
+Result<EcsTaskDefinition> EcsClient::DescribeTaskDefinition(const std::string& task_definition) {
+  DRF_ASSIGN_OR_RETURN(JsonResponse reply, aws_.CallJson(services::kEcs, "DescribeTaskDefinition",
+                                                         {{"taskDefinition", task_definition}}));
+  EcsTaskDefinition out;
+  DRF_RETURN_IF_ERROR(ReadReply("DescribeTaskDefinition", reply, [&](JsonReader& json) {
+    JsonReader definition = json.Object("taskDefinition");
+    out.arn = definition.String("taskDefinitionArn");
+    out.status = definition.String("status");
+    out.network_mode = definition.String("networkMode");
+    out.requires_compatibilities = definition.Strings("requiresCompatibilities");
+  }));
+  return out;
 }
 
 Result<EcsTasks> EcsClient::DescribeTasks(const std::string& cluster,

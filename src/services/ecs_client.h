@@ -39,14 +39,31 @@ struct EcsService {
   std::string arn;   // serviceArn
   std::string name;  // serviceName
   std::string cluster_arn;
-  std::string status;  // ACTIVE, DRAINING, INACTIVE
-  std::string launch_type;
+  std::string status;           // ACTIVE, DRAINING, INACTIVE
+  std::string launch_type;      // EC2, FARGATE, EXTERNAL; empty with a capacity provider strategy
+  std::string task_definition;  // ARN of the task definition it runs
+  std::vector<std::string> capacity_providers;  // of its capacityProviderStrategy
   int desired_count = 0;
   int running_count = 0;
   int pending_count = 0;
   std::vector<EcsDeployment> deployments;
   // The latest events (AWS sends at most 100), newest first, as AWS returns them.
   std::vector<EcsServiceEvent> events;
+};
+
+struct EcsCluster {
+  std::string arn;
+  std::string name;
+  std::string status;  // ACTIVE, PROVISIONING, DEPROVISIONING, FAILED, INACTIVE
+  std::vector<std::string> capacity_providers;
+  int registered_container_instances = 0;
+};
+
+struct EcsTaskDefinition {
+  std::string arn;
+  std::string status;  // ACTIVE, INACTIVE, DELETE_IN_PROGRESS
+  std::string network_mode;
+  std::vector<std::string> requires_compatibilities;  // EC2, FARGATE, EXTERNAL
 };
 
 // An item AWS could not describe (reason "MISSING" for an unknown service or task).
@@ -93,6 +110,11 @@ struct EcsTask {
   std::vector<EcsContainerState> containers;
 };
 
+struct EcsClusters {
+  std::vector<EcsCluster> clusters;
+  std::vector<EcsFailure> failures;
+};
+
 struct EcsTasks {
   std::vector<EcsTask> tasks;
   std::vector<EcsFailure> failures;
@@ -127,6 +149,10 @@ class EcsClient {
   Result<std::vector<std::string>> ListTasks(const std::string& cluster,
                                              const std::string& service_name,
                                              const std::string& desired_status);
+  // For `check` only (read-only). Unknown clusters appear in `failures`.
+  Result<EcsClusters> DescribeClusters(const std::vector<std::string>& clusters);
+  // One task definition (family:revision or ARN); an unknown one fails (ClientException).
+  Result<EcsTaskDefinition> DescribeTaskDefinition(const std::string& task_definition);
   // Describes tasks in batches of 100 (AWS's limit), merged. Empty input: no call.
   Result<EcsTasks> DescribeTasks(const std::string& cluster,
                                  const std::vector<std::string>& task_arns);

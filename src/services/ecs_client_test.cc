@@ -599,5 +599,35 @@ TEST_F(EcsClientTest, DescribeTasksMatchesBotocore) {
       {OracleCase("ecs", "DescribeTasks", {{"cluster", "dr"}, {"tasks", {"arn:t/1", "arn:t/2"}}})});
 }
 
+TEST_F(EcsClientTest, DescribeClustersAndTaskDefinition) {
+  Reply({{"clusters",
+          {{{"clusterArn", "arn:aws:ecs:us-east-1:1:cluster/dr"},
+            {"clusterName", "dr"},
+            {"status", "ACTIVE"},
+            {"capacityProviders", {"FARGATE"}},
+            {"registeredContainerInstancesCount", 0}}}},
+         {"failures", {{{"arn", "arn:aws:ecs:us-east-1:1:cluster/gone"}, {"reason", "MISSING"}}}}});
+  Reply({{"taskDefinition",
+          {{"taskDefinitionArn", "arn:td/web:3"},
+           {"status", "INACTIVE"},
+           {"networkMode", "awsvpc"},
+           {"requiresCompatibilities", {"FARGATE"}}}}});
+  Result<EcsClusters> clusters = ecs_.DescribeClusters({"dr", "gone"});
+  ASSERT_TRUE(clusters.ok()) << clusters.status().ToString();
+  ASSERT_EQ(clusters->clusters.size(), 1u);
+  EXPECT_EQ(clusters->clusters[0].status, "ACTIVE");
+  EXPECT_EQ(clusters->clusters[0].capacity_providers, (std::vector<std::string>{"FARGATE"}));
+  ASSERT_EQ(clusters->failures.size(), 1u);
+  EXPECT_EQ(clusters->failures[0].reason, "MISSING");
+  Result<EcsTaskDefinition> definition = ecs_.DescribeTaskDefinition("arn:td/web:3");
+  ASSERT_TRUE(definition.ok()) << definition.status().ToString();
+  EXPECT_EQ(definition->status, "INACTIVE");
+  EXPECT_EQ(definition->network_mode, "awsvpc");
+  EXPECT_EQ(definition->requires_compatibilities, (std::vector<std::string>{"FARGATE"}));
+  ExpectAllSameAsBotocore(
+      harness_.http.requests(),
+      {OracleCase("ecs", "DescribeClusters", {{"clusters", {"dr", "gone"}}}),
+       OracleCase("ecs", "DescribeTaskDefinition", {{"taskDefinition", "arn:td/web:3"}})});
+}
 }  // namespace
 }  // namespace drf

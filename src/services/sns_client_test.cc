@@ -65,6 +65,13 @@ TEST_F(SnsClientTest, PublishMatchesBotocore) {
                            {{"run", "r-1"}, {"phase", "scale"}})
                   .ok());
   ASSERT_TRUE(sns_.Publish(kTopic, "", "plain", {}).ok());
+  // A check's summary: UTF-8 (an ellipsis, a column of box rules) and several kilobytes.
+  const std::string table =
+      "STEP  VERDICT\nscale-ecs:dr/notification-\u2026 not ready\n" + std::string(3000, '=') + "\n";
+  ReplyPublished("m3");
+  ASSERT_TRUE(sns_.Publish(kTopic, "drfailover check: NOT READY in us-east-1", table,
+                           {{"verdict", "not_ready"}})
+                  .ok());
   nlohmann::json attributes = {
       {"run", {{"DataType", "String"}, {"StringValue", "r-1"}}},
       {"phase", {{"DataType", "String"}, {"StringValue", "scale"}}},
@@ -76,7 +83,13 @@ TEST_F(SnsClientTest, PublishMatchesBotocore) {
                    {"Subject", "DR failover: eu-west-1 -> us-east-1"},
                    {"Message", "Step 3/7 done & waiting\nnext: ECS"},
                    {"MessageAttributes", attributes}}),
-       OracleCase("sns", "Publish", {{"TopicArn", kTopic}, {"Message", "plain"}})});
+       OracleCase("sns", "Publish", {{"TopicArn", kTopic}, {"Message", "plain"}}),
+       OracleCase("sns", "Publish",
+                  {{"TopicArn", kTopic},
+                   {"Subject", "drfailover check: NOT READY in us-east-1"},
+                   {"Message", table},
+                   {"MessageAttributes",
+                    {{"verdict", {{"DataType", "String"}, {"StringValue", "not_ready"}}}}}})});
 }
 
 }  // namespace

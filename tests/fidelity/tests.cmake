@@ -3,3 +3,8 @@
 add_test(NAME emulator_ecs_fidelity
          COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/fidelity/test_ecs_fidelity.py)
 set_tests_properties(emulator_ecs_fidelity PROPERTIES TIMEOUT 300 LABELS "system;once")
+# IAM SimulatePrincipalPolicy, which the emulator answers itself (moto lacks it): decisions,
+# errors and the caller's own permission, with IAM authentication on. Python alone: `once`.
+add_test(NAME emulator_iam_simulate
+         COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/fidelity/test_iam_simulate.py)
+set_tests_properties(emulator_iam_simulate PROPERTIES TIMEOUT 120 LABELS "system;once")

@@ -18,6 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from asg_instances import InstanceStartup  # noqa: E402
 import iam_auth  # noqa: E402
+from iam_simulate import IamSimulate  # noqa: E402
 from ecs_scheduler import EcsScheduler  # noqa: E402
 import faults as faults_mod  # noqa: E402
 from motoclients import MotoClients  # noqa: E402
@@ -156,8 +157,9 @@ def main(argv):
 
     def new_behaviours():
         """Fresh behaviours, the --warm-services applied (after seeding)."""
-        behaviours = [RdsPromotion(clients, settings), InstanceStartup(clients, settings),
-                      EcsScheduler(clients, settings)]
+        # IamSimulate answers an API moto lacks (SimulatePrincipalPolicy): every mode.
+        behaviours = [IamSimulate(), RdsPromotion(clients, settings),
+                      InstanceStartup(clients, settings), EcsScheduler(clients, settings)]
         warm(behaviours, args.warm_services)
         return behaviours
 

@@ -103,6 +103,15 @@ def _elbv2_target_group(resp):
     return resp._get_param("TargetGroupArn") or "*"  # noqa: SLF001
 
 
+def _sns_topic(resp):
+    return resp._get_param("TopicArn") or "*"  # noqa: SLF001
+
+
+def _dynamodb_table(resp):
+    table = resp._get_param("TableName") or "*"  # noqa: SLF001
+    return table if table.startswith("arn:") else _arn(resp, "dynamodb", f"table/{table}")
+
+
 # (moto response module, class) -> {action: resolver}. Only actions on one named resource
 # that drfailover makes; the rest are evaluated against "*".
 _RESOLVERS = {
@@ -113,7 +122,24 @@ _RESOLVERS = {
     ("moto.ecs.responses", "EC2ContainerServiceResponse"): {"UpdateService": _ecs_service},
     ("moto.elbv2.responses", "ELBV2Response"): {
         "RegisterTargets": _elbv2_target_group, "DeregisterTargets": _elbv2_target_group},
+    # A check that is not ready publishes to a topic (app/check.h).
+    ("moto.sns.responses", "SNSResponse"): {"Publish": _sns_topic},
+    # The run lease's table (app/run_lease.h).
+    ("moto.dynamodb.responses", "DynamoHandler"): {
+        action: _dynamodb_table for action in ("GetItem", "PutItem", "UpdateItem", "DeleteItem")},
 }
+# The IAM prefix of each response module above.
+_IAM_PREFIXES = {"moto.rds.responses": "rds", "moto.autoscaling.responses": "autoscaling",
+                 "moto.ecs.responses": "ecs", "moto.elbv2.responses": "elasticloadbalancing",
+                 "moto.dynamodb.responses": "dynamodb", "moto.sns.responses": "sns"}
+
+
+def scoped_actions():
+    """The IAM actions moto is made to authorize against the resource the request names
+    ("rds:PromoteReadReplica", ...); every other action is authorized against "*". Used by
+    iam_simulate.py to decide as the real call would be decided."""
+    return {f"{_IAM_PREFIXES[module]}:{action}"
+            for (module, _), by_action in _RESOLVERS.items() for action in by_action}
 
 
 # Signing name -> IAM action prefix, where they differ.

@@ -11,13 +11,14 @@ SERVICE_NAMES = {
     "rds": "RDS", "autoscaling": "AutoScaling", "ecs": "ECS", "elasticloadbalancing": "ELBv2",
     "ec2": "EC2", "sts": "STS", "sns": "SNS", "route53": "Route53", "lambda": "Lambda",
     "cloudformation": "CloudFormation", "events": "EventBridge", "logs": "CloudWatchLogs",
-    "iam": "IAM", "s3": "S3", "monitoring": "CloudWatch",
+    "iam": "IAM", "s3": "S3", "monitoring": "CloudWatch", "dynamodb": "DynamoDB",
 }
 # X-Amz-Target prefix -> credential-scope service id, for unsigned JSON requests.
 TARGET_PREFIXES = {"AmazonEC2ContainerServiceV20141113": "ecs", "Logs_20140328": "logs",
                    "AWSEvents": "events"}
 _SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/([^/,\s]+)/([^/,\s]+)/aws4_request")
-_READ_PREFIXES = ("Describe", "List", "Get")
+# Operations that only read. IAM's Simulate* evaluate policies without acting.
+_READ_PREFIXES = ("Describe", "List", "Get", "Simulate")
 
 
 @dataclasses.dataclass
