@@ -49,6 +49,19 @@ report_field() { python3 -c "import json,sys; r=json.load(open(sys.argv[1])); pr
 section "Who am I (the emulated account)"
 "$drfailover" whoami || fail "drfailover whoami exited $?"
 
+section "drfailover check: would a failover work now? (read-only)"
+# The emulated region has no ReplicaLag metric, no lease table and moto's default identity
+# (which IAM's simulator cannot evaluate): ready with those warnings, exit 4.
+reset_emulator_stats
+check_rc=0
+"$drfailover" check --report "$out_dir/check.json" || check_rc=$?
+check_mutating=$(emulator_stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["mutating"])')
+if { [ "$check_rc" -eq 0 ] || [ "$check_rc" -eq 4 ]; } && [ "$check_mutating" -eq 0 ]; then
+  pass "check exited $check_rc ($(report_field "$out_dir/check.json" 'r["verdict"]')); the emulator received 0 mutating calls"
+else
+  fail "check exited $check_rc; the emulator received $check_mutating mutating calls"
+fi
+
 section "drfailover plan: what a failover would change (nothing is changed)"
 reset_emulator_stats
 plan_rc=0

@@ -10,7 +10,8 @@
 #   DRF_DEMO_TASK_SECONDS       (1)  ECS task start-up (PENDING -> RUNNING)
 #   DRF_DEMO_JOBS          (nproc)  build parallelism
 #   DRF_DEMO_BIN                     use this drfailover binary instead of building one
-# Writes out/plan.json, out/report.json, out/report-rerun.json and out/emulator.log.
+# Writes out/check.json, out/plan.json, out/report.json, out/report-rerun.json and
+# out/emulator.log.
 # Exit status: 0 when every check passed, 1 otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,7 +32,7 @@ else
   echo "using $drfailover (DRF_DEMO_BIN)"
 fi
 mkdir -p "$out_dir"
-rm -f "$out_dir"/plan.json "$out_dir"/report.json "$out_dir"/report-rerun.json
+rm -f "$out_dir"/check.json "$out_dir"/plan.json "$out_dir"/report.json "$out_dir"/report-rerun.json
 
 section "Starting the emulated DR region (seed: reference)"
 # The launcher starts the emulator, waits for it to be ready, runs the failover and its

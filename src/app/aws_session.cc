@@ -82,7 +82,10 @@ AwsSession::AwsSession(SharedConfig config, RegionChoice region,
       elbv2_(*client_),
       ec2_(*client_),
       sts_(*client_),
-      cloudwatch_(*client_) {}
+      cloudwatch_(*client_),
+      iam_(*client_),
+      sns_(*client_),
+      dynamodb_(*client_) {}
 
 AwsSession::~AwsSession() = default;
 

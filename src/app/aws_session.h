@@ -15,10 +15,13 @@
 #include "report/api_call_counter.h"
 #include "services/autoscaling_client.h"
 #include "services/cloudwatch_client.h"
+#include "services/dynamodb_client.h"
 #include "services/ec2_client.h"
 #include "services/ecs_client.h"
 #include "services/elbv2_client.h"
+#include "services/iam_client.h"
 #include "services/rds_client.h"
+#include "services/sns_client.h"
 #include "services/sts_client.h"
 
 namespace drf {
@@ -53,6 +56,9 @@ class AwsSession {
   Ec2Client& ec2() { return ec2_; }
   StsClient& sts() { return sts_; }
   CloudWatchClient& cloudwatch() { return cloudwatch_; }
+  IamClient& iam() { return iam_; }
+  SnsClient& sns() { return sns_; }
+  DynamoDbClient& dynamodb() { return dynamodb_; }
 
  private:
   class CounterObserver;
@@ -74,6 +80,9 @@ class AwsSession {
   Ec2Client ec2_;
   StsClient sts_;
   CloudWatchClient cloudwatch_;
+  IamClient iam_;
+  SnsClient sns_;
+  DynamoDbClient dynamodb_;
 };
 
 }  // namespace drf

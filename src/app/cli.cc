@@ -1,5 +1,7 @@
 #include "app/cli.h"
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cerrno>
@@ -9,8 +11,10 @@
 #include <optional>
 #include <sstream>
 
+#include "app/check.h"
 #include "app/failover.h"
 #include "app/whoami.h"
+#include "readiness/check_report.h"
 #include "report/progress.h"
 #include "report/report.h"
 #include "report/summary_table.h"
@@ -67,8 +71,25 @@ void AddFailoverOptions(CLI::App& verb, FailoverOptions& o) {
   verb.add_flag("--sequential", o.sequential, "one step at a time in the original's order");
   verb.add_flag("--force", o.force,
                 "promote the DB even if its replica lag is over max_replica_lag (or unknown "
-                "with on_unknown_lag: refuse); the report records it");
+                "with on_unknown_lag: refuse), and run within the cooldown or without a "
+                "usable lease table; the report records it");
   verb.add_flag("--no-progress", o.no_progress, "no live progress line on a terminal");
+}
+
+// Options of check.
+struct CheckOptions {
+  std::optional<std::string> plan_file;
+  std::optional<std::string> report_file;
+  std::optional<std::string> last_report;
+};
+
+void AddCheckOptions(CLI::App& verb, CheckOptions& o) {
+  verb.add_option("--plan", o.plan_file,
+                  "plan file (YAML or JSON), or s3://bucket/key; default: DRF_PLAN_FILE, else the "
+                  "original's variables");
+  verb.add_option("--report", o.report_file, "also write the JSON result to this file");
+  verb.add_option("--last-report", o.last_report,
+                  "the report of the last successful run: its recovery time is what to expect");
 }
 
 // What a verb is given: the outside world, the signal-cancelled token and where to write.
@@ -77,6 +98,13 @@ struct Verb {
   CancelToken& cancel;
   const Console& console;
 };
+
+// "<host>:<pid>": who holds the run lease, as another run's refusal names it.
+std::string LocalHolder() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) std::strcpy(host, "unknown-host");
+  return std::string(host) + ":" + std::to_string(getpid());
+}
 
 Logger MakeLogger(const CommonOptions& o, const Verb& verb) {
   LoggerOptions options;
@@ -119,7 +147,7 @@ Status CheckWritable(const std::string& path) {
   return Status::Ok();
 }
 
-constexpr const char* kVerbs[] = {"run", "plan", "whoami"};
+constexpr const char* kVerbs[] = {"run", "plan", "check", "whoami"};
 
 // CLI11 answers a mistyped verb with only "A subcommand is required".
 std::optional<Status> UnknownVerb(const std::vector<std::string>& args) {
@@ -128,7 +156,7 @@ std::optional<Status> UnknownVerb(const std::vector<std::string>& args) {
     if (args[0] == verb) return std::nullopt;
   }
   return Status::InvalidArgument("unknown command \"" + args[0] +
-                                 "\": expected run, plan or whoami (see --help)");
+                                 "\": expected run, plan, check or whoami (see --help)");
 }
 
 int RunFailoverVerb(FailoverMode mode, const CommonOptions& c, const FailoverOptions& f,
@@ -146,6 +174,7 @@ int RunFailoverVerb(FailoverMode mode, const CommonOptions& c, const FailoverOpt
   if (f.deadline_seconds) request.deadline = std::chrono::seconds(*f.deadline_seconds);
   if (f.sequential) request.ordering = Ordering::kSequential;
   request.force = f.force;
+  request.holder = LocalHolder();
   std::optional<ProgressReporter> progress;
   if (verb.console.err_is_terminal && !f.no_progress) {
     progress.emplace(ProgressOptions{verb.console.err, true, 0, 120}, verb.effects.clock);
@@ -168,6 +197,32 @@ int RunFailoverVerb(FailoverMode mode, const CommonOptions& c, const FailoverOpt
   }
   Print(verb.console.out,
         c.output == "json" ? json : RenderSummary(outcome.report, verb.console.err_is_terminal));
+  return static_cast<int>(exit_code);
+}
+
+int RunCheckVerb(const CommonOptions& c, const CheckOptions& o, const Verb& verb) {
+  if (o.report_file) {
+    if (Status writable = CheckWritable(*o.report_file); !writable.ok()) {
+      return ReportError(verb, writable, ExitCode::kInvalidConfig);
+    }
+  }
+  Logger log = MakeLogger(c, verb);
+  CheckRequest request;
+  request.failover.plan_file = o.plan_file;
+  request.failover.aws = {c.region, c.profile, c.endpoint_url};
+  request.last_report = o.last_report;
+  CheckOutcome outcome = RunCheck(request, verb.effects, log, verb.cancel);
+  if (outcome.result.is_null()) return ReportError(verb, outcome.error, outcome.exit_code);
+  const std::string json = DumpReport(outcome.result);
+  ExitCode exit_code = outcome.exit_code;
+  if (o.report_file) {
+    if (Status written = WriteFile(*o.report_file, json); !written.ok()) {
+      ReportError(verb, written, ExitCode::kFailed);
+      exit_code = ExitCode::kFailed;
+    }
+  }
+  Print(verb.console.out,
+        c.output == "json" ? json : RenderCheck(outcome.result, verb.console.err_is_terminal));
   return static_cast<int>(exit_code);
 }
 
@@ -202,10 +257,15 @@ int RunCli(const std::vector<std::string>& args, const Effects& effects, CancelT
       "run", "fail over: promote the DB, scale ASGs and ECS services, register targets");
   CLI::App* plan = app.add_subcommand(
       "plan", "dry run: read live state and show what `run` would change (no changes)");
+  CLI::App* check = app.add_subcommand(
+      "check",
+      "readiness: would a failover work now? read-only; exit 0 ready, 4 warnings, 1 not ready");
   CLI::App* whoami = app.add_subcommand(
       "whoami", "show the AWS account, identity, region and where they came from");
-  for (CLI::App* sub : {run, plan, whoami}) AddCommonOptions(*sub, common);
+  for (CLI::App* sub : {run, plan, check, whoami}) AddCommonOptions(*sub, common);
   for (CLI::App* sub : {run, plan}) AddFailoverOptions(*sub, failover);
+  CheckOptions check_options;
+  AddCheckOptions(*check, check_options);
 
   if (std::optional<Status> unknown = UnknownVerb(args)) {
     return ReportError(verb, *unknown, ExitCode::kInvalidConfig);
@@ -222,6 +282,7 @@ int RunCli(const std::vector<std::string>& args, const Effects& effects, CancelT
   }
   if (run->parsed()) return RunFailoverVerb(FailoverMode::kRun, common, failover, verb);
   if (plan->parsed()) return RunFailoverVerb(FailoverMode::kPlan, common, failover, verb);
+  if (check->parsed()) return RunCheckVerb(common, check_options, verb);
   return RunWhoAmI(common, verb);
 }
 

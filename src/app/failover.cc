@@ -1,5 +1,7 @@
 #include "app/failover.h"
 
+#include "app/failover_stages.h"
+#include "app/lease_guard.h"
 #include "plan/env_config.h"
 #include "plan/executor.h"
 #include "plan/finalize_plan.h"
@@ -37,6 +39,18 @@ FailoverOutcome RequestError(Status error) {
   return outcome;
 }
 
+// The lease or the cooldown said no (kFailedPrecondition), or the lease could not be taken:
+// nothing was done.
+FailoverOutcome Refused(Status error) {
+  const bool refused = error.code() == StatusCode::kFailedPrecondition;
+  FailoverOutcome outcome = NotStarted(std::move(error));
+  if (refused) {
+    outcome.exit_code = ExitCode::kRefused;
+    outcome.refused = true;
+  }
+  return outcome;
+}
+
 std::vector<std::string> OpenSteps(const RunRecord& run) {
   std::vector<std::string> open;
   for (const StepRecord& step : run.steps) {
@@ -45,55 +59,7 @@ std::vector<std::string> OpenSteps(const RunRecord& run) {
   return open;
 }
 
-// One RunFailover: what its stages share.
-struct Failover {
-  const FailoverRequest& request;
-  const Effects& effects;
-  Logger& log;
-  CancelToken& cancel;
-  ApiCallCounter counter;
-  std::unique_ptr<AwsSession> session;  // set by Connect
-};
-
-// Sets up AWS once; later calls do nothing.
-Status Connect(Failover& f) {
-  if (f.session) return Status::Ok();
-  DRF_ASSIGN_OR_RETURN(f.session, AwsSession::Create(f.effects.env, f.effects.http, f.effects.clock,
-                                                     f.request.aws, &f.counter, &f.cancel));
-  return Status::Ok();
-}
-
-// The plan as loaded, with the request's overrides. A plan in S3 needs AWS to be read;
-// any other plan is checked before AWS is set up.
-Result<PlanSpec> Load(Failover& f) {
-  PlanFetcher fetch;
-  if (IsS3PlanPath(PlanPath(f.effects.env, f.request.plan_file).value_or(""))) {
-    DRF_RETURN_IF_ERROR(Connect(f));
-    fetch = S3PlanFetcher(f.session->client());
-  }
-  DRF_ASSIGN_OR_RETURN(PlanSpec plan, LoadPlan(f.effects.env, f.request.plan_file, fetch));
-  if (f.request.deadline) plan.deadline = f.request.deadline;
-  if (f.request.force) plan.replica_lag.forced = true;
-  if (f.request.ordering) plan.ordering = *f.request.ordering;
-  return plan;
-}
-
-// Looks up the services of `all_services` specs (read-only) and fixes the step graph:
-// from here on `plan` holds exactly the steps that can run.
-Status Finalize(Failover& f, PlanSpec& plan) {
-  EcsClient& ecs = f.session->ecs();
-  DRF_RETURN_IF_ERROR(ResolveAllServices(
-      plan, [&ecs](const std::string& cluster) { return ecs.ListServiceNames(cluster); }));
-  return FinalizePlan(plan);
-}
-
-std::vector<std::unique_ptr<Step>> Build(Failover& f, const std::vector<StepSpec>& specs) {
-  AwsSession& aws = *f.session;
-  AwsServices services{aws.rds(), aws.autoscaling(), aws.ecs(), aws.elbv2(), aws.cloudwatch()};
-  return BuildSteps(specs, services);
-}
-
-ReportContext ContextFor(const Failover& f, const PlanSpec& plan) {
+ReportContext ContextFor(const FailoverContext& f, const PlanSpec& plan) {
   ReportContext context;
   context.mode = f.request.mode == FailoverMode::kRun ? ReportMode::kRun : ReportMode::kPlan;
   context.tool_version = std::string(kToolVersion);
@@ -106,7 +72,7 @@ ReportContext ContextFor(const Failover& f, const PlanSpec& plan) {
 
 // AWS was reached but no step could be built (e.g. ListServices was denied): the calls made
 // so far are on record, so the run still gets its report, FAILED with the error on top.
-FailoverOutcome NotPrepared(Status error, const Failover& f, const PlanSpec& plan) {
+FailoverOutcome NotPrepared(Status error, const FailoverContext& f, const PlanSpec& plan) {
   FailoverOutcome outcome = NotStarted(error);
   RunRecord run;
   run.status = RunStatus::kFailed;
@@ -127,29 +93,19 @@ std::optional<MonoTime> RunDeadline(const PlanSpec& plan, const FailoverRequest&
   return deadline;
 }
 
-ExecutorOptions ExecutionOptions(const Failover& f, const PlanSpec& plan) {
+ExecutorOptions ExecutionOptions(const FailoverContext& f, const PlanSpec& plan) {
   ExecutorOptions options;
   options.concurrency = plan.ordering == Ordering::kSequential ? 1 : plan.concurrency;
   options.deadline = RunDeadline(plan, f.request, f.effects.clock);
   return options;
 }
 
-// Runs (or, in plan mode, previews) the steps.
-Result<RunRecord> Execute(Failover& f, const ExecutorOptions& options,
-                          const std::vector<std::unique_ptr<Step>>& built) {
-  std::vector<Step*> steps;
-  for (const auto& step : built) steps.push_back(step.get());
-  LiveRunner live;
-  DryRunRunner dry;
-  StepRunner& runner = f.request.mode == FailoverMode::kRun ? static_cast<StepRunner&>(live) : dry;
-  Executor executor(options, runner, f.effects.clock, f.log, f.cancel, f.request.observer);
-  return executor.Run(steps);
-}
-
-FailoverOutcome Report(const Failover& f, const PlanSpec& plan, const ExecutorOptions& options,
-                       const RunRecord& run) {
+FailoverOutcome Report(const FailoverContext& f, const PlanSpec& plan,
+                       const ExecutorOptions& options, const RunRecord& run, nlohmann::json lease) {
   FailoverOutcome outcome;
-  outcome.report = BuildReport(run, f.counter.TakeSnapshot(), ContextFor(f, plan));
+  ReportContext context = ContextFor(f, plan);
+  context.lease = std::move(lease);
+  outcome.report = BuildReport(run, f.counter.TakeSnapshot(), context);
   outcome.exit_code = ExitCodeFor(run);
   outcome.run_status = run.status;
   outcome.stopped_at_stop_at =
@@ -166,12 +122,14 @@ Result<PlanSpec> LoadPlan(const Environment& env, const std::optional<std::strin
   if (!path) return PlanFromEnvironment(env);
   DRF_ASSIGN_OR_RETURN(std::string text,
                        ReadPlanText(env, *path, plan_file ? "--plan" : kPlanFileVar, fetch));
-  return ParsePlanFile(text, *path);
+  DRF_ASSIGN_OR_RETURN(PlanSpec plan, ParsePlanFile(text, *path));
+  DRF_RETURN_IF_ERROR(ApplyLockTableVariable(env, plan));
+  return plan;
 }
 
 FailoverOutcome RunFailover(const FailoverRequest& request, const Effects& effects, Logger& log,
                             CancelToken& cancel) {
-  Failover f{request, effects, log, cancel, {}, nullptr};
+  FailoverContext f{request, effects, log, cancel, {}, nullptr};
   Result<PlanSpec> plan = Load(f);
   if (!plan.ok()) return NotStarted(plan.status());
   if (Status connected = Connect(f); !connected.ok()) return NotStarted(connected);
@@ -181,10 +139,19 @@ FailoverOutcome RunFailover(const FailoverRequest& request, const Effects& effec
   Result<std::vector<StepSpec>> selected = SelectSteps(plan->steps, request.only_steps);
   if (!selected.ok()) return RequestError(selected.status());
   const std::vector<std::unique_ptr<Step>> steps = Build(f, *selected);
+  std::unique_ptr<LeaseGuard> lease;
+  if (request.mode == FailoverMode::kRun && !plan->lock.table.empty()) {
+    Result<std::unique_ptr<LeaseGuard>> taken = LeaseGuard::Take(
+        plan->lock, request.holder, request.force, f.session->dynamodb(), effects.clock, log);
+    if (!taken.ok()) return Refused(taken.status());
+    lease = std::move(*taken);
+  }
   const ExecutorOptions options = ExecutionOptions(f, *plan);
   Result<RunRecord> run = Execute(f, options, steps);
+  nlohmann::json lease_record =
+      lease ? lease->Finish(run.ok() && run->status == RunStatus::kSucceeded) : nlohmann::json();
   if (!run.ok()) return NotStarted(run.status());
-  return Report(f, *plan, options, *run);
+  return Report(f, *plan, options, *run, std::move(lease_record));
 }
 
 }  // namespace drf

@@ -45,6 +45,8 @@ struct FailoverRequest {
   // members). An unknown id: InvalidArgument naming it, nothing run.
   std::vector<std::string> only_steps;
   RunObserver* observer = nullptr;  // told about each step as the run goes (live progress)
+  // Who runs it, for the run lease ("host:pid", "lambda:<request id>").
+  std::string holder = "drfailover";
 };
 
 struct FailoverOutcome {
@@ -57,6 +59,9 @@ struct FailoverOutcome {
   Status error;
   // `error` is the request's fault (an unknown only_steps id), not the configuration's.
   bool request_error = false;
+  // Nothing was done because another run holds the lease or the cooldown applies
+  // (exit_code kRefused; `error` names the holder or the cooldown's end).
+  bool refused = false;
   // The rest is set only when the steps ran (report not null).
   RunStatus run_status = RunStatus::kSucceeded;
   // request.stop_at (not the plan's or request's deadline) stopped the run.

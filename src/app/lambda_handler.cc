@@ -5,9 +5,11 @@
 #include <exception>
 #include <map>
 
+#include "app/check.h"
 #include "app/exit_codes.h"
 #include "app/failover.h"
 #include "app/lambda_response.h"
+#include "readiness/check_report.h"
 #include "services/s3_client.h"
 
 namespace drf {
@@ -59,8 +61,10 @@ FunctionError InvalidEvent(const std::string& message) {
   return {std::string(kInvalidEventErrorType), message};
 }
 
-FailoverRequest RequestFor(const FailoverEvent& event, std::optional<MonoTime> stop_at) {
+FailoverRequest RequestFor(const FailoverEvent& event, const Invocation& invocation,
+                           std::optional<MonoTime> stop_at) {
   FailoverRequest request;
+  request.holder = "lambda:" + invocation.request_id;
   request.mode = event.dry_run ? FailoverMode::kPlan : FailoverMode::kRun;
   request.deadline = event.deadline;
   request.force = event.force;
@@ -142,6 +146,24 @@ LambdaReply LambdaHandler::Handle(const Invocation& invocation) {
           SerializeResponse(std::move(response).value(), options_.max_response_bytes)};
 }
 
+// {"check": true}: the check's result (drfailover.check/v1) is the response; the log has
+// one line per finding.
+Result<nlohmann::json> LambdaHandler::RespondToCheck(const FailoverRequest& request,
+                                                     CancelToken& cancel) {
+  CheckRequest check;
+  check.failover = request;
+  CheckOutcome outcome = RunCheck(check, effects_, log_, cancel);
+  if (outcome.request_error)
+    return Status::InvalidArgument("steps: " + outcome.error.UserMessage());
+  if (outcome.result.is_null()) {
+    log_.Error("check did not start: " + outcome.error.UserMessage());
+    return nlohmann::json{
+        {"schema", kCheckSchema}, {"verdict", "not_ready"}, {"error", outcome.error.UserMessage()}};
+  }
+  log_.Info("check: " + outcome.result.value("verdict", std::string()));
+  return outcome.result;
+}
+
 // The response document; InvalidArgument when the event itself is at fault.
 Result<nlohmann::json> LambdaHandler::Respond(const FailoverEvent& event,
                                               const Invocation& invocation) {
@@ -149,7 +171,8 @@ Result<nlohmann::json> LambdaHandler::Respond(const FailoverEvent& event,
   // cancelled token would stop the next invocation at once.
   CancelToken cancel;
   FailoverRequest request =
-      RequestFor(event, StopAtFor(invocation.deadline(), effects_.clock, options_));
+      RequestFor(event, invocation, StopAtFor(invocation.deadline(), effects_.clock, options_));
+  if (event.check) return RespondToCheck(request, cancel);
   FailoverOutcome outcome = RunFailover(request, effects_, log_, cancel);
   if (outcome.request_error)
     return Status::InvalidArgument("steps: " + outcome.error.UserMessage());

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "app/effects.h"
+#include "app/failover.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/result.h"
@@ -73,6 +74,7 @@ class LambdaHandler {
   LambdaHandler(const Effects& effects, Logger& log, std::unique_ptr<OverlayEnvironment> env,
                 LambdaHandlerOptions options);
   Result<nlohmann::json> Respond(const FailoverEvent& event, const Invocation& invocation);
+  Result<nlohmann::json> RespondToCheck(const FailoverRequest& request, CancelToken& cancel);
 
   std::unique_ptr<OverlayEnvironment> env_;  // the function's, with DRF_PLAN_FILE resolved
   const Effects effects_;                    // with env_ as its environment

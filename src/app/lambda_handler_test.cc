@@ -118,6 +118,28 @@ TEST_F(LambdaHandlerTest, ScheduledEventIsAFullFailover) {
   EXPECT_EQ(post.Json().at("report").at("steps").size(), 2u) << "every step ran";
 }
 
+TEST_F(LambdaHandlerTest, CheckEventAnswersWithTheCheckAndLogsEachFindingAndChangesNothing) {
+  RuntimePost post = ServeOne(R"({"check": true})");
+  ASSERT_EQ(post.kind, "response");
+  json check = post.Json();
+  EXPECT_EQ(check.at("schema"), "drfailover.check/v1");
+  // The groups launch from nothing the fake knows: a run would not get instances.
+  EXPECT_EQ(check.at("verdict"), "not_ready");
+  ASSERT_EQ(check.at("steps").size(), 2u);
+  EXPECT_EQ(check.at("api_calls").at("totals").at("mutating"), 0);
+  EXPECT_EQ(aws_.Count(kAutoScaling, "UpdateAutoScalingGroup"), 0);
+  for (const std::string& call : aws_.Unscripted()) {
+    EXPECT_THAT(
+        call, ::testing::AnyOf(HasSubstr(".Describe"), HasSubstr(".Get"), HasSubstr(".Simulate")));
+  }
+  const std::vector<std::string> lines = log_.Lines();
+  EXPECT_TRUE(std::any_of(lines.begin(), lines.end(), [](const std::string& line) {
+    return line ==
+           "ERROR: check not_ready: dr-jenkins has neither a launch template nor a launch "
+           "configuration";
+  })) << ::testing::PrintToString(lines);
+}
+
 TEST_F(LambdaHandlerTest, BadEventPostsAnInvocationErrorAndCallsNoAws) {
   RuntimePost post = ServeOne(R"({"dry_run": "yes"})");
   ASSERT_EQ(post.kind, "error");

@@ -65,6 +65,7 @@ std::string FailureMessage(const FailoverOutcome& outcome) {
 }
 
 std::string ResponseStatus(const FailoverOutcome& outcome) {
+  if (outcome.refused) return "REFUSED";
   if (outcome.report.is_null()) return "FAILED";
   if (outcome.stopped_at_stop_at && !outcome.open_steps.empty()) return "IN_PROGRESS";
   return std::string(RunStatusName(outcome.run_status));
@@ -79,7 +80,10 @@ std::string ResponseMessage(const FailoverOutcome& outcome, bool dry_run) {
 
 json ShapeResponse(const FailoverOutcome& outcome, bool dry_run) {
   std::string status = ResponseStatus(outcome);
-  int code = status == "SUCCEEDED" ? 200 : status == "IN_PROGRESS" ? 202 : 500;
+  int code = status == "SUCCEEDED"     ? 200
+             : status == "IN_PROGRESS" ? 202
+             : status == "REFUSED"     ? 409
+                                       : 500;
   return {{"statusCode", code},
           {"body", EncodedBody(ResponseMessage(outcome, dry_run))},
           {"status", status},

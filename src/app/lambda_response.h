@@ -24,10 +24,12 @@ inline constexpr std::string_view kPlannedBody = "DR failover plan computed (no 
 //                        (dry run: "DR failover plan computed (no changes made)")
 //   IN_PROGRESS     202  "DR failover in progress: invoke again to continue"
 //   PARTIAL/FAILED  500  "Error during DR failover: <which steps are open and why>"
+//   REFUSED         409  "Error during DR failover: <the lease's holder, or the cooldown>"
+//                        (nothing was done: another run holds the lease, or the cooldown)
 // A run that never started (report null) is FAILED/500 with the reason.
 nlohmann::json ShapeResponse(const FailoverOutcome& outcome, bool dry_run);
 
-// "SUCCEEDED", "PARTIAL", "FAILED" or "IN_PROGRESS" (see ShapeResponse).
+// "SUCCEEDED", "PARTIAL", "FAILED", "IN_PROGRESS" or "REFUSED" (see ShapeResponse).
 std::string ResponseStatus(const FailoverOutcome& outcome);
 // The text of "body" before JSON-encoding, e.g. "DR failover completed successfully".
 std::string ResponseMessage(const FailoverOutcome& outcome, bool dry_run);

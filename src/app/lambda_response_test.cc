@@ -109,6 +109,20 @@ TEST(LambdaResponseTest, RunThatNeverStartedIsFailedWithTheReason) {
             "\"Error during DR failover: connect to rds.us-east-1.amazonaws.com failed\"");
 }
 
+TEST(LambdaResponseTest, ARunRefusedByTheLeaseIsRefused409NamingTheHolder) {
+  FailoverOutcome outcome;
+  outcome.exit_code = ExitCode::kRefused;
+  outcome.refused = true;
+  outcome.error = Status::FailedPrecondition(
+      "another failover holds the lease: lambda:abc, started 2026-12-06T18:00:00Z, expires "
+      "2026-12-06T18:01:00Z (table dr-dr-failover-lock)");
+  json response = ShapeResponse(outcome, false);
+  EXPECT_EQ(response.at("statusCode"), 409);
+  EXPECT_EQ(response.at("status"), "REFUSED");
+  EXPECT_TRUE(response.at("report").is_null());
+  EXPECT_THAT(response.at("body").get<std::string>(), HasSubstr("holds the lease: lambda:abc"));
+}
+
 TEST(LambdaResponseTest, OversizedResponsesLeaveTheReportOut) {
   json response = ShapeResponse(Ran(RunStatus::kSucceeded, {}), false);
   response["report"]["padding"] = std::string(1000, 'x');

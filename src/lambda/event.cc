@@ -10,7 +10,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kKnownKeys = "dry_run, steps, deadline_seconds, ordering, force";
+constexpr std::string_view kKnownKeys = "check, dry_run, steps, deadline_seconds, ordering, force";
 
 // A short rendering of a value for messages: long values are cut.
 std::string Show(const json& value) {
@@ -102,6 +102,11 @@ Status ParseKey(const std::string& key, const json& value, FailoverEvent& event)
     event.force = value.get<bool>();
     return Status::Ok();
   }
+  if (key == "check") {
+    if (!value.is_boolean()) return Invalid(key, "true or false", value);
+    event.check = value.get<bool>();
+    return Status::Ok();
+  }
   if (key == "steps") return ParseSteps(value, event.steps);
   if (key == "deadline_seconds") return ParseDeadline(value, event.deadline);
   if (key == "ordering") return ParseOrdering(value, event.ordering);
@@ -148,6 +153,16 @@ Result<FailoverEvent> ParseFailoverEvent(std::string_view body) {
   FailoverEvent parsed;
   for (const auto& [key, value] : event.items()) {
     DRF_RETURN_IF_ERROR(ParseKey(key, value, parsed));
+  }
+  // A readiness check only reads: keys that shape a run would be silently ignored.
+  if (parsed.check) {
+    for (const char* key : {"dry_run", "force", "deadline_seconds", "ordering"}) {
+      if (event.contains(key)) {
+        return Status::InvalidArgument(std::string("\"") + key +
+                                       "\" does not go with \"check\": a check only reads; "
+                                       "expected {\"check\": true} (optionally with \"steps\")");
+      }
+    }
   }
   return parsed;
 }

@@ -32,6 +32,9 @@ struct FailoverEvent {
   std::optional<std::chrono::seconds> deadline;  // "deadline_seconds": whole-run limit
   std::optional<EventOrdering> ordering;         // "ordering": overrides the plan's
   bool force = false;  // "force": promote whatever the replica lag (the CLI's --force)
+  // "check": a readiness check (the CLI's `check`) instead of a failover; read-only. Goes
+  // only with "steps".
+  bool check = false;
 };
 
 // Bounds of "deadline_seconds": at least 1 s, at most a day (Lambda itself stops at 15 min;

@@ -16,7 +16,7 @@ FailoverEvent ParseOk(std::string_view body) {
 
 bool IsFullFailover(const FailoverEvent& event) {
   return !event.dry_run && event.steps.empty() && !event.deadline && !event.ordering &&
-         !event.force;
+         !event.force && !event.check;
 }
 
 TEST(EventTest, EmptyObjectNullAndEmptyBodyMeanFullFailover) {
@@ -42,6 +42,22 @@ TEST(EventTest, AllKeys) {
   EXPECT_TRUE(ParseOk(R"({"force": true})").force);
 }
 
+TEST(EventTest, CheckIsAReadinessCheckThatGoesOnlyWithSteps) {
+  EXPECT_TRUE(ParseOk(R"({"check": true})").check);
+  FailoverEvent some = ParseOk(R"({"check": true, "steps": ["promote-db:dr-app-db"]})");
+  EXPECT_TRUE(some.check);
+  EXPECT_EQ(some.steps, (std::vector<std::string>{"promote-db:dr-app-db"}));
+  EXPECT_TRUE(IsFullFailover(ParseOk(R"({"check": false})")));
+  for (std::string_view body :
+       {R"({"check": true, "force": true})", R"({"check": true, "dry_run": false})",
+        R"({"check": true, "deadline_seconds": 60})"}) {
+    Result<FailoverEvent> event = ParseFailoverEvent(body);
+    ASSERT_FALSE(event.ok()) << body;
+    EXPECT_NE(event.status().message().find("does not go with \"check\""), std::string::npos)
+        << event.status().message();
+  }
+}
+
 TEST(EventTest, EventBridgeScheduledEventMeansFullFailover) {
   FailoverEvent event = ParseOk(R"({
     "version": "0", "id": "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",
@@ -65,6 +81,7 @@ TEST(EventTest, MalformedEventsNameTheKeyAndWhatIsExpected) {
       {R"({"dry_run": "true"})", "dry_run", "true or false, got string \"true\""},
       {R"({"dry_run": 1})", "dry_run", "true or false"},
       {R"({"force": "yes"})", "force", "true or false, got string \"yes\""},
+      {R"({"check": 1})", "check", "true or false, got number 1"},
       {R"({"steps": "promote-db:dr-app-db"})", "steps", "non-empty array of step ids"},
       {R"({"steps": []})", "steps", "non-empty array"},
       {R"({"steps": ["scale-asg:dr-jenkins", 7]})", "steps[1]", "a step id"},

@@ -1,5 +1,6 @@
 #include "plan/env_config.h"
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -36,7 +37,9 @@ void AddPromote(const Environment& env, PlanSpec& plan, ConfigErrors& errors) {
   auto id = GetTrimmed(env, kDbInstanceIdentifierVar);
   if (!id) return;
   StepSpec step;
-  step.detail = PromoteDbSpec{*id, std::nullopt, std::nullopt, {}};
+  PromoteDbSpec promote;
+  promote.db_instance_identifier = *id;
+  step.detail = promote;
   step.origin = kDbInstanceIdentifierVar;
   AddStep(plan, std::move(step), WholeVariable(kDbInstanceIdentifierVar), errors);
 }
@@ -233,18 +236,23 @@ void ReadKindDurations(const Environment& env, std::string_view var, KindDuratio
   }
 }
 
+// `var` as a duration (any sign: the caller checks its range); nullopt when unset or
+// unreadable (`errors` says so).
+std::optional<std::chrono::seconds> ReadDuration(const Environment& env, std::string_view var,
+                                                 ConfigErrors& errors) {
+  std::optional<std::string> text = GetTrimmed(env, var);
+  if (!text) return std::nullopt;
+  std::optional<std::chrono::seconds> seconds = ParseDuration(*text);
+  if (!seconds) errors.Add(var, Quote(*text), kDurationExpected);
+  return seconds;
+}
+
 // `var` as a duration greater than 0; nullopt when unset or wrong (`errors` says which).
 std::optional<std::chrono::seconds> ReadPositiveDuration(const Environment& env,
                                                          std::string_view var,
                                                          ConfigErrors& errors) {
-  std::optional<std::string> text = GetTrimmed(env, var);
-  if (!text) return std::nullopt;
-  std::optional<std::chrono::seconds> seconds = ParseDuration(*text);
-  if (!seconds) {
-    errors.Add(var, Quote(*text), kDurationExpected);
-    return std::nullopt;
-  }
-  return CheckPositive(var, *seconds, errors) ? seconds : std::nullopt;
+  std::optional<std::chrono::seconds> seconds = ReadDuration(env, var, errors);
+  return seconds && CheckPositive(var, *seconds, errors) ? seconds : std::nullopt;
 }
 
 void ReadRunOptions(const Environment& env, PlanSpec& plan, ConfigErrors& errors) {
@@ -263,9 +271,25 @@ void ReadRunOptions(const Environment& env, PlanSpec& plan, ConfigErrors& errors
   }
   ReadKindDurations(env, kStepTimeoutsVar, plan.timeouts, errors);
   ReadKindDurations(env, kStallAfterVar, plan.stall_after, errors);
+  if (auto table = GetTrimmed(env, kLockTableVar)) plan.lock.table = *table;
+  if (auto ttl = ReadDuration(env, kLockTtlVar, errors)) plan.lock.ttl = *ttl;
+  if (auto cooldown = ReadDuration(env, kCooldownVar, errors)) plan.lock.cooldown = *cooldown;
+  const std::map<std::string_view, std::string_view> variables = {
+      {"lock_table", kLockTableVar}, {"lock_ttl", kLockTtlVar}, {"cooldown", kCooldownVar}};
+  ValidateRunLock(
+      plan.lock, [&](std::string_view key) { return std::string(variables.at(key)); }, errors);
 }
 
 }  // namespace
+
+Status ApplyLockTableVariable(const Environment& env, PlanSpec& plan) {
+  if (!plan.lock.table.empty()) return Status::Ok();
+  std::optional<std::string> table = GetTrimmed(env, kLockTableVar);
+  if (!table) return Status::Ok();
+  ConfigErrors errors;
+  if (CheckTableName(kLockTableVar, *table, errors)) plan.lock.table = *table;
+  return errors.ToStatus("invalid configuration");
+}
 
 Result<PlanSpec> PlanFromEnvironment(const Environment& env) {
   PlanSpec plan;

@@ -26,6 +26,10 @@ inline constexpr std::string_view kDeadlineVar = "DRF_DEADLINE_SECONDS";  // or 
 inline constexpr std::string_view kStepTimeoutsVar = "DRF_STEP_TIMEOUTS";
 inline constexpr std::string_view kStallAfterVar = "DRF_STALL_AFTER";
 inline constexpr std::string_view kMaxReplicaLagVar = "DRF_MAX_REPLICA_LAG";  // "5m", "300"
+// The run lease (PlanSpec::lock): its DynamoDB table, its ttl, the cooldown.
+inline constexpr std::string_view kLockTableVar = "DRF_LOCK_TABLE";
+inline constexpr std::string_view kLockTtlVar = "DRF_LOCK_TTL";
+inline constexpr std::string_view kCooldownVar = "DRF_COOLDOWN";
 
 // Builds the plan the original would run, in its order: promote DB_INSTANCE_IDENTIFIER;
 // scale JENKINS_ASG_NAME then MONITORING_ASG_NAME to 1/3/1; scale ECS_SERVICES of
@@ -36,5 +40,10 @@ inline constexpr std::string_view kMaxReplicaLagVar = "DRF_MAX_REPLICA_LAG";  //
 // InvalidArgument listing every problem, each naming its variable; also when nothing at all is
 // configured.
 Result<PlanSpec> PlanFromEnvironment(const Environment& env);
+
+// For a plan file: DRF_LOCK_TABLE names the lease table when the file has no lock_table
+// (the template sets the variable for the function, whatever its plan). InvalidArgument
+// naming the variable for a bad name.
+Status ApplyLockTableVariable(const Environment& env, PlanSpec& plan);
 
 }  // namespace drf

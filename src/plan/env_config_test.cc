@@ -86,6 +86,35 @@ TEST(EnvConfigTest, ReadsOurOwnRunOptions) {
   EXPECT_EQ(plan->replica_lag.max_lag, std::chrono::seconds(90));
 }
 
+TEST(EnvConfigTest, TheRunLeaseFromItsVariables) {
+  FakeEnvironment env = Original();
+  Result<PlanSpec> none = PlanFromEnvironment(env);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->lock.table, "");
+  EXPECT_EQ(none->lock.cooldown, std::chrono::seconds(0));
+  env.Set("DRF_LOCK_TABLE", " dr-dr-failover-lock ");
+  env.Set("DRF_LOCK_TTL", "2m");
+  env.Set("DRF_COOLDOWN", "30m");
+  Result<PlanSpec> plan = PlanFromEnvironment(env);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_EQ(plan->lock.table, "dr-dr-failover-lock");
+  EXPECT_EQ(plan->lock.ttl, std::chrono::minutes(2));
+  EXPECT_EQ(plan->lock.cooldown, std::chrono::minutes(30));
+}
+
+TEST(EnvConfigTest, APlanFileWithoutALockTableTakesTheVariables) {
+  PlanSpec plan;
+  EXPECT_TRUE(ApplyLockTableVariable(FakeEnvironment(Vars{{"DRF_LOCK_TABLE", "t-1"}}), plan).ok());
+  EXPECT_EQ(plan.lock.table, "t-1");
+  plan.lock.table = "from-the-file";
+  EXPECT_TRUE(ApplyLockTableVariable(FakeEnvironment(Vars{{"DRF_LOCK_TABLE", "t-1"}}), plan).ok());
+  EXPECT_EQ(plan.lock.table, "from-the-file");
+  PlanSpec bad;
+  Status status = ApplyLockTableVariable(FakeEnvironment(Vars{{"DRF_LOCK_TABLE", "a b"}}), bad);
+  EXPECT_NE(status.message().find("DRF_LOCK_TABLE: found \"a b\""), std::string::npos)
+      << status.message();
+}
+
 TEST(EnvConfigTest, ReplicaLagLimitDefaultsToFiveMinutes) {
   Result<PlanSpec> plan = PlanFromEnvironment(Original());
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
@@ -166,6 +195,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadEnv{{{"DRF_DEADLINE_SECONDS", "soon"}}, {"DRF_DEADLINE_SECONDS: found \"soon\""}},
         BadEnv{{{"DRF_MAX_REPLICA_LAG", "lots"}}, {"DRF_MAX_REPLICA_LAG: found \"lots\""}},
         BadEnv{{{"DRF_MAX_REPLICA_LAG", "0"}}, {"DRF_MAX_REPLICA_LAG: found 0s"}},
+        BadEnv{{{"DRF_LOCK_TTL", "2"}, {"DRF_COOLDOWN", "-1m"}, {"DRF_LOCK_TABLE", "x"}},
+               {"DRF_LOCK_TTL: found 2s, expected a duration of at least 3s",
+                "DRF_COOLDOWN: found -60s, expected a duration of 0 (off) or more",
+                "DRF_LOCK_TABLE: found \"x\", expected a DynamoDB table name"}},
         BadEnv{{{"MONITORING_ASG_NAME", "dr-jenkins"}},
                {"MONITORING_ASG_NAME.id: found \"scale-asg:dr-jenkins\""}},
         // Every problem at once, so the operator fixes them in one go.

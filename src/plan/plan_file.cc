@@ -92,6 +92,8 @@ std::optional<PromoteDbSpec> ReadPromote(MapReader m) {
   m.OptInt("backup_retention_period", s.backup_retention_period);
   m.Optional("preferred_backup_window", s.preferred_backup_window,
              [&](const YAML::Node& v, const std::string& p) { return m.r.String(v, p); });
+  m.Optional("source", s.expected_source,
+             [&](const YAML::Node& v, const std::string& p) { return m.r.String(v, p); });
   return m.ok ? std::optional(s) : std::nullopt;
 }
 
@@ -187,8 +189,9 @@ bool ReadDetail(YamlReader& r, const std::string& kind, const YAML::Node& node,
   }
   MapReader m{r, node, path};
   if (kind == "promote_db") {
-    r.CheckMap(node, path,
-               {"db_instance_identifier", "backup_retention_period", "preferred_backup_window"});
+    r.CheckMap(
+        node, path,
+        {"db_instance_identifier", "backup_retention_period", "preferred_backup_window", "source"});
     if (auto s = ReadPromote(m)) return step.detail = *s, true;
   } else if (kind == "scale_asg") {
     r.CheckMap(node, path, {"name", "min", "max", "desired", "wait"});
@@ -272,6 +275,19 @@ void ReadRunOptions(YamlReader& r, const YAML::Node& doc, PlanSpec& plan, Config
     r.Add(doc["on_unknown_lag"], "on_unknown_lag", "\"proceed\" or \"refuse\"");
   }
   plan.replica_lag.refuse_unknown = on_unknown == "refuse";
+  m.Optional("lock_table", plan.lock.table,
+             [&](const YAML::Node& v, const std::string& p) { return r.String(v, p); });
+  std::optional<std::chrono::seconds> lock_ttl, cooldown;
+  m.Duration("lock_ttl", lock_ttl);
+  m.Duration("cooldown", cooldown);
+  if (lock_ttl) plan.lock.ttl = *lock_ttl;
+  if (cooldown) plan.lock.cooldown = *cooldown;
+  ValidateRunLock(
+      plan.lock,
+      [&](std::string_view key) {
+        return YamlReader::Where(std::string(key), doc[std::string(key)]);
+      },
+      errors);
   m.Int("concurrency", plan.concurrency);
   CheckIntRange(YamlReader::Where("concurrency", doc["concurrency"]), plan.concurrency, 1,
                 kMaxConcurrency, errors);
@@ -285,9 +301,10 @@ void ReadPlan(const YAML::Node& doc, PlanSpec& plan, ConfigErrors& errors) {
     r.Add(doc, "the document", "a mapping with version: 1 and steps");
     return;
   }
-  r.CheckMap(doc, "",
-             {"version", "ordering", "deadline", "rto", "max_replica_lag", "on_unknown_lag",
-              "concurrency", "timeouts", "stall_after", "steps"});
+  r.CheckMap(
+      doc, "",
+      {"version", "ordering", "deadline", "rto", "max_replica_lag", "on_unknown_lag", "lock_table",
+       "lock_ttl", "cooldown", "concurrency", "timeouts", "stall_after", "steps"});
   ReadRunOptions(r, doc, plan, errors);
   const YAML::Node steps = doc["steps"];
   if (!steps.IsDefined() || (steps.IsSequence() && steps.size() == 0)) {

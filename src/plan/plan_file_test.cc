@@ -32,6 +32,9 @@ TEST(PlanFileTest, ParsesTheDocumentedExample) {
   EXPECT_EQ(plan->rto, minutes(10));
   EXPECT_EQ(plan->replica_lag.max_lag, minutes(5));
   EXPECT_FALSE(plan->replica_lag.refuse_unknown);
+  EXPECT_EQ(plan->lock.table, "dr-dr-failover-lock");
+  EXPECT_EQ(plan->lock.ttl, std::chrono::seconds(60));  // the default
+  EXPECT_EQ(plan->lock.cooldown, minutes(30));
   EXPECT_EQ(plan->concurrency, 8);
   ASSERT_EQ(plan->steps.size(), 7u);
   const auto& db = std::get<PromoteDbSpec>(plan->steps[0].detail);
@@ -126,6 +129,11 @@ INSTANTIATE_TEST_SUITE_P(
                 "steps:\n  - scale_asg: {name: a}\n",
                 {"max_replica_lag (line 2): found 0s",
                  "on_unknown_lag (line 3): found \"maybe\", expected \"proceed\" or \"refuse\""}},
+        BadFile{"version: 1\nlock_table: \"no such/table\"\nlock_ttl: 1s\ncooldown: later\n"
+                "steps:\n  - scale_asg: {name: a}\n",
+                {"lock_table (line 2): found \"no such/table\", expected a DynamoDB table name",
+                 "lock_ttl (line 3): found 1s, expected a duration of at least 3s",
+                 "cooldown (line 4): found \"later\", expected a duration"}},
         BadFile{WithSteps("  - scale_asg: {name: a}\n    retry: true\n"),
                 {"steps[0].retry (line 4): found an unknown key"}},
         BadFile{WithSteps("  - id: x\n"), {"steps[0] (line 3): found no step kind"}},

@@ -26,6 +26,9 @@ struct PromoteDbSpec {
   std::optional<int> backup_retention_period;          // 0-35 days, passed to PromoteReadReplica
   std::optional<std::string> preferred_backup_window;  // "hh24:mi-hh24:mi"
   ReplicaLagGuard replica_lag;                         // the plan's, set by FinalizePlan
+  // The primary it must replicate from (an identifier or an ARN), for `check`: a replica of
+  // another source is not ready. Empty: any source.
+  std::string expected_source;
 };
 
 // Whether a scaling step waits for the capacity it asked for (FinalizePlan decides it from
@@ -87,6 +90,19 @@ struct StepSpec {
   std::optional<std::chrono::seconds> stall_after;
 };
 
+// One failover at a time, and a pause between them: a lease in a DynamoDB table
+// (app/run_lease.h) held while a run acts, and the time after a completed failover during
+// which a new `run` needs --force.
+inline constexpr std::chrono::seconds kDefaultLockTtl{60};
+inline constexpr std::chrono::seconds kMinLockTtl{3};
+struct RunLock {
+  std::string table;  // lock_table / DRF_LOCK_TABLE; empty: no lease (check warns)
+  // lock_ttl / DRF_LOCK_TTL: how long a run that died keeps the lease (renewed every third
+  // of it while the run lives).
+  std::chrono::seconds ttl = kDefaultLockTtl;
+  std::chrono::seconds cooldown{0};  // cooldown / DRF_COOLDOWN; 0: off
+};
+
 enum class Ordering {
   kParallel,    // dependency graph, independent steps at once (default)
   kSequential,  // the original's order, one step at a time
@@ -111,6 +127,7 @@ struct PlanSpec {
   KindDurations timeouts;                        // plan-wide step timeouts by kind
   KindDurations stall_after;                     // plan-wide stall limits by kind
   ReplicaLagGuard replica_lag;                   // for every promote_db step
+  RunLock lock;
   std::string source;  // "environment" or the plan file path, for messages and the report
 };
 

@@ -209,6 +209,27 @@ bool CheckPositive(std::string_view path, std::chrono::seconds value, ConfigErro
   return false;
 }
 
+bool CheckTableName(std::string_view path, std::string_view value, ConfigErrors& errors) {
+  const bool ok = value.size() >= 3 && value.size() <= 255 &&
+                  std::all_of(value.begin(), value.end(), [](unsigned char c) {
+                    return std::isalnum(c) != 0 || c == '_' || c == '-' || c == '.';
+                  });
+  if (!ok) errors.Add(path, Quote(value), "a DynamoDB table name (3-255 of A-Z a-z 0-9 _ - .)");
+  return ok;
+}
+
+void ValidateRunLock(const RunLock& lock, const FieldPath& path, ConfigErrors& errors) {
+  if (!lock.table.empty()) CheckTableName(path("lock_table"), lock.table, errors);
+  if (lock.ttl < kMinLockTtl) {
+    errors.Add(path("lock_ttl"), std::to_string(lock.ttl.count()) + "s",
+               "a duration of at least " + std::to_string(kMinLockTtl.count()) + "s");
+  }
+  if (lock.cooldown.count() < 0) {
+    errors.Add(path("cooldown"), std::to_string(lock.cooldown.count()) + "s",
+               "a duration of 0 (off) or more");
+  }
+}
+
 void ValidateStepSpec(const StepSpec& step, const FieldPath& path, ConfigErrors& errors) {
   if (const auto* p = std::get_if<PromoteDbSpec>(&step.detail)) ValidatePromote(*p, path, errors);
   if (const auto* a = std::get_if<ScaleAsgSpec>(&step.detail)) ValidateAsg(*a, path, errors);

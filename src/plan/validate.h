@@ -54,6 +54,10 @@ bool CheckStepId(std::string_view path, std::string_view value, ConfigErrors& er
 bool CheckIntRange(std::string_view path, long long value, long long min, long long max,
                    ConfigErrors& errors);
 bool CheckPositive(std::string_view path, std::chrono::seconds value, ConfigErrors& errors);
+// DynamoDB table names: 3-255 letters, digits and _ - .
+bool CheckTableName(std::string_view path, std::string_view value, ConfigErrors& errors);
+// The lock's values: the table's name, a ttl of at least kMinLockTtl, a cooldown >= 0.
+void ValidateRunLock(const RunLock& lock, const FieldPath& path, ConfigErrors& errors);
 
 // Checks the values of one step: names, ARN, sizes, port, timeout, type/source match.
 // Does not look at other steps (see CheckPlanGraph in finalize_plan.h).

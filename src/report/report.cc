@@ -132,6 +132,8 @@ json RecoveryJson(const RunRecord& run, const ReportContext& context) {
           {"met", std::move(met)}};
 }
 
+}  // namespace
+
 json ApiCallsJson(const ApiCallCounter::Snapshot& snapshot) {
   json operations = json::object();
   for (const ApiCallCounter::OperationStats& op : snapshot.operations) {
@@ -146,8 +148,6 @@ json ApiCallsJson(const ApiCallCounter::Snapshot& snapshot) {
             {"retries", snapshot.retries},
             {"mutating", snapshot.mutating_calls}}}};
 }
-
-}  // namespace
 
 std::string_view ReportModeName(ReportMode mode) {
   return mode == ReportMode::kPlan ? "plan" : "run";
@@ -169,6 +169,7 @@ nlohmann::json BuildReport(const RunRecord& run, const ApiCallCounter::Snapshot&
           {"error", ErrorJson(context.error)},
           {"stopped", Stopped(run)},
           {"forced", context.forced},
+          {"lease", context.lease},
           {"started_at", FormatTimestamp(run.started)},
           {"finished_at", FormatTimestamp(run.finished)},
           {"duration_ms", std::max<int64_t>(0, Millis(run.finished - run.started))},

@@ -36,12 +36,17 @@ struct ReportContext {
   // listing a cluster's services was denied): the report's top-level `error`, and its
   // status is then FAILED. OK otherwise.
   Status error;
+  // The run lease (app/lease_guard.h): the report's `lease`; null when the plan has none.
+  nlohmann::json lease;
 };
 
 // Builds the report. Never fails; strings are copied as given, so serialize with
 // DumpReport (which replaces invalid UTF-8 instead of throwing).
 nlohmann::json BuildReport(const RunRecord& run, const ApiCallCounter::Snapshot& api_calls,
                            const ReportContext& context);
+
+// The report's `api_calls`: per operation and in total (calls, attempts, retries, mutating).
+nlohmann::json ApiCallsJson(const ApiCallCounter::Snapshot& snapshot);
 
 // Pretty-printed (2-space) JSON with a trailing newline; invalid UTF-8 is replaced.
 std::string DumpReport(const nlohmann::json& report);

@@ -114,6 +114,7 @@ TEST(ReportTest, FullShapeOfAPartialRun) {
     "error": null,
     "stopped": null,
     "forced": false,
+    "lease": null,
     "started_at": "2026-11-25T21:40:00.000Z",
     "finished_at": "2026-11-25T21:40:04.321Z",
     "duration_ms": 4321,

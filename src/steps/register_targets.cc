@@ -27,22 +27,6 @@ std::string ReadyText(const RegisterTargetsSpec& spec, const SourceTargets& sour
                     FromAsg(spec) ? kReadyInstances : kReadyTasks);
 }
 
-// The target group's type must fit the source, and the plan's stated type (if any) must
-// be the real one: registering instance ids in an ip group (or the reverse) is refused by
-// AWS with a message that does not say why.
-Status CheckTargetType(const TargetGroup& tg, const RegisterTargetsSpec& spec) {
-  const std::string needed = FromAsg(spec) ? "instance" : "ip";
-  if (!spec.target_type.empty() && spec.target_type != tg.target_type) {
-    return Status::InvalidArgument("the plan says target type " + spec.target_type +
-                                   " but target group " + tg.arn + " has type " + tg.target_type);
-  }
-  if (tg.target_type == needed) return Status::Ok();
-  return Status::InvalidArgument("target group " + tg.arn + " has target type " + tg.target_type +
-                                 ", but its source " + SourceName(spec) + " provides " +
-                                 (FromAsg(spec) ? "instance ids (needs type instance)"
-                                                : "task IPs of awsvpc tasks (needs type ip)"));
-}
-
 Result<TargetGroup> DescribeTargetGroup(Elbv2Client& elbv2, const std::string& arn) {
   Result<std::vector<TargetGroup>> groups = elbv2.DescribeTargetGroups({arn});
   if (!groups.ok()) return groups.status();
@@ -246,6 +230,19 @@ class Registration {
 };
 
 }  // namespace
+
+Status CheckTargetType(const TargetGroup& tg, const RegisterTargetsSpec& spec) {
+  const std::string needed = FromAsg(spec) ? "instance" : "ip";
+  if (!spec.target_type.empty() && spec.target_type != tg.target_type) {
+    return Status::InvalidArgument("the plan says target type " + spec.target_type +
+                                   " but target group " + tg.arn + " has type " + tg.target_type);
+  }
+  if (tg.target_type == needed) return Status::Ok();
+  return Status::InvalidArgument("target group " + tg.arn + " has target type " + tg.target_type +
+                                 ", but its source " + SourceName(spec) + " provides " +
+                                 (FromAsg(spec) ? "instance ids (needs type instance)"
+                                                : "task IPs of awsvpc tasks (needs type ip)"));
+}
 
 RegisterTargetsStep::RegisterTargetsStep(StepSpec spec, Elbv2Client& elbv2,
                                          AutoScalingClient& autoscaling, EcsClient& ecs)

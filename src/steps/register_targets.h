@@ -38,6 +38,12 @@ struct SourceTargets {
   int wanted = 0;                // desired capacity / desired count
 };
 
+// The target group's type must fit the source (instance ids from an ASG, task IPs of awsvpc
+// tasks from an ECS service), and the plan's stated type (if any) must be the real one:
+// registering instance ids in an ip group (or the reverse) is refused by AWS with a message
+// that does not say why. InvalidArgument naming both otherwise.
+Status CheckTargetType(const TargetGroup& tg, const RegisterTargetsSpec& spec);
+
 // What Inspect found: the target group (its type checked against the source) and the port
 // its targets are registered on.
 struct TargetDestination {

@@ -271,8 +271,8 @@ PLAN_CASES = [
                 "name, min, max, desired, wait",)),
     ConfigCase("plan_unknown_top_level_key", **plan(MIN_PLAN + "concurency: 4\n"),
                expect=("concurency (line 4): found an unknown key, expected one of version, "
-                       "ordering, deadline, rto, max_replica_lag, on_unknown_lag, concurrency, "
-                       "timeouts, stall_after, steps",)),
+                       "ordering, deadline, rto, max_replica_lag, on_unknown_lag, lock_table, "
+                       "lock_ttl, cooldown, concurrency, timeouts, stall_after, steps",)),
     ConfigCase("plan_dependency_cycle", **plan(
         "version: 1\nsteps:\n  - scale_asg: {name: dr-jenkins}\n    id: a\n    after: [b]\n"
         "  - scale_asg: {name: dr-monitoring}\n    id: b\n    after: [a]\n"),
@@ -325,7 +325,7 @@ PLAN_CASES = [
 CLI_CASES = [
     ConfigCase("cli_no_verb", argv=(), expect=("A subcommand is required",)),
     ConfigCase("cli_unknown_verb", argv=("failover",),
-               expect=('unknown command "failover": expected run, plan or whoami',)),
+               expect=('unknown command "failover": expected run, plan, check or whoami',)),
     ConfigCase("cli_unknown_option", argv=("run", "--regoin", "us-east-1"),
                expect=("The following arguments were not expected:", "--regoin")),
     ConfigCase("cli_deadline_not_a_number", argv=("run", "--deadline", "soon"),
@@ -431,8 +431,8 @@ EVENT_CASES = [
     EventCase("event_string", '"failover"',
               ('event: expected a JSON object', 'got string "failover"')),
     EventCase("event_unknown_key", '{"dryrun": true}',
-              ('unknown key "dryrun": expected only dry_run, steps, deadline_seconds, '
-               "ordering",)),
+              ('unknown key "dryrun": expected only check, dry_run, steps, deadline_seconds, '
+               "ordering, force",)),
     EventCase("event_dry_run_string", '{"dry_run": "true"}',
               ('dry_run: expected true or false, got string "true"',)),
     EventCase("event_deadline_zero", '{"deadline_seconds": 0}',

@@ -47,6 +47,20 @@ EXPECTED_ACTIONS = {
     "cloudwatch:GetMetricData",
     "logs:CreateLogStream",
     "logs:PutLogEvents",
+    # `check` only (src/readiness): what steps launch from and on, and the role's own
+    # permissions.
+    "autoscaling:DescribeLaunchConfigurations",
+    "ec2:DescribeAvailabilityZones",
+    "ec2:DescribeLaunchTemplates",
+    "ec2:DescribeSubnets",
+    "ecs:DescribeClusters",
+    "ecs:DescribeTaskDefinition",
+    "iam:SimulatePrincipalPolicy",
+    # The run lease (one failover at a time) and the cooldown.
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
 }
 
 TG_JENKINS = f"arn:aws:elasticloadbalancing:{REGION}:123456789012:targetgroup/dr-jenkins-tg/0123456789abcdef"
@@ -96,6 +110,16 @@ class TemplateTest(unittest.TestCase):
         self.assertEqual(template["Parameters"]["Architecture"]["Default"], "x86_64")
         function = template["Resources"]["Function"]["Properties"]
         self.assertEqual(function["Architectures"], [{"Ref": "Architecture"}])
+
+    def test_the_lease_table_expires_dead_leases(self):
+        """moto's CloudFormation does not apply TimeToLiveSpecification: DynamoDB deletes
+        the lease item of a run that died (expiry itself never waits for that)."""
+        from cfnlint.decode import decode
+
+        template, _ = decode(TEMPLATE)
+        table = template["Resources"]["LockTable"]["Properties"]
+        self.assertEqual(table["TimeToLiveSpecification"],
+                         {"AttributeName": "expires_at", "Enabled": True})
 
 
 class MotoStack:
@@ -224,6 +248,9 @@ class DeployTest(unittest.TestCase):
             "ECS_CLUSTER_NAME": "dr",
             "ECS_SERVICES": "frontend,notification-service,user-service,task-api,kafka",
             "TARGET_GROUPS": TARGET_GROUPS,
+            "DRF_SNS_TOPIC_ARN": "",
+            "DRF_LOCK_TABLE": "dr-dr-failover-lock",
+            "DRF_COOLDOWN": "0",
         })
         self.assertEqual(self.function.get("Concurrency", {}).get("ReservedConcurrentExecutions"), 1)
 
@@ -260,7 +287,16 @@ class DeployTest(unittest.TestCase):
             "autoscaling:DescribeAutoScalingGroups", "ecs:ListServices", "ecs:DescribeServices",
             "ecs:ListTasks", "ecs:DescribeTasks", "elasticloadbalancing:DescribeTargetGroups",
             "elasticloadbalancing:DescribeTargetHealth", "autoscaling:DescribeScalingActivities",
-            "rds:DescribeEvents", "cloudwatch:GetMetricData"}, "only reads may use Resource '*'")
+            "rds:DescribeEvents", "cloudwatch:GetMetricData",
+            "autoscaling:DescribeLaunchConfigurations", "ec2:DescribeAvailabilityZones",
+            "ec2:DescribeLaunchTemplates", "ec2:DescribeSubnets", "ecs:DescribeClusters",
+            "ecs:DescribeTaskDefinition"}, "only reads may use Resource '*'")
+        table = prefix.format("dynamodb") + "table/dr-dr-failover-lock"
+        for action in ("GetItem", "PutItem", "UpdateItem", "DeleteItem"):
+            self.assertEqual(by_action[f"dynamodb:{action}"], [table])
+        # The simulator only for the role's own policies.
+        self.assertEqual(by_action["iam:SimulatePrincipalPolicy"],
+                         [f"arn:aws:iam::123456789012:role/dr-dr-failover-{REGION}"])
 
     def test_log_group(self):
         groups = self.moto.client("logs").describe_log_groups(
@@ -279,27 +315,50 @@ class DeployTest(unittest.TestCase):
                          [(self.function["Configuration"]["FunctionArn"], "{}")])
         self.assertEqual(self.outputs["TestRuleName"], "dr-dr-failover-test")
 
-    def test_rule_may_invoke_the_function(self):
+    def test_enabled_readiness_rule_runs_a_check_every_30_minutes(self):
+        events = self.moto.client("events")
+        rule = events.describe_rule(Name="dr-dr-failover-readiness")
+        self.assertEqual(rule["ScheduleExpression"], "rate(30 minutes)")
+        self.assertEqual(rule["State"], "ENABLED")
+        targets = events.list_targets_by_rule(Rule="dr-dr-failover-readiness")["Targets"]
+        self.assertEqual([(t["Arn"], json.loads(t.get("Input"))) for t in targets],
+                         [(self.function["Configuration"]["FunctionArn"], {"check": True})])
+        self.assertEqual(self.outputs["ReadinessRuleName"], "dr-dr-failover-readiness")
+
+    def test_rules_may_invoke_the_function(self):
         policy = json.loads(self.moto.client("lambda").get_policy(FunctionName="dr-dr-failover")["Policy"])
-        rule_arn = self.moto.client("events").describe_rule(Name="dr-dr-failover-test")["Arn"]
+        events = self.moto.client("events")
+        rule_arns = {events.describe_rule(Name=f"dr-dr-failover-{name}")["Arn"]
+                     for name in ("test", "readiness")}
         statements = policy_statements(policy)
-        self.assertEqual(len(statements), 1, statements)
-        statement = statements[0]
-        self.assertEqual(statement["Effect"], "Allow")
-        self.assertEqual(statement["Action"], "lambda:InvokeFunction")
-        self.assertEqual(statement["Principal"], {"Service": "events.amazonaws.com"})
-        self.assertEqual(statement["Condition"]["ArnLike"]["AWS:SourceArn"], rule_arn)
+        self.assertEqual(len(statements), 2, statements)
+        for statement in statements:
+            self.assertEqual(statement["Effect"], "Allow")
+            self.assertEqual(statement["Action"], "lambda:InvokeFunction")
+            self.assertEqual(statement["Principal"], {"Service": "events.amazonaws.com"})
+        self.assertEqual({s["Condition"]["ArnLike"]["AWS:SourceArn"] for s in statements}, rule_arns)
 
     def test_outputs(self):
         config = self.function["Configuration"]
         self.assertEqual(self.outputs["FunctionName"], "dr-dr-failover")
         self.assertEqual(self.outputs["FunctionArn"], config["FunctionArn"])
         self.assertEqual(set(self.outputs),
-                         {"FunctionName", "FunctionArn", "TestRuleName", "RoleArn", "LogGroupName"})
+                         {"FunctionName", "FunctionArn", "TestRuleName", "ReadinessRuleName",
+                          "LockTableName", "RoleArn", "LogGroupName"})
+
+    def test_lock_table(self):
+        table = self.moto.client("dynamodb").describe_table(TableName="dr-dr-failover-lock")["Table"]
+        self.assertEqual(table["KeySchema"], [{"AttributeName": "lock_id", "KeyType": "HASH"}])
+        self.assertEqual(table["BillingModeSummary"]["BillingMode"], "PAY_PER_REQUEST")
+        self.assertEqual(self.outputs["LockTableName"], "dr-dr-failover-lock")
+
+
+TOPIC = f"arn:aws:sns:{REGION}:123456789012:dr-readiness"
 
 
 class VariantDeployTest(unittest.TestCase):
-    """Another environment on arm64 with the optional parameters left empty."""
+    """Another environment on arm64 with the optional parameters left empty, a notification
+    topic and an hourly readiness check."""
 
     @classmethod
     def setUpClass(cls):
@@ -310,6 +369,7 @@ class VariantDeployTest(unittest.TestCase):
             "CodeS3Bucket": REFERENCE_PARAMETERS["CodeS3Bucket"],
             "CodeS3Key": REFERENCE_PARAMETERS["CodeS3Key"],
             "DbInstanceIdentifier": "staging-db",
+            "NotificationTopicArn": TOPIC, "ReadinessSchedule": "rate(1 hour)",
         })
 
     @classmethod
@@ -337,6 +397,19 @@ class VariantDeployTest(unittest.TestCase):
                     if "elasticloadbalancing:RegisterTargets" in as_list(s["Action"])]
         self.assertEqual(as_list(register[0]["Resource"]),
                          [f"arn:aws:elasticloadbalancing:{REGION}:123456789012:targetgroup/*"])
+
+    def test_a_not_ready_check_may_publish_to_the_topic_only(self):
+        iam = self.moto.client("iam")
+        role = f"staging-dr-failover-{REGION}"
+        self.assertEqual(sorted(iam.list_role_policies(RoleName=role)["PolicyNames"]),
+                         ["drfailover", "drfailover-notify"])
+        document = iam.get_role_policy(RoleName=role, PolicyName="drfailover-notify")["PolicyDocument"]
+        self.assertEqual([(s["Action"], s["Resource"]) for s in policy_statements(document)],
+                         [("sns:Publish", TOPIC)])
+        config = self.moto.client("lambda").get_function(FunctionName="staging-dr-failover")
+        self.assertEqual(config["Configuration"]["Environment"]["Variables"]["DRF_SNS_TOPIC_ARN"], TOPIC)
+        rule = self.moto.client("events").describe_rule(Name="staging-dr-failover-readiness")
+        self.assertEqual((rule["State"], rule["ScheduleExpression"]), ("ENABLED", "rate(1 hour)"))
 
 
 if __name__ == "__main__":

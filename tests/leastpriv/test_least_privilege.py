@@ -60,12 +60,28 @@ WORKERS = int(os.environ.get("DRF_LEASTPRIV_WORKERS", "2"))  # emulators at once
 S3_GET_PLAN = "S3.GET /drf-plans/plan.yaml"  # how the emulator's stats name the plan's GetObject
 
 # The report's operation names: IAM prefix -> the SDK service id (src/aws/service.h).
-SERVICE_IDS = {"rds": "RDS", "autoscaling": "Auto Scaling", "ecs": "ECS",
+SERVICE_IDS = {"rds": "RDS", "autoscaling": "Auto Scaling", "ecs": "ECS", "dynamodb": "DynamoDB",
                "elasticloadbalancing": "Elastic Load Balancing v2", "s3": "S3",
                "cloudwatch": "CloudWatch"}
 
 # Actions a run calls whose denial fails no step: what they read only informs a guard.
+# The run lease (docs/deploy.md): the table the template creates, and settings under which a
+# short run makes every lease call: the cooldown is read (GetItem), the lease taken
+# (PutItem), renewed every second (UpdateItem: the run outlasts one renewal) and given back
+# (DeleteItem).
+LOCK_TABLE = "dr-dr-failover-lock"
+LEASE_ENV = {"DRF_LOCK_TABLE": LOCK_TABLE, "DRF_LOCK_TTL": "3s", "DRF_COOLDOWN": "1s"}
+# Without these the run does not start: it cannot take the lease or read the cooldown, and
+# says which permission it lacks (exit 1, nothing done).
+REFUSED_WITHOUT = ("dynamodb:PutItem", "dynamodb:GetItem")
+
 DEGRADED_WITHOUT = {
+    "dynamodb:UpdateItem": "renewing the lease: a denied renewal is a warning naming the "
+                           "action, and the run goes on (its lease may expire early); "
+                           "asserted by LeaseWithoutPermissionTest",
+    "dynamodb:DeleteItem": "giving the lease back: denied, the lease expires by itself "
+                           "(DRF_LOCK_TTL) and the run's warning says so; asserted by "
+                           "LeaseWithoutPermissionTest",
     "cloudwatch:GetMetricData": "the replica-lag guard's reading of ReplicaLag: denied, the "
                                 "lag is unknown, and with on_unknown_lag: proceed (the "
                                 "default) the promotion goes ahead with a warning; asserted "
@@ -79,6 +95,12 @@ NOT_CALLED_BY_CLI_RUN = {
                             "function itself cannot run in moto (no Docker), so no variant "
                             "exercises it here",
     "logs:PutLogEvents": "as logs:CreateLogStream",
+    **{action: "read only by `check` (src/readiness), never by `run`; exercised with this "
+               "policy by tests/readiness/test_check.py"
+       for action in ("autoscaling:DescribeLaunchConfigurations", "ec2:DescribeAvailabilityZones",
+                      "ec2:DescribeLaunchTemplates", "ec2:DescribeSubnets",
+                      "ecs:DescribeClusters", "ecs:DescribeTaskDefinition",
+                      "iam:SimulatePrincipalPolicy")},
     "ecs:ListServices": "needed only when ECS_SERVICES is empty (every service of the "
                         "cluster); exercised by AllServicesVariantTest",
     "autoscaling:DescribeScalingActivities": "evidence only: read when an ASG's wait stalls, "
@@ -192,6 +214,10 @@ class Region:
 
     def __enter__(self):
         self.emu.__enter__()
+        self.emu.boto3("dynamodb", **self._admin()).create_table(
+            TableName=LOCK_TABLE, BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": "lock_id", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "lock_id", "KeyType": "HASH"}])
         admin = self.emu.ready["iam_auth"]["administrator"]
         self.admin = {"key": admin["access_key_id"], "secret": admin["secret_access_key"]}
         return self
@@ -224,7 +250,12 @@ class Region:
         return run_against(self.emu, *args, env=self.env(key, secret, **env))
 
     def env(self, key, secret, **env):
-        return self.emu.env(AWS_ACCESS_KEY_ID=key, AWS_SECRET_ACCESS_KEY=secret, **env)
+        return self.emu.env(AWS_ACCESS_KEY_ID=key, AWS_SECRET_ACCESS_KEY=secret,
+                            **{**LEASE_ENV, **env})
+
+    def _admin(self):
+        admin = self.emu.ready["iam_auth"]["administrator"]
+        return {"key": admin["access_key_id"], "secret": admin["secret_access_key"]}
 
     def check_failover(self):
         """check_state.py's assertions of a complete failover, made as the administrator.
@@ -333,6 +364,7 @@ def setUpModule():  # noqa: N802 (unittest's name)
     sessions = {"whole policy": whole_policy}
     sessions.update({f"without {a}": without_action(a) for a in EXPECTED})
     sessions.update({f"without {a}": without_action(a) for a in DEGRADED_WITHOUT})
+    sessions.update({f"without {a}": without_action(a) for a in REFUSED_WITHOUT})
     sessions["all services"] = all_services
     sessions["all services without ecs:ListServices"] = all_services_without_list_services
     started = time.monotonic()
@@ -377,10 +409,10 @@ class TemplatePolicyTest(unittest.TestCase):
         self.assertEqual({op: v["errors"] for op, v in ops.items() if v["errors"]}, {})
 
     def test_the_run_calls_nothing_the_policy_does_not_grant(self):
-        """No CloudWatch Logs, EC2, STS or S3 call; ecs:ListServices is not needed while
+        """No CloudWatch Logs, EC2, STS or S3 call (DynamoDB: the run lease); ecs:ListServices is not needed while
         ECS_SERVICES names the services, nor the evidence-only reads while no wait stalls."""
         called = {op.split(".")[0] for op in self.r["stats"]["calls"]}
-        self.assertEqual(called, {"RDS", "AutoScaling", "ECS", "ELBv2", "CloudWatch"})
+        self.assertEqual(called, {"RDS", "AutoScaling", "ECS", "ELBv2", "CloudWatch", "DynamoDB"})
         self.assertNotIn("ECS.ListServices", self.r["stats"]["calls"])
         for evidence in EVIDENCE_CALLS:  # granted for stalled waits only
             self.assertNotIn(evidence, self.r["stats"]["calls"])
@@ -405,7 +437,8 @@ class TemplatePolicyTest(unittest.TestCase):
         bad = self.r["bad_secret"]
         self.assertEqual(bad.returncode, EXIT_FAILED, bad.describe())
         self.assertIn("SignatureDoesNotMatch", bad.stderr)
-        self.assertEqual(bad.report["step_counts"]["succeeded"], 0)
+        # Refused at the first call, taking the run lease: the run never started.
+        self.assertIsNone(bad.report, bad.describe())
         self.assertEqual(self.r["ec2"]["Code"], "AccessDenied")
         self.assertIn("ec2:DescribeInstances", self.r["ec2"]["Message"])
 
@@ -415,8 +448,8 @@ class EachActionIsNeededTest(unittest.TestCase):
 
     def test_every_action_of_the_policy_is_classified(self):
         actions = actions_of_template()
-        needed = [a for a in actions
-                  if a not in NOT_CALLED_BY_CLI_RUN and a not in DEGRADED_WITHOUT]
+        needed = [a for a in actions if a not in NOT_CALLED_BY_CLI_RUN
+                  and a not in DEGRADED_WITHOUT and a not in REFUSED_WITHOUT]
         self.assertEqual(set(needed), set(EXPECTED),
                          "a new action in the template needs its expected outcome here")
         for action, reason in NOT_CALLED_BY_CLI_RUN.items():
@@ -488,6 +521,39 @@ class LagGuardWithoutCloudWatchTest(unittest.TestCase):
         self.assertIn("cloudwatch:GetMetricData", lag["why"])
         self.assertIn("WARN", run.stderr)
         self.assertIn("promoting without the lag check (on_unknown_lag: proceed)", run.stderr)
+
+
+class LeaseWithoutPermissionTest(unittest.TestCase):
+    """The run lease's actions: without the ones that take the lease or read the cooldown
+    the run does not start and names the action; without the others it goes on, warning."""
+
+    def test_the_whole_policy_takes_renews_and_gives_back_the_lease(self):
+        lease = RESULTS["whole policy"]["run"].report["lease"]
+        self.assertEqual((lease["table"], lease["held"], lease["released"]),
+                         (LOCK_TABLE, True, True), lease)
+
+    def test_without_taking_the_lease_or_reading_the_cooldown_nothing_starts(self):
+        for action in REFUSED_WITHOUT:
+            with self.subTest(action=action):
+                r = RESULTS[f"without {action}"]
+                run = r["run"]
+                self.assertEqual(run.returncode, EXIT_FAILED, run.describe())
+                self.assertIsNone(run.report, "a run that never started has no report")
+                self.assertIn(action, run.stderr)
+                self.assertIn("--force runs without it", run.stderr)
+                changes = [e["op"] for e in r["stats"]["mutating_log"]
+                           if not e["op"].startswith("DynamoDB.")]
+                self.assertEqual(changes, [], "no change in the region: only the lease's items")
+
+    def test_without_renewing_or_giving_back_the_run_succeeds_warning(self):
+        for action in DEGRADED_WITHOUT:
+            if not action.startswith("dynamodb:"):
+                continue
+            with self.subTest(action=action):
+                run = RESULTS[f"without {action}"]["run"]
+                self.assertEqual(run.returncode, EXIT_SUCCEEDED, run.describe())
+                self.assertIn("WARN", run.stderr)
+                self.assertIn(action, run.stderr)
 
 
 class AllServicesVariantTest(unittest.TestCase):

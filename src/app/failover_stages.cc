@@ -1,0 +1,53 @@
+#include "app/failover_stages.h"
+
+#include "plan/finalize_plan.h"
+#include "plan/plan_file.h"
+#include "steps/step_factory.h"
+
+namespace drf {
+
+Status Connect(FailoverContext& f) {
+  if (f.session) return Status::Ok();
+  DRF_ASSIGN_OR_RETURN(f.session, AwsSession::Create(f.effects.env, f.effects.http, f.effects.clock,
+                                                     f.request.aws, &f.counter, &f.cancel));
+  return Status::Ok();
+}
+
+Result<PlanSpec> Load(FailoverContext& f) {
+  PlanFetcher fetch;
+  if (IsS3PlanPath(PlanPath(f.effects.env, f.request.plan_file).value_or(""))) {
+    DRF_RETURN_IF_ERROR(Connect(f));
+    fetch = S3PlanFetcher(f.session->client());
+  }
+  DRF_ASSIGN_OR_RETURN(PlanSpec plan, LoadPlan(f.effects.env, f.request.plan_file, fetch));
+  if (f.request.deadline) plan.deadline = f.request.deadline;
+  if (f.request.force) plan.replica_lag.forced = true;
+  if (f.request.ordering) plan.ordering = *f.request.ordering;
+  return plan;
+}
+
+Status Finalize(FailoverContext& f, PlanSpec& plan) {
+  EcsClient& ecs = f.session->ecs();
+  DRF_RETURN_IF_ERROR(ResolveAllServices(
+      plan, [&ecs](const std::string& cluster) { return ecs.ListServiceNames(cluster); }));
+  return FinalizePlan(plan);
+}
+
+std::vector<std::unique_ptr<Step>> Build(FailoverContext& f, const std::vector<StepSpec>& specs) {
+  AwsSession& aws = *f.session;
+  AwsServices services{aws.rds(), aws.autoscaling(), aws.ecs(), aws.elbv2(), aws.cloudwatch()};
+  return BuildSteps(specs, services);
+}
+
+Result<RunRecord> Execute(FailoverContext& f, const ExecutorOptions& options,
+                          const std::vector<std::unique_ptr<Step>>& built) {
+  std::vector<Step*> steps;
+  for (const auto& step : built) steps.push_back(step.get());
+  LiveRunner live;
+  DryRunRunner dry;
+  StepRunner& runner = f.request.mode == FailoverMode::kRun ? static_cast<StepRunner&>(live) : dry;
+  Executor executor(options, runner, f.effects.clock, f.log, f.cancel, f.request.observer);
+  return executor.Run(steps);
+}
+
+}  // namespace drf

@@ -1,0 +1,45 @@
+// The stages `run`, `plan` and `check` share, over one FailoverContext: load the plan (with
+// the request's overrides), connect to AWS, finalize the plan, build its steps, execute them
+// (acting, or previewing in plan mode).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "app/aws_session.h"
+#include "app/effects.h"
+#include "app/failover.h"
+#include "plan/executor.h"
+#include "plan/plan_spec.h"
+#include "plan/step.h"
+#include "report/api_call_counter.h"
+
+namespace drf {
+
+struct FailoverContext {
+  const FailoverRequest& request;
+  const Effects& effects;
+  Logger& log;
+  CancelToken& cancel;
+  ApiCallCounter counter;
+  std::unique_ptr<AwsSession> session;  // set by Connect
+};
+
+// Sets up AWS once; later calls do nothing.
+Status Connect(FailoverContext& f);
+
+// The plan as loaded, with the request's overrides. A plan in S3 needs AWS to be read;
+// any other plan is checked before AWS is set up.
+Result<PlanSpec> Load(FailoverContext& f);
+
+// Looks up the services of `all_services` specs (read-only) and fixes the step graph:
+// from here on `plan` holds exactly the steps that can run.
+Status Finalize(FailoverContext& f, PlanSpec& plan);
+
+std::vector<std::unique_ptr<Step>> Build(FailoverContext& f, const std::vector<StepSpec>& specs);
+
+// Runs (or, in plan mode, previews) the steps.
+Result<RunRecord> Execute(FailoverContext& f, const ExecutorOptions& options,
+                          const std::vector<std::unique_ptr<Step>>& built);
+
+}  // namespace drf
