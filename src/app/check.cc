@@ -99,19 +99,18 @@ void LogFindings(Logger& log, const std::vector<StepReadiness>& steps,
 
 // A check that is not ready publishes its summary when a topic is configured. A failed
 // publish is a warning in the result, never the check's verdict.
-void Notify(FailoverContext& f, Json& result, Logger& log) {
-  const std::optional<std::string> topic = f.effects.env.GetNonEmpty(kSnsTopicVar);
-  if (!topic || result.value("verdict", "") != "not_ready") return;
+void Notify(FailoverContext& f, const std::string& topic, Json& result, Logger& log) {
+  if (topic.empty() || result.value("verdict", "") != "not_ready") return;
   const std::string subject = "drfailover check: NOT READY in " + result.value("region", "");
   Result<Mutated<std::string>> sent =
-      f.session->sns().Publish(*topic, subject, RenderCheck(result, false),
+      f.session->sns().Publish(topic, subject, RenderCheck(result, false),
                                {{"verdict", "not_ready"}, {"region", result.value("region", "")}});
   if (sent.ok()) {
-    result["notification"] = {{"topic_arn", *topic}, {"message_id", sent->value}};
+    result["notification"] = {{"topic_arn", topic}, {"message_id", sent->value}};
     return;
   }
-  log.Warn("check: could not publish to " + *topic + ": " + sent.status().UserMessage());
-  result["notification"] = {{"topic_arn", *topic}, {"error", sent.status().UserMessage()}};
+  log.Warn("check: could not publish to " + topic + ": " + sent.status().UserMessage());
+  result["notification"] = {{"topic_arn", topic}, {"error", sent.status().UserMessage()}};
 }
 
 // One failover at a time: is there a lease table, is it usable, is a run holding it now, is
@@ -155,7 +154,7 @@ std::vector<StepReadiness> CheckSteps(FailoverContext& f, const PlanSpec& plan,
     const std::vector<std::unique_ptr<Step>> built = Build(f, selected);
     ExecutorOptions options;
     options.concurrency = plan.concurrency;
-    previewed = Execute(f, options, built);
+    previewed = Execute(f, options, built, nullptr);
   });
   AwsSession& aws = *f.session;
   ReadinessServices services{aws.rds(), aws.cloudwatch(), aws.autoscaling(),
@@ -230,7 +229,7 @@ CheckOutcome RunCheck(const CheckRequest& request, const Effects& effects, Logge
   LogFindings(log, steps, context.general);
   outcome.result = BuildCheckReport(steps, f.counter.TakeSnapshot(), context);
   outcome.exit_code = ExitCodeForVerdict(outcome.result.value("verdict", ""));
-  Notify(f, outcome.result, log);
+  Notify(f, plan->notify.topic_arn, outcome.result, log);
   return outcome;
 }
 

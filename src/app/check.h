@@ -2,7 +2,8 @@
 // now? Loads and finalizes the plan as `run` would, then, all at once and read-only, runs
 // each step's readiness checks (readiness/step_checks.h) and the plan preview; then
 // evaluates the IAM actions the steps would need. Makes no mutating AWS call, except the
-// optional SNS Publish of a not-ready summary (DRF_SNS_TOPIC_ARN), which changes nothing
+// optional SNS Publish of a not-ready summary (the plan's notify topic, DRF_SNS_TOPIC_ARN),
+// which changes nothing
 // in the region.
 #pragma once
 
@@ -16,8 +17,6 @@
 #include "core/log.h"
 
 namespace drf {
-
-inline constexpr std::string_view kSnsTopicVar = "DRF_SNS_TOPIC_ARN";
 
 struct CheckRequest {
   // plan_file, aws, only_steps and deadline are used; the mode is always a preview.

@@ -32,10 +32,14 @@ struct CommonOptions {
   std::string log_level = "info";
 };
 
-// Options of run and plan.
-struct FailoverOptions {
+// Options of run, plan and check: the plan, and a file for the JSON result.
+struct PlanOptions {
   std::optional<std::string> plan_file;
   std::optional<std::string> report_file;
+};
+
+// Options of run and plan.
+struct FailoverOptions {
   std::optional<int> deadline_seconds;
   bool sequential = false;
   bool force = false;
@@ -60,11 +64,14 @@ void AddCommonOptions(CLI::App& verb, CommonOptions& o) {
           CLI::IsMember({"trace", "debug", "info", "warn", "warning", "error"}, CLI::ignore_case));
 }
 
-void AddFailoverOptions(CLI::App& verb, FailoverOptions& o) {
+void AddPlanOptions(CLI::App& verb, PlanOptions& o) {
   verb.add_option("--plan", o.plan_file,
                   "plan file (YAML or JSON), or s3://bucket/key; default: DRF_PLAN_FILE, else the "
                   "original's variables");
-  verb.add_option("--report", o.report_file, "also write the JSON report to this file");
+  verb.add_option("--report", o.report_file, "also write the JSON report (or result) to this file");
+}
+
+void AddFailoverOptions(CLI::App& verb, FailoverOptions& o) {
   verb.add_option("--deadline", o.deadline_seconds,
                   "whole-run limit in seconds (overrides the plan)")
       ->check(CLI::Range(1, 7 * 24 * 3600));
@@ -78,16 +85,10 @@ void AddFailoverOptions(CLI::App& verb, FailoverOptions& o) {
 
 // Options of check.
 struct CheckOptions {
-  std::optional<std::string> plan_file;
-  std::optional<std::string> report_file;
   std::optional<std::string> last_report;
 };
 
 void AddCheckOptions(CLI::App& verb, CheckOptions& o) {
-  verb.add_option("--plan", o.plan_file,
-                  "plan file (YAML or JSON), or s3://bucket/key; default: DRF_PLAN_FILE, else the "
-                  "original's variables");
-  verb.add_option("--report", o.report_file, "also write the JSON result to this file");
   verb.add_option("--last-report", o.last_report,
                   "the report of the last successful run: its recovery time is what to expect");
 }
@@ -159,22 +160,42 @@ std::optional<Status> UnknownVerb(const std::vector<std::string>& args) {
                                  "\": expected run, plan, check or whoami (see --help)");
 }
 
-int RunFailoverVerb(FailoverMode mode, const CommonOptions& c, const FailoverOptions& f,
-                    const Verb& verb) {
-  if (f.report_file) {
-    if (Status writable = CheckWritable(*f.report_file); !writable.ok()) {
-      return ReportError(verb, writable, ExitCode::kInvalidConfig);
+// Writes the JSON result to --report (if given) and prints it or its `text`; returns the
+// exit code, never "succeeded" when the file could not be written.
+int Deliver(const Verb& verb, const CommonOptions& c, const PlanOptions& p,
+            const nlohmann::json& result, const std::string& text, ExitCode exit_code) {
+  const std::string json = DumpReport(result);
+  if (p.report_file) {
+    if (Status written = WriteFile(*p.report_file, json); !written.ok()) {
+      ReportError(verb, written, ExitCode::kFailed);
+      if (exit_code == ExitCode::kSucceeded) exit_code = ExitCode::kFailed;
     }
   }
+  Print(verb.console.out, c.output == "json" ? json : text);
+  return static_cast<int>(exit_code);
+}
+
+// The exit code when --report cannot be written (CheckWritable); nullopt when it can.
+std::optional<int> ReportFileUnwritable(const Verb& verb, const PlanOptions& p) {
+  if (!p.report_file) return std::nullopt;
+  Status writable = CheckWritable(*p.report_file);
+  if (writable.ok()) return std::nullopt;
+  return ReportError(verb, writable, ExitCode::kInvalidConfig);
+}
+
+int RunFailoverVerb(FailoverMode mode, const CommonOptions& c, const PlanOptions& p,
+                    const FailoverOptions& f, const Verb& verb) {
+  if (std::optional<int> code = ReportFileUnwritable(verb, p)) return *code;
   Logger log = MakeLogger(c, verb);
   FailoverRequest request;
   request.mode = mode;
-  request.plan_file = f.plan_file;
+  request.plan_file = p.plan_file;
   request.aws = {c.region, c.profile, c.endpoint_url};
   if (f.deadline_seconds) request.deadline = std::chrono::seconds(*f.deadline_seconds);
   if (f.sequential) request.ordering = Ordering::kSequential;
   request.force = f.force;
   request.holder = LocalHolder();
+  request.report_location = p.report_file.value_or("");
   std::optional<ProgressReporter> progress;
   if (verb.console.err_is_terminal && !f.no_progress) {
     progress.emplace(ProgressOptions{verb.console.err, true, 0, 120}, verb.effects.clock);
@@ -184,46 +205,22 @@ int RunFailoverVerb(FailoverMode mode, const CommonOptions& c, const FailoverOpt
   if (progress) progress->Finish();
   if (outcome.report.is_null()) return ReportError(verb, outcome.error, outcome.exit_code);
   if (!outcome.error.ok()) ReportError(verb, outcome.error, outcome.exit_code);
-
-  std::string json = DumpReport(outcome.report);
-  ExitCode exit_code = outcome.exit_code;
-  if (f.report_file) {
-    Status written = WriteFile(*f.report_file, json);
-    if (!written.ok()) {
-      ReportError(verb, written, ExitCode::kFailed);
-      // The run's own code when it failed anyway; never "succeeded" without its report.
-      if (exit_code == ExitCode::kSucceeded) exit_code = ExitCode::kFailed;
-    }
-  }
-  Print(verb.console.out,
-        c.output == "json" ? json : RenderSummary(outcome.report, verb.console.err_is_terminal));
-  return static_cast<int>(exit_code);
+  return Deliver(verb, c, p, outcome.report,
+                 RenderSummary(outcome.report, verb.console.err_is_terminal), outcome.exit_code);
 }
 
-int RunCheckVerb(const CommonOptions& c, const CheckOptions& o, const Verb& verb) {
-  if (o.report_file) {
-    if (Status writable = CheckWritable(*o.report_file); !writable.ok()) {
-      return ReportError(verb, writable, ExitCode::kInvalidConfig);
-    }
-  }
+int RunCheckVerb(const CommonOptions& c, const PlanOptions& p, const CheckOptions& o,
+                 const Verb& verb) {
+  if (std::optional<int> code = ReportFileUnwritable(verb, p)) return *code;
   Logger log = MakeLogger(c, verb);
   CheckRequest request;
-  request.failover.plan_file = o.plan_file;
+  request.failover.plan_file = p.plan_file;
   request.failover.aws = {c.region, c.profile, c.endpoint_url};
   request.last_report = o.last_report;
   CheckOutcome outcome = RunCheck(request, verb.effects, log, verb.cancel);
   if (outcome.result.is_null()) return ReportError(verb, outcome.error, outcome.exit_code);
-  const std::string json = DumpReport(outcome.result);
-  ExitCode exit_code = outcome.exit_code;
-  if (o.report_file) {
-    if (Status written = WriteFile(*o.report_file, json); !written.ok()) {
-      ReportError(verb, written, ExitCode::kFailed);
-      exit_code = ExitCode::kFailed;
-    }
-  }
-  Print(verb.console.out,
-        c.output == "json" ? json : RenderCheck(outcome.result, verb.console.err_is_terminal));
-  return static_cast<int>(exit_code);
+  return Deliver(verb, c, p, outcome.result,
+                 RenderCheck(outcome.result, verb.console.err_is_terminal), outcome.exit_code);
 }
 
 int RunWhoAmI(const CommonOptions& c, const Verb& verb) {
@@ -263,6 +260,8 @@ int RunCli(const std::vector<std::string>& args, const Effects& effects, CancelT
   CLI::App* whoami = app.add_subcommand(
       "whoami", "show the AWS account, identity, region and where they came from");
   for (CLI::App* sub : {run, plan, check, whoami}) AddCommonOptions(*sub, common);
+  PlanOptions plan_options;
+  for (CLI::App* sub : {run, plan, check}) AddPlanOptions(*sub, plan_options);
   for (CLI::App* sub : {run, plan}) AddFailoverOptions(*sub, failover);
   CheckOptions check_options;
   AddCheckOptions(*check, check_options);
@@ -280,9 +279,13 @@ int RunCli(const std::vector<std::string>& args, const Effects& effects, CancelT
     Print(console.err, err.str());
     return code == 0 ? 0 : static_cast<int>(ExitCode::kInvalidConfig);
   }
-  if (run->parsed()) return RunFailoverVerb(FailoverMode::kRun, common, failover, verb);
-  if (plan->parsed()) return RunFailoverVerb(FailoverMode::kPlan, common, failover, verb);
-  if (check->parsed()) return RunCheckVerb(common, check_options, verb);
+  if (run->parsed()) {
+    return RunFailoverVerb(FailoverMode::kRun, common, plan_options, failover, verb);
+  }
+  if (plan->parsed()) {
+    return RunFailoverVerb(FailoverMode::kPlan, common, plan_options, failover, verb);
+  }
+  if (check->parsed()) return RunCheckVerb(common, plan_options, check_options, verb);
   return RunWhoAmI(common, verb);
 }
 

@@ -2,6 +2,7 @@
 
 #include "app/failover_stages.h"
 #include "app/lease_guard.h"
+#include "app/run_notifier.h"
 #include "plan/env_config.h"
 #include "plan/executor.h"
 #include "plan/finalize_plan.h"
@@ -123,7 +124,7 @@ Result<PlanSpec> LoadPlan(const Environment& env, const std::optional<std::strin
   DRF_ASSIGN_OR_RETURN(std::string text,
                        ReadPlanText(env, *path, plan_file ? "--plan" : kPlanFileVar, fetch));
   DRF_ASSIGN_OR_RETURN(PlanSpec plan, ParsePlanFile(text, *path));
-  DRF_RETURN_IF_ERROR(ApplyLockTableVariable(env, plan));
+  DRF_RETURN_IF_ERROR(ApplyPlanVariables(env, plan));
   return plan;
 }
 
@@ -146,12 +147,23 @@ FailoverOutcome RunFailover(const FailoverRequest& request, const Effects& effec
     if (!taken.ok()) return Refused(taken.status());
     lease = std::move(*taken);
   }
+  std::optional<RunNotifier> notifier;
+  if (request.mode == FailoverMode::kRun && !plan->notify.topic_arn.empty()) {
+    notifier.emplace(plan->notify, f.session->sns(), log, f.session->region().region,
+                     request.holder);
+  }
+  RunObservers observers({request.observer, notifier ? &*notifier : nullptr});
   const ExecutorOptions options = ExecutionOptions(f, *plan);
-  Result<RunRecord> run = Execute(f, options, steps);
+  Result<RunRecord> run = Execute(f, options, steps, &observers);
   nlohmann::json lease_record =
       lease ? lease->Finish(run.ok() && run->status == RunStatus::kSucceeded) : nlohmann::json();
   if (!run.ok()) return NotStarted(run.status());
-  return Report(f, *plan, options, *run, std::move(lease_record));
+  FailoverOutcome outcome = Report(f, *plan, options, *run, std::move(lease_record));
+  if (notifier) {
+    notifier->RunEnded(outcome.report, request.report_location);
+    outcome.report["notifications"] = notifier->Record();
+  }
+  return outcome;
 }
 
 }  // namespace drf

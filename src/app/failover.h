@@ -45,8 +45,10 @@ struct FailoverRequest {
   // members). An unknown id: InvalidArgument naming it, nothing run.
   std::vector<std::string> only_steps;
   RunObserver* observer = nullptr;  // told about each step as the run goes (live progress)
-  // Who runs it, for the run lease ("host:pid", "lambda:<request id>").
+  // Who runs it, for the run lease and notifications ("host:pid", "lambda:<request id>").
   std::string holder = "drfailover";
+  // Where the report will be (the CLI's --report), for the end notification; "" if nowhere.
+  std::string report_location;
 };
 
 struct FailoverOutcome {

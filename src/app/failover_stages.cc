@@ -40,13 +40,13 @@ std::vector<std::unique_ptr<Step>> Build(FailoverContext& f, const std::vector<S
 }
 
 Result<RunRecord> Execute(FailoverContext& f, const ExecutorOptions& options,
-                          const std::vector<std::unique_ptr<Step>>& built) {
+                          const std::vector<std::unique_ptr<Step>>& built, RunObserver* observer) {
   std::vector<Step*> steps;
   for (const auto& step : built) steps.push_back(step.get());
   LiveRunner live;
   DryRunRunner dry;
   StepRunner& runner = f.request.mode == FailoverMode::kRun ? static_cast<StepRunner&>(live) : dry;
-  Executor executor(options, runner, f.effects.clock, f.log, f.cancel, f.request.observer);
+  Executor executor(options, runner, f.effects.clock, f.log, f.cancel, observer);
   return executor.Run(steps);
 }
 

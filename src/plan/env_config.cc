@@ -272,6 +272,10 @@ void ReadRunOptions(const Environment& env, PlanSpec& plan, ConfigErrors& errors
   ReadKindDurations(env, kStepTimeoutsVar, plan.timeouts, errors);
   ReadKindDurations(env, kStallAfterVar, plan.stall_after, errors);
   if (auto table = GetTrimmed(env, kLockTableVar)) plan.lock.table = *table;
+  if (auto topic = GetTrimmed(env, kSnsTopicVar);
+      topic && CheckTopicArn(kSnsTopicVar, *topic, errors)) {
+    plan.notify.topic_arn = *topic;
+  }
   if (auto ttl = ReadDuration(env, kLockTtlVar, errors)) plan.lock.ttl = *ttl;
   if (auto cooldown = ReadDuration(env, kCooldownVar, errors)) plan.lock.cooldown = *cooldown;
   const std::map<std::string_view, std::string_view> variables = {
@@ -282,12 +286,16 @@ void ReadRunOptions(const Environment& env, PlanSpec& plan, ConfigErrors& errors
 
 }  // namespace
 
-Status ApplyLockTableVariable(const Environment& env, PlanSpec& plan) {
-  if (!plan.lock.table.empty()) return Status::Ok();
-  std::optional<std::string> table = GetTrimmed(env, kLockTableVar);
-  if (!table) return Status::Ok();
+Status ApplyPlanVariables(const Environment& env, PlanSpec& plan) {
   ConfigErrors errors;
-  if (CheckTableName(kLockTableVar, *table, errors)) plan.lock.table = *table;
+  std::optional<std::string> table = GetTrimmed(env, kLockTableVar);
+  if (plan.lock.table.empty() && table && CheckTableName(kLockTableVar, *table, errors)) {
+    plan.lock.table = *table;
+  }
+  std::optional<std::string> topic = GetTrimmed(env, kSnsTopicVar);
+  if (plan.notify.topic_arn.empty() && topic && CheckTopicArn(kSnsTopicVar, *topic, errors)) {
+    plan.notify.topic_arn = *topic;
+  }
   return errors.ToStatus("invalid configuration");
 }
 

@@ -30,6 +30,8 @@ inline constexpr std::string_view kMaxReplicaLagVar = "DRF_MAX_REPLICA_LAG";  //
 inline constexpr std::string_view kLockTableVar = "DRF_LOCK_TABLE";
 inline constexpr std::string_view kLockTtlVar = "DRF_LOCK_TTL";
 inline constexpr std::string_view kCooldownVar = "DRF_COOLDOWN";
+// An SNS topic told about runs (PlanSpec::notify) and about a check that is not ready.
+inline constexpr std::string_view kSnsTopicVar = "DRF_SNS_TOPIC_ARN";
 
 // Builds the plan the original would run, in its order: promote DB_INSTANCE_IDENTIFIER;
 // scale JENKINS_ASG_NAME then MONITORING_ASG_NAME to 1/3/1; scale ECS_SERVICES of
@@ -41,9 +43,9 @@ inline constexpr std::string_view kCooldownVar = "DRF_COOLDOWN";
 // configured.
 Result<PlanSpec> PlanFromEnvironment(const Environment& env);
 
-// For a plan file: DRF_LOCK_TABLE names the lease table when the file has no lock_table
-// (the template sets the variable for the function, whatever its plan). InvalidArgument
-// naming the variable for a bad name.
-Status ApplyLockTableVariable(const Environment& env, PlanSpec& plan);
+// For a plan file: DRF_LOCK_TABLE names the lease table when the file has no lock_table,
+// and DRF_SNS_TOPIC_ARN the topic when it has no notify (the template sets both for the
+// function, whatever its plan). InvalidArgument naming the variable for a bad value.
+Status ApplyPlanVariables(const Environment& env, PlanSpec& plan);
 
 }  // namespace drf

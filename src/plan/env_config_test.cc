@@ -104,13 +104,13 @@ TEST(EnvConfigTest, TheRunLeaseFromItsVariables) {
 
 TEST(EnvConfigTest, APlanFileWithoutALockTableTakesTheVariables) {
   PlanSpec plan;
-  EXPECT_TRUE(ApplyLockTableVariable(FakeEnvironment(Vars{{"DRF_LOCK_TABLE", "t-1"}}), plan).ok());
+  EXPECT_TRUE(ApplyPlanVariables(FakeEnvironment(Vars{{"DRF_LOCK_TABLE", "t-1"}}), plan).ok());
   EXPECT_EQ(plan.lock.table, "t-1");
   plan.lock.table = "from-the-file";
-  EXPECT_TRUE(ApplyLockTableVariable(FakeEnvironment(Vars{{"DRF_LOCK_TABLE", "t-1"}}), plan).ok());
+  EXPECT_TRUE(ApplyPlanVariables(FakeEnvironment(Vars{{"DRF_LOCK_TABLE", "t-1"}}), plan).ok());
   EXPECT_EQ(plan.lock.table, "from-the-file");
   PlanSpec bad;
-  Status status = ApplyLockTableVariable(FakeEnvironment(Vars{{"DRF_LOCK_TABLE", "a b"}}), bad);
+  Status status = ApplyPlanVariables(FakeEnvironment(Vars{{"DRF_LOCK_TABLE", "a b"}}), bad);
   EXPECT_NE(status.message().find("DRF_LOCK_TABLE: found \"a b\""), std::string::npos)
       << status.message();
 }

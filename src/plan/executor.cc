@@ -19,35 +19,6 @@ struct Done {
   StepResult result;
 };
 
-// Every observer of one run: its record and the caller's observer, if any.
-class Observers final : public RunObserver {
- public:
-  Observers(RunObserver& record, RunObserver* caller) : all_{&record} {
-    if (caller != nullptr) all_.push_back(caller);
-  }
-  void RunStarted(const std::vector<Step*>& steps) override {
-    for (RunObserver* o : all_) o->RunStarted(steps);
-  }
-  void StepStarted(std::string_view id, std::string_view resource) override {
-    for (RunObserver* o : all_) o->StepStarted(id, resource);
-  }
-  void StepWaiting(std::string_view id, std::string_view what) override {
-    for (RunObserver* o : all_) o->StepWaiting(id, what);
-  }
-  void StepFinished(std::string_view id, const StepResult& result) override {
-    for (RunObserver* o : all_) o->StepFinished(id, result);
-  }
-  void RunStopped(RunStop why) override {
-    for (RunObserver* o : all_) o->RunStopped(why);
-  }
-  void RunFinished() override {
-    for (RunObserver* o : all_) o->RunFinished();
-  }
-
- private:
-  std::vector<RunObserver*> all_;
-};
-
 // The only state workers and the coordinator share.
 class WorkQueue {
  public:
@@ -279,7 +250,7 @@ Result<RunRecord> Executor::Run(const std::vector<Step*>& steps) {
   for (const Step* step : steps) specs.push_back(step->spec());
   DRF_ASSIGN_OR_RETURN(Plan plan, Plan::Create(specs));
   RunRecorder record(clock_);
-  Observers observers(record, observer_);
+  RunObservers observers({&record, observer_});
   Coordinator coordinator(options_, runner_, clock_, log_, cancel_, observers, steps, plan);
   coordinator.Run();
   return record.Take();

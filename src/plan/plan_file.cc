@@ -86,6 +86,28 @@ void ReadKindDurations(YamlReader& r, const YAML::Node& doc, const std::string& 
   }
 }
 
+// `notify: {topic_arn: ..., on: [start, failure, end]}`.
+void ReadNotify(YamlReader& r, const YAML::Node& doc, NotifySpec& out, ConfigErrors& errors) {
+  const YAML::Node node = doc["notify"];
+  if (!node.IsDefined() || !r.CheckMap(node, "notify", {"topic_arn", "on"})) return;
+  MapReader m{r, node, "notify"};
+  if (m.Required("topic_arn", out.topic_arn, "an SNS topic ARN")) {
+    CheckTopicArn(YamlReader::Where("notify.topic_arn", node["topic_arn"]), out.topic_arn, errors);
+  }
+  if (!node["on"].IsDefined()) return;
+  std::optional<std::vector<std::string>> names = r.StringList(node["on"], "notify.on");
+  if (!names) return;
+  out.on.clear();
+  for (const std::string& name : *names) {
+    std::optional<NotifyEvent> event = NotifyEventFromName(name);
+    if (event) {
+      out.on.push_back(*event);
+    } else {
+      r.Add(node["on"], "notify.on", "start, failure and/or end");
+    }
+  }
+}
+
 std::optional<PromoteDbSpec> ReadPromote(MapReader m) {
   PromoteDbSpec s;
   m.Required("db_instance_identifier", s.db_instance_identifier, "a DB instance identifier");
@@ -288,6 +310,7 @@ void ReadRunOptions(YamlReader& r, const YAML::Node& doc, PlanSpec& plan, Config
         return YamlReader::Where(std::string(key), doc[std::string(key)]);
       },
       errors);
+  ReadNotify(r, doc, plan.notify, errors);
   m.Int("concurrency", plan.concurrency);
   CheckIntRange(YamlReader::Where("concurrency", doc["concurrency"]), plan.concurrency, 1,
                 kMaxConcurrency, errors);
@@ -304,7 +327,7 @@ void ReadPlan(const YAML::Node& doc, PlanSpec& plan, ConfigErrors& errors) {
   r.CheckMap(
       doc, "",
       {"version", "ordering", "deadline", "rto", "max_replica_lag", "on_unknown_lag", "lock_table",
-       "lock_ttl", "cooldown", "concurrency", "timeouts", "stall_after", "steps"});
+       "lock_ttl", "cooldown", "notify", "concurrency", "timeouts", "stall_after", "steps"});
   ReadRunOptions(r, doc, plan, errors);
   const YAML::Node steps = doc["steps"];
   if (!steps.IsDefined() || (steps.IsSequence() && steps.size() == 0)) {

@@ -35,6 +35,8 @@ TEST(PlanFileTest, ParsesTheDocumentedExample) {
   EXPECT_EQ(plan->lock.table, "dr-dr-failover-lock");
   EXPECT_EQ(plan->lock.ttl, std::chrono::seconds(60));  // the default
   EXPECT_EQ(plan->lock.cooldown, minutes(30));
+  EXPECT_EQ(plan->notify.topic_arn, "arn:aws:sns:us-east-1:123456789012:dr-failover");
+  EXPECT_EQ(plan->notify.on.size(), 3u);
   EXPECT_EQ(plan->concurrency, 8);
   ASSERT_EQ(plan->steps.size(), 7u);
   const auto& db = std::get<PromoteDbSpec>(plan->steps[0].detail);
@@ -134,6 +136,10 @@ INSTANTIATE_TEST_SUITE_P(
                 {"lock_table (line 2): found \"no such/table\", expected a DynamoDB table name",
                  "lock_ttl (line 3): found 1s, expected a duration of at least 3s",
                  "cooldown (line 4): found \"later\", expected a duration"}},
+        BadFile{"version: 1\nnotify: {topic_arn: my-topic, on: [start, stall]}\n"
+                "steps:\n  - scale_asg: {name: a}\n",
+                {"notify.topic_arn (line 2): found \"my-topic\", expected an SNS topic ARN",
+                 "notify.on (line 2): found", "expected start, failure and/or end"}},
         BadFile{WithSteps("  - scale_asg: {name: a}\n    retry: true\n"),
                 {"steps[0].retry (line 4): found an unknown key"}},
         BadFile{WithSteps("  - id: x\n"), {"steps[0] (line 3): found no step kind"}},

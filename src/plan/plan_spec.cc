@@ -1,5 +1,7 @@
 #include "plan/plan_spec.h"
 
+#include <algorithm>
+
 namespace drf {
 
 std::string_view StepKindName(StepKind kind) {
@@ -56,6 +58,29 @@ std::chrono::seconds DefaultStallAfter(StepKind kind) {
       return minutes(5);
   }
   return minutes(5);
+}
+
+std::string_view NotifyEventName(NotifyEvent event) {
+  switch (event) {
+    case NotifyEvent::kStart:
+      return "start";
+    case NotifyEvent::kFailure:
+      return "failure";
+    case NotifyEvent::kEnd:
+      return "end";
+  }
+  return "end";
+}
+
+std::optional<NotifyEvent> NotifyEventFromName(std::string_view name) {
+  for (NotifyEvent event : {NotifyEvent::kStart, NotifyEvent::kFailure, NotifyEvent::kEnd}) {
+    if (NotifyEventName(event) == name) return event;
+  }
+  return std::nullopt;
+}
+
+bool NotifySpec::Wants(NotifyEvent event) const {
+  return !topic_arn.empty() && std::find(on.begin(), on.end(), event) != on.end();
 }
 
 }  // namespace drf

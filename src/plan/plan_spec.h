@@ -103,6 +103,18 @@ struct RunLock {
   std::chrono::seconds cooldown{0};  // cooldown / DRF_COOLDOWN; 0: off
 };
 
+// Who hears about a run: an SNS topic told when it starts, when a step fails (an error, a
+// stall, a timeout) and when it ends (app/run_notifier.h). A failed publish never fails the
+// run.
+enum class NotifyEvent { kStart, kFailure, kEnd };
+std::string_view NotifyEventName(NotifyEvent event);  // "start", "failure", "end"
+std::optional<NotifyEvent> NotifyEventFromName(std::string_view name);
+struct NotifySpec {
+  std::string topic_arn;  // notify.topic_arn / DRF_SNS_TOPIC_ARN; empty: nobody is told
+  std::vector<NotifyEvent> on = {NotifyEvent::kStart, NotifyEvent::kFailure, NotifyEvent::kEnd};
+  bool Wants(NotifyEvent event) const;
+};
+
 enum class Ordering {
   kParallel,    // dependency graph, independent steps at once (default)
   kSequential,  // the original's order, one step at a time
@@ -128,6 +140,7 @@ struct PlanSpec {
   KindDurations stall_after;                     // plan-wide stall limits by kind
   ReplicaLagGuard replica_lag;                   // for every promote_db step
   RunLock lock;
+  NotifySpec notify;
   std::string source;  // "environment" or the plan file path, for messages and the report
 };
 

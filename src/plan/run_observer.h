@@ -39,4 +39,21 @@ class RunObserver : public WaitObserver {
   virtual void RunFinished() {}
 };
 
+// Several observers as one (the executor's: the run's record and the caller's), each told
+// in the order given. Null entries are left out.
+class RunObservers final : public RunObserver {
+ public:
+  explicit RunObservers(std::vector<RunObserver*> observers);
+
+  void RunStarted(const std::vector<Step*>& steps) override;
+  void StepStarted(std::string_view id, std::string_view resource) override;
+  void StepWaiting(std::string_view id, std::string_view what) override;
+  void StepFinished(std::string_view id, const StepResult& result) override;
+  void RunStopped(RunStop why) override;
+  void RunFinished() override;
+
+ private:
+  std::vector<RunObserver*> all_;
+};
+
 }  // namespace drf

@@ -209,6 +209,16 @@ bool CheckPositive(std::string_view path, std::chrono::seconds value, ConfigErro
   return false;
 }
 
+bool CheckTopicArn(std::string_view path, std::string_view value, ConfigErrors& errors) {
+  static const std::regex kTopic(
+      R"(arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_.-]{1,256})");
+  const bool ok = std::regex_match(std::string(value), kTopic);
+  if (!ok) {
+    errors.Add(path, Quote(value), "an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)");
+  }
+  return ok;
+}
+
 bool CheckTableName(std::string_view path, std::string_view value, ConfigErrors& errors) {
   const bool ok = value.size() >= 3 && value.size() <= 255 &&
                   std::all_of(value.begin(), value.end(), [](unsigned char c) {

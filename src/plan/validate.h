@@ -56,6 +56,8 @@ bool CheckIntRange(std::string_view path, long long value, long long min, long l
 bool CheckPositive(std::string_view path, std::chrono::seconds value, ConfigErrors& errors);
 // DynamoDB table names: 3-255 letters, digits and _ - .
 bool CheckTableName(std::string_view path, std::string_view value, ConfigErrors& errors);
+// An SNS topic ARN: arn:<partition>:sns:<region>:<12-digit account>:<name>.
+bool CheckTopicArn(std::string_view path, std::string_view value, ConfigErrors& errors);
 // The lock's values: the table's name, a ttl of at least kMinLockTtl, a cooldown >= 0.
 void ValidateRunLock(const RunLock& lock, const FieldPath& path, ConfigErrors& errors);
 

@@ -170,6 +170,7 @@ nlohmann::json BuildReport(const RunRecord& run, const ApiCallCounter::Snapshot&
           {"stopped", Stopped(run)},
           {"forced", context.forced},
           {"lease", context.lease},
+          {"notifications", nullptr},
           {"started_at", FormatTimestamp(run.started)},
           {"finished_at", FormatTimestamp(run.finished)},
           {"duration_ms", std::max<int64_t>(0, Millis(run.finished - run.started))},

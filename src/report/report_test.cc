@@ -115,6 +115,7 @@ TEST(ReportTest, FullShapeOfAPartialRun) {
     "stopped": null,
     "forced": false,
     "lease": null,
+    "notifications": null,
     "started_at": "2026-11-25T21:40:00.000Z",
     "finished_at": "2026-11-25T21:40:04.321Z",
     "duration_ms": 4321,

@@ -272,7 +272,7 @@ PLAN_CASES = [
     ConfigCase("plan_unknown_top_level_key", **plan(MIN_PLAN + "concurency: 4\n"),
                expect=("concurency (line 4): found an unknown key, expected one of version, "
                        "ordering, deadline, rto, max_replica_lag, on_unknown_lag, lock_table, "
-                       "lock_ttl, cooldown, concurrency, timeouts, stall_after, steps",)),
+                       "lock_ttl, cooldown, notify, concurrency, timeouts, stall_after, steps",)),
     ConfigCase("plan_dependency_cycle", **plan(
         "version: 1\nsteps:\n  - scale_asg: {name: dr-jenkins}\n    id: a\n    after: [b]\n"
         "  - scale_asg: {name: dr-monitoring}\n    id: b\n    after: [a]\n"),
