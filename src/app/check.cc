@@ -154,7 +154,13 @@ std::vector<StepReadiness> CheckSteps(FailoverContext& f, const PlanSpec& plan,
     const std::vector<std::unique_ptr<Step>> built = Build(f, selected);
     ExecutorOptions options;
     options.concurrency = plan.concurrency;
-    previewed = Execute(f, options, built, nullptr);
+    // The findings say what the preview's warnings would, in a check's words: only its
+    // errors are logged.
+    LoggerOptions quiet;
+    quiet.min_level = LogLevel::kError;
+    quiet.out = stderr;
+    Logger preview_log(quiet, f.effects.clock);
+    previewed = Execute(f, options, built, nullptr, preview_log);
   });
   AwsSession& aws = *f.session;
   ReadinessServices services{aws.rds(), aws.cloudwatch(), aws.autoscaling(),

@@ -154,7 +154,7 @@ FailoverOutcome RunFailover(const FailoverRequest& request, const Effects& effec
   }
   RunObservers observers({request.observer, notifier ? &*notifier : nullptr});
   const ExecutorOptions options = ExecutionOptions(f, *plan);
-  Result<RunRecord> run = Execute(f, options, steps, &observers);
+  Result<RunRecord> run = Execute(f, options, steps, &observers, log);
   nlohmann::json lease_record =
       lease ? lease->Finish(run.ok() && run->status == RunStatus::kSucceeded) : nlohmann::json();
   if (!run.ok()) return NotStarted(run.status());

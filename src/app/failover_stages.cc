@@ -40,13 +40,14 @@ std::vector<std::unique_ptr<Step>> Build(FailoverContext& f, const std::vector<S
 }
 
 Result<RunRecord> Execute(FailoverContext& f, const ExecutorOptions& options,
-                          const std::vector<std::unique_ptr<Step>>& built, RunObserver* observer) {
+                          const std::vector<std::unique_ptr<Step>>& built, RunObserver* observer,
+                          Logger& log) {
   std::vector<Step*> steps;
   for (const auto& step : built) steps.push_back(step.get());
   LiveRunner live;
   DryRunRunner dry;
   StepRunner& runner = f.request.mode == FailoverMode::kRun ? static_cast<StepRunner&>(live) : dry;
-  Executor executor(options, runner, f.effects.clock, f.log, f.cancel, observer);
+  Executor executor(options, runner, f.effects.clock, log, f.cancel, observer);
   return executor.Run(steps);
 }
 

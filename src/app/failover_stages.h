@@ -38,8 +38,10 @@ Status Finalize(FailoverContext& f, PlanSpec& plan);
 
 std::vector<std::unique_ptr<Step>> Build(FailoverContext& f, const std::vector<StepSpec>& specs);
 
-// Runs (or, in plan mode, previews) the steps; `observer` (optional) is told as they go.
+// Runs (or, in plan mode, previews) the steps, logging to `log`; `observer` (optional) is
+// told as they go.
 Result<RunRecord> Execute(FailoverContext& f, const ExecutorOptions& options,
-                          const std::vector<std::unique_ptr<Step>>& built, RunObserver* observer);
+                          const std::vector<std::unique_ptr<Step>>& built, RunObserver* observer,
+                          Logger& log);
 
 }  // namespace drf

@@ -82,9 +82,10 @@ Finding LagFinding(const std::string& instance, const ReplicaLagReading& reading
   if (!lag.refusal.ok()) {
     finding.verdict = Verdict::kNotReady;
     finding.message = lag.refusal.message();
-  } else if (!lag.warning.empty()) {
+  } else if (!lag.warning.empty()) {  // unknown, and on_unknown_lag: proceed
     finding.verdict = Verdict::kWarning;
-    finding.message = lag.warning;
+    finding.message = "replica lag of " + instance + " unknown (" + reading.unknown_why +
+                      "): a run would promote it without the lag check (on_unknown_lag: proceed)";
   } else {
     finding.message = "replica lag of " + instance + " is within max_replica_lag";
   }

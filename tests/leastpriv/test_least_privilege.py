@@ -312,7 +312,10 @@ def whole_policy(region):
     """The template's policy: a run, then the checks that need the failed-over region."""
     policy = role_policy(region.emu)
     key, secret = region.user("drfailover", policy)
-    out = {"policy": policy, "run": region.run(key, secret)}
+    # Before the run: the readiness check a scheduled rule makes with the same role.
+    out = {"readiness": run_cli(["check", "--output", "json"], region.env(key, secret))}
+    region.emu.reset_stats()
+    out.update(policy=policy, run=region.run(key, secret))
     out["stats"] = region.emu.stats()
     out["check"] = region.check_failover()
     out["whoami"] = run_cli(["whoami"], region.env(key, secret))
@@ -521,6 +524,24 @@ class LagGuardWithoutCloudWatchTest(unittest.TestCase):
         self.assertIn("cloudwatch:GetMetricData", lag["why"])
         self.assertIn("WARN", run.stderr)
         self.assertIn("promoting without the lag check (on_unknown_lag: proceed)", run.stderr)
+
+
+class ReadinessWithTheTemplatePolicyTest(unittest.TestCase):
+    """`check` with the role's policy reads everything it needs (statement ReadinessReads);
+    the simulator is refused only because this user is not the role it is allowed for."""
+
+    def test_check_is_allowed_every_read(self):
+        check = RESULTS["whole policy"]["readiness"]
+        doc = json.loads(check.stdout)
+        errors = {op: v["errors"] for op, v in doc["api_calls"]["operations"].items()
+                  if v["errors"]}
+        self.assertEqual(set(errors), {"IAM.SimulatePrincipalPolicy"}, errors)
+        self.assertFalse(doc["permissions"]["verified"])
+        self.assertIn("iam:SimulatePrincipalPolicy", doc["permissions"]["why"])
+        not_ready = [f["message"] for step in doc["steps"] for f in step["findings"]
+                     if f["verdict"] == "not_ready"]
+        self.assertEqual(not_ready, [])
+        self.assertEqual(doc["api_calls"]["totals"]["mutating"], 0)
 
 
 class LeaseWithoutPermissionTest(unittest.TestCase):
