@@ -1,5 +1,7 @@
 #include "app/run_notifier.h"
 
+#include <cstdio>
+
 #include "report/summary_table.h"
 
 namespace drf {

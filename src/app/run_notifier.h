@@ -6,6 +6,7 @@
 // message id or error. Only a `run` notifies (not `plan` or `check`).
 #pragma once
 
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
