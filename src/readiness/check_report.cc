@@ -1,6 +1,7 @@
 #include "readiness/check_report.h"
 
 #include "core/log.h"
+#include "report/json_fields.h"
 #include "report/report.h"
 #include "report/text.h"
 
@@ -36,46 +37,23 @@ json PermissionsJson(const PermissionsSummary& p) {
 
 // --- rendering (from the JSON) ----------------------------------------------------------
 
-constexpr std::string_view kReset = "\x1b[0m";
-constexpr std::string_view kRed = "\x1b[31m";
-constexpr std::string_view kGreen = "\x1b[32m";
-constexpr std::string_view kYellow = "\x1b[33m";
-
-std::string Str(const json& object, const char* key) {
-  if (!object.is_object() || !object.contains(key) || !object[key].is_string()) return "";
-  return object[key].get<std::string>();
-}
-
-int64_t Int(const json& object, const char* key) {
-  if (!object.is_object() || !object.contains(key) || !object[key].is_number()) return 0;
-  return object[key].get<int64_t>();
-}
-
-const json& Array(const json& object, const char* key) {
-  static const json kEmpty = json::array();
-  if (!object.is_object() || !object.contains(key) || !object[key].is_array()) return kEmpty;
-  return object[key];
-}
-
 std::string Shown(const std::string& verdict) {
   if (verdict == "not_ready") return "not ready";
   return verdict;
 }
 
-std::string Paint(const std::string& verdict, const std::string& text, bool color) {
-  if (!color) return text;
-  std::string_view code = verdict == "ready" ? kGreen : verdict == "warning" ? kYellow : kRed;
-  return std::string(code) + text + std::string(kReset);
+std::string_view VerdictColor(const std::string& verdict) {
+  return verdict == "ready" ? kAnsiGreen : verdict == "warning" ? kAnsiYellow : kAnsiRed;
 }
 
 // The finding that decides a step's verdict (the first of the worst), or a count when all
 // are ready.
 std::string Detail(const json& step) {
-  const std::string verdict = Str(step, "verdict");
-  const json& findings = Array(step, "findings");
+  const std::string verdict = JsonStr(step, "verdict");
+  const json& findings = JsonArray(step, "findings");
   if (verdict != "ready") {
     for (const json& finding : findings) {
-      if (Str(finding, "verdict") == verdict) return Str(finding, "message");
+      if (JsonStr(finding, "verdict") == verdict) return JsonStr(finding, "message");
     }
   }
   return std::to_string(findings.size()) + " checks passed";
@@ -129,56 +107,58 @@ std::string RenderCheck(const json& check, bool color) {
   std::string out;
   Line(out,
        Pad("STEP", kStep) + " " + Pad("KIND", kKind) + " " + Pad("VERDICT", kVerdict) + " DETAIL");
-  for (const json& step : Array(check, "steps")) {
-    const std::string verdict = Str(step, "verdict");
-    out += StripControl(Pad(TruncateToWidth(Str(step, "id"), kStep), kStep) + " " +
-                        Pad(Str(step, "kind"), kKind) + " ");
-    out += Paint(verdict, Pad(Shown(verdict), kVerdict), color);
+  for (const json& step : JsonArray(check, "steps")) {
+    const std::string verdict = JsonStr(step, "verdict");
+    out += StripControl(Pad(TruncateToWidth(JsonStr(step, "id"), kStep), kStep) + " " +
+                        Pad(JsonStr(step, "kind"), kKind) + " ");
+    out += Paint(Pad(Shown(verdict), kVerdict), VerdictColor(verdict), color);
     Line(out, " " + TruncateToWidth(Detail(step), kDetail));
   }
   // Every finding that is not ready, then every warning, in full.
   for (const std::string wanted : {"not_ready", "warning"}) {
     std::string section;
     auto add = [&](const std::string& where, const json& finding) {
-      if (Str(finding, "verdict") != wanted) return;
-      section += "  " + StripControl(where + ": " + Str(finding, "message")) + "\n";
+      if (JsonStr(finding, "verdict") != wanted) return;
+      section += "  " + StripControl(where + ": " + JsonStr(finding, "message")) + "\n";
     };
-    for (const json& finding : Array(check, "general")) {
-      add("(" + Str(finding, "check") + ")", finding);
+    for (const json& finding : JsonArray(check, "general")) {
+      add("(" + JsonStr(finding, "check") + ")", finding);
     }
-    for (const json& step : Array(check, "steps")) {
-      for (const json& finding : Array(step, "findings")) add(Str(step, "id"), finding);
+    for (const json& step : JsonArray(check, "steps")) {
+      for (const json& finding : JsonArray(step, "findings")) add(JsonStr(step, "id"), finding);
     }
     if (section.empty()) continue;
-    out += "\n" + Paint(wanted, wanted == "warning" ? "Warnings:" : "Not ready:", color) + "\n";
+    out += "\n" +
+           Paint(wanted == "warning" ? "Warnings:" : "Not ready:", VerdictColor(wanted), color) +
+           "\n";
     out += section;
   }
-  const json& counts = check.value("step_counts", json::object());
-  const json& change_set = check.value("change_set", json::object());
-  const json& permissions = check.value("permissions", json::object());
-  const json& totals = check.value("api_calls", json::object()).value("totals", json::object());
-  const std::string verdict = Str(check, "verdict");
-  std::string line = "Check " + Shown(verdict) + ": " + std::to_string(Int(counts, "ready")) +
-                     " steps ready, " + std::to_string(Int(counts, "warning")) +
-                     " with warnings, " + std::to_string(Int(counts, "not_ready")) +
+  const json& counts = JsonField(check, "step_counts");
+  const json& change_set = JsonField(check, "change_set");
+  const json& permissions = JsonField(check, "permissions");
+  const json& totals = JsonField(JsonField(check, "api_calls"), "totals");
+  const std::string verdict = JsonStr(check, "verdict");
+  std::string line = "Check " + Shown(verdict) + ": " + std::to_string(JsonInt(counts, "ready")) +
+                     " steps ready, " + std::to_string(JsonInt(counts, "warning")) +
+                     " with warnings, " + std::to_string(JsonInt(counts, "not_ready")) +
                      " not ready; a run would change " +
-                     std::to_string(Int(change_set, "would_change")) + " steps (" +
-                     std::to_string(Int(change_set, "unchanged")) + " already done); ";
-  line += permissions.value("verified", false)
-              ? "permissions of " + Str(permissions, "principal") + " verified (" +
-                    std::to_string(Int(permissions, "actions_checked")) + " actions); "
+                     std::to_string(JsonInt(change_set, "would_change")) + " steps (" +
+                     std::to_string(JsonInt(change_set, "unchanged")) + " already done); ";
+  line += JsonField(permissions, "verified") == true
+              ? "permissions of " + JsonStr(permissions, "principal") + " verified (" +
+                    std::to_string(JsonInt(permissions, "actions_checked")) + " actions); "
               : std::string("permissions not verified; ");
-  line += std::to_string(Int(totals, "calls")) + " API calls, " +
-          std::to_string(Int(totals, "mutating")) + " mutating, in " +
-          FormatSeconds(std::chrono::milliseconds(Int(check, "duration_ms")));
-  out += "\n" + Paint(verdict, line, color) + "\n";
-  const json& expected = check.value("expected_recovery", json());
+  line += std::to_string(JsonInt(totals, "calls")) + " API calls, " +
+          std::to_string(JsonInt(totals, "mutating")) + " mutating, in " +
+          FormatSeconds(std::chrono::milliseconds(JsonInt(check, "duration_ms")));
+  out += "\n" + Paint(line, VerdictColor(verdict), color) + "\n";
+  const json& expected = JsonField(check, "expected_recovery");
   if (expected.is_object()) {
     std::string text = "Expected recovery: " +
-                       FormatSeconds(std::chrono::milliseconds(Int(expected, "recovery_ms"))) +
-                       " (the run of " + Str(expected, "from") + ")";
-    if (expected.contains("rto_ms") && expected["rto_ms"].is_number()) {
-      text += ", RTO " + FormatSeconds(std::chrono::milliseconds(Int(expected, "rto_ms")));
+                       FormatSeconds(std::chrono::milliseconds(JsonInt(expected, "recovery_ms"))) +
+                       " (the run of " + JsonStr(expected, "from") + ")";
+    if (JsonField(expected, "rto_ms").is_number()) {
+      text += ", RTO " + FormatSeconds(std::chrono::milliseconds(JsonInt(expected, "rto_ms")));
     }
     Line(out, text);
   }

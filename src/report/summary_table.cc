@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "report/json_fields.h"
 #include "report/text.h"
 
 namespace drf {
@@ -12,39 +13,12 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kReset = "\x1b[0m";
-constexpr std::string_view kBold = "\x1b[1m";
-constexpr std::string_view kRed = "\x1b[31m";
-constexpr std::string_view kGreen = "\x1b[32m";
-constexpr std::string_view kYellow = "\x1b[33m";
-
-// Readers of a report that may come from a file: absent or mistyped fields give defaults
-// rather than exceptions, since a summary is no reason to abort.
-const json& Field(const json& object, std::string_view key) {
-  static const json kNull;
-  if (!object.is_object()) return kNull;
-  auto it = object.find(key);
-  return it == object.end() ? kNull : *it;
-}
-std::string Str(const json& object, std::string_view key) {
-  const json& value = Field(object, key);
-  return value.is_string() ? value.get<std::string>() : "";
-}
-int64_t Int(const json& object, std::string_view key) {
-  const json& value = Field(object, key);
-  return value.is_number() ? value.get<int64_t>() : 0;
-}
 std::string Seconds(int64_t ms) { return FormatSeconds(std::chrono::milliseconds(ms)); }
 
-std::string Paint(std::string text, std::string_view code, bool color) {
-  if (!color || code.empty()) return text;
-  return std::string(code) + text + std::string(kReset);
-}
-
 std::string_view StatusColor(std::string_view status) {
-  if (status == "succeeded" || status == "SUCCEEDED") return kGreen;
-  if (status == "failed" || status == "timed_out" || status == "FAILED") return kRed;
-  if (status == "not_run" || status == "PARTIAL") return kYellow;
+  if (status == "succeeded" || status == "SUCCEEDED") return kAnsiGreen;
+  if (status == "failed" || status == "timed_out" || status == "FAILED") return kAnsiRed;
+  if (status == "not_run" || status == "PARTIAL") return kAnsiYellow;
   return "";
 }
 
@@ -67,8 +41,8 @@ std::string DescribeChange(const json& before, const json& after) {
   for (const auto& [key, value] : after.items()) keys[key] = true;
   std::string out;
   for (const auto& [key, unused] : keys.items()) {
-    const json& b = Field(before, key);
-    const json& a = Field(after, key);
+    const json& b = JsonField(before, key);
+    const json& a = JsonField(after, key);
     if (b == a || !after.contains(key)) continue;
     if (!out.empty()) out += ", ";
     out += key + ": " + (before.contains(key) ? ValueText(b) + " → " : "") + ValueText(a);
@@ -78,9 +52,9 @@ std::string DescribeChange(const json& before, const json& after) {
 
 std::string ErrorText(const json& error) {
   if (!error.is_object()) return "";
-  std::string code = Str(Field(error, "aws"), "code");
-  if (code.empty()) code = Str(error, "status_code");
-  std::string message = Str(error, "message");
+  std::string code = JsonStr(JsonField(error, "aws"), "code");
+  if (code.empty()) code = JsonStr(error, "status_code");
+  std::string message = JsonStr(error, "message");
   // An AWS error's message names its code already: "An error occurred (Throttling) ...".
   if (message.find("(" + code + ")") != std::string::npos) return message;
   return code + ": " + message;
@@ -123,7 +97,7 @@ std::string RenderTable(const std::vector<Column>& columns, const std::vector<Ro
   for (size_t i = 0; i < columns.size(); ++i) {
     header += Pad(columns[i].title, widths[i], columns[i].align_right) + "  ";
   }
-  std::string text = Paint(RightTrim(header), kBold, color) + "\n";
+  std::string text = Paint(RightTrim(header), kAnsiBold, color) + "\n";
   for (size_t r = 0; r < rows.size(); ++r) {
     std::string line;
     for (size_t i = 0; i < columns.size(); ++i) {
@@ -141,19 +115,19 @@ std::string RenderTable(const std::vector<Column>& columns, const std::vector<Ro
 
 Row StepRow(const json& step, bool plan) {
   Row row;
-  row.status = Str(step, "status");
+  row.status = JsonStr(step, "status");
   std::string shown = plan && row.status == "succeeded" ? "change" : row.status;
-  row.cells = {Str(step, "id"), Str(step, "resource"), shown,
-               DescribeChange(Field(step, "before"), Field(step, "after"))};
-  const json& timings = Field(step, "timings");
+  row.cells = {JsonStr(step, "id"), JsonStr(step, "resource"), shown,
+               DescribeChange(JsonField(step, "before"), JsonField(step, "after"))};
+  const json& timings = JsonField(step, "timings");
   if (!plan) {
-    bool started = Field(timings, "start_offset_ms").is_number();
-    row.cells.push_back(started ? Seconds(Int(timings, "acting_ms")) : "-");
-    row.cells.push_back(started ? Seconds(Int(timings, "waiting_ms")) : "-");
+    bool started = JsonField(timings, "start_offset_ms").is_number();
+    row.cells.push_back(started ? Seconds(JsonInt(timings, "acting_ms")) : "-");
+    row.cells.push_back(started ? Seconds(JsonInt(timings, "waiting_ms")) : "-");
   }
-  row.cells.push_back(ErrorText(Field(step, "error")));
+  row.cells.push_back(ErrorText(JsonField(step, "error")));
   if (plan) {
-    for (const json& change : Field(step, "changes")) {
+    for (const json& change : JsonField(step, "changes")) {
       if (change.is_string()) row.details.push_back(change.get<std::string>());
     }
   }
@@ -185,7 +159,7 @@ StateCounts CountStates(const json& steps) {
   StateCounts counts{};
   if (!steps.is_array()) return counts;
   for (const json& step : steps) {
-    std::string status = Str(step, "status");
+    std::string status = JsonStr(step, "status");
     for (size_t i = 0; i < kStates.size(); ++i) counts[i] += status == kStates[i] ? 1 : 0;
   }
   return counts;
@@ -205,64 +179,64 @@ std::string CountsText(const StateCounts& counts, size_t first) {
 }
 
 std::string CriticalPathText(const json& report) {
-  const json& path = Field(report, "critical_path");
+  const json& path = JsonField(report, "critical_path");
   if (!path.is_array() || path.empty()) return "";
   std::string ids;
   for (const json& id : path) ids += (ids.empty() ? "" : " → ") + ValueText(id);
-  return " (critical path: " + ids + " " + Seconds(Int(report, "critical_path_ms")) + ")";
+  return " (critical path: " + ids + " " + Seconds(JsonInt(report, "critical_path_ms")) + ")";
 }
 
 // The recovery time against the objective, when the plan declares one.
 std::string RecoveryText(const json& report) {
-  const json& recovery = Field(report, "recovery");
-  const json& rto = Field(recovery, "rto_ms");
+  const json& recovery = JsonField(report, "recovery");
+  const json& rto = JsonField(recovery, "rto_ms");
   if (!rto.is_number_integer()) return "";
   std::string objective = "the RTO of " + Seconds(rto.get<int64_t>());
-  const json& took = Field(recovery, "recovery_ms");
+  const json& took = JsonField(recovery, "recovery_ms");
   if (!took.is_number_integer()) return "; not recovered: " + objective + " not met";
   std::string recovered = "; recovered in " + Seconds(took.get<int64_t>());
-  return recovered + (Field(recovery, "met") == true ? ", within " : ", over ") + objective;
+  return recovered + (JsonField(recovery, "met") == true ? ", within " : ", over ") + objective;
 }
 
 std::string StoppedText(const json& report) {
-  std::string stopped = Str(report, "stopped");
+  std::string stopped = JsonStr(report, "stopped");
   return stopped.empty() ? "" : " (stopped: " + stopped + ")";
 }
 
 std::string RunHeadline(const json& report, bool color) {
-  const json& steps = Field(report, "steps");
-  const json& totals = Field(Field(report, "api_calls"), "totals");
-  std::string status = Str(report, "status");
+  const json& steps = JsonField(report, "steps");
+  const json& totals = JsonField(JsonField(report, "api_calls"), "totals");
+  std::string status = JsonStr(report, "status");
   std::string line = "Failover " + Paint(status, StatusColor(status), color) + StoppedText(report) +
-                     " in " + Seconds(Int(report, "duration_ms")) + CriticalPathText(report) +
+                     " in " + Seconds(JsonInt(report, "duration_ms")) + CriticalPathText(report) +
                      "; " + Plural(static_cast<int64_t>(steps.size()), "step");
   std::string counts = CountsText(CountStates(steps), 0);
   if (!counts.empty()) line += ": " + counts;
-  line += "; " + Plural(Int(totals, "calls"), "API call") + ", " +
-          std::to_string(Int(totals, "mutating")) + " mutating";
-  int64_t retries = Int(totals, "retries");
+  line += "; " + Plural(JsonInt(totals, "calls"), "API call") + ", " +
+          std::to_string(JsonInt(totals, "mutating")) + " mutating";
+  int64_t retries = JsonInt(totals, "retries");
   if (retries > 0) line += ", " + std::to_string(retries) + (retries == 1 ? " retry" : " retries");
   return line + RecoveryText(report);
 }
 
 // In a plan, a step that "succeeded" is one that would change something.
 std::string PlanHeadline(const json& report, bool color) {
-  StateCounts counts = CountStates(Field(report, "steps"));
+  StateCounts counts = CountStates(JsonField(report, "steps"));
   std::string line = "Plan" + StoppedText(report) + ": " + Plural(counts[0], "change");
   std::string rest = CountsText(counts, 1);
   if (!rest.empty()) line += ", " + rest;
-  int64_t mutating = Int(Field(Field(report, "api_calls"), "totals"), "mutating");
+  int64_t mutating = JsonInt(JsonField(JsonField(report, "api_calls"), "totals"), "mutating");
   if (mutating == 0) return line + "; no changes were made";
   // A preview must never act; if one did, the summary must not claim otherwise.
   return line + "; " +
-         Paint("WARNING: " + Plural(mutating, "mutating API call") + " made", kRed, color);
+         Paint("WARNING: " + Plural(mutating, "mutating API call") + " made", kAnsiRed, color);
 }
 
 }  // namespace
 
 std::string RenderSummary(const nlohmann::json& report, bool color) {
-  bool plan = Str(report, "mode") == "plan";
-  std::string text = StepTable(Field(report, "steps"), plan, color);
+  bool plan = JsonStr(report, "mode") == "plan";
+  std::string text = StepTable(JsonField(report, "steps"), plan, color);
   text += "\n";
   text += plan ? PlanHeadline(report, color) : RunHeadline(report, color);
   return text + "\n";

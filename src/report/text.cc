@@ -54,4 +54,9 @@ std::string FormatSeconds(Duration d) {
   return buffer;
 }
 
+std::string Paint(std::string text, std::string_view code, bool color) {
+  if (!color || code.empty()) return text;
+  return std::string(code) + text + std::string(kAnsiReset);
+}
+
 }  // namespace drf

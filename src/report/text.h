@@ -23,6 +23,16 @@ std::string TruncateToWidth(std::string_view text, size_t width);
 // `align_right`). Longer text is returned unchanged.
 std::string Pad(std::string_view text, size_t width, bool align_right = false);
 
+// ANSI colours of the terminal renderings (summary table, check table).
+inline constexpr std::string_view kAnsiReset = "\x1b[0m";
+inline constexpr std::string_view kAnsiBold = "\x1b[1m";
+inline constexpr std::string_view kAnsiRed = "\x1b[31m";
+inline constexpr std::string_view kAnsiGreen = "\x1b[32m";
+inline constexpr std::string_view kAnsiYellow = "\x1b[33m";
+
+// `text` in the colour `code` when `color` (and `code` is not empty); else as it is.
+std::string Paint(std::string text, std::string_view code, bool color);
+
 // "2.1 s": seconds with one decimal.
 std::string FormatSeconds(Duration d);
 
