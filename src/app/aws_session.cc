@@ -61,6 +61,7 @@ Result<std::unique_ptr<AwsSession>> AwsSession::Create(const Environment& env, H
   client_options.retry = retry;
   client_options.observer = observer.get();
   client_options.cancel = cancel;
+  client_options.calls_end = options.calls_end;
   return std::unique_ptr<AwsSession>(new AwsSession(std::move(config), std::move(region),
                                                     std::move(endpoints), std::move(credentials),
                                                     std::move(observer), client_options));

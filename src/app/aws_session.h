@@ -30,6 +30,9 @@ struct AwsSessionOptions {
   std::optional<std::string> region;        // --region; beats AWS_REGION
   std::optional<std::string> profile;       // --profile; beats AWS_PROFILE
   std::optional<std::string> endpoint_url;  // --endpoint-url; beats every configured one
+  // No AWS call outlives this (Clock::Monotonic time; the Lambda's hard stop): each request
+  // gets at most the time left, and none is sent after it.
+  std::optional<MonoTime> calls_end;
 };
 
 class AwsSession {

@@ -32,6 +32,15 @@ struct CommonOptions {
   std::string log_level = "info";
 };
 
+// The CLI's AWS options (no hard stop: a CLI run ends by its deadline or a signal).
+AwsSessionOptions SessionOptions(const CommonOptions& c) {
+  AwsSessionOptions aws;
+  aws.region = c.region;
+  aws.profile = c.profile;
+  aws.endpoint_url = c.endpoint_url;
+  return aws;
+}
+
 // Options of run, plan and check: the plan, and a file for the JSON result.
 struct PlanOptions {
   std::optional<std::string> plan_file;
@@ -190,7 +199,7 @@ int RunFailoverVerb(FailoverMode mode, const CommonOptions& c, const PlanOptions
   FailoverRequest request;
   request.mode = mode;
   request.plan_file = p.plan_file;
-  request.aws = {c.region, c.profile, c.endpoint_url};
+  request.aws = SessionOptions(c);
   if (f.deadline_seconds) request.deadline = std::chrono::seconds(*f.deadline_seconds);
   if (f.sequential) request.ordering = Ordering::kSequential;
   request.force = f.force;
@@ -215,7 +224,7 @@ int RunCheckVerb(const CommonOptions& c, const PlanOptions& p, const CheckOption
   Logger log = MakeLogger(c, verb);
   CheckRequest request;
   request.failover.plan_file = p.plan_file;
-  request.failover.aws = {c.region, c.profile, c.endpoint_url};
+  request.failover.aws = SessionOptions(c);
   request.last_report = o.last_report;
   CheckOutcome outcome = RunCheck(request, verb.effects, log, verb.cancel);
   if (outcome.result.is_null()) return ReportError(verb, outcome.error, outcome.exit_code);
@@ -225,7 +234,7 @@ int RunCheckVerb(const CommonOptions& c, const PlanOptions& p, const CheckOption
 
 int RunWhoAmI(const CommonOptions& c, const Verb& verb) {
   auto session = AwsSession::Create(verb.effects.env, verb.effects.http, verb.effects.clock,
-                                    {c.region, c.profile, c.endpoint_url}, nullptr, &verb.cancel);
+                                    SessionOptions(c), nullptr, &verb.cancel);
   if (!session.ok()) {
     return ReportError(verb, session.status(),
                        session.status().code() == StatusCode::kInvalidArgument

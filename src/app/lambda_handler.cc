@@ -62,13 +62,14 @@ FunctionError InvalidEvent(const std::string& message) {
 }
 
 FailoverRequest RequestFor(const FailoverEvent& event, const Invocation& invocation,
-                           std::optional<MonoTime> stop_at) {
+                           const InvocationStops& stops) {
   FailoverRequest request;
   request.holder = "lambda:" + invocation.request_id;
   request.mode = event.dry_run ? FailoverMode::kPlan : FailoverMode::kRun;
   request.deadline = event.deadline;
   request.force = event.force;
-  request.stop_at = stop_at;
+  request.stop_at = stops.steps;
+  request.aws.calls_end = stops.aws_calls;
   if (event.ordering) {
     request.ordering =
         *event.ordering == EventOrdering::kSequential ? Ordering::kSequential : Ordering::kParallel;
@@ -91,13 +92,15 @@ void LogOutcome(Logger& log, const FailoverOutcome& outcome, bool dry_run) {
 
 }  // namespace
 
-MonoTime StopAtFor(WallTime deadline, Clock& clock, const LambdaHandlerOptions& options) {
+InvocationStops StopsFor(WallTime deadline, Clock& clock, const LambdaHandlerOptions& options) {
   MonoTime now = clock.Monotonic();
   Duration remaining = std::max<Duration>(deadline - clock.Now(), Duration(0));
   auto fraction = std::chrono::duration_cast<Duration>(std::chrono::duration<double, std::nano>(
       static_cast<double>(remaining.count()) * options.margin_fraction));
   Duration margin = std::min(std::max(options.min_margin, fraction), options.max_margin);
-  return now + std::max<Duration>(remaining - margin, Duration(0));
+  MonoTime steps = now + std::max<Duration>(remaining - margin, Duration(0));
+  MonoTime end = now + remaining;
+  return {steps, steps + (end - steps) / 2};
 }
 
 LambdaHandler::LambdaHandler(const Effects& effects, Logger& log,
@@ -171,7 +174,7 @@ Result<nlohmann::json> LambdaHandler::Respond(const FailoverEvent& event,
   // cancelled token would stop the next invocation at once.
   CancelToken cancel;
   FailoverRequest request =
-      RequestFor(event, invocation, StopAtFor(invocation.deadline(), effects_.clock, options_));
+      RequestFor(event, invocation, StopsFor(invocation.deadline(), effects_.clock, options_));
   if (event.check) return RespondToCheck(request, cancel);
   FailoverOutcome outcome = RunFailover(request, effects_, log_, cancel);
   if (outcome.request_error)

@@ -49,9 +49,17 @@ struct LambdaReply {
   std::string payload;  // JSON text; set when `error` is not
 };
 
-// The monotonic time at which the run must stop for an invocation ending at `deadline`
-// (wall time): now + remaining - margin (see LambdaHandlerOptions); never before now.
-MonoTime StopAtFor(WallTime deadline, Clock& clock, const LambdaHandlerOptions& options);
+// When an invocation ending at `deadline` (wall time) stops, in monotonic time.
+struct InvocationStops {
+  // Steps stop starting and waiting: now + remaining - margin (see LambdaHandlerOptions);
+  // never before now.
+  MonoTime steps;
+  // No AWS call outlives this: halfway through the margin. A call in flight at the stop
+  // gets the first half (so does the end of the run: lease release, end notification);
+  // the second half is for posting the response.
+  MonoTime aws_calls;
+};
+InvocationStops StopsFor(WallTime deadline, Clock& clock, const LambdaHandlerOptions& options);
 
 class LambdaHandler {
  public:

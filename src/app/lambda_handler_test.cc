@@ -425,7 +425,7 @@ TEST(StopAtTest, MarginIsFivePercentBetweenFiveAndThirtySeconds) {
   LambdaHandlerOptions options;
   MonoTime now = clock.Monotonic();
   auto stop = [&](std::chrono::seconds remaining) {
-    return StopAtFor(clock.Now() + remaining, clock, options) - now;
+    return StopsFor(clock.Now() + remaining, clock, options).steps - now;
   };
   using std::chrono::seconds;
   EXPECT_EQ(stop(seconds(300)), seconds(285));  // 5 % = 15 s
@@ -436,6 +436,21 @@ TEST(StopAtTest, MarginIsFivePercentBetweenFiveAndThirtySeconds) {
   options.min_margin = std::chrono::milliseconds(500);
   options.margin_fraction = 0;
   EXPECT_EQ(stop(seconds(3)), std::chrono::milliseconds(2500));
+}
+
+TEST(StopAtTest, AwsCallsEndHalfwayThroughTheMargin) {
+  FakeClock clock;
+  LambdaHandlerOptions options;
+  MonoTime now = clock.Monotonic();
+  auto calls_end = [&](std::chrono::seconds remaining) {
+    return StopsFor(clock.Now() + remaining, clock, options).aws_calls - now;
+  };
+  using std::chrono::milliseconds;
+  using std::chrono::seconds;
+  EXPECT_EQ(calls_end(seconds(300)), milliseconds(292500));  // steps stop at 285 s
+  EXPECT_EQ(calls_end(seconds(60)), milliseconds(57500));    // steps stop at 55 s
+  EXPECT_EQ(calls_end(seconds(4)), seconds(2));              // steps stop at once
+  EXPECT_EQ(calls_end(seconds(-10)), seconds(0));
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "aws/aws_client.h"
 
+#include <algorithm>
+#include <chrono>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -144,6 +146,15 @@ Result<Response> AwsClient::Impl::Call(const ServiceInfo& service, std::string_v
       return request.status().WithContext(std::string(service.id) + " " + std::string(operation));
     }
     request->resend_safe = idempotent;
+    if (options.calls_end) {
+      const Duration left = *options.calls_end - options.clock->Monotonic();
+      if (left <= Duration(0)) {
+        return Status::Cancelled(std::string(service.id) + " " + std::string(operation) +
+                                 ": not sent: the run's hard stop has passed");
+      }
+      request->total_timeout = std::max(std::chrono::milliseconds(1),
+                                        std::chrono::ceil<std::chrono::milliseconds>(left));
+    }
     ApiAttempt record;
     record.service = service.id;
     record.operation = operation;

@@ -91,7 +91,10 @@ struct AwsClientOptions {
   RetryOptions retry;
   ApiCallObserver* observer = nullptr;  // optional, not owned
   const CancelToken* cancel = nullptr;  // optional: stops backoff sleeps
-  std::function<double()> random;       // uniform [0,1) for jitter; default: seeded PRNG
+  // Optional (Clock::Monotonic time): no request is sent after it, and a request's total
+  // timeout is at most the time left, so a call in flight cannot outlive a hard stop.
+  std::optional<MonoTime> calls_end;
+  std::function<double()> random;  // uniform [0,1) for jitter; default: seeded PRNG
   std::string user_agent = "drfailover/0.1";
 };
 
@@ -106,8 +109,8 @@ struct AwsClientOptions {
 // retry quota exhausted, or a non-idempotent call; the message says which), kTransport when
 // the last attempt got no response, kRejected for other AWS errors, kInternal for a 2xx
 // body that cannot be parsed (retried for idempotent operations; AWS accepted the call),
-// kCancelled when `cancel` fired during a backoff. Endpoint and credential failures are
-// returned as they come, without AWS details, and are not retried.
+// kCancelled when `cancel` fired during a backoff or `calls_end` had passed. Endpoint and
+// credential failures are returned as they come, without AWS details, and are not retried.
 class AwsClient {
  public:
   explicit AwsClient(AwsClientOptions options);

@@ -112,6 +112,7 @@ class AwsClientTest : public ::testing::Test {
       options.retry = retry_;
       options.observer = &observer_;
       options.cancel = &cancel_;
+      options.calls_end = calls_end_;
       options.random = [this] { return random_; };
       client_ = std::make_unique<AwsClient>(std::move(options));
     }
@@ -132,6 +133,7 @@ class AwsClientTest : public ::testing::Test {
   RecordingObserver observer_;
   CancelToken cancel_;
   RetryOptions retry_;
+  std::optional<MonoTime> calls_end_;
   double random_ = 0.5;
   std::unique_ptr<AwsClient> client_;
 };
@@ -408,6 +410,23 @@ TEST_F(AwsClientTest, CancelledDuringBackoff) {
   EXPECT_EQ(result.status().aws()->code, "Throttling");
   ASSERT_EQ(observer_.attempts.size(), 1u);
   EXPECT_TRUE(observer_.attempts[0].will_retry);
+}
+
+TEST_F(AwsClientTest, NoCallOutlivesTheHardStop) {
+  // The Lambda's hard stop is 2.5 s away: the request may take what is left, no more.
+  calls_end_ = clock_.Monotonic() + std::chrono::milliseconds(2500);
+  ASSERT_TRUE(Describe().ok());
+  ASSERT_EQ(http_.request_count(), 1u);
+  EXPECT_EQ(http_.requests()[0].total_timeout, std::chrono::milliseconds(2500));
+  // One (fake) second later, 1.5 s are left; two seconds later, nothing is sent at all.
+  ASSERT_TRUE(Describe().ok());
+  EXPECT_EQ(http_.requests()[1].total_timeout, std::chrono::milliseconds(1500));
+  clock_.Advance(seconds(1));
+  auto late = Describe();
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.status().code(), StatusCode::kCancelled);
+  EXPECT_NE(late.status().message().find("hard stop"), std::string::npos);
+  EXPECT_EQ(http_.request_count(), 2u);
 }
 
 TEST_F(AwsClientTest, EndpointFailureIsNotRetriedAndSendsNothing) {

@@ -24,8 +24,10 @@ struct HttpRequest {
   std::string url;      // absolute: scheme://host[:port]/path[?query], already encoded
   HttpHeaders headers;  // sent as given; the client adds nothing that needs signing
   std::string body;
-  // 0 means the client's default. A negative total timeout means "no limit" (Lambda's
-  // long-polling `next` call must never time out).
+  // 0 means the client's default. A positive total timeout can only shorten the client's
+  // default (an AWS call made just before a run's hard stop gets what is left of it). A
+  // negative total timeout means "no limit" (Lambda's long-polling `next` call must never
+  // time out).
   std::chrono::milliseconds connect_timeout{0};
   std::chrono::milliseconds total_timeout{0};
   // False for a request the server must see at most once per Send (a non-idempotent AWS

@@ -227,9 +227,11 @@ void CurlHttpClient::Impl::SetCommonOptions(CURL* curl, const HttpRequest& reque
   const auto connect =
       request.connect_timeout.count() > 0 ? request.connect_timeout : options_.connect_timeout;
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, ToMillis(connect));
-  // A negative total timeout means none (0 is curl's "no limit").
+  // A request may shorten the default, never lengthen it; a negative total timeout means
+  // none (0 is curl's "no limit").
   long total = ToMillis(options_.total_timeout);
-  if (request.total_timeout.count() > 0) total = ToMillis(request.total_timeout);
+  const long asked = ToMillis(request.total_timeout);
+  if (asked > 0 && (total <= 0 || asked < total)) total = asked;
   if (request.total_timeout.count() < 0) total = 0;
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, total);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);

@@ -22,7 +22,7 @@ struct CurlHttpOptions {
   // /etc/pki/tls/certs/ca-bundle.crt (Amazon Linux 2023) that exists.
   std::string ca_bundle;
   std::chrono::milliseconds connect_timeout{3000};  // unless the request sets one
-  std::chrono::milliseconds total_timeout{30000};   // unless the request sets one
+  std::chrono::milliseconds total_timeout{30000};   // a request may ask for less
   size_t max_idle_handles = 16;  // pooled handles (each with its live connections) kept
   size_t max_response_bytes = size_t{256} << 20;  // larger bodies fail the Send
 };

@@ -220,6 +220,18 @@ TEST_F(CurlHttpTest, TotalTimeoutPerRequest) {
       << response.status().message();
 }
 
+TEST_F(CurlHttpTest, ARequestCannotLengthenTheClientsTimeout) {
+  CurlHttpOptions options;
+  options.total_timeout = std::chrono::milliseconds(200);
+  CurlHttpClient strict(options);
+  HttpRequest request = Request("GET", "/slow");  // answers after 5 s
+  request.total_timeout = std::chrono::seconds(10);
+  auto response = strict.Send(request);
+  ASSERT_FALSE(response.ok()) << "the client's 200 ms bound the request, not its 10 s";
+  EXPECT_NE(response.status().message().find("imed out"), std::string::npos)
+      << response.status().message();
+}
+
 TEST_F(CurlHttpTest, OnlyHttpAndHttpsAreAllowed) {
   for (const char* url : {"file:///etc/passwd", "ftp://127.0.0.1/x", "gopher://127.0.0.1/"}) {
     HttpRequest request;

@@ -72,11 +72,12 @@ class LambdaIntegrationTest : public ::testing::Test {
 };
 
 TEST_F(LambdaIntegrationTest, DeadlineMidPromotionIsInProgressThenASecondInvocationCompletes) {
-  // First invocation: 3 s, with a 0.5 s margin; the promotion takes 4 s.
+  // First invocation: 4 s, with a 1.5 s margin (steps stop at 2.5 s, AWS calls end at
+  // 3.25 s); the promotion takes 4 s from when it is asked for.
   LambdaHandlerOptions options;
-  options.min_margin = std::chrono::milliseconds(500);
+  options.min_margin = std::chrono::milliseconds(1500);
   options.margin_fraction = 0;
-  WallTime first_deadline = In(std::chrono::milliseconds(3000));
+  WallTime first_deadline = In(std::chrono::milliseconds(4000));
   runtime_.AddInvocation("req-first", "{}", first_deadline);
   Serve(options);
   std::vector<RuntimePost> posts = runtime_.posts();
