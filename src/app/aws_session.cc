@@ -45,7 +45,7 @@ Result<std::unique_ptr<AwsSession>> AwsSession::Create(const Environment& env, H
   // AWS_ENDPOINT_URL_ECS must not surface only after the other services were acted on.
   for (const ServiceInfo* service :
        {&services::kSts, &services::kRds, &services::kAutoScaling, &services::kEcs,
-        &services::kElbv2, &services::kEc2, &services::kS3}) {
+        &services::kElbv2, &services::kEc2, &services::kS3, &services::kRoute53}) {
     DRF_RETURN_IF_ERROR(endpoints->Resolve(*service, region.region).status());
   }
   auto credentials =
@@ -86,7 +86,8 @@ AwsSession::AwsSession(SharedConfig config, RegionChoice region,
       cloudwatch_(*client_),
       iam_(*client_),
       sns_(*client_),
-      dynamodb_(*client_) {}
+      dynamodb_(*client_),
+      route53_(*client_) {}
 
 AwsSession::~AwsSession() = default;
 

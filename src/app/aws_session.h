@@ -21,6 +21,7 @@
 #include "services/elbv2_client.h"
 #include "services/iam_client.h"
 #include "services/rds_client.h"
+#include "services/route53_client.h"
 #include "services/sns_client.h"
 #include "services/sts_client.h"
 
@@ -62,6 +63,7 @@ class AwsSession {
   IamClient& iam() { return iam_; }
   SnsClient& sns() { return sns_; }
   DynamoDbClient& dynamodb() { return dynamodb_; }
+  Route53Client& route53() { return route53_; }
 
  private:
   class CounterObserver;
@@ -86,6 +88,7 @@ class AwsSession {
   IamClient iam_;
   SnsClient sns_;
   DynamoDbClient dynamodb_;
+  Route53Client route53_;
 };
 
 }  // namespace drf

@@ -163,8 +163,8 @@ std::vector<StepReadiness> CheckSteps(FailoverContext& f, const PlanSpec& plan,
     previewed = Execute(f, options, built, nullptr, preview_log);
   });
   AwsSession& aws = *f.session;
-  ReadinessServices services{aws.rds(), aws.cloudwatch(), aws.autoscaling(),
-                             aws.ec2(), aws.ecs(),        aws.elbv2()};
+  ReadinessServices services{aws.rds(), aws.cloudwatch(), aws.autoscaling(), aws.ec2(),
+                             aws.ecs(), aws.elbv2(),      aws.route53()};
   std::vector<StepReadiness> steps(selected.size());
   ParallelFor(selected.size(), plan.concurrency,
               [&](size_t i) { steps[i] = CheckStep(selected[i], services, context.checked_at); });

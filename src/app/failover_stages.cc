@@ -35,7 +35,8 @@ Status Finalize(FailoverContext& f, PlanSpec& plan) {
 
 std::vector<std::unique_ptr<Step>> Build(FailoverContext& f, const std::vector<StepSpec>& specs) {
   AwsSession& aws = *f.session;
-  AwsServices services{aws.rds(), aws.autoscaling(), aws.ecs(), aws.elbv2(), aws.cloudwatch()};
+  AwsServices services{aws.rds(),   aws.autoscaling(), aws.ecs(),
+                       aws.elbv2(), aws.cloudwatch(),  aws.route53()};
   return BuildSteps(specs, services);
 }
 

@@ -119,8 +119,20 @@ bool IsSourceOf(const RegisterTargetsSpec& reg, const StepSpec& step) {
          (service == reg.source_service || service == kAnyService);
 }
 
+// Traffic moves once the DR region can serve it: a switch_dns step without its own `after`
+// comes after every registration and database step of the plan.
+bool ServesTraffic(const StepSpec& step) {
+  return step.kind == StepKind::kRegisterTargets || step.kind == StepKind::kPromoteDb;
+}
+
 // A registration needs its source's instances or tasks, so it waits for the scaling.
 void AddImpliedDependencies(Finalizer& f) {
+  for (StepSpec& step : f.plan.steps) {
+    if (step.kind != StepKind::kSwitchDns || !step.after.empty()) continue;
+    for (const StepSpec& other : f.plan.steps) {
+      if (ServesTraffic(other)) step.after.push_back(other.id);
+    }
+  }
   for (StepSpec& step : f.plan.steps) {
     const auto* reg = std::get_if<RegisterTargetsSpec>(&step.detail);
     if (reg == nullptr) continue;
@@ -254,6 +266,11 @@ std::string DefaultStepId(const StepSpec& step, const std::string& service) {
     case StepKind::kRegisterTargets:
       return "register-targets:" +
              TargetGroupNameFromArn(std::get<RegisterTargetsSpec>(step.detail).target_group_arn);
+    case StepKind::kSwitchDns: {
+      const auto& dns = std::get<SwitchDnsSpec>(step.detail);
+      return "switch-dns:" + dns.record +
+             (dns.set_identifier.empty() ? "" : "/" + dns.set_identifier);
+    }
   }
   return "step";
 }

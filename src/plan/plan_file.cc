@@ -75,7 +75,10 @@ void ReadKindDurations(YamlReader& r, const YAML::Node& doc, const std::string& 
                        KindDurations& out, ConfigErrors& errors) {
   const YAML::Node node = doc[key];
   if (!node.IsDefined()) return;
-  if (!r.CheckMap(node, key, {"promote_db", "scale_asg", "scale_ecs", "register_targets"})) return;
+  if (!r.CheckMap(node, key,
+                  {"promote_db", "scale_asg", "scale_ecs", "register_targets", "switch_dns"})) {
+    return;
+  }
   for (const auto& item : node) {
     const std::string kind_name = item.first.Scalar();
     const std::string path = key + "." + kind_name;
@@ -183,8 +186,43 @@ std::optional<RegisterTargetsSpec> ReadRegister(MapReader m) {
   return m.ok ? std::optional(s) : std::nullopt;
 }
 
+std::optional<SwitchDnsSpec> ReadDns(MapReader m) {
+  SwitchDnsSpec s;
+  auto text = [&](const YAML::Node& v, const std::string& p) { return m.r.String(v, p); };
+  auto number = [&](const YAML::Node& v, const std::string& p) -> std::optional<long long> {
+    std::optional<int> n = m.r.Int(v, p);
+    return n ? std::optional<long long>(*n) : std::nullopt;
+  };
+  if (m.Get("zone_id").IsDefined() == m.Get("zone").IsDefined()) {
+    m.r.Found(m.node, m.path, m.Get("zone").IsDefined() ? "both zone and zone_id" : "no zone",
+              "exactly one of zone (the hosted zone's name) or zone_id");
+    m.ok = false;
+  }
+  m.Optional("zone_id", s.zone_id, text);
+  m.Optional("zone", s.zone_name, text);
+  m.Required("record", s.record, "the record's name");
+  m.Optional("type", s.type, text);
+  if (m.Get("alias_to_load_balancer").IsDefined() == m.Get("values").IsDefined()) {
+    m.r.Found(m.node, m.path,
+              m.Get("values").IsDefined() ? "both alias_to_load_balancer and values" : "no target",
+              "exactly one of alias_to_load_balancer (the DR load balancer's name or ARN) or "
+              "values (a list)");
+    m.ok = false;
+  }
+  m.Optional("alias_to_load_balancer", s.alias_load_balancer, text);
+  m.Optional("values", s.values,
+             [&](const YAML::Node& v, const std::string& p) { return m.r.StringList(v, p); });
+  m.Optional("ttl", s.ttl, number);
+  m.Bool("evaluate_target_health", s.evaluate_target_health);
+  m.Optional("set_identifier", s.set_identifier, text);
+  m.Optional("weight", s.weight, number);
+  m.Optional("primary_set_identifier", s.primary_set_identifier, text);
+  m.Optional("primary_weight", s.primary_weight, number);
+  return m.ok ? std::optional(s) : std::nullopt;
+}
+
 constexpr std::string_view kKindsExpected =
-    "one of promote_db, scale_asg, scale_ecs, register_targets";
+    "one of promote_db, scale_asg, scale_ecs, register_targets, switch_dns";
 
 // Names a step's fields as the file spells them, with the line of the value when present.
 FieldPath StepFields(std::string step_path, std::string kind_key, YAML::Node step_node) {
@@ -221,10 +259,16 @@ bool ReadDetail(YamlReader& r, const std::string& kind, const YAML::Node& node,
   } else if (kind == "scale_ecs") {
     r.CheckMap(node, path, {"cluster", "services", "min_desired_count", "wait"});
     if (auto s = ReadEcs(m)) return step.detail = *s, true;
-  } else {
+  } else if (kind == "register_targets") {
     r.CheckMap(node, path,
                {"target_group_arn", "from_asg", "from_ecs_service", "port", "type", "partial"});
     if (auto s = ReadRegister(m)) return step.detail = *s, true;
+  } else {
+    r.CheckMap(node, path,
+               {"zone", "zone_id", "record", "type", "alias_to_load_balancer", "values", "ttl",
+                "evaluate_target_health", "set_identifier", "weight", "primary_set_identifier",
+                "primary_weight"});
+    if (auto s = ReadDns(m)) return step.detail = *s, true;
   }
   return false;
 }
@@ -248,11 +292,12 @@ void ReadStep(YamlReader& r, const YAML::Node& node, size_t index, PlanSpec& pla
               ConfigErrors& errors) {
   std::string path = "steps[" + std::to_string(index) + "]";
   bool keys_ok = r.CheckMap(node, path,
-                            {"promote_db", "scale_asg", "scale_ecs", "register_targets", "id",
-                             "after", "timeout", "stall_after"});
+                            {"promote_db", "scale_asg", "scale_ecs", "register_targets",
+                             "switch_dns", "id", "after", "timeout", "stall_after"});
   if (!keys_ok && !node.IsMap()) return;
   std::vector<std::string> kinds;
-  for (std::string_view kind : {"promote_db", "scale_asg", "scale_ecs", "register_targets"}) {
+  for (std::string_view kind :
+       {"promote_db", "scale_asg", "scale_ecs", "register_targets", "switch_dns"}) {
     if (node[std::string(kind)].IsDefined()) kinds.emplace_back(kind);
   }
   if (kinds.size() != 1) {

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "plan/finalize_plan.h"
+
 namespace drf {
 namespace {
 
@@ -207,6 +209,25 @@ INSTANTIATE_TEST_SUITE_P(
                     std::string(100000, ']') + "}",
                 {"invalid JSON: nested more than 64 levels deep"}},
         BadFile{std::string(100000, '['), {"invalid YAML at line 1", "levels deep"}},
+        // switch_dns: one zone, one target, names and weights that Route 53 takes.
+        BadFile{WithSteps("  - switch_dns: {record: a.example.com, values: [1.2.3.4]}\n"),
+                {"steps[0].switch_dns (line 3): found no zone, expected exactly one of zone"}},
+        BadFile{WithSteps("  - switch_dns: {zone: example.com, record: a.example.com}\n"),
+                {"found no target, expected exactly one of alias_to_load_balancer"}},
+        BadFile{
+            WithSteps("  - switch_dns: {zone: example.com, record: a.other.org, type: CNAME,\n"
+                      "      alias_to_load_balancer: dr-alb, ttl: 60, weight: 300}\n"),
+            {"steps[0].switch_dns.record (line 3): found \"a.other.org\", expected a name "
+             "in zone example.com",
+             "steps[0].switch_dns.type (line 3): found \"CNAME\", expected A or AAAA",
+             "steps[0].switch_dns.ttl (line 4): found 60, expected no ttl with "
+             "alias_to_load_balancer",
+             "steps[0].switch_dns.weight (line 4): found a value, expected set_identifier too"}},
+        BadFile{WithSteps("  - switch_dns: {zone_id: z-1, record: \"bad name!\", values: [x],\n"
+                          "      set_identifier: dr, primary_set_identifier: dr}\n"),
+                {"steps[0].switch_dns.zone_id (line 3): found \"z-1\"",
+                 "steps[0].switch_dns.record (line 3): found \"bad name!\"",
+                 "steps[0].switch_dns.primary_set_identifier (line 4): found \"dr\""}},
         // All problems of a file at once.
         BadFile{WithSteps("  - scale_asg: {name: a, min: x}\n  - scale_ecs: {cluster: \"d r\", "
                           "services: all}\n  - bogus: 1\n"),
@@ -218,6 +239,46 @@ INSTANTIATE_TEST_SUITE_P(
 
 namespace drf {
 namespace {
+
+TEST(PlanFileDnsTest, ReadsSwitchDnsAndPutsItAfterTheRegistrations) {
+  Result<PlanSpec> plan = ParsePlanFile(
+      "version: 1\nsteps:\n"
+      "  - switch_dns:\n      zone: example.com\n      record: api.example.com\n"
+      "      alias_to_load_balancer: dr-alb\n      set_identifier: dr\n      weight: 10\n"
+      "      primary_set_identifier: primary\n"
+      "  - register_targets:\n      target_group_arn: "
+      "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123456789abcdef\n"
+      "      from_asg: web\n"
+      "  - promote_db: {db_instance_identifier: dr-db}\n",
+      "plan.yaml");
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  const auto& dns = std::get<SwitchDnsSpec>(plan->steps[0].detail);
+  EXPECT_EQ(dns.zone_name, "example.com");
+  EXPECT_EQ(dns.record, "api.example.com");
+  EXPECT_EQ(dns.type, "A");
+  EXPECT_EQ(dns.alias_load_balancer, "dr-alb");
+  EXPECT_TRUE(dns.evaluate_target_health);
+  EXPECT_EQ(dns.weight, 10);
+  EXPECT_EQ(dns.primary_set_identifier, "primary");
+  EXPECT_FALSE(dns.primary_weight.has_value());
+  ASSERT_TRUE(FinalizePlan(*plan).ok());
+  EXPECT_EQ(plan->steps[0].id, "switch-dns:api.example.com/dr");
+  EXPECT_EQ(plan->steps[0].after,
+            (std::vector<std::string>{"register-targets:web", "promote-db:dr-db"}));
+  EXPECT_EQ(plan->steps[0].timeout, std::chrono::minutes(10));
+}
+
+TEST(PlanFileDnsTest, AnExplicitAfterReplacesTheImpliedOrder) {
+  Result<PlanSpec> plan = ParsePlanFile(
+      "version: 1\nsteps:\n"
+      "  - id: db\n    promote_db: {db_instance_identifier: dr-db}\n"
+      "  - after: [db]\n    switch_dns: {zone_id: Z1, record: a.example.com, values: [1.2.3.4]}\n"
+      "  - scale_asg: {name: web}\n",
+      "plan.yaml");
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  ASSERT_TRUE(FinalizePlan(*plan).ok());
+  EXPECT_EQ(plan->steps[1].after, std::vector<std::string>{"db"});
+}
 
 TEST(PlanFileBoundsTest, ReadsTimeoutsStallLimitsAndPartial) {
   Result<PlanSpec> plan = ParsePlanFile(R"(version: 1

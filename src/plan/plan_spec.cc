@@ -14,13 +14,15 @@ std::string_view StepKindName(StepKind kind) {
       return "scale_ecs";
     case StepKind::kRegisterTargets:
       return "register_targets";
+    case StepKind::kSwitchDns:
+      return "switch_dns";
   }
   return "unknown";
 }
 
 std::optional<StepKind> StepKindFromName(std::string_view name) {
   for (StepKind kind : {StepKind::kPromoteDb, StepKind::kScaleAsg, StepKind::kScaleEcs,
-                        StepKind::kRegisterTargets}) {
+                        StepKind::kRegisterTargets, StepKind::kSwitchDns}) {
     if (StepKindName(kind) == name) return kind;
   }
   return std::nullopt;
@@ -39,6 +41,8 @@ std::chrono::seconds DefaultStepTimeout(StepKind kind) {
     case StepKind::kScaleEcs:
     case StepKind::kRegisterTargets:
       return minutes(15);
+    case StepKind::kSwitchDns:
+      return minutes(10);
   }
   return minutes(15);
 }
@@ -55,6 +59,8 @@ std::chrono::seconds DefaultStallAfter(StepKind kind) {
       return minutes(10);
     case StepKind::kScaleEcs:
     case StepKind::kRegisterTargets:
+      return minutes(5);
+    case StepKind::kSwitchDns:
       return minutes(5);
   }
   return minutes(5);

@@ -73,14 +73,35 @@ struct RegisterTargetsSpec {
   bool partial = true;
 };
 
-enum class StepKind { kPromoteDb, kScaleAsg, kScaleEcs, kRegisterTargets };
+// Point a Route 53 record at the DR region: an alias to the DR load balancer, or given
+// values (docs/plan-file.md, "switch_dns"). Never deletes a record.
+struct SwitchDnsSpec {
+  std::string zone_id;    // hosted zone id ("Z123..."), or
+  std::string zone_name;  // its name ("example.com"), looked up
+  std::string record;     // the record's name ("api.example.com")
+  std::string type = "A";
+  std::string alias_load_balancer;     // name or ARN of the DR load balancer, or
+  std::vector<std::string> values;     // the values to serve
+  std::optional<long long> ttl;        // values only; default: the record's own, else 60
+  bool evaluate_target_health = true;  // alias only
+  // Weighted and failover records: the DR record's SetIdentifier; weighted only: its
+  // weight, and the primary record's SetIdentifier and weight.
+  std::string set_identifier;
+  std::optional<long long> weight;
+  std::string primary_set_identifier;
+  std::optional<long long> primary_weight;
+};
+
+enum class StepKind { kPromoteDb, kScaleAsg, kScaleEcs, kRegisterTargets, kSwitchDns };
 std::string_view StepKindName(StepKind kind);  // "promote_db", "scale_asg", ...
 std::optional<StepKind> StepKindFromName(std::string_view name);
 
 struct StepSpec {
   std::string id;  // unique in the plan; generated when not given ("scale-asg:dr-jenkins")
   StepKind kind = StepKind::kPromoteDb;
-  std::variant<PromoteDbSpec, ScaleAsgSpec, ScaleEcsSpec, RegisterTargetsSpec> detail;
+  // Its index is the kind: StepKind's order.
+  std::variant<PromoteDbSpec, ScaleAsgSpec, ScaleEcsSpec, RegisterTargetsSpec, SwitchDnsSpec>
+      detail;
   std::vector<std::string> after;  // ids of steps that must succeed first (explicit + implied)
   // This step's own limit (acting + waiting); as configured, then resolved by FinalizePlan
   // (the plan's setting for its kind, else the kind's default).

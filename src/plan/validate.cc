@@ -240,7 +240,93 @@ void ValidateRunLock(const RunLock& lock, const FieldPath& path, ConfigErrors& e
   }
 }
 
+// A domain name as Route 53 takes it: labels of letters, digits, '-', '_' (and a leading
+// "*" label), at most 63 characters each and 255 in all; a trailing dot is allowed.
+bool IsDnsName(std::string_view name) {
+  if (!name.empty() && name.back() == '.') name.remove_suffix(1);
+  if (name.empty() || name.size() > 253) return false;
+  size_t start = 0;
+  while (start <= name.size()) {
+    size_t end = std::min(name.find('.', start), name.size());
+    std::string_view label = name.substr(start, end - start);
+    if (label.empty() || label.size() > 63) return false;
+    bool ok = label == "*" || std::all_of(label.begin(), label.end(), [](char c) {
+                return IsAlnum(c) || c == '-' || c == '_';
+              });
+    if (!ok) return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+std::string LowerNoDot(std::string_view name) {
+  std::string out;
+  for (char c : name) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (!out.empty() && out.back() == '.') out.pop_back();
+  return out;
+}
+
+void ValidateDns(const SwitchDnsSpec& s, const FieldPath& path, ConfigErrors& errors) {
+  static const std::set<std::string, std::less<>> kTypes = {
+      "A", "AAAA", "CAA", "CNAME", "DS", "MX", "NAPTR", "NS", "PTR", "SPF", "SRV", "TXT"};
+  static const std::regex kZoneId("[A-Z0-9]{1,32}");
+  if (!s.zone_id.empty() && !std::regex_match(s.zone_id, kZoneId)) {
+    errors.Add(path("zone_id"), Quote(s.zone_id), "a hosted zone id like Z0123456789ABCDEFGHIJ");
+  }
+  if (!s.zone_name.empty() && !IsDnsName(s.zone_name)) {
+    errors.Add(path("zone"), Quote(s.zone_name), "a domain name like example.com");
+  }
+  if (!IsDnsName(s.record)) {
+    errors.Add(path("record"), Quote(s.record), "a domain name like api.example.com");
+  } else if (!s.zone_name.empty() && IsDnsName(s.zone_name)) {
+    std::string record = LowerNoDot(s.record), zone = LowerNoDot(s.zone_name);
+    if (record != zone && !record.ends_with("." + zone)) {
+      errors.Add(path("record"), Quote(s.record), "a name in zone " + zone);
+    }
+  }
+  if (kTypes.find(s.type) == kTypes.end()) {
+    errors.Add(path("type"), Quote(s.type), "a record type such as A, AAAA, CNAME or TXT");
+  } else if (!s.alias_load_balancer.empty() && s.type != "A" && s.type != "AAAA") {
+    errors.Add(path("type"), Quote(s.type), "A or AAAA for an alias to a load balancer");
+  }
+  for (size_t i = 0; i < s.values.size(); ++i) {
+    if (s.values[i].empty()) {
+      errors.Add(path("values[" + std::to_string(i) + "]"), "\"\"", "a record value");
+    }
+  }
+  if (s.values.empty() && s.alias_load_balancer.empty()) {
+    errors.Add(path("values"), "an empty list", "at least one value");
+  }
+  if (s.ttl) {
+    if (!s.alias_load_balancer.empty()) {
+      errors.Add(path("ttl"), std::to_string(*s.ttl),
+                 "no ttl with alias_to_load_balancer (an alias has the target's TTL)");
+    } else {
+      CheckIntRange(path("ttl"), *s.ttl, 0, 2147483647, errors);
+    }
+  }
+  if (s.set_identifier.size() > 128) {
+    errors.Add(path("set_identifier"), Quote(s.set_identifier), "at most 128 characters");
+  }
+  if (s.set_identifier.empty()) {
+    const std::pair<const char*, bool> weighted[] = {
+        {"weight", s.weight.has_value()},
+        {"primary_set_identifier", !s.primary_set_identifier.empty()},
+        {"primary_weight", s.primary_weight.has_value()}};
+    for (const auto& [key, given] : weighted) {
+      if (given) errors.Add(path(key), "a value", "set_identifier too (weighted records)");
+    }
+  }
+  if (s.weight) CheckIntRange(path("weight"), *s.weight, 0, 255, errors);
+  if (s.primary_weight) CheckIntRange(path("primary_weight"), *s.primary_weight, 0, 255, errors);
+  if (!s.primary_set_identifier.empty() && s.primary_set_identifier == s.set_identifier) {
+    errors.Add(path("primary_set_identifier"), Quote(s.primary_set_identifier),
+               "another record's SetIdentifier than set_identifier");
+  }
+}
+
 void ValidateStepSpec(const StepSpec& step, const FieldPath& path, ConfigErrors& errors) {
+  if (const auto* d = std::get_if<SwitchDnsSpec>(&step.detail)) ValidateDns(*d, path, errors);
   if (const auto* p = std::get_if<PromoteDbSpec>(&step.detail)) ValidatePromote(*p, path, errors);
   if (const auto* a = std::get_if<ScaleAsgSpec>(&step.detail)) ValidateAsg(*a, path, errors);
   if (const auto* e = std::get_if<ScaleEcsSpec>(&step.detail)) ValidateEcs(*e, path, errors);

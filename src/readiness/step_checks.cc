@@ -18,8 +18,11 @@ StepReadiness CheckStep(const StepSpec& step, ReadinessServices& aws, WallTime n
           CheckScaleAsg(spec, aws, out);
         } else if constexpr (std::is_same_v<Spec, ScaleEcsSpec>) {
           CheckScaleEcs(spec, aws, out);
-        } else {
+        } else if constexpr (std::is_same_v<Spec, RegisterTargetsSpec>) {
           CheckRegisterTargets(spec, aws, out);
+        } else {
+          static_assert(std::is_same_v<Spec, SwitchDnsSpec>, "every step kind has its checks");
+          CheckSwitchDns(spec, aws, out);
         }
       },
       step.detail);

@@ -13,6 +13,7 @@
 #include "services/ecs_client.h"
 #include "services/elbv2_client.h"
 #include "services/rds_client.h"
+#include "services/route53_client.h"
 
 namespace drf {
 
@@ -23,6 +24,7 @@ struct ReadinessServices {
   Ec2Client& ec2;
   EcsClient& ecs;
   Elbv2Client& elbv2;
+  Route53Client& route53;
 };
 
 // Findings for one finalized step (plan/finalize_plan.h), `now` being the wall time (the
@@ -36,5 +38,6 @@ void CheckScaleAsg(const ScaleAsgSpec& spec, ReadinessServices& aws, StepReadine
 void CheckScaleEcs(const ScaleEcsSpec& spec, ReadinessServices& aws, StepReadiness& out);
 void CheckRegisterTargets(const RegisterTargetsSpec& spec, ReadinessServices& aws,
                           StepReadiness& out);
+void CheckSwitchDns(const SwitchDnsSpec& spec, ReadinessServices& aws, StepReadiness& out);
 
 }  // namespace drf

@@ -97,7 +97,9 @@ class StepChecksTest : public ::testing::Test {
   steps_testing::StepHarness h_;
   Ec2Client ec2_{h_.client};
   CloudWatchClient cloudwatch_{h_.client};
-  ReadinessServices services_{h_.rds, cloudwatch_, h_.autoscaling, ec2_, h_.ecs, h_.elbv2};
+  Route53Client route53_{h_.client};
+  ReadinessServices services_{h_.rds, cloudwatch_, h_.autoscaling, ec2_,
+                              h_.ecs, h_.elbv2,    route53_};
 };
 
 TEST_F(StepChecksTest, AnAvailableReplicaWithinTheLagLimitIsReady) {

@@ -1,5 +1,7 @@
 #include "services/elbv2_client.h"
 
+#include <algorithm>
+
 #include "services/query_call.h"
 
 namespace drf {
@@ -14,6 +16,17 @@ TargetGroup ParseTargetGroup(XmlReader& xml, pugi::xml_node node) {
   out.vpc_id = xml.Text(node, "VpcId");
   out.port = xml.Int(node, "Port");
   out.load_balancer_arns = xml.Strings(node, "LoadBalancerArns");
+  return out;
+}
+
+LoadBalancer ParseLoadBalancer(XmlReader& xml, pugi::xml_node node) {
+  LoadBalancer out;
+  out.arn = xml.Text(node, "LoadBalancerArn");
+  out.name = xml.Text(node, "LoadBalancerName");
+  out.dns_name = xml.Text(node, "DNSName");
+  out.canonical_hosted_zone_id = xml.Text(node, "CanonicalHostedZoneId");
+  out.type = xml.Text(node, "Type");
+  out.state = xml.Text(node, "State/Code");
   return out;
 }
 
@@ -45,6 +58,20 @@ QueryParams TargetParams(const std::string& target_group_arn, const std::vector<
 }
 
 }  // namespace
+
+Result<std::vector<LoadBalancer>> Elbv2Client::DescribeLoadBalancers(
+    const std::vector<std::string>& names_or_arns) {
+  const bool arns = !names_or_arns.empty() &&
+                    std::all_of(names_or_arns.begin(), names_or_arns.end(),
+                                [](const std::string& s) { return s.starts_with("arn:"); });
+  QueryParams params;
+  AddList(params, arns ? "LoadBalancerArns.member" : "Names.member", names_or_arns);
+  return QueryAllPages<LoadBalancer>(
+      aws_, services::kElbv2, "DescribeLoadBalancers", params, {"Marker", "NextMarker"},
+      [](XmlReader& xml, pugi::xml_node result, std::vector<LoadBalancer>& out) {
+        AppendItems(xml, result, "LoadBalancers", "member", ParseLoadBalancer, out);
+      });
+}
 
 Result<std::vector<TargetGroup>> Elbv2Client::DescribeTargetGroups(
     const std::vector<std::string>& arns) {

@@ -1,5 +1,5 @@
-// Elbv2Client: target groups and their targets (query, 2015-12-01). Thread-safe as far as
-// AwsClient is.
+// Elbv2Client: load balancers, target groups and their targets (query, 2015-12-01). Thread-safe as
+// far as AwsClient is.
 #pragma once
 
 #include <optional>
@@ -22,6 +22,15 @@ struct TargetGroup {
   std::vector<std::string> load_balancer_arns;
 };
 
+struct LoadBalancer {
+  std::string arn;  // LoadBalancerArn
+  std::string name;
+  std::string dns_name;                  // e.g. "dr-alb-1.us-west-2.elb.amazonaws.com"
+  std::string canonical_hosted_zone_id;  // the zone an alias to it names
+  std::string type;                      // application, network, gateway
+  std::string state;                     // active, provisioning, active_impaired, failed
+};
+
 struct Target {
   std::string id;                 // instance id, IP address, Lambda ARN or ALB ARN
   std::optional<int> port;        // unset: the target group's port
@@ -40,6 +49,10 @@ class Elbv2Client {
  public:
   explicit Elbv2Client(AwsClient& aws) : aws_(aws) {}
 
+  // The load balancers named (names, or ARNs when every entry starts with "arn:"), following
+  // pages. NotFound (LoadBalancerNotFound) if any is unknown.
+  Result<std::vector<LoadBalancer>> DescribeLoadBalancers(
+      const std::vector<std::string>& names_or_arns);
   // The given target groups (empty `arns`: every group of the region), following
   // Marker->NextMarker pages. NotFound (TargetGroupNotFound) if any ARN is unknown.
   Result<std::vector<TargetGroup>> DescribeTargetGroups(const std::vector<std::string>& arns);

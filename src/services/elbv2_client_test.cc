@@ -123,6 +123,32 @@ TEST_F(Elbv2ClientTest, RegisterTargetsInvalidTargetIsRejected) {
 
 // --- Serialization equals botocore's ----------------------------------------------------
 
+TEST_F(Elbv2ClientTest, DescribeLoadBalancersByNameOrArn) {
+  const std::string lb = R"(<LoadBalancers><member>
+      <LoadBalancerArn>arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/app/dr-alb/1
+      </LoadBalancerArn>
+      <DNSName>dr-alb-1.us-west-2.elb.amazonaws.com</DNSName>
+      <CanonicalHostedZoneId>Z1H1FL5HABSF5</CanonicalHostedZoneId>
+      <LoadBalancerName>dr-alb</LoadBalancerName><State><Code>active</Code></State>
+      <Type>application</Type></member></LoadBalancers>)";
+  Reply(QueryReply("DescribeLoadBalancers", lb).body);
+  Reply(QueryReply("DescribeLoadBalancers", lb).body);
+  Result<std::vector<LoadBalancer>> named = elb_.DescribeLoadBalancers({"dr-alb"});
+  ASSERT_TRUE(named.ok()) << named.status().ToString();
+  ASSERT_EQ(named->size(), 1u);
+  EXPECT_EQ(named->front().name, "dr-alb");
+  EXPECT_EQ(named->front().dns_name, "dr-alb-1.us-west-2.elb.amazonaws.com");
+  EXPECT_EQ(named->front().canonical_hosted_zone_id, "Z1H1FL5HABSF5");
+  EXPECT_EQ(named->front().type, "application");
+  EXPECT_EQ(named->front().state, "active");
+  const std::string arn = "arn:aws:elasticloadbalancing:us-west-2:1:loadbalancer/app/dr-alb/1";
+  ASSERT_TRUE(elb_.DescribeLoadBalancers({arn}).ok());
+  ExpectAllSameAsBotocore(
+      harness_.http.requests(),
+      {OracleCase("elbv2", "DescribeLoadBalancers", {{"Names", {"dr-alb"}}}),
+       OracleCase("elbv2", "DescribeLoadBalancers", {{"LoadBalancerArns", {arn}}})});
+}
+
 TEST_F(Elbv2ClientTest, DescribeTargetGroupsMatchesBotocore) {
   Reply(TargetGroupPage({"a"}, "next+/="));
   Reply(TargetGroupPage({"b"}, ""));

@@ -4,6 +4,7 @@
 #include "steps/register_targets.h"
 #include "steps/scale_asg.h"
 #include "steps/scale_ecs.h"
+#include "steps/switch_dns.h"
 
 namespace drf {
 namespace {
@@ -18,6 +19,8 @@ std::unique_ptr<Step> MakeStep(const StepSpec& spec, AwsServices& aws) {
       return std::make_unique<ScaleEcsStep>(spec, aws.ecs);
     case StepKind::kRegisterTargets:
       return std::make_unique<RegisterTargetsStep>(spec, aws.elbv2, aws.autoscaling, aws.ecs);
+    case StepKind::kSwitchDns:
+      return std::make_unique<SwitchDnsStep>(spec, aws.route53, aws.elbv2);
   }
   return nullptr;
 }

@@ -12,6 +12,7 @@
 #include "services/ecs_client.h"
 #include "services/elbv2_client.h"
 #include "services/rds_client.h"
+#include "services/route53_client.h"
 
 namespace drf {
 
@@ -22,6 +23,7 @@ struct AwsServices {
   EcsClient& ecs;
   Elbv2Client& elbv2;
   CloudWatchClient& cloudwatch;
+  Route53Client& route53;
 };
 
 // One Step per spec, in the same order. `specs` must be finalized (each kind set from its

@@ -61,6 +61,40 @@ std::string Key(std::string_view service, std::string_view operation) {
   return std::string(service) + "." + std::string(operation);
 }
 
+// The path and decoded query of a REST request's URL.
+std::pair<std::string, std::map<std::string, std::string>> PathAndQuery(const std::string& url) {
+  size_t scheme = url.find("://");
+  size_t path_start = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  if (path_start == std::string::npos) return {"/", {}};
+  std::string path = url.substr(path_start);
+  size_t question = path.find('?');
+  if (question == std::string::npos) return {path, {}};
+  return {path.substr(0, question), ParseForm(path.substr(question + 1))};
+}
+
+// The REST operations drfailover makes, from method and path; the path's id into "Id".
+std::string RestOperation(const std::string& method, const std::string& path,
+                          std::map<std::string, std::string>& params) {
+  auto id_after = [&](std::string_view prefix) {
+    std::string rest = path.substr(prefix.size());
+    params["Id"] = FormDecode(rest.substr(0, rest.find('/')));
+  };
+  if (path.starts_with("/2013-04-01/hostedzonesbyname")) return "ListHostedZonesByName";
+  if (path.starts_with("/2013-04-01/change/")) {
+    id_after("/2013-04-01/change/");
+    return "GetChange";
+  }
+  if (path.starts_with("/2013-04-01/hostedzone/") && path.find("/rrset") != std::string::npos) {
+    id_after("/2013-04-01/hostedzone/");
+    return method == "POST" ? "ChangeResourceRecordSets" : "ListResourceRecordSets";
+  }
+  if (path.starts_with("/2015-03-31/functions/") && path.ends_with("/invocations")) {
+    id_after("/2015-03-31/functions/");
+    return "Invoke";
+  }
+  return method + " " + path;
+}
+
 }  // namespace
 
 std::string AwsCall::Param(const std::string& name) const {
@@ -76,10 +110,16 @@ FakeAws::FakeAws(FakeHttp& http) {
 HttpResponse FakeAws::Handle(const HttpRequest& request) {
   AwsCall call;
   call.service = SigningName(request);
+  call.body = request.body;
   std::string target = FindHeader(request.headers, "X-Amz-Target").value_or("");
+  auto [path, query] = PathAndQuery(request.url);
+  const bool rest = path != "/" || request.method != "POST";
   if (!target.empty()) {
     call.operation = target.substr(target.rfind('.') + 1);
     call.json = nlohmann::json::parse(request.body, nullptr, false);
+  } else if (rest) {
+    call.params = std::move(query);
+    call.operation = RestOperation(request.method, path, call.params);
   } else {
     call.params = ParseForm(request.body);
     call.operation = call.Param("Action");
@@ -160,6 +200,21 @@ HttpResponse FakeAws::QueryError(int status, std::string_view code, std::string_
           {{"Content-Type", "text/xml"}, {"x-amzn-RequestId", "req-error"}},
           "<ErrorResponse><Error><Type>Sender</Type><Code>" + std::string(code) +
               "</Code><Message>" + std::string(message) +
+              "</Message></Error><RequestId>req-error</RequestId></ErrorResponse>"};
+}
+
+HttpResponse FakeAws::RestXmlOk(std::string xml, std::string_view request_id) {
+  return {200,
+          {{"Content-Type", "text/xml"}, {"x-amzn-RequestId", std::string(request_id)}},
+          std::move(xml)};
+}
+
+HttpResponse FakeAws::RestXmlError(int status, std::string_view code, std::string_view message) {
+  return {status,
+          {{"Content-Type", "text/xml"}, {"x-amzn-RequestId", "req-error"}},
+          "<ErrorResponse xmlns=\"https://route53.amazonaws.com/doc/2013-04-01/\"><Error><Type>"
+          "Sender</Type><Code>" +
+              std::string(code) + "</Code><Message>" + std::string(message) +
               "</Message></Error><RequestId>req-error</RequestId></ErrorResponse>"};
 }
 

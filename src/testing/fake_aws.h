@@ -1,8 +1,9 @@
 // FakeAws: a FakeHttp handler that understands AWS requests well enough to route them:
 // it finds the service (from the SigV4 credential scope) and the operation (the query
-// form's Action, or JSON 1.1's X-Amz-Target), answers from per-operation handlers, and
-// records every call with its decoded parameters. Tests script AWS by operation instead
-// of by request order, and assert what was sent and how often.
+// form's Action, JSON 1.1's X-Amz-Target, or a REST call's method and path for the REST
+// operations drfailover makes: Route 53's and Lambda's Invoke), answers from per-operation
+// handlers, and records every call with its decoded parameters. Tests script AWS by operation
+// instead of by request order, and assert what was sent and how often.
 //
 // Independent of the aws/ module (only core and HTTP), so every test binary can link it.
 // Thread-safe: handlers run unlocked, one call at a time per request.
@@ -27,8 +28,11 @@ namespace drf {
 struct AwsCall {
   std::string service;    // SigV4 signing name: "rds", "autoscaling", "ecs", ...
   std::string operation;  // "DescribeDBInstances"
-  std::map<std::string, std::string> params;  // query/EC2: decoded form fields
-  nlohmann::json json;                        // JSON 1.1: the request body; null otherwise
+  // Query/EC2: decoded form fields. REST: the decoded query string, and the path's
+  // resource id as "Id" (a hosted zone, a change, a function name).
+  std::map<std::string, std::string> params;
+  nlohmann::json json;  // JSON 1.1: the request body; null otherwise
+  std::string body;     // as sent
 
   // A form field, or "" when absent.
   std::string Param(const std::string& name) const;
@@ -64,6 +68,9 @@ class FakeAws {
   static HttpResponse QueryError(int status, std::string_view code, std::string_view message);
   static HttpResponse JsonOk(const nlohmann::json& body, std::string_view request_id = "req-ok");
   static HttpResponse JsonError(int status, std::string_view type, std::string_view message);
+  // rest-xml (Route 53): `xml` is the whole document.
+  static HttpResponse RestXmlOk(std::string xml, std::string_view request_id = "req-ok");
+  static HttpResponse RestXmlError(int status, std::string_view code, std::string_view message);
 
  private:
   HttpResponse Handle(const HttpRequest& request);

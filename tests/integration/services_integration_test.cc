@@ -409,11 +409,21 @@ TEST_F(ServicesIntegrationTest, Elbv2TargetGroupsAndTargets) {
                  "TargetGroupNotFound");
 }
 
+ResourceRecordSet ValuesRecord(std::string name, std::string type, std::string value) {
+  ResourceRecordSet set;
+  set.name = std::move(name);
+  set.type = std::move(type);
+  set.ttl = 60;
+  set.values = {std::move(value)};
+  return set;
+}
+
 TEST_F(ServicesIntegrationTest, Route53ChangeAndGetChange) {
   Route53Client route53(aws());
   Result<Mutated<ChangeInfo>> change = route53.ChangeResourceRecordSets(
       Extra("hosted_zone_id"), "fail over api",
-      {{"UPSERT", "api." + Extra("zone_name"), "CNAME", 60, {"api.us-east-1.example.com"}}});
+      {{"UPSERT",
+        ValuesRecord("api." + Extra("zone_name"), "CNAME", "api.us-east-1.example.com")}});
   ASSERT_TRUE(change.ok()) << change.status().ToString();
   EXPECT_FALSE(change->value.id.empty());
   EXPECT_EQ(change->value.id.find('/'), std::string::npos);
@@ -426,10 +436,58 @@ TEST_F(ServicesIntegrationTest, Route53ChangeAndGetChange) {
 
   ExpectAwsError(
       route53
-          .ChangeResourceRecordSets("ZNOSUCHZONE", "",
-                                    {{"UPSERT", "a.dr.example.com.", "A", 60, {"10.0.0.1"}}})
+          .ChangeResourceRecordSets(
+              "ZNOSUCHZONE", "", {{"UPSERT", ValuesRecord("a.dr.example.com.", "A", "10.0.0.1")}})
           .status(),
       StatusCode::kNotFound, "NoSuchHostedZone");
+}
+
+TEST_F(ServicesIntegrationTest, Route53WeightedAliasRecordsAndZoneLookup) {
+  Route53Client route53(aws());
+  Elbv2Client elb(aws());
+  Result<std::vector<LoadBalancer>> lbs = elb.DescribeLoadBalancers({"dr-alb"});
+  ASSERT_TRUE(lbs.ok()) << lbs.status().ToString();
+  ASSERT_EQ(lbs->size(), 1u);
+  EXPECT_FALSE(lbs->front().dns_name.empty());
+  EXPECT_FALSE(lbs->front().canonical_hosted_zone_id.empty());
+  ExpectAwsError(elb.DescribeLoadBalancers({"no-such-alb"}).status(), StatusCode::kNotFound,
+                 "LoadBalancerNotFound");
+
+  Result<std::vector<HostedZone>> zones = route53.ZonesNamed(Extra("zone_name"));
+  ASSERT_TRUE(zones.ok()) << zones.status().ToString();
+  ASSERT_EQ(zones->size(), 1u);
+  EXPECT_EQ(zones->front().id,
+            Extra("hosted_zone_id").substr(Extra("hosted_zone_id").rfind('/') + 1));
+
+  const std::string name = "web." + Extra("zone_name");
+  ResourceRecordSet dr;
+  dr.name = name;
+  dr.type = "A";
+  dr.set_identifier = "dr";
+  dr.weight = 100;
+  dr.alias = AliasTarget{lbs->front().canonical_hosted_zone_id, lbs->front().dns_name, true};
+  ResourceRecordSet primary = ValuesRecord(name, "A", "192.0.2.10");
+  primary.set_identifier = "primary";
+  primary.weight = 0;
+  ASSERT_TRUE(route53
+                  .ChangeResourceRecordSets(Extra("hosted_zone_id"), "",
+                                            {{"UPSERT", dr}, {"UPSERT", primary}})
+                  .ok());
+  Result<std::vector<ResourceRecordSet>> sets =
+      route53.ListRecordSets(Extra("hosted_zone_id"), name, "A");
+  ASSERT_TRUE(sets.ok()) << sets.status().ToString();
+  ASSERT_EQ(sets->size(), 2u);
+  const ResourceRecordSet* read_dr = nullptr;
+  for (const ResourceRecordSet& set : *sets) {
+    if (set.set_identifier == "dr") read_dr = &set;
+  }
+  ASSERT_NE(read_dr, nullptr);
+  ASSERT_TRUE(read_dr->alias.has_value());
+  EXPECT_EQ(NormalizeDnsName(read_dr->alias->dns_name), NormalizeDnsName(lbs->front().dns_name));
+  EXPECT_FALSE(read_dr->ttl.has_value()) << "an alias has no TTL of its own";
+  EXPECT_EQ(read_dr->weight, 100);
+  ExpectAwsError(route53.ListRecordSets("ZNOSUCHZONE", name, "A").status(), StatusCode::kNotFound,
+                 "NoSuchHostedZone");
 }
 
 TEST_F(ServicesIntegrationTest, SnsPublish) {

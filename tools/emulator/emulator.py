@@ -24,6 +24,7 @@ import faults as faults_mod  # noqa: E402
 from motoclients import MotoClients  # noqa: E402
 from proxy import Proxy  # noqa: E402
 from rds_promotion import RdsPromotion  # noqa: E402
+from route53_propagation import Route53Propagation  # noqa: E402
 from settings import (FIDELITIES, Settings, parse_stuck_asgs, parse_stuck_services,  # noqa: E402
                       parse_warm_services)
 from stats import Stats  # noqa: E402
@@ -159,7 +160,8 @@ def main(argv):
         """Fresh behaviours, the --warm-services applied (after seeding)."""
         # IamSimulate answers an API moto lacks (SimulatePrincipalPolicy): every mode.
         behaviours = [IamSimulate(), RdsPromotion(clients, settings),
-                      InstanceStartup(clients, settings), EcsScheduler(clients, settings)]
+                      InstanceStartup(clients, settings), EcsScheduler(clients, settings),
+                      Route53Propagation(settings)]
         warm(behaviours, args.warm_services)
         return behaviours
 

@@ -13,6 +13,7 @@ _NUMBERS = {
     "promotion_trap_seconds": 0.3,  # status still `available` (source present) after promote
     "instance_start_seconds": 2.0,  # ASG/EC2 instances Pending/pending after first seen
     "task_start_seconds": 1.0,      # ECS tasks PENDING after start, then RUNNING
+    "dns_propagation_seconds": 1.0,  # Route 53 change PENDING, then INSYNC (realistic only)
 }
 FIDELITIES = ("realistic", "raw")
 _FIELDS = {
