@@ -370,6 +370,7 @@ class VariantDeployTest(unittest.TestCase):
             "CodeS3Key": REFERENCE_PARAMETERS["CodeS3Key"],
             "DbInstanceIdentifier": "staging-db",
             "NotificationTopicArn": TOPIC, "ReadinessSchedule": "rate(1 hour)",
+            "HostedZoneIds": "Z0PUBLICZONE,Z0OTHERZONE",
         })
 
     @classmethod
@@ -402,7 +403,7 @@ class VariantDeployTest(unittest.TestCase):
         iam = self.moto.client("iam")
         role = f"staging-dr-failover-{REGION}"
         self.assertEqual(sorted(iam.list_role_policies(RoleName=role)["PolicyNames"]),
-                         ["drfailover", "drfailover-notify"])
+                         ["drfailover", "drfailover-dns", "drfailover-notify"])
         document = iam.get_role_policy(RoleName=role, PolicyName="drfailover-notify")["PolicyDocument"]
         self.assertEqual([(s["Action"], s["Resource"]) for s in policy_statements(document)],
                          [("sns:Publish", TOPIC)])
@@ -410,6 +411,19 @@ class VariantDeployTest(unittest.TestCase):
         self.assertEqual(config["Configuration"]["Environment"]["Variables"]["DRF_SNS_TOPIC_ARN"], TOPIC)
         rule = self.moto.client("events").describe_rule(Name="staging-dr-failover-readiness")
         self.assertEqual((rule["State"], rule["ScheduleExpression"]), ("ENABLED", "rate(1 hour)"))
+
+    def test_switch_dns_may_change_records_in_the_named_zones_only(self):
+        iam = self.moto.client("iam")
+        document = iam.get_role_policy(RoleName=f"staging-dr-failover-{REGION}",
+                                       PolicyName="drfailover-dns")["PolicyDocument"]
+        granted = {(tuple(as_list(s["Action"])), tuple(as_list(s["Resource"])))
+                   for s in policy_statements(document)}
+        self.assertEqual(granted, {
+            (("route53:ListResourceRecordSets", "route53:ChangeResourceRecordSets"),
+             ("arn:aws:route53:::hostedzone/Z0PUBLICZONE", "arn:aws:route53:::hostedzone/Z0OTHERZONE")),
+            (("route53:GetChange", "route53:ListHostedZonesByName",
+              "elasticloadbalancing:DescribeLoadBalancers"), ("*",)),
+        })
 
 
 if __name__ == "__main__":
