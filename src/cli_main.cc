@@ -7,6 +7,7 @@
 
 #include "app/cli.h"
 #include "posix/curl_http.h"
+#include "posix/posix_command.h"
 #include "posix/process_environment.h"
 #include "posix/system_clock.h"
 
@@ -37,7 +38,8 @@ int main(int argc, char** argv) {
   drf::ProcessEnvironment env;
   drf::CurlHttpClient http(drf::CurlHttpOptionsFromEnvironment(env));
   drf::SystemClock clock;
-  const drf::Effects effects{env, http, clock};
+  drf::PosixCommandRunner commands(clock);
+  const drf::Effects effects{env, http, clock, &commands};
   const drf::Console console{stdout, stderr, isatty(STDERR_FILENO) == 1};
   return drf::RunCli(std::vector<std::string>(argv + 1, argv + argc), effects, cancel, console);
 }

@@ -39,7 +39,7 @@ int main() {
   drf::CurlHttpClient aws_http(drf::CurlHttpOptionsFromEnvironment(env));
   drf::CurlHttpClient runtime_http;
   drf::RuntimeClient runtime(drf::RuntimeClientOptions{*api}, runtime_http);
-  int code = drf::ServeLambda(runtime, {env, aws_http, clock}, log, {}, SetTraceId);
+  int code = drf::ServeLambda(runtime, {env, aws_http, clock, nullptr}, log, {}, SetTraceId);
   std::fflush(stdout);
   return code;
 }

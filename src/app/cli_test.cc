@@ -34,7 +34,7 @@ class CliTest : public ::testing::Test {
   }
 
   int Run(const std::vector<std::string>& args) {
-    return RunCli(args, {env_, http_, clock_}, cancel_, {out_, err_, false});
+    return RunCli(args, {env_, http_, clock_, nullptr}, cancel_, {out_, err_, false});
   }
   std::string Err() {
     std::fflush(err_);

@@ -35,8 +35,10 @@ Status Finalize(FailoverContext& f, PlanSpec& plan) {
 
 std::vector<std::unique_ptr<Step>> Build(FailoverContext& f, const std::vector<StepSpec>& specs) {
   AwsSession& aws = *f.session;
-  AwsServices services{aws.rds(),   aws.autoscaling(), aws.ecs(),
-                       aws.elbv2(), aws.cloudwatch(),  aws.route53()};
+  f.facts.SetRun(f.request.holder + "@" + FormatTimestamp(f.effects.clock.Now()),
+                 aws.region().region);
+  StepServices services{aws.rds(),        aws.autoscaling(), aws.ecs(),          aws.elbv2(),
+                        aws.cloudwatch(), aws.route53(),     f.effects.commands, f.facts};
   return BuildSteps(specs, services);
 }
 
@@ -48,7 +50,8 @@ Result<RunRecord> Execute(FailoverContext& f, const ExecutorOptions& options,
   LiveRunner live;
   DryRunRunner dry;
   StepRunner& runner = f.request.mode == FailoverMode::kRun ? static_cast<StepRunner&>(live) : dry;
-  Executor executor(options, runner, f.effects.clock, log, f.cancel, observer);
+  RunObservers observers({&f.facts, observer});
+  Executor executor(options, runner, f.effects.clock, log, f.cancel, &observers);
   return executor.Run(steps);
 }
 

@@ -11,6 +11,7 @@
 #include "app/failover.h"
 #include "plan/executor.h"
 #include "plan/plan_spec.h"
+#include "plan/run_facts.h"
 #include "plan/step.h"
 #include "report/api_call_counter.h"
 
@@ -23,6 +24,7 @@ struct FailoverContext {
   CancelToken& cancel;
   ApiCallCounter counter;
   std::unique_ptr<AwsSession> session;  // set by Connect
+  RunFacts facts;                       // what hooks may use; filled as steps finish
 };
 
 // Sets up AWS once; later calls do nothing.

@@ -106,7 +106,7 @@ InvocationStops StopsFor(WallTime deadline, Clock& clock, const LambdaHandlerOpt
 LambdaHandler::LambdaHandler(const Effects& effects, Logger& log,
                              std::unique_ptr<OverlayEnvironment> env, LambdaHandlerOptions options)
     : env_(std::move(env)),
-      effects_{*env_, effects.http, effects.clock},
+      effects_{*env_, effects.http, effects.clock, nullptr},
       log_(log),
       options_(options) {}
 

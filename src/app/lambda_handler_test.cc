@@ -61,7 +61,7 @@ class LambdaHandlerTest : public ::testing::Test {
 
   int Serve(LambdaHandlerOptions options = {}) {
     RuntimeClient client(RuntimeClientOptions{FakeRuntimeApi::kHost}, runtime_http_);
-    return ServeLambda(client, {env_, aws_http_, clock_}, log_.logger(), options,
+    return ServeLambda(client, {env_, aws_http_, clock_, nullptr}, log_.logger(), options,
                        [this](const Invocation& invocation) { hooked_.push_back(invocation); });
   }
   // Serves one invocation of `body` and returns its one post.
@@ -305,7 +305,7 @@ TEST_F(LambdaHandlerTest, JsonLogsCarryEachInvocationsRequestId) {
     runtime_.AddInvocation("req-a", "{}", clock_.Now() + std::chrono::minutes(5));
     runtime_.AddInvocation("req-b", "{\"steps\": 1}", clock_.Now() + std::chrono::minutes(5));
     RuntimeClient client(RuntimeClientOptions{FakeRuntimeApi::kHost}, runtime_http_);
-    ServeLambda(client, {env_, aws_http_, clock_}, logger);
+    ServeLambda(client, {env_, aws_http_, clock_, nullptr}, logger);
   }
   std::fclose(file);
   std::string text(buffer, size);

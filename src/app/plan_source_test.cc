@@ -174,7 +174,7 @@ TEST(RunFailoverS3Test, MissingPlanObjectStopsTheRunAsInvalidConfig) {
   CancelToken cancel;
   FailoverRequest request;
   request.mode = FailoverMode::kPlan;
-  FailoverOutcome outcome = RunFailover(request, {env, http, clock}, log.logger(), cancel);
+  FailoverOutcome outcome = RunFailover(request, {env, http, clock, nullptr}, log.logger(), cancel);
   EXPECT_TRUE(outcome.report.is_null());
   EXPECT_EQ(outcome.exit_code, ExitCode::kInvalidConfig);
   EXPECT_THAT(outcome.error.message(), HasSubstr(std::string("DRF_PLAN_FILE ") + kUri));
@@ -191,7 +191,7 @@ TEST(RunFailoverS3Test, SessionErrorsComeFirstForAnS3Plan) {
   LogCapture log(clock);
   CancelToken cancel;
   FailoverOutcome outcome =
-      RunFailover(FailoverRequest{}, {env, http, clock}, log.logger(), cancel);
+      RunFailover(FailoverRequest{}, {env, http, clock, nullptr}, log.logger(), cancel);
   EXPECT_EQ(outcome.exit_code, ExitCode::kInvalidConfig);
   EXPECT_THAT(outcome.error.message(), HasSubstr("AWS_REGION"));
   EXPECT_EQ(http.request_count(), 0u);
@@ -207,13 +207,13 @@ TEST(LambdaS3PlanTest, InitChecksTheUriWithoutFetching) {
   FakeHttp http;
   FakeClock clock;
   LogCapture log(clock, LogLevel::kDebug);
-  auto handler = LambdaHandler::Create({env, http, clock}, log.logger());
+  auto handler = LambdaHandler::Create({env, http, clock, nullptr}, log.logger());
   ASSERT_TRUE(handler.ok()) << handler.status().ToString();
   EXPECT_EQ(http.request_count(), 0u);
   EXPECT_THAT(log.Text(), HasSubstr(std::string("plan from ") + kUri));
 
   env.Set("DRF_PLAN_FILE", "s3://drf-plans/");
-  auto bad = LambdaHandler::Create({env, http, clock}, log.logger());
+  auto bad = LambdaHandler::Create({env, http, clock, nullptr}, log.logger());
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(bad.status().message(), HasSubstr("DRF_PLAN_FILE: invalid S3 URI"));

@@ -266,6 +266,10 @@ std::string DefaultStepId(const StepSpec& step, const std::string& service) {
     case StepKind::kRegisterTargets:
       return "register-targets:" +
              TargetGroupNameFromArn(std::get<RegisterTargetsSpec>(step.detail).target_group_arn);
+    case StepKind::kRunCommand: {
+      const std::string& program = std::get<RunCommandSpec>(step.detail).argv.at(0);
+      return "run-command:" + program.substr(program.rfind('/') + 1);
+    }
     case StepKind::kSwitchDns: {
       const auto& dns = std::get<SwitchDnsSpec>(step.detail);
       return "switch-dns:" + dns.record +

@@ -76,7 +76,8 @@ void ReadKindDurations(YamlReader& r, const YAML::Node& doc, const std::string& 
   const YAML::Node node = doc[key];
   if (!node.IsDefined()) return;
   if (!r.CheckMap(node, key,
-                  {"promote_db", "scale_asg", "scale_ecs", "register_targets", "switch_dns"})) {
+                  {"promote_db", "scale_asg", "scale_ecs", "register_targets", "switch_dns",
+                   "run_command"})) {
     return;
   }
   for (const auto& item : node) {
@@ -221,8 +222,38 @@ std::optional<SwitchDnsSpec> ReadDns(MapReader m) {
   return m.ok ? std::optional(s) : std::nullopt;
 }
 
+std::optional<RunCommandSpec> ReadCommand(MapReader m) {
+  RunCommandSpec s;
+  const YAML::Node argv = m.Get("argv");
+  if (!argv.IsDefined()) {
+    m.r.Missing(m.node, m.Key("argv"), "a list: the program and its arguments");
+    m.ok = false;
+  } else if (auto list = m.r.StringList(argv, m.Key("argv"))) {
+    s.argv = *list;
+    if (s.argv.empty()) {
+      m.r.Add(argv, m.Key("argv"), "the program and its arguments");
+      m.ok = false;
+    }
+  } else {
+    m.ok = false;
+  }
+  const YAML::Node env = m.Get("env");
+  if (env.IsDefined() && !env.IsMap()) {
+    m.r.Add(env, m.Key("env"), "a mapping of variable names to values");
+    m.ok = false;
+  } else if (env.IsDefined()) {
+    for (const auto& item : env) {
+      const std::string name = item.first.Scalar();
+      auto value = m.r.String(item.second, m.Key("env." + name));
+      if (value) s.env.emplace_back(name, *value);
+      m.ok = m.ok && value.has_value();
+    }
+  }
+  return m.ok ? std::optional(s) : std::nullopt;
+}
+
 constexpr std::string_view kKindsExpected =
-    "one of promote_db, scale_asg, scale_ecs, register_targets, switch_dns";
+    "one of promote_db, scale_asg, scale_ecs, register_targets, switch_dns, run_command";
 
 // Names a step's fields as the file spells them, with the line of the value when present.
 FieldPath StepFields(std::string step_path, std::string kind_key, YAML::Node step_node) {
@@ -263,6 +294,9 @@ bool ReadDetail(YamlReader& r, const std::string& kind, const YAML::Node& node,
     r.CheckMap(node, path,
                {"target_group_arn", "from_asg", "from_ecs_service", "port", "type", "partial"});
     if (auto s = ReadRegister(m)) return step.detail = *s, true;
+  } else if (kind == "run_command") {
+    r.CheckMap(node, path, {"argv", "env"});
+    if (auto s = ReadCommand(m)) return step.detail = *s, true;
   } else {
     r.CheckMap(node, path,
                {"zone", "zone_id", "record", "type", "alias_to_load_balancer", "values", "ttl",
@@ -293,11 +327,11 @@ void ReadStep(YamlReader& r, const YAML::Node& node, size_t index, PlanSpec& pla
   std::string path = "steps[" + std::to_string(index) + "]";
   bool keys_ok = r.CheckMap(node, path,
                             {"promote_db", "scale_asg", "scale_ecs", "register_targets",
-                             "switch_dns", "id", "after", "timeout", "stall_after"});
+                             "switch_dns", "run_command", "id", "after", "timeout", "stall_after"});
   if (!keys_ok && !node.IsMap()) return;
   std::vector<std::string> kinds;
   for (std::string_view kind :
-       {"promote_db", "scale_asg", "scale_ecs", "register_targets", "switch_dns"}) {
+       {"promote_db", "scale_asg", "scale_ecs", "register_targets", "switch_dns", "run_command"}) {
     if (node[std::string(kind)].IsDefined()) kinds.emplace_back(kind);
   }
   if (kinds.size() != 1) {

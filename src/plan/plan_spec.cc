@@ -16,13 +16,15 @@ std::string_view StepKindName(StepKind kind) {
       return "register_targets";
     case StepKind::kSwitchDns:
       return "switch_dns";
+    case StepKind::kRunCommand:
+      return "run_command";
   }
   return "unknown";
 }
 
 std::optional<StepKind> StepKindFromName(std::string_view name) {
   for (StepKind kind : {StepKind::kPromoteDb, StepKind::kScaleAsg, StepKind::kScaleEcs,
-                        StepKind::kRegisterTargets, StepKind::kSwitchDns}) {
+                        StepKind::kRegisterTargets, StepKind::kSwitchDns, StepKind::kRunCommand}) {
     if (StepKindName(kind) == name) return kind;
   }
   return std::nullopt;
@@ -43,6 +45,8 @@ std::chrono::seconds DefaultStepTimeout(StepKind kind) {
       return minutes(15);
     case StepKind::kSwitchDns:
       return minutes(10);
+    case StepKind::kRunCommand:
+      return minutes(5);
   }
   return minutes(15);
 }
@@ -61,6 +65,7 @@ std::chrono::seconds DefaultStallAfter(StepKind kind) {
     case StepKind::kRegisterTargets:
       return minutes(5);
     case StepKind::kSwitchDns:
+    case StepKind::kRunCommand:  // a hook reports no progress: its timeout bounds it
       return minutes(5);
   }
   return minutes(5);

@@ -92,7 +92,15 @@ struct SwitchDnsSpec {
   std::optional<long long> primary_weight;
 };
 
-enum class StepKind { kPromoteDb, kScaleAsg, kScaleEcs, kRegisterTargets, kSwitchDns };
+// A hook: a local program the CLI runs (never the Lambda function), with the run's facts
+// ("${region}", "${<step id>.<output>}") in its arguments and environment
+// (docs/plan-file.md, "run_command"). Exit code 0 is success.
+struct RunCommandSpec {
+  std::vector<std::string> argv;
+  std::vector<std::pair<std::string, std::string>> env;  // added to the inherited one
+};
+
+enum class StepKind { kPromoteDb, kScaleAsg, kScaleEcs, kRegisterTargets, kSwitchDns, kRunCommand };
 std::string_view StepKindName(StepKind kind);  // "promote_db", "scale_asg", ...
 std::optional<StepKind> StepKindFromName(std::string_view name);
 
@@ -100,7 +108,8 @@ struct StepSpec {
   std::string id;  // unique in the plan; generated when not given ("scale-asg:dr-jenkins")
   StepKind kind = StepKind::kPromoteDb;
   // Its index is the kind: StepKind's order.
-  std::variant<PromoteDbSpec, ScaleAsgSpec, ScaleEcsSpec, RegisterTargetsSpec, SwitchDnsSpec>
+  std::variant<PromoteDbSpec, ScaleAsgSpec, ScaleEcsSpec, RegisterTargetsSpec, SwitchDnsSpec,
+               RunCommandSpec>
       detail;
   std::vector<std::string> after;  // ids of steps that must succeed first (explicit + implied)
   // This step's own limit (acting + waiting); as configured, then resolved by FinalizePlan

@@ -325,7 +325,18 @@ void ValidateDns(const SwitchDnsSpec& s, const FieldPath& path, ConfigErrors& er
   }
 }
 
+void ValidateCommand(const RunCommandSpec& s, const FieldPath& path, ConfigErrors& errors) {
+  if (!s.argv.empty() && s.argv[0].empty()) errors.Add(path("argv[0]"), "\"\"", "a program");
+  static const std::regex kName("[A-Za-z_][A-Za-z0-9_]*");
+  for (const auto& [name, value] : s.env) {
+    if (!std::regex_match(name, kName)) {
+      errors.Add(path("env"), Quote(name), "environment variable names (letters, digits, _)");
+    }
+  }
+}
+
 void ValidateStepSpec(const StepSpec& step, const FieldPath& path, ConfigErrors& errors) {
+  if (const auto* c = std::get_if<RunCommandSpec>(&step.detail)) ValidateCommand(*c, path, errors);
   if (const auto* d = std::get_if<SwitchDnsSpec>(&step.detail)) ValidateDns(*d, path, errors);
   if (const auto* p = std::get_if<PromoteDbSpec>(&step.detail)) ValidatePromote(*p, path, errors);
   if (const auto* a = std::get_if<ScaleAsgSpec>(&step.detail)) ValidateAsg(*a, path, errors);

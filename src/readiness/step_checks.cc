@@ -20,9 +20,11 @@ StepReadiness CheckStep(const StepSpec& step, ReadinessServices& aws, WallTime n
           CheckScaleEcs(spec, aws, out);
         } else if constexpr (std::is_same_v<Spec, RegisterTargetsSpec>) {
           CheckRegisterTargets(spec, aws, out);
-        } else {
-          static_assert(std::is_same_v<Spec, SwitchDnsSpec>, "every step kind has its checks");
+        } else if constexpr (std::is_same_v<Spec, SwitchDnsSpec>) {
           CheckSwitchDns(spec, aws, out);
+        } else {
+          static_assert(std::is_same_v<Spec, RunCommandSpec>, "every step kind has its checks");
+          CheckRunCommand(spec, out);
         }
       },
       step.detail);

@@ -39,5 +39,6 @@ void CheckScaleEcs(const ScaleEcsSpec& spec, ReadinessServices& aws, StepReadine
 void CheckRegisterTargets(const RegisterTargetsSpec& spec, ReadinessServices& aws,
                           StepReadiness& out);
 void CheckSwitchDns(const SwitchDnsSpec& spec, ReadinessServices& aws, StepReadiness& out);
+void CheckRunCommand(const RunCommandSpec& spec, StepReadiness& out);
 
 }  // namespace drf

@@ -13,8 +13,11 @@
 namespace drf {
 namespace {
 
+// The endpoint is what hooks and people need next: where the new writer answers.
 nlohmann::json Snapshot(const DbInstance& db) {
-  return {{"status", db.status}, {"replica_source", db.read_replica_source}};
+  nlohmann::json out = {{"status", db.status}, {"replica_source", db.read_replica_source}};
+  if (!db.endpoint_address.empty()) out["endpoint"] = db.endpoint_address;
+  return out;
 }
 
 bool IsPromoted(const DbInstance& db) {

@@ -2,6 +2,7 @@
 
 #include "steps/promote_db.h"
 #include "steps/register_targets.h"
+#include "steps/run_command.h"
 #include "steps/scale_asg.h"
 #include "steps/scale_ecs.h"
 #include "steps/switch_dns.h"
@@ -9,7 +10,7 @@
 namespace drf {
 namespace {
 
-std::unique_ptr<Step> MakeStep(const StepSpec& spec, AwsServices& aws) {
+std::unique_ptr<Step> MakeStep(const StepSpec& spec, StepServices& aws) {
   switch (spec.kind) {
     case StepKind::kPromoteDb:
       return std::make_unique<PromoteDbStep>(spec, aws.rds, &aws.cloudwatch);
@@ -21,6 +22,8 @@ std::unique_ptr<Step> MakeStep(const StepSpec& spec, AwsServices& aws) {
       return std::make_unique<RegisterTargetsStep>(spec, aws.elbv2, aws.autoscaling, aws.ecs);
     case StepKind::kSwitchDns:
       return std::make_unique<SwitchDnsStep>(spec, aws.route53, aws.elbv2);
+    case StepKind::kRunCommand:
+      return std::make_unique<RunCommandStep>(spec, aws.commands, aws.facts);
   }
   return nullptr;
 }
@@ -28,7 +31,7 @@ std::unique_ptr<Step> MakeStep(const StepSpec& spec, AwsServices& aws) {
 }  // namespace
 
 std::vector<std::unique_ptr<Step>> BuildSteps(const std::vector<StepSpec>& specs,
-                                              AwsServices& aws) {
+                                              StepServices& aws) {
   std::vector<std::unique_ptr<Step>> steps;
   // FinalizePlan sets each kind from its detail, so MakeStep's switch is exhaustive.
   for (const StepSpec& spec : specs) steps.push_back(MakeStep(spec, aws));

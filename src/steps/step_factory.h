@@ -5,7 +5,9 @@
 #include <memory>
 #include <vector>
 
+#include "core/command.h"
 #include "plan/plan_spec.h"
+#include "plan/run_facts.h"
 #include "plan/step.h"
 #include "services/autoscaling_client.h"
 #include "services/cloudwatch_client.h"
@@ -16,18 +18,23 @@
 
 namespace drf {
 
-// The clients steps use. Not owned; they must outlive the steps built from them.
-struct AwsServices {
+// What steps act through: the AWS clients, local programs (hooks; null in the Lambda
+// function) and the run's facts (hooks' inputs). Not owned; they must outlive the steps
+// built from them.
+struct StepServices {
   RdsClient& rds;
   AutoScalingClient& autoscaling;
   EcsClient& ecs;
   Elbv2Client& elbv2;
   CloudWatchClient& cloudwatch;
   Route53Client& route53;
+  CommandRunner* commands;
+  const RunFacts& facts;
 };
 
 // One Step per spec, in the same order. `specs` must be finalized (each kind set from its
 // detail, one service per ECS spec).
-std::vector<std::unique_ptr<Step>> BuildSteps(const std::vector<StepSpec>& specs, AwsServices& aws);
+std::vector<std::unique_ptr<Step>> BuildSteps(const std::vector<StepSpec>& specs,
+                                              StepServices& aws);
 
 }  // namespace drf

@@ -30,7 +30,9 @@ class StepFactoryTest : public ::testing::Test {
   StepHarness h_;
   CloudWatchClient cloudwatch_{h_.client};
   Route53Client route53_{h_.client};
-  AwsServices aws_{h_.rds, h_.autoscaling, h_.ecs, h_.elbv2, cloudwatch_, route53_};
+  RunFacts facts_;
+  StepServices aws_{h_.rds,      h_.autoscaling, h_.ecs,  h_.elbv2,
+                    cloudwatch_, route53_,       nullptr, facts_};
 };
 
 TEST_F(StepFactoryTest, ResolvesAllServicesIntoOneStepPerService) {

@@ -57,7 +57,7 @@ class LambdaIntegrationTest : public ::testing::Test {
 
   int Serve(const LambdaHandlerOptions& options) {
     RuntimeClient client(RuntimeClientOptions{FakeRuntimeApi::kHost}, runtime_http_);
-    return ServeLambda(client, {env_, aws_http_, clock_}, log_.logger(), options);
+    return ServeLambda(client, {env_, aws_http_, clock_, nullptr}, log_.logger(), options);
   }
   WallTime In(std::chrono::milliseconds ms) { return clock_.Now() + ms; }
 

@@ -57,7 +57,7 @@ class S3PlanIntegrationTest : public ::testing::Test {
     FailoverRequest request;
     request.mode = FailoverMode::kPlan;
     request.deadline = std::chrono::seconds(60);
-    return RunFailover(request, {env_, http_, clock_}, log_.logger(), cancel);
+    return RunFailover(request, {env_, http_, clock_, nullptr}, log_.logger(), cancel);
   }
 
   static inline SuiteEmulator emulator_;

@@ -159,7 +159,7 @@ TEST_P(SecretsTest, FailoverNeverShowsCredentials) {
   FailoverRequest request;
   request.deadline = std::chrono::seconds(120);
 
-  FailoverOutcome outcome = RunFailover(request, {env_, http_, clock_}, logger, cancel);
+  FailoverOutcome outcome = RunFailover(request, {env_, http_, clock_, nullptr}, logger, cancel);
   const std::string log = ReadAll(log_file_);
   const std::string report = outcome.report.dump(2);
   const std::string error = outcome.error.ToString();

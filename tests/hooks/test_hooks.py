@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Hooks end to end: `run_command` steps run by the real CLI against the emulated region.
+A hook gets the run's facts (the DR region, the promoted DB's endpoint as RDS reports it);
+a pre-failover hook that fails stops the steps that depend on it and nothing else; a hook
+that outlives its timeout is killed and the step says so.
+
+Why: the one step that is special to a system (a check that the primary is really down, a
+page, a cache to warm) is what operators add first, and a failing pre-check must stop the
+failover it guards, visibly, without stopping what does not depend on it.
+
+Usage: DRF_CLI=build/release/drfailover python3 tests/hooks/test_hooks.py [-v]
+"""
+
+import os
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(REPO, "tests", "system"))
+sys.path.insert(0, os.path.join(REPO, "tools", "emulator"))
+
+from harness import run_against  # noqa: E402
+from launcher import Emulator  # noqa: E402
+
+EXIT_SUCCEEDED, EXIT_FAILED = 0, 1  # src/app/exit_codes.h
+
+
+class HooksTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.emu = Emulator(seed="reference", promotion_seconds=1, instance_start_seconds=0.5,
+                           task_start_seconds=0.3)
+        cls.emu.__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.emu.__exit__(None, None, None)
+
+    def setUp(self):
+        self.emu.ready["resources"] = self.emu.control("reseed", {})["resources"]
+        self.tmp = tempfile.TemporaryDirectory(prefix="drf-hooks-")
+        self.db = self.emu.resources["env"]["DB_INSTANCE_IDENTIFIER"]
+        self.asg = self.emu.resources["env"]["JENKINS_ASG_NAME"]
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def run_plan(self, steps):
+        path = os.path.join(self.tmp.name, "plan.yaml")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("version: 1\nsteps:\n" + steps)
+        return run_against(self.emu, "--plan", path)
+
+    def steps(self, run):
+        return {s["id"]: s for s in run.report["steps"]}
+
+    def test_a_hook_gets_the_promoted_endpoint_and_the_region(self):
+        out = os.path.join(self.tmp.name, "facts.txt")
+        run = self.run_plan(f"""\
+  - promote_db: {{db_instance_identifier: {self.db}}}
+  - id: announce
+    after: [promote-db:{self.db}]
+    run_command:
+      argv: [sh, -c, 'echo "$DRF_REGION $1 $DRF_STEP_ID" > {out}', announce,
+             "${{promote-db:{self.db}.endpoint}}"]
+""")
+        self.assertEqual(run.returncode, EXIT_SUCCEEDED, run.describe())
+        endpoint = self.emu.boto3("rds").describe_db_instances(DBInstanceIdentifier=self.db)[
+            "DBInstances"][0]["Endpoint"]["Address"]
+        with open(out, encoding="utf-8") as f:
+            self.assertEqual(f.read(), f"us-east-1 {endpoint} announce\n")
+        hook = self.steps(run)["announce"]
+        self.assertEqual(hook["status"], "succeeded")
+        self.assertEqual(hook["after"]["exit_code"], 0)
+        self.assertEqual(hook["mutating_calls"][0]["operation"], "Hook.RunCommand")
+
+    def test_a_failed_pre_hook_stops_only_its_dependants(self):
+        run = self.run_plan(f"""\
+  - id: primary-is-down
+    run_command:
+      argv: [sh, -c, 'echo "primary still answers" >&2; exit 3']
+  - after: [primary-is-down]
+    scale_asg: {{name: {self.asg}, min: 1, max: 3, desired: 1}}
+  - scale_ecs: {{cluster: dr, services: [frontend], min_desired_count: 1}}
+""")
+        self.assertEqual(run.returncode, EXIT_FAILED, run.describe())
+        steps = self.steps(run)
+        self.assertEqual(steps["primary-is-down"]["status"], "failed")
+        self.assertIn("exited with 3: primary still answers",
+                      steps["primary-is-down"]["error"]["message"])
+        self.assertEqual(steps[f"scale-asg:{self.asg}"]["status"], "not_run")
+        self.assertEqual(steps["scale-ecs:dr/frontend"]["status"], "succeeded")
+        group = self.emu.boto3("autoscaling").describe_auto_scaling_groups(
+            AutoScalingGroupNames=[self.asg])["AutoScalingGroups"][0]
+        self.assertEqual(group["DesiredCapacity"], 0, "the guarded ASG was left alone")
+
+    def test_a_hook_that_outlives_its_timeout_is_killed(self):
+        run = self.run_plan("""\
+  - id: slow
+    timeout: 1s
+    run_command:
+      argv: [sh, -c, 'echo started; sleep 60']
+""")
+        self.assertEqual(run.returncode, EXIT_FAILED, run.describe())
+        hook = self.steps(run)["slow"]
+        self.assertEqual(hook["status"], "timed_out")
+        self.assertIn("killed at the step's deadline", hook["summary"])
+        self.assertEqual(hook["after"]["stdout"], "started\n")
+
+
+if __name__ == "__main__":
+    runner = unittest.main(exit=False, verbosity=2)
+    result = runner.result
+    print(("PASS: " if result.wasSuccessful() else "FAIL: ") + f"hooks: {result.testsRun} tests")
+    sys.exit(0 if result.wasSuccessful() else 1)
