@@ -43,9 +43,9 @@ Result<std::unique_ptr<AwsSession>> AwsSession::Create(const Environment& env, H
                                                                 options.endpoint_url);
   // Fail on a malformed configured endpoint now, before any step starts: a bad
   // AWS_ENDPOINT_URL_ECS must not surface only after the other services were acted on.
-  for (const ServiceInfo* service :
-       {&services::kSts, &services::kRds, &services::kAutoScaling, &services::kEcs,
-        &services::kElbv2, &services::kEc2, &services::kS3, &services::kRoute53}) {
+  for (const ServiceInfo* service : {&services::kSts, &services::kRds, &services::kAutoScaling,
+                                     &services::kEcs, &services::kElbv2, &services::kEc2,
+                                     &services::kS3, &services::kRoute53, &services::kLambda}) {
     DRF_RETURN_IF_ERROR(endpoints->Resolve(*service, region.region).status());
   }
   auto credentials =
@@ -87,7 +87,8 @@ AwsSession::AwsSession(SharedConfig config, RegionChoice region,
       iam_(*client_),
       sns_(*client_),
       dynamodb_(*client_),
-      route53_(*client_) {}
+      route53_(*client_),
+      lambda_(*client_) {}
 
 AwsSession::~AwsSession() = default;
 

@@ -20,6 +20,7 @@
 #include "services/ecs_client.h"
 #include "services/elbv2_client.h"
 #include "services/iam_client.h"
+#include "services/lambda_client.h"
 #include "services/rds_client.h"
 #include "services/route53_client.h"
 #include "services/sns_client.h"
@@ -64,6 +65,7 @@ class AwsSession {
   SnsClient& sns() { return sns_; }
   DynamoDbClient& dynamodb() { return dynamodb_; }
   Route53Client& route53() { return route53_; }
+  LambdaClient& lambda() { return lambda_; }
 
  private:
   class CounterObserver;
@@ -89,6 +91,7 @@ class AwsSession {
   SnsClient sns_;
   DynamoDbClient dynamodb_;
   Route53Client route53_;
+  LambdaClient lambda_;
 };
 
 }  // namespace drf

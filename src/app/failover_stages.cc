@@ -37,8 +37,9 @@ std::vector<std::unique_ptr<Step>> Build(FailoverContext& f, const std::vector<S
   AwsSession& aws = *f.session;
   f.facts.SetRun(f.request.holder + "@" + FormatTimestamp(f.effects.clock.Now()),
                  aws.region().region);
-  StepServices services{aws.rds(),        aws.autoscaling(), aws.ecs(),          aws.elbv2(),
-                        aws.cloudwatch(), aws.route53(),     f.effects.commands, f.facts};
+  StepServices services{aws.rds(),    aws.autoscaling(),  aws.ecs(),
+                        aws.elbv2(),  aws.cloudwatch(),   aws.route53(),
+                        aws.lambda(), f.effects.commands, f.facts};
   return BuildSteps(specs, services);
 }
 

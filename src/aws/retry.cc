@@ -31,11 +31,13 @@ constexpr std::array<std::string_view, 4> kTransientCodes = {
 };
 
 // "<service id>.<operation>" of the calls that must not be repeated blindly.
-constexpr std::array<std::string_view, 4> kNonIdempotent = {
+constexpr std::array<std::string_view, 6> kNonIdempotent = {
     "RDS.PromoteReadReplica",
     "RDS.PromoteReadReplicaDBCluster",
     "RDS.FailoverGlobalCluster",
+    "RDS.SwitchoverGlobalCluster",
     "SNS.Publish",
+    "Lambda.Invoke",  // a hook function runs again on every call
 };
 
 template <size_t N>

@@ -6,8 +6,9 @@
 
 namespace drf {
 
-// kJson10 and kJson11 differ only in the Content-Type they send.
-enum class Protocol { kQuery, kEc2, kJson10, kJson11, kRestXml, kRestS3 };
+// kJson10 and kJson11 differ only in the Content-Type they send. kRestJson (Lambda) is
+// called with CallRestRaw: its bodies are the caller's.
+enum class Protocol { kQuery, kEc2, kJson10, kJson11, kRestXml, kRestS3, kRestJson };
 
 struct ServiceInfo {
   std::string_view id;               // serviceId: "RDS", "Auto Scaling", "ECS", ...
@@ -55,6 +56,8 @@ inline constexpr ServiceInfo kIam{"IAM",        "IAM", "iam", "iam", "iam", Prot
 inline constexpr ServiceInfo kDynamoDb{"DynamoDB",   "DYNAMODB",         "dynamodb",
                                        "dynamodb",   "dynamodb",         Protocol::kJson10,
                                        "2012-08-10", "DynamoDB_20120810"};
+inline constexpr ServiceInfo kLambda{
+    "Lambda", "LAMBDA", "lambda", "lambda", "lambda", Protocol::kRestJson, "2015-03-31", ""};
 inline constexpr ServiceInfo kS3{"S3", "S3", "s3", "s3", "s3", Protocol::kRestS3, "2006-03-01", ""};
 }  // namespace services
 

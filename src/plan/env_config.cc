@@ -217,7 +217,7 @@ void ReadKindDurations(const Environment& env, std::string_view var, KindDuratio
   if (!text) return;
   constexpr std::string_view kExpected =
       "<kind>=<duration>[,...] with kinds promote_db, scale_asg, scale_ecs, register_targets, "
-      "switch_dns, run_command (e.g. scale_ecs=5m,register_targets=10m)";
+      "switch_dns, run_command, invoke_lambda (e.g. scale_ecs=5m,register_targets=10m)";
   for (const std::string& item : SplitList(*text)) {
     size_t eq = item.find('=');
     std::optional<StepKind> kind = eq == std::string::npos

@@ -270,6 +270,12 @@ std::string DefaultStepId(const StepSpec& step, const std::string& service) {
       const std::string& program = std::get<RunCommandSpec>(step.detail).argv.at(0);
       return "run-command:" + program.substr(program.rfind('/') + 1);
     }
+    case StepKind::kInvokeLambda: {
+      std::string function = std::get<InvokeLambdaSpec>(step.detail).function;
+      size_t name = function.find(":function:");
+      if (name != std::string::npos) function = function.substr(name + 10);
+      return "invoke-lambda:" + function;
+    }
     case StepKind::kSwitchDns: {
       const auto& dns = std::get<SwitchDnsSpec>(step.detail);
       return "switch-dns:" + dns.record +

@@ -77,7 +77,7 @@ void ReadKindDurations(YamlReader& r, const YAML::Node& doc, const std::string& 
   if (!node.IsDefined()) return;
   if (!r.CheckMap(node, key,
                   {"promote_db", "scale_asg", "scale_ecs", "register_targets", "switch_dns",
-                   "run_command"})) {
+                   "run_command", "invoke_lambda"})) {
     return;
   }
   for (const auto& item : node) {
@@ -252,8 +252,41 @@ std::optional<RunCommandSpec> ReadCommand(MapReader m) {
   return m.ok ? std::optional(s) : std::nullopt;
 }
 
+// A YAML value as JSON: mappings, lists, and scalars as strings (so "${...}" facts can go
+// anywhere a string does), except plain true/false/null and numbers.
+nlohmann::json YamlToJson(const YAML::Node& node) {
+  if (node.IsMap()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& item : node) out[item.first.Scalar()] = YamlToJson(item.second);
+    return out;
+  }
+  if (node.IsSequence()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& item : node) out.push_back(YamlToJson(item));
+    return out;
+  }
+  if (!node.IsScalar()) return nullptr;
+  const std::string& text = node.Scalar();
+  if (node.Tag() != "!") {  // unquoted
+    if (text == "true" || text == "false") return text == "true";
+    if (text == "null" || text == "~") return nullptr;
+    nlohmann::json number = nlohmann::json::parse(text, nullptr, false);
+    if (number.is_number()) return number;
+  }
+  return text;
+}
+
+std::optional<InvokeLambdaSpec> ReadInvoke(MapReader m) {
+  InvokeLambdaSpec s;
+  m.Required("function", s.function, "a Lambda function name or ARN");
+  const YAML::Node payload = m.Get("payload");
+  if (payload.IsDefined()) s.payload_json = YamlToJson(payload).dump();
+  return m.ok ? std::optional(s) : std::nullopt;
+}
+
 constexpr std::string_view kKindsExpected =
-    "one of promote_db, scale_asg, scale_ecs, register_targets, switch_dns, run_command";
+    "one of promote_db, scale_asg, scale_ecs, register_targets, switch_dns, run_command, "
+    "invoke_lambda";
 
 // Names a step's fields as the file spells them, with the line of the value when present.
 FieldPath StepFields(std::string step_path, std::string kind_key, YAML::Node step_node) {
@@ -294,6 +327,9 @@ bool ReadDetail(YamlReader& r, const std::string& kind, const YAML::Node& node,
     r.CheckMap(node, path,
                {"target_group_arn", "from_asg", "from_ecs_service", "port", "type", "partial"});
     if (auto s = ReadRegister(m)) return step.detail = *s, true;
+  } else if (kind == "invoke_lambda") {
+    r.CheckMap(node, path, {"function", "payload"});
+    if (auto s = ReadInvoke(m)) return step.detail = *s, true;
   } else if (kind == "run_command") {
     r.CheckMap(node, path, {"argv", "env"});
     if (auto s = ReadCommand(m)) return step.detail = *s, true;
@@ -325,13 +361,14 @@ bool ReadStepOptions(YamlReader& r, const YAML::Node& node, const std::string& p
 void ReadStep(YamlReader& r, const YAML::Node& node, size_t index, PlanSpec& plan,
               ConfigErrors& errors) {
   std::string path = "steps[" + std::to_string(index) + "]";
-  bool keys_ok = r.CheckMap(node, path,
-                            {"promote_db", "scale_asg", "scale_ecs", "register_targets",
-                             "switch_dns", "run_command", "id", "after", "timeout", "stall_after"});
+  bool keys_ok =
+      r.CheckMap(node, path,
+                 {"promote_db", "scale_asg", "scale_ecs", "register_targets", "switch_dns",
+                  "run_command", "invoke_lambda", "id", "after", "timeout", "stall_after"});
   if (!keys_ok && !node.IsMap()) return;
   std::vector<std::string> kinds;
-  for (std::string_view kind :
-       {"promote_db", "scale_asg", "scale_ecs", "register_targets", "switch_dns", "run_command"}) {
+  for (std::string_view kind : {"promote_db", "scale_asg", "scale_ecs", "register_targets",
+                                "switch_dns", "run_command", "invoke_lambda"}) {
     if (node[std::string(kind)].IsDefined()) kinds.emplace_back(kind);
   }
   if (kinds.size() != 1) {

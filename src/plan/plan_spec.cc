@@ -18,13 +18,16 @@ std::string_view StepKindName(StepKind kind) {
       return "switch_dns";
     case StepKind::kRunCommand:
       return "run_command";
+    case StepKind::kInvokeLambda:
+      return "invoke_lambda";
   }
   return "unknown";
 }
 
 std::optional<StepKind> StepKindFromName(std::string_view name) {
-  for (StepKind kind : {StepKind::kPromoteDb, StepKind::kScaleAsg, StepKind::kScaleEcs,
-                        StepKind::kRegisterTargets, StepKind::kSwitchDns, StepKind::kRunCommand}) {
+  for (StepKind kind :
+       {StepKind::kPromoteDb, StepKind::kScaleAsg, StepKind::kScaleEcs, StepKind::kRegisterTargets,
+        StepKind::kSwitchDns, StepKind::kRunCommand, StepKind::kInvokeLambda}) {
     if (StepKindName(kind) == name) return kind;
   }
   return std::nullopt;
@@ -47,6 +50,8 @@ std::chrono::seconds DefaultStepTimeout(StepKind kind) {
       return minutes(10);
     case StepKind::kRunCommand:
       return minutes(5);
+    case StepKind::kInvokeLambda:
+      return minutes(15);  // Lambda's own limit on a function's run
   }
   return minutes(15);
 }
@@ -66,6 +71,7 @@ std::chrono::seconds DefaultStallAfter(StepKind kind) {
       return minutes(5);
     case StepKind::kSwitchDns:
     case StepKind::kRunCommand:  // a hook reports no progress: its timeout bounds it
+    case StepKind::kInvokeLambda:
       return minutes(5);
   }
   return minutes(5);

@@ -100,7 +100,22 @@ struct RunCommandSpec {
   std::vector<std::pair<std::string, std::string>> env;  // added to the inherited one
 };
 
-enum class StepKind { kPromoteDb, kScaleAsg, kScaleEcs, kRegisterTargets, kSwitchDns, kRunCommand };
+// A hook: a Lambda function invoked synchronously (RequestResponse) with a JSON payload
+// whose strings may use the run's facts (docs/plan-file.md, "invoke_lambda").
+struct InvokeLambdaSpec {
+  std::string function;      // name or ARN, optionally with ":<version or alias>"
+  std::string payload_json;  // serialized JSON; empty: {"drfailover": <the run's facts>}
+};
+
+enum class StepKind {
+  kPromoteDb,
+  kScaleAsg,
+  kScaleEcs,
+  kRegisterTargets,
+  kSwitchDns,
+  kRunCommand,
+  kInvokeLambda
+};
 std::string_view StepKindName(StepKind kind);  // "promote_db", "scale_asg", ...
 std::optional<StepKind> StepKindFromName(std::string_view name);
 
@@ -109,7 +124,7 @@ struct StepSpec {
   StepKind kind = StepKind::kPromoteDb;
   // Its index is the kind: StepKind's order.
   std::variant<PromoteDbSpec, ScaleAsgSpec, ScaleEcsSpec, RegisterTargetsSpec, SwitchDnsSpec,
-               RunCommandSpec>
+               RunCommandSpec, InvokeLambdaSpec>
       detail;
   std::vector<std::string> after;  // ids of steps that must succeed first (explicit + implied)
   // This step's own limit (acting + waiting); as configured, then resolved by FinalizePlan

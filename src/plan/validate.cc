@@ -335,7 +335,20 @@ void ValidateCommand(const RunCommandSpec& s, const FieldPath& path, ConfigError
   }
 }
 
+// The FunctionName pattern of Lambda's API model: a name, a partial or full ARN, with an
+// optional version or alias.
+void ValidateInvoke(const InvokeLambdaSpec& s, const FieldPath& path, ConfigErrors& errors) {
+  static const std::regex kFunction(
+      "(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?"
+      "(function:)?([a-zA-Z0-9_.-]+)(:(\\$LATEST|[a-zA-Z0-9_-]+))?");
+  if (s.function.size() > 256 || !std::regex_match(s.function, kFunction)) {
+    errors.Add(path("function"), Quote(s.function),
+               "a function name (my-function), ARN, or either with :<version or alias>");
+  }
+}
+
 void ValidateStepSpec(const StepSpec& step, const FieldPath& path, ConfigErrors& errors) {
+  if (const auto* l = std::get_if<InvokeLambdaSpec>(&step.detail)) ValidateInvoke(*l, path, errors);
   if (const auto* c = std::get_if<RunCommandSpec>(&step.detail)) ValidateCommand(*c, path, errors);
   if (const auto* d = std::get_if<SwitchDnsSpec>(&step.detail)) ValidateDns(*d, path, errors);
   if (const auto* p = std::get_if<PromoteDbSpec>(&step.detail)) ValidatePromote(*p, path, errors);

@@ -22,9 +22,11 @@ StepReadiness CheckStep(const StepSpec& step, ReadinessServices& aws, WallTime n
           CheckRegisterTargets(spec, aws, out);
         } else if constexpr (std::is_same_v<Spec, SwitchDnsSpec>) {
           CheckSwitchDns(spec, aws, out);
-        } else {
-          static_assert(std::is_same_v<Spec, RunCommandSpec>, "every step kind has its checks");
+        } else if constexpr (std::is_same_v<Spec, RunCommandSpec>) {
           CheckRunCommand(spec, out);
+        } else {
+          static_assert(std::is_same_v<Spec, InvokeLambdaSpec>, "every step kind has its checks");
+          CheckInvokeLambda(spec, out);
         }
       },
       step.detail);

@@ -40,5 +40,6 @@ void CheckRegisterTargets(const RegisterTargetsSpec& spec, ReadinessServices& aw
                           StepReadiness& out);
 void CheckSwitchDns(const SwitchDnsSpec& spec, ReadinessServices& aws, StepReadiness& out);
 void CheckRunCommand(const RunCommandSpec& spec, StepReadiness& out);
+void CheckInvokeLambda(const InvokeLambdaSpec& spec, StepReadiness& out);
 
 }  // namespace drf

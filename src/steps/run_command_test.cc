@@ -25,8 +25,8 @@ class FakeCommands final : public CommandRunner {
       0, 0, false, false, "warmed\n", "", false, false, std::chrono::milliseconds(1500)};
 };
 
-StepSpec Spec(std::vector<std::string> argv,
-              std::vector<std::pair<std::string, std::string>> env = {}) {
+StepSpec CommandSpec(std::vector<std::string> argv,
+                     std::vector<std::pair<std::string, std::string>> env = {}) {
   StepSpec spec;
   spec.id = "run-command:warm-cache";
   spec.kind = StepKind::kRunCommand;
@@ -57,8 +57,8 @@ class RunCommandTest : public ::testing::Test {
 
 TEST_F(RunCommandTest, RunsTheProgramWithTheRunsFacts) {
   StepResult result =
-      Run(Spec({"./warm-cache", "--db", "${promote-db:dr-db.endpoint}", "${region}"},
-               {{"TARGET", "${promote-db:dr-db.status}"}}),
+      Run(CommandSpec({"./warm-cache", "--db", "${promote-db:dr-db.endpoint}", "${region}"},
+                      {{"TARGET", "${promote-db:dr-db.status}"}}),
           &commands_);
   ASSERT_EQ(result.state, StepState::kSucceeded) << result.error.ToString();
   ASSERT_EQ(commands_.requests.size(), 1u);
@@ -83,7 +83,7 @@ TEST_F(RunCommandTest, ANonZeroExitFailsTheStepWithItsLastErrorLine) {
   commands_.reply = CommandResult{3,     0,     false,
                                   false, "",    "checking\nprimary still answers\n",
                                   false, false, std::chrono::seconds(1)};
-  StepResult result = Run(Spec({"check-primary-down"}), &commands_);
+  StepResult result = Run(CommandSpec({"check-primary-down"}), &commands_);
   EXPECT_EQ(result.state, StepState::kFailed);
   EXPECT_THAT(result.error.ToString(), HasSubstr("exited with 3: primary still answers"));
   EXPECT_EQ(result.after["stderr"], "checking\nprimary still answers\n");
@@ -92,21 +92,21 @@ TEST_F(RunCommandTest, ANonZeroExitFailsTheStepWithItsLastErrorLine) {
 TEST_F(RunCommandTest, KilledAtTheDeadlineIsTimedOut) {
   commands_.reply =
       CommandResult{-1, 15, true, false, "", "", false, false, std::chrono::minutes(5)};
-  StepResult result = Run(Spec({"slow"}), &commands_);
+  StepResult result = Run(CommandSpec({"slow"}), &commands_);
   EXPECT_EQ(result.state, StepState::kTimedOut);
   EXPECT_THAT(result.summary, HasSubstr("killed at the step's deadline"));
 }
 
 TEST_F(RunCommandTest, AProgramThatCannotRunFailsTheStep) {
   commands_.reply = Status::NotFound("cannot run nope: No such file or directory");
-  StepResult result = Run(Spec({"nope"}), &commands_);
+  StepResult result = Run(CommandSpec({"nope"}), &commands_);
   EXPECT_EQ(result.state, StepState::kFailed);
   EXPECT_THAT(result.error.ToString(), HasSubstr("cannot run nope"));
   EXPECT_TRUE(result.calls.empty());
 }
 
 TEST_F(RunCommandTest, AnUnknownFactFailsBeforeRunning) {
-  StepResult result = Run(Spec({"x", "${scale-asg:web.endpoint}"}), &commands_);
+  StepResult result = Run(CommandSpec({"x", "${scale-asg:web.endpoint}"}), &commands_);
   EXPECT_EQ(result.state, StepState::kFailed);
   EXPECT_THAT(result.error.ToString(), HasSubstr("${scale-asg:web.endpoint} is not a fact"));
   EXPECT_THAT(result.error.ToString(), HasSubstr("promote-db:dr-db.endpoint"));
@@ -114,13 +114,13 @@ TEST_F(RunCommandTest, AnUnknownFactFailsBeforeRunning) {
 }
 
 TEST_F(RunCommandTest, TheLambdaFunctionRefusesIt) {
-  StepResult result = Run(Spec({"x"}), nullptr);
+  StepResult result = Run(CommandSpec({"x"}), nullptr);
   EXPECT_EQ(result.state, StepState::kFailed);
   EXPECT_THAT(result.error.ToString(), HasSubstr("runs only in the CLI"));
 }
 
 TEST_F(RunCommandTest, PlanShowsTheCommandAndRunsNothing) {
-  RunCommandStep step(Spec({"notify", "on call"}), &commands_, facts_);
+  RunCommandStep step(CommandSpec({"notify", "on call"}), &commands_, facts_);
   StepResult result = step.Preview(h_.ctx);
   EXPECT_EQ(result.state, StepState::kSucceeded);
   EXPECT_EQ(result.summary, "would run notify 'on call'");
@@ -129,7 +129,7 @@ TEST_F(RunCommandTest, PlanShowsTheCommandAndRunsNothing) {
 
 TEST_F(RunCommandTest, ACancelledRunStartsNothing) {
   h_.cancel.Cancel();
-  StepResult result = Run(Spec({"x"}), &commands_);
+  StepResult result = Run(CommandSpec({"x"}), &commands_);
   EXPECT_EQ(result.state, StepState::kNotRun);
   EXPECT_TRUE(commands_.requests.empty());
 }

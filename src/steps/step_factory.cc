@@ -1,5 +1,6 @@
 #include "steps/step_factory.h"
 
+#include "steps/invoke_lambda.h"
 #include "steps/promote_db.h"
 #include "steps/register_targets.h"
 #include "steps/run_command.h"
@@ -24,6 +25,8 @@ std::unique_ptr<Step> MakeStep(const StepSpec& spec, StepServices& aws) {
       return std::make_unique<SwitchDnsStep>(spec, aws.route53, aws.elbv2);
     case StepKind::kRunCommand:
       return std::make_unique<RunCommandStep>(spec, aws.commands, aws.facts);
+    case StepKind::kInvokeLambda:
+      return std::make_unique<InvokeLambdaStep>(spec, aws.lambda, aws.facts);
   }
   return nullptr;
 }

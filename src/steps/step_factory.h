@@ -13,6 +13,7 @@
 #include "services/cloudwatch_client.h"
 #include "services/ecs_client.h"
 #include "services/elbv2_client.h"
+#include "services/lambda_client.h"
 #include "services/rds_client.h"
 #include "services/route53_client.h"
 
@@ -28,6 +29,7 @@ struct StepServices {
   Elbv2Client& elbv2;
   CloudWatchClient& cloudwatch;
   Route53Client& route53;
+  LambdaClient& lambda;
   CommandRunner* commands;
   const RunFacts& facts;
 };

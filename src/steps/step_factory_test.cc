@@ -30,9 +30,10 @@ class StepFactoryTest : public ::testing::Test {
   StepHarness h_;
   CloudWatchClient cloudwatch_{h_.client};
   Route53Client route53_{h_.client};
+  LambdaClient lambda_{h_.client};
   RunFacts facts_;
-  StepServices aws_{h_.rds,      h_.autoscaling, h_.ecs,  h_.elbv2,
-                    cloudwatch_, route53_,       nullptr, facts_};
+  StepServices aws_{h_.rds,   h_.autoscaling, h_.ecs,  h_.elbv2, cloudwatch_,
+                    route53_, lambda_,        nullptr, facts_};
 };
 
 TEST_F(StepFactoryTest, ResolvesAllServicesIntoOneStepPerService) {

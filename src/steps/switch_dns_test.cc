@@ -102,7 +102,7 @@ SwitchDnsSpec AliasSpec() {
   return dns;
 }
 
-StepSpec Spec(SwitchDnsSpec dns) {
+StepSpec DnsStepSpec(SwitchDnsSpec dns) {
   StepSpec spec;
   spec.id = "switch-dns:api.example.com";
   spec.kind = StepKind::kSwitchDns;
@@ -116,7 +116,7 @@ class SwitchDnsTest : public ::testing::Test {
   SwitchDnsTest() { h_.aws.Reply(services::kElbv2, "DescribeLoadBalancers", LoadBalancerReply()); }
 
   StepResult Run(const SwitchDnsSpec& dns) {
-    SwitchDnsStep step(Spec(dns), route53_client_, h_.elbv2);
+    SwitchDnsStep step(DnsStepSpec(dns), route53_client_, h_.elbv2);
     return step.Run(h_.ctx);
   }
   int Changes() const { return h_.Calls(services::kRoute53, "ChangeResourceRecordSets"); }
@@ -209,7 +209,7 @@ TEST_F(SwitchDnsTest, ACreatedRecordGetsTheDefaultTtl) {
 
 TEST_F(SwitchDnsTest, PlanShowsTheChangeAndMakesNoMutatingCall) {
   route53_.Add("", ValuesXml("192.0.2.10", 60));
-  SwitchDnsStep step(Spec(AliasSpec()), route53_client_, h_.elbv2);
+  SwitchDnsStep step(DnsStepSpec(AliasSpec()), route53_client_, h_.elbv2);
   StepResult result = step.Preview(h_.ctx);
   EXPECT_EQ(result.state, StepState::kSucceeded);
   EXPECT_EQ(result.summary, std::string("would point api.example.com A at alias ") + kLbDns);

@@ -354,6 +354,7 @@ class DeployTest(unittest.TestCase):
 
 
 TOPIC = f"arn:aws:sns:{REGION}:123456789012:dr-readiness"
+HOOK = f"arn:aws:lambda:{REGION}:123456789012:function:warm-cache"
 
 
 class VariantDeployTest(unittest.TestCase):
@@ -371,6 +372,7 @@ class VariantDeployTest(unittest.TestCase):
             "DbInstanceIdentifier": "staging-db",
             "NotificationTopicArn": TOPIC, "ReadinessSchedule": "rate(1 hour)",
             "HostedZoneIds": "Z0PUBLICZONE,Z0OTHERZONE",
+            "HookFunctionArns": HOOK,
         })
 
     @classmethod
@@ -403,7 +405,7 @@ class VariantDeployTest(unittest.TestCase):
         iam = self.moto.client("iam")
         role = f"staging-dr-failover-{REGION}"
         self.assertEqual(sorted(iam.list_role_policies(RoleName=role)["PolicyNames"]),
-                         ["drfailover", "drfailover-dns", "drfailover-notify"])
+                         ["drfailover", "drfailover-dns", "drfailover-hooks", "drfailover-notify"])
         document = iam.get_role_policy(RoleName=role, PolicyName="drfailover-notify")["PolicyDocument"]
         self.assertEqual([(s["Action"], s["Resource"]) for s in policy_statements(document)],
                          [("sns:Publish", TOPIC)])
@@ -424,6 +426,12 @@ class VariantDeployTest(unittest.TestCase):
             (("route53:GetChange", "route53:ListHostedZonesByName",
               "elasticloadbalancing:DescribeLoadBalancers"), ("*",)),
         })
+
+    def test_hooks_may_invoke_the_named_functions_only(self):
+        document = self.moto.client("iam").get_role_policy(
+            RoleName=f"staging-dr-failover-{REGION}", PolicyName="drfailover-hooks")["PolicyDocument"]
+        self.assertEqual([(s["Action"], as_list(s["Resource"])) for s in policy_statements(document)],
+                         [("lambda:InvokeFunction", [HOOK])])
 
 
 if __name__ == "__main__":

@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Hooks end to end: `run_command` steps run by the real CLI against the emulated region.
+"""Hooks end to end: `run_command` and `invoke_lambda` steps run by the real CLI against
+the emulated region. Lambda functions are created in moto; their Invoke is answered by the
+emulator's proxy (tools/emulator/lambda_invoke.py: moto needs Docker to run code), which
+echoes the payload or fails as the function's variables say.
 A hook gets the run's facts (the DR region, the promoted DB's endpoint as RDS reports it);
 a pre-failover hook that fails stops the steps that depend on it and nothing else; a hook
 that outlives its timeout is killed and the step says so.
@@ -11,10 +14,13 @@ failover it guards, visibly, without stopping what does not depend on it.
 Usage: DRF_CLI=build/release/drfailover python3 tests/hooks/test_hooks.py [-v]
 """
 
+import io
+import json
 import os
 import sys
 import tempfile
 import unittest
+import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -95,6 +101,62 @@ class HooksTest(unittest.TestCase):
         group = self.emu.boto3("autoscaling").describe_auto_scaling_groups(
             AutoScalingGroupNames=[self.asg])["AutoScalingGroups"][0]
         self.assertEqual(group["DesiredCapacity"], 0, "the guarded ASG was left alone")
+
+    def function(self, name, **variables):
+        """A function in moto (its code never runs: the proxy answers Invoke)."""
+        iam = self.emu.boto3("iam")
+        try:
+            role = iam.get_role(RoleName="hook-role")["Role"]["Arn"]
+        except iam.exceptions.NoSuchEntityException:
+            role = iam.create_role(RoleName="hook-role", AssumeRolePolicyDocument=json.dumps({
+                "Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Action": "sts:AssumeRole",
+                    "Principal": {"Service": "lambda.amazonaws.com"}}]}))["Role"]["Arn"]
+        code = io.BytesIO()
+        with zipfile.ZipFile(code, "w") as z:
+            z.writestr("index.py", "def handler(event, context):\n    return event\n")
+        return self.emu.boto3("lambda").create_function(
+            FunctionName=name, Runtime="python3.11", Role=role, Handler="index.handler",
+            Code={"ZipFile": code.getvalue()},
+            Environment={"Variables": variables})["FunctionArn"]
+
+    def test_a_lambda_hook_gets_the_facts_in_its_payload(self):
+        arn = self.function("warm-cache")
+        run = self.run_plan(f"""\
+  - promote_db: {{db_instance_identifier: {self.db}}}
+  - id: warm
+    after: [promote-db:{self.db}]
+    invoke_lambda:
+      function: {arn}
+      payload: {{db: "${{promote-db:{self.db}.endpoint}}", region: "${{region}}", batch: 10}}
+""")
+        self.assertEqual(run.returncode, EXIT_SUCCEEDED, run.describe())
+        endpoint = self.emu.boto3("rds").describe_db_instances(DBInstanceIdentifier=self.db)[
+            "DBInstances"][0]["Endpoint"]["Address"]
+        hook = self.steps(run)["warm"]
+        self.assertEqual(hook["status"], "succeeded", hook)
+        self.assertEqual(json.loads(hook["after"]["payload"]),
+                         {"event": {"db": endpoint, "region": "us-east-1", "batch": 10}})
+        self.assertEqual(hook["mutating_calls"][0]["operation"], "Lambda.Invoke")
+
+    def test_a_function_error_stops_the_steps_it_guards(self):
+        self.function("check-primary", DRF_FAKE_ERROR="primary still answers")
+        run = self.run_plan(f"""\
+  - id: primary-is-down
+    invoke_lambda: {{function: check-primary}}
+  - after: [primary-is-down]
+    scale_asg: {{name: {self.asg}, min: 1, max: 3, desired: 1}}
+  - id: missing
+    invoke_lambda: {{function: no-such-function}}
+""")
+        self.assertEqual(run.returncode, EXIT_FAILED, run.describe())
+        steps = self.steps(run)
+        self.assertEqual(steps["primary-is-down"]["status"], "failed")
+        self.assertIn("function error (Unhandled): Exception: primary still answers",
+                      steps["primary-is-down"]["error"]["message"])
+        self.assertEqual(steps[f"scale-asg:{self.asg}"]["status"], "not_run")
+        self.assertEqual(steps["missing"]["status"], "failed")
+        self.assertIn("Function not found", steps["missing"]["error"]["message"])
 
     def test_a_hook_that_outlives_its_timeout_is_killed(self):
         run = self.run_plan("""\

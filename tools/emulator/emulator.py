@@ -19,6 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from asg_instances import InstanceStartup  # noqa: E402
 import iam_auth  # noqa: E402
 from iam_simulate import IamSimulate  # noqa: E402
+from lambda_invoke import LambdaInvoke  # noqa: E402
 from ecs_scheduler import EcsScheduler  # noqa: E402
 import faults as faults_mod  # noqa: E402
 from motoclients import MotoClients  # noqa: E402
@@ -161,7 +162,7 @@ def main(argv):
         # IamSimulate answers an API moto lacks (SimulatePrincipalPolicy): every mode.
         behaviours = [IamSimulate(), RdsPromotion(clients, settings),
                       InstanceStartup(clients, settings), EcsScheduler(clients, settings),
-                      Route53Propagation(settings)]
+                      Route53Propagation(settings), LambdaInvoke(clients, settings)]
         warm(behaviours, args.warm_services)
         return behaviours
 
