@@ -215,16 +215,19 @@ void ReadKindDurations(const Environment& env, std::string_view var, KindDuratio
                        ConfigErrors& errors) {
   auto text = GetTrimmed(env, var);
   if (!text) return;
-  constexpr std::string_view kExpected =
-      "<kind>=<duration>[,...] with kinds promote_db, scale_asg, scale_ecs, register_targets, "
-      "switch_dns, run_command, invoke_lambda (e.g. scale_ecs=5m,register_targets=10m)";
+  std::string kinds;
+  for (StepKind kind : kAllStepKinds) {
+    kinds += (kinds.empty() ? "" : ", ") + std::string(StepKindName(kind));
+  }
+  const std::string expected =
+      "<kind>=<duration>[,...] with kinds " + kinds + " (e.g. scale_ecs=5m,register_targets=10m)";
   for (const std::string& item : SplitList(*text)) {
     size_t eq = item.find('=');
     std::optional<StepKind> kind = eq == std::string::npos
                                        ? std::nullopt
                                        : StepKindFromName(TrimWhitespace(item.substr(0, eq)));
     if (!kind) {
-      errors.Add(var, Quote(item), kExpected);
+      errors.Add(var, Quote(item), expected);
       continue;
     }
     auto seconds = ParseDuration(std::string(TrimWhitespace(item.substr(eq + 1))));

@@ -122,7 +122,8 @@ bool IsSourceOf(const RegisterTargetsSpec& reg, const StepSpec& step) {
 // Traffic moves once the DR region can serve it: a switch_dns step without its own `after`
 // comes after every registration and database step of the plan.
 bool ServesTraffic(const StepSpec& step) {
-  return step.kind == StepKind::kRegisterTargets || step.kind == StepKind::kPromoteDb;
+  return step.kind == StepKind::kRegisterTargets || step.kind == StepKind::kPromoteDb ||
+         step.kind == StepKind::kPromoteDbCluster;
 }
 
 // A registration needs its source's instances or tasks, so it waits for the scaling.
@@ -270,6 +271,9 @@ std::string DefaultStepId(const StepSpec& step, const std::string& service) {
       const std::string& program = std::get<RunCommandSpec>(step.detail).argv.at(0);
       return "run-command:" + program.substr(program.rfind('/') + 1);
     }
+    case StepKind::kPromoteDbCluster:
+      return "promote-db-cluster:" +
+             std::get<PromoteDbClusterSpec>(step.detail).db_cluster_identifier;
     case StepKind::kInvokeLambda: {
       std::string function = std::get<InvokeLambdaSpec>(step.detail).function;
       size_t name = function.find(":function:");

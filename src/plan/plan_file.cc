@@ -70,16 +70,19 @@ struct MapReader {
   }
 };
 
+// Every step kind's key, in StepKind's order.
+std::vector<std::string_view> KindKeys() {
+  std::vector<std::string_view> keys;
+  for (StepKind kind : kAllStepKinds) keys.push_back(StepKindName(kind));
+  return keys;
+}
+
 // `timeouts:` / `stall_after:` at the top level: step kind -> duration.
 void ReadKindDurations(YamlReader& r, const YAML::Node& doc, const std::string& key,
                        KindDurations& out, ConfigErrors& errors) {
   const YAML::Node node = doc[key];
   if (!node.IsDefined()) return;
-  if (!r.CheckMap(node, key,
-                  {"promote_db", "scale_asg", "scale_ecs", "register_targets", "switch_dns",
-                   "run_command", "invoke_lambda"})) {
-    return;
-  }
+  if (!r.CheckMap(node, key, KindKeys())) return;
   for (const auto& item : node) {
     const std::string kind_name = item.first.Scalar();
     const std::string path = key + "." + kind_name;
@@ -284,9 +287,12 @@ std::optional<InvokeLambdaSpec> ReadInvoke(MapReader m) {
   return m.ok ? std::optional(s) : std::nullopt;
 }
 
-constexpr std::string_view kKindsExpected =
-    "one of promote_db, scale_asg, scale_ecs, register_targets, switch_dns, run_command, "
-    "invoke_lambda";
+// "one of promote_db, scale_asg, ...".
+std::string KindsExpected() {
+  std::string out = "one of ";
+  for (std::string_view key : KindKeys()) out += (out.size() > 7 ? ", " : "") + std::string(key);
+  return out;
+}
 
 // Names a step's fields as the file spells them, with the line of the value when present.
 FieldPath StepFields(std::string step_path, std::string kind_key, YAML::Node step_node) {
@@ -327,6 +333,12 @@ bool ReadDetail(YamlReader& r, const std::string& kind, const YAML::Node& node,
     r.CheckMap(node, path,
                {"target_group_arn", "from_asg", "from_ecs_service", "port", "type", "partial"});
     if (auto s = ReadRegister(m)) return step.detail = *s, true;
+  } else if (kind == "promote_db_cluster") {
+    r.CheckMap(node, path, {"db_cluster_identifier"});
+    PromoteDbClusterSpec s;
+    if (m.Required("db_cluster_identifier", s.db_cluster_identifier, "a DB cluster identifier")) {
+      return step.detail = s, true;
+    }
   } else if (kind == "invoke_lambda") {
     r.CheckMap(node, path, {"function", "payload"});
     if (auto s = ReadInvoke(m)) return step.detail = *s, true;
@@ -361,19 +373,17 @@ bool ReadStepOptions(YamlReader& r, const YAML::Node& node, const std::string& p
 void ReadStep(YamlReader& r, const YAML::Node& node, size_t index, PlanSpec& plan,
               ConfigErrors& errors) {
   std::string path = "steps[" + std::to_string(index) + "]";
-  bool keys_ok =
-      r.CheckMap(node, path,
-                 {"promote_db", "scale_asg", "scale_ecs", "register_targets", "switch_dns",
-                  "run_command", "invoke_lambda", "id", "after", "timeout", "stall_after"});
+  std::vector<std::string_view> keys = KindKeys();
+  keys.insert(keys.end(), {"id", "after", "timeout", "stall_after"});
+  bool keys_ok = r.CheckMap(node, path, keys);
   if (!keys_ok && !node.IsMap()) return;
   std::vector<std::string> kinds;
-  for (std::string_view kind : {"promote_db", "scale_asg", "scale_ecs", "register_targets",
-                                "switch_dns", "run_command", "invoke_lambda"}) {
+  for (std::string_view kind : KindKeys()) {
     if (node[std::string(kind)].IsDefined()) kinds.emplace_back(kind);
   }
   if (kinds.size() != 1) {
     r.Found(node, path, kinds.empty() ? "no step kind" : "more than one step kind",
-            std::string("exactly ") + std::string(kKindsExpected));
+            "exactly " + KindsExpected());
     return;
   }
   StepSpec step;

@@ -20,14 +20,14 @@ std::string_view StepKindName(StepKind kind) {
       return "run_command";
     case StepKind::kInvokeLambda:
       return "invoke_lambda";
+    case StepKind::kPromoteDbCluster:
+      return "promote_db_cluster";
   }
   return "unknown";
 }
 
 std::optional<StepKind> StepKindFromName(std::string_view name) {
-  for (StepKind kind :
-       {StepKind::kPromoteDb, StepKind::kScaleAsg, StepKind::kScaleEcs, StepKind::kRegisterTargets,
-        StepKind::kSwitchDns, StepKind::kRunCommand, StepKind::kInvokeLambda}) {
+  for (StepKind kind : kAllStepKinds) {
     if (StepKindName(kind) == name) return kind;
   }
   return std::nullopt;
@@ -40,6 +40,7 @@ std::chrono::seconds DefaultStepTimeout(StepKind kind) {
   using std::chrono::minutes;
   switch (kind) {
     case StepKind::kPromoteDb:
+    case StepKind::kPromoteDbCluster:
       return minutes(60);
     case StepKind::kScaleAsg:
       return minutes(20);
@@ -63,6 +64,7 @@ std::chrono::seconds DefaultStallAfter(StepKind kind) {
   using std::chrono::minutes;
   switch (kind) {
     case StepKind::kPromoteDb:
+    case StepKind::kPromoteDbCluster:
       return minutes(30);
     case StepKind::kScaleAsg:
       return minutes(10);

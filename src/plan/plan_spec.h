@@ -31,6 +31,13 @@ struct PromoteDbSpec {
   std::string expected_source;
 };
 
+// Promote an Aurora cross-region read-replica cluster (PromoteReadReplicaDBCluster), with
+// promote_db's rules and waits. No lag guard: Aurora reports replica lag per engine
+// (AuroraBinlogReplicaLag, ...), not as one metric.
+struct PromoteDbClusterSpec {
+  std::string db_cluster_identifier;
+};
+
 // Whether a scaling step waits for the capacity it asked for (FinalizePlan decides it from
 // the plan's `wait` and the steps that depend on it; see docs/plan-file.md, "Waits").
 enum class CapacityWait {
@@ -114,8 +121,13 @@ enum class StepKind {
   kRegisterTargets,
   kSwitchDns,
   kRunCommand,
-  kInvokeLambda
+  kInvokeLambda,
+  kPromoteDbCluster
 };
+inline constexpr StepKind kAllStepKinds[] = {StepKind::kPromoteDb,    StepKind::kScaleAsg,
+                                             StepKind::kScaleEcs,     StepKind::kRegisterTargets,
+                                             StepKind::kSwitchDns,    StepKind::kRunCommand,
+                                             StepKind::kInvokeLambda, StepKind::kPromoteDbCluster};
 std::string_view StepKindName(StepKind kind);  // "promote_db", "scale_asg", ...
 std::optional<StepKind> StepKindFromName(std::string_view name);
 
@@ -124,7 +136,7 @@ struct StepSpec {
   StepKind kind = StepKind::kPromoteDb;
   // Its index is the kind: StepKind's order.
   std::variant<PromoteDbSpec, ScaleAsgSpec, ScaleEcsSpec, RegisterTargetsSpec, SwitchDnsSpec,
-               RunCommandSpec, InvokeLambdaSpec>
+               RunCommandSpec, InvokeLambdaSpec, PromoteDbClusterSpec>
       detail;
   std::vector<std::string> after;  // ids of steps that must succeed first (explicit + implied)
   // This step's own limit (acting + waiting); as configured, then resolved by FinalizePlan

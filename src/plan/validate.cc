@@ -348,6 +348,10 @@ void ValidateInvoke(const InvokeLambdaSpec& s, const FieldPath& path, ConfigErro
 }
 
 void ValidateStepSpec(const StepSpec& step, const FieldPath& path, ConfigErrors& errors) {
+  if (const auto* c = std::get_if<PromoteDbClusterSpec>(&step.detail)) {
+    // Cluster identifiers follow the instance identifiers' rules.
+    CheckDbInstanceIdentifier(path("db_cluster_identifier"), c->db_cluster_identifier, errors);
+  }
   if (const auto* l = std::get_if<InvokeLambdaSpec>(&step.detail)) ValidateInvoke(*l, path, errors);
   if (const auto* c = std::get_if<RunCommandSpec>(&step.detail)) ValidateCommand(*c, path, errors);
   if (const auto* d = std::get_if<SwitchDnsSpec>(&step.detail)) ValidateDns(*d, path, errors);

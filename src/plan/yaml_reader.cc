@@ -35,7 +35,7 @@ void YamlReader::Missing(const YAML::Node& parent, std::string_view path,
 }
 
 bool YamlReader::CheckMap(const YAML::Node& node, std::string_view path,
-                          std::initializer_list<std::string_view> allowed) {
+                          const std::vector<std::string_view>& allowed) {
   if (!node.IsMap()) {
     Add(node, path, "a mapping");
     return false;

@@ -30,7 +30,7 @@ class YamlReader {
   // True for a mapping whose keys are scalars from `allowed`, each once; otherwise
   // records every bad key (or the wrong node type) and returns false.
   bool CheckMap(const YAML::Node& node, std::string_view path,
-                std::initializer_list<std::string_view> allowed);
+                const std::vector<std::string_view>& allowed);
 
   // Each reads a defined node and records a problem when it is not of the type;
   // `expected` overrides the default wording.

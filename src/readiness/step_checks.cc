@@ -24,9 +24,12 @@ StepReadiness CheckStep(const StepSpec& step, ReadinessServices& aws, WallTime n
           CheckSwitchDns(spec, aws, out);
         } else if constexpr (std::is_same_v<Spec, RunCommandSpec>) {
           CheckRunCommand(spec, out);
-        } else {
-          static_assert(std::is_same_v<Spec, InvokeLambdaSpec>, "every step kind has its checks");
+        } else if constexpr (std::is_same_v<Spec, InvokeLambdaSpec>) {
           CheckInvokeLambda(spec, out);
+        } else {
+          static_assert(std::is_same_v<Spec, PromoteDbClusterSpec>,
+                        "every step kind has its checks");
+          CheckPromoteDbCluster(spec, aws, out);
         }
       },
       step.detail);

@@ -41,5 +41,7 @@ void CheckRegisterTargets(const RegisterTargetsSpec& spec, ReadinessServices& aw
 void CheckSwitchDns(const SwitchDnsSpec& spec, ReadinessServices& aws, StepReadiness& out);
 void CheckRunCommand(const RunCommandSpec& spec, StepReadiness& out);
 void CheckInvokeLambda(const InvokeLambdaSpec& spec, StepReadiness& out);
+void CheckPromoteDbCluster(const PromoteDbClusterSpec& spec, ReadinessServices& aws,
+                           StepReadiness& out);
 
 }  // namespace drf

@@ -75,12 +75,16 @@ std::string AsgStallEvidence(AutoScalingClient& autoscaling, const std::string& 
 }
 
 std::string DbStallEvidence(RdsClient& rds, const DbInstance& instance) {
+  return ReplicaStallEvidence(rds, "db-instance", instance.identifier, instance.status,
+                              instance.read_replica_source);
+}
+
+std::string ReplicaStallEvidence(RdsClient& rds, const std::string& source_type,
+                                 const std::string& id, const std::string& status,
+                                 const std::string& source) {
   std::string out =
-      "status " + instance.status +
-      (instance.read_replica_source.empty() ? ", no replica source"
-                                            : ", replica of " + instance.read_replica_source);
-  Result<std::vector<RdsEvent>> events =
-      rds.DescribeEvents(instance.identifier, "db-instance", kDbEventMinutes);
+      "status " + status + (source.empty() ? ", no replica source" : ", replica of " + source);
+  Result<std::vector<RdsEvent>> events = rds.DescribeEvents(id, source_type, kDbEventMinutes);
   if (!events.ok()) return out + "; events " + Unavailable(events.status());
   if (events->empty()) return out + "; no RDS event in the last hour";
   const RdsEvent& latest = events->back();  // AWS lists events oldest first

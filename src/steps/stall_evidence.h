@@ -21,5 +21,10 @@ std::string AsgStallEvidence(AutoScalingClient& autoscaling, const std::string& 
 
 // The instance's status and its latest RDS event of the last hour.
 std::string DbStallEvidence(RdsClient& rds, const DbInstance& instance);
+// The same for any RDS replica: `source_type` is DescribeEvents' ("db-instance",
+// "db-cluster").
+std::string ReplicaStallEvidence(RdsClient& rds, const std::string& source_type,
+                                 const std::string& id, const std::string& status,
+                                 const std::string& source);
 
 }  // namespace drf

@@ -2,6 +2,7 @@
 
 #include "steps/invoke_lambda.h"
 #include "steps/promote_db.h"
+#include "steps/promote_db_cluster.h"
 #include "steps/register_targets.h"
 #include "steps/run_command.h"
 #include "steps/scale_asg.h"
@@ -27,6 +28,8 @@ std::unique_ptr<Step> MakeStep(const StepSpec& spec, StepServices& aws) {
       return std::make_unique<RunCommandStep>(spec, aws.commands, aws.facts);
     case StepKind::kInvokeLambda:
       return std::make_unique<InvokeLambdaStep>(spec, aws.lambda, aws.facts);
+    case StepKind::kPromoteDbCluster:
+      return std::make_unique<PromoteDbClusterStep>(spec, aws.rds);
   }
   return nullptr;
 }

@@ -355,6 +355,7 @@ class DeployTest(unittest.TestCase):
 
 TOPIC = f"arn:aws:sns:{REGION}:123456789012:dr-readiness"
 HOOK = f"arn:aws:lambda:{REGION}:123456789012:function:warm-cache"
+CLUSTER = f"arn:aws:rds:{REGION}:123456789012:cluster:app-dr"
 
 
 class VariantDeployTest(unittest.TestCase):
@@ -373,6 +374,7 @@ class VariantDeployTest(unittest.TestCase):
             "NotificationTopicArn": TOPIC, "ReadinessSchedule": "rate(1 hour)",
             "HostedZoneIds": "Z0PUBLICZONE,Z0OTHERZONE",
             "HookFunctionArns": HOOK,
+            "AuroraClusterArns": CLUSTER,
         })
 
     @classmethod
@@ -405,7 +407,8 @@ class VariantDeployTest(unittest.TestCase):
         iam = self.moto.client("iam")
         role = f"staging-dr-failover-{REGION}"
         self.assertEqual(sorted(iam.list_role_policies(RoleName=role)["PolicyNames"]),
-                         ["drfailover", "drfailover-dns", "drfailover-hooks", "drfailover-notify"])
+                         ["drfailover", "drfailover-aurora", "drfailover-dns", "drfailover-hooks",
+                          "drfailover-notify"])
         document = iam.get_role_policy(RoleName=role, PolicyName="drfailover-notify")["PolicyDocument"]
         self.assertEqual([(s["Action"], s["Resource"]) for s in policy_statements(document)],
                          [("sns:Publish", TOPIC)])
@@ -432,6 +435,13 @@ class VariantDeployTest(unittest.TestCase):
             RoleName=f"staging-dr-failover-{REGION}", PolicyName="drfailover-hooks")["PolicyDocument"]
         self.assertEqual([(s["Action"], as_list(s["Resource"])) for s in policy_statements(document)],
                          [("lambda:InvokeFunction", [HOOK])])
+
+    def test_aurora_promotion_is_scoped_to_the_named_clusters(self):
+        document = self.moto.client("iam").get_role_policy(
+            RoleName=f"staging-dr-failover-{REGION}", PolicyName="drfailover-aurora")["PolicyDocument"]
+        self.assertEqual([(as_list(s["Action"]), as_list(s["Resource"]))
+                          for s in policy_statements(document)],
+                         [(["rds:DescribeDBClusters", "rds:PromoteReadReplicaDBCluster"], [CLUSTER])])
 
 
 if __name__ == "__main__":

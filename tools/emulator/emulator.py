@@ -24,6 +24,7 @@ from ecs_scheduler import EcsScheduler  # noqa: E402
 import faults as faults_mod  # noqa: E402
 from motoclients import MotoClients  # noqa: E402
 from proxy import Proxy  # noqa: E402
+from rds_cluster_promotion import RdsClusterPromotion  # noqa: E402
 from rds_promotion import RdsPromotion  # noqa: E402
 from route53_propagation import Route53Propagation  # noqa: E402
 from settings import (FIDELITIES, Settings, parse_stuck_asgs, parse_stuck_services,  # noqa: E402
@@ -162,7 +163,8 @@ def main(argv):
         # IamSimulate answers an API moto lacks (SimulatePrincipalPolicy): every mode.
         behaviours = [IamSimulate(), RdsPromotion(clients, settings),
                       InstanceStartup(clients, settings), EcsScheduler(clients, settings),
-                      Route53Propagation(settings), LambdaInvoke(clients, settings)]
+                      Route53Propagation(settings), LambdaInvoke(clients, settings),
+                      RdsClusterPromotion(clients, settings)]
         warm(behaviours, args.warm_services)
         return behaviours
 

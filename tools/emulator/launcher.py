@@ -157,7 +157,8 @@ class Emulator:
     def boto3(self, service, **kwargs):
         """A boto3 client of the emulated region through the proxy (the oracle's view)."""
         import boto3
-        return boto3.client(service, endpoint_url=self.endpoint, region_name=self.ready["region"],
+        return boto3.client(service, endpoint_url=self.endpoint,
+                            region_name=kwargs.pop("region_name", self.ready["region"]),
                             aws_access_key_id=kwargs.pop("key", "testing"),
                             aws_secret_access_key=kwargs.pop("secret", "testing"), **kwargs)
 
