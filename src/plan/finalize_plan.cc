@@ -123,7 +123,7 @@ bool IsSourceOf(const RegisterTargetsSpec& reg, const StepSpec& step) {
 // comes after every registration and database step of the plan.
 bool ServesTraffic(const StepSpec& step) {
   return step.kind == StepKind::kRegisterTargets || step.kind == StepKind::kPromoteDb ||
-         step.kind == StepKind::kPromoteDbCluster;
+         step.kind == StepKind::kPromoteDbCluster || step.kind == StepKind::kFailoverGlobalDb;
 }
 
 // A registration needs its source's instances or tasks, so it waits for the scaling.
@@ -271,6 +271,9 @@ std::string DefaultStepId(const StepSpec& step, const std::string& service) {
       const std::string& program = std::get<RunCommandSpec>(step.detail).argv.at(0);
       return "run-command:" + program.substr(program.rfind('/') + 1);
     }
+    case StepKind::kFailoverGlobalDb:
+      return "failover-global-db:" +
+             std::get<FailoverGlobalDbSpec>(step.detail).global_cluster_identifier;
     case StepKind::kPromoteDbCluster:
       return "promote-db-cluster:" +
              std::get<PromoteDbClusterSpec>(step.detail).db_cluster_identifier;

@@ -287,6 +287,24 @@ std::optional<InvokeLambdaSpec> ReadInvoke(MapReader m) {
   return m.ok ? std::optional(s) : std::nullopt;
 }
 
+std::optional<FailoverGlobalDbSpec> ReadGlobalDb(MapReader m) {
+  FailoverGlobalDbSpec s;
+  m.Required("global_cluster_identifier", s.global_cluster_identifier,
+             "the global database's identifier");
+  m.Required("target_cluster", s.target_cluster, "the DR member cluster's identifier or ARN");
+  std::string mode = "switchover";
+  m.Optional("mode", mode,
+             [&](const YAML::Node& v, const std::string& p) { return m.r.String(v, p); });
+  m.Bool("allow_data_loss", s.allow_data_loss);
+  if (mode == "failover") {
+    s.mode = FailoverGlobalDbSpec::Mode::kFailover;
+  } else if (mode != "switchover") {
+    m.r.Add(m.Get("mode"), m.Key("mode"), "\"switchover\" or \"failover\"");
+    m.ok = false;
+  }
+  return m.ok ? std::optional(s) : std::nullopt;
+}
+
 // "one of promote_db, scale_asg, ...".
 std::string KindsExpected() {
   std::string out = "one of ";
@@ -333,6 +351,10 @@ bool ReadDetail(YamlReader& r, const std::string& kind, const YAML::Node& node,
     r.CheckMap(node, path,
                {"target_group_arn", "from_asg", "from_ecs_service", "port", "type", "partial"});
     if (auto s = ReadRegister(m)) return step.detail = *s, true;
+  } else if (kind == "failover_global_db") {
+    r.CheckMap(node, path,
+               {"global_cluster_identifier", "target_cluster", "mode", "allow_data_loss"});
+    if (auto s = ReadGlobalDb(m)) return step.detail = *s, true;
   } else if (kind == "promote_db_cluster") {
     r.CheckMap(node, path, {"db_cluster_identifier"});
     PromoteDbClusterSpec s;

@@ -22,6 +22,8 @@ std::string_view StepKindName(StepKind kind) {
       return "invoke_lambda";
     case StepKind::kPromoteDbCluster:
       return "promote_db_cluster";
+    case StepKind::kFailoverGlobalDb:
+      return "failover_global_db";
   }
   return "unknown";
 }
@@ -41,6 +43,7 @@ std::chrono::seconds DefaultStepTimeout(StepKind kind) {
   switch (kind) {
     case StepKind::kPromoteDb:
     case StepKind::kPromoteDbCluster:
+    case StepKind::kFailoverGlobalDb:
       return minutes(60);
     case StepKind::kScaleAsg:
       return minutes(20);
@@ -65,6 +68,7 @@ std::chrono::seconds DefaultStallAfter(StepKind kind) {
   switch (kind) {
     case StepKind::kPromoteDb:
     case StepKind::kPromoteDbCluster:
+    case StepKind::kFailoverGlobalDb:
       return minutes(30);
     case StepKind::kScaleAsg:
       return minutes(10);

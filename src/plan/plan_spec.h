@@ -38,6 +38,17 @@ struct PromoteDbClusterSpec {
   std::string db_cluster_identifier;
 };
 
+// Make the DR region's member cluster the writer of an Aurora global database
+// (docs/plan-file.md, "failover_global_db").
+struct FailoverGlobalDbSpec {
+  std::string global_cluster_identifier;
+  std::string target_cluster;  // the DR member: its identifier or ARN
+  // switchover: planned, no data loss (SwitchoverGlobalCluster); failover: the primary
+  // region is down (FailoverGlobalCluster with AllowDataLoss), only with allow_data_loss.
+  enum class Mode { kSwitchover, kFailover } mode = Mode::kSwitchover;
+  bool allow_data_loss = false;
+};
+
 // Whether a scaling step waits for the capacity it asked for (FinalizePlan decides it from
 // the plan's `wait` and the steps that depend on it; see docs/plan-file.md, "Waits").
 enum class CapacityWait {
@@ -122,12 +133,13 @@ enum class StepKind {
   kSwitchDns,
   kRunCommand,
   kInvokeLambda,
-  kPromoteDbCluster
+  kPromoteDbCluster,
+  kFailoverGlobalDb
 };
-inline constexpr StepKind kAllStepKinds[] = {StepKind::kPromoteDb,    StepKind::kScaleAsg,
-                                             StepKind::kScaleEcs,     StepKind::kRegisterTargets,
-                                             StepKind::kSwitchDns,    StepKind::kRunCommand,
-                                             StepKind::kInvokeLambda, StepKind::kPromoteDbCluster};
+inline constexpr StepKind kAllStepKinds[] = {
+    StepKind::kPromoteDb,       StepKind::kScaleAsg,         StepKind::kScaleEcs,
+    StepKind::kRegisterTargets, StepKind::kSwitchDns,        StepKind::kRunCommand,
+    StepKind::kInvokeLambda,    StepKind::kPromoteDbCluster, StepKind::kFailoverGlobalDb};
 std::string_view StepKindName(StepKind kind);  // "promote_db", "scale_asg", ...
 std::optional<StepKind> StepKindFromName(std::string_view name);
 
@@ -136,7 +148,7 @@ struct StepSpec {
   StepKind kind = StepKind::kPromoteDb;
   // Its index is the kind: StepKind's order.
   std::variant<PromoteDbSpec, ScaleAsgSpec, ScaleEcsSpec, RegisterTargetsSpec, SwitchDnsSpec,
-               RunCommandSpec, InvokeLambdaSpec, PromoteDbClusterSpec>
+               RunCommandSpec, InvokeLambdaSpec, PromoteDbClusterSpec, FailoverGlobalDbSpec>
       detail;
   std::vector<std::string> after;  // ids of steps that must succeed first (explicit + implied)
   // This step's own limit (acting + waiting); as configured, then resolved by FinalizePlan

@@ -347,7 +347,21 @@ void ValidateInvoke(const InvokeLambdaSpec& s, const FieldPath& path, ConfigErro
   }
 }
 
+void ValidateGlobalDb(const FailoverGlobalDbSpec& s, const FieldPath& path, ConfigErrors& errors) {
+  const bool failover = s.mode == FailoverGlobalDbSpec::Mode::kFailover;
+  if (failover && !s.allow_data_loss) {
+    errors.Add(path("allow_data_loss"), "false",
+               "true with mode: failover (an unplanned failover loses the writes the DR "
+               "region has not received; say so explicitly, or use mode: switchover)");
+  } else if (!failover && s.allow_data_loss) {
+    errors.Add(path("allow_data_loss"), "true", "false with mode: switchover (it loses no data)");
+  }
+}
+
 void ValidateStepSpec(const StepSpec& step, const FieldPath& path, ConfigErrors& errors) {
+  if (const auto* g = std::get_if<FailoverGlobalDbSpec>(&step.detail)) {
+    ValidateGlobalDb(*g, path, errors);
+  }
   if (const auto* c = std::get_if<PromoteDbClusterSpec>(&step.detail)) {
     // Cluster identifiers follow the instance identifiers' rules.
     CheckDbInstanceIdentifier(path("db_cluster_identifier"), c->db_cluster_identifier, errors);

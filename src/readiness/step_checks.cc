@@ -26,10 +26,12 @@ StepReadiness CheckStep(const StepSpec& step, ReadinessServices& aws, WallTime n
           CheckRunCommand(spec, out);
         } else if constexpr (std::is_same_v<Spec, InvokeLambdaSpec>) {
           CheckInvokeLambda(spec, out);
-        } else {
-          static_assert(std::is_same_v<Spec, PromoteDbClusterSpec>,
-                        "every step kind has its checks");
+        } else if constexpr (std::is_same_v<Spec, PromoteDbClusterSpec>) {
           CheckPromoteDbCluster(spec, aws, out);
+        } else {
+          static_assert(std::is_same_v<Spec, FailoverGlobalDbSpec>,
+                        "every step kind has its checks");
+          CheckFailoverGlobalDb(spec, aws, out);
         }
       },
       step.detail);

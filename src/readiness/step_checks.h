@@ -43,5 +43,7 @@ void CheckRunCommand(const RunCommandSpec& spec, StepReadiness& out);
 void CheckInvokeLambda(const InvokeLambdaSpec& spec, StepReadiness& out);
 void CheckPromoteDbCluster(const PromoteDbClusterSpec& spec, ReadinessServices& aws,
                            StepReadiness& out);
+void CheckFailoverGlobalDb(const FailoverGlobalDbSpec& spec, ReadinessServices& aws,
+                           StepReadiness& out);
 
 }  // namespace drf

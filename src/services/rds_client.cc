@@ -138,6 +138,27 @@ Result<Mutated<DbCluster>> RdsClient::PromoteReadReplicaDBCluster(
                                    "DBCluster", ParseDbCluster);
 }
 
+Result<Mutated<GlobalCluster>> RdsClient::SwitchoverGlobalCluster(
+    const std::string& global_cluster_id, const std::string& target_cluster_arn) {
+  QueryParams params;
+  AddParam(params, "GlobalClusterIdentifier", global_cluster_id);
+  AddParam(params, "TargetDbClusterIdentifier", target_cluster_arn);
+  return QueryMutateOne<GlobalCluster>(aws_, services::kRds, "SwitchoverGlobalCluster", params,
+                                       "GlobalCluster", ParseGlobalCluster);
+}
+
+Result<GlobalCluster> RdsClient::DescribeGlobalCluster(const std::string& identifier) {
+  // The list's items are <GlobalClusterMember> (the API model's name for them).
+  DRF_ASSIGN_OR_RETURN(std::vector<GlobalCluster> found,
+                       DescribeAll<GlobalCluster>(
+                           aws_, "DescribeGlobalClusters", "GlobalClusterIdentifier", identifier,
+                           "GlobalClusters", "GlobalClusterMember", ParseGlobalCluster));
+  for (GlobalCluster& cluster : found) {
+    if (cluster.identifier == identifier) return std::move(cluster);
+  }
+  return Status::NotFound("global database " + identifier + " not found");
+}
+
 Result<Mutated<GlobalCluster>> RdsClient::FailoverGlobalCluster(
     const std::string& global_cluster_id, const std::string& target_cluster_arn,
     bool allow_data_loss, bool switchover) {

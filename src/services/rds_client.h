@@ -119,6 +119,13 @@ class RdsClient {
   Result<Mutated<GlobalCluster>> FailoverGlobalCluster(const std::string& global_cluster_id,
                                                        const std::string& target_cluster_arn,
                                                        bool allow_data_loss, bool switchover);
+  // Planned, no data loss: makes `target_cluster_arn` the writer once it is in sync.
+  Result<Mutated<GlobalCluster>> SwitchoverGlobalCluster(const std::string& global_cluster_id,
+                                                         const std::string& target_cluster_arn);
+  // The global database `identifier` (Marker pages). NotFound (GlobalClusterNotFoundFault),
+  // also when the answer does not list it (moto lists every global cluster whatever is
+  // asked).
+  Result<GlobalCluster> DescribeGlobalCluster(const std::string& identifier);
 
  private:
   AwsClient& aws_;

@@ -544,6 +544,43 @@ TEST_F(RdsClientTest, FailoverGlobalClusterMatchesBotocore) {
                            OracleCase("rds", "FailoverGlobalCluster", base)});
 }
 
+TEST_F(RdsClientTest, SwitchoverAndDescribeGlobalClustersMatchBotocore) {
+  const std::string arn = "arn:aws:rds:us-east-1:123456789012:cluster:orders-dr";
+  Reply(QueryReply("SwitchoverGlobalCluster",
+                   "<GlobalCluster><GlobalClusterIdentifier>orders-global</GlobalClusterIdentifier>"
+                   "<Status>switching-over</Status></GlobalCluster>"));
+  // moto lists every global cluster whatever is asked: the client keeps the one named.
+  Reply(QueryReply("DescribeGlobalClusters",
+                   "<GlobalClusters><GlobalClusterMember><GlobalClusterIdentifier>other"
+                   "</GlobalClusterIdentifier></GlobalClusterMember><GlobalClusterMember>"
+                   "<GlobalClusterIdentifier>orders-global</GlobalClusterIdentifier><Status>"
+                   "available</Status><GlobalClusterMembers><GlobalClusterMember><DBClusterArn>" +
+                       arn +
+                       "</DBClusterArn><IsWriter>true</IsWriter></GlobalClusterMember>"
+                       "</GlobalClusterMembers></GlobalClusterMember></GlobalClusters>"));
+  Result<Mutated<GlobalCluster>> moved = rds_.SwitchoverGlobalCluster("orders-global", arn);
+  ASSERT_TRUE(moved.ok()) << moved.status().ToString();
+  EXPECT_EQ(moved->value.status, "switching-over");
+  Result<GlobalCluster> found = rds_.DescribeGlobalCluster("orders-global");
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(found->identifier, "orders-global");
+  ASSERT_EQ(found->members.size(), 1u);
+  EXPECT_TRUE(found->members[0].is_writer);
+  ExpectAllSameAsBotocore(harness_.http.requests(),
+                          {OracleCase("rds", "SwitchoverGlobalCluster",
+                                      {{"GlobalClusterIdentifier", "orders-global"},
+                                       {"TargetDbClusterIdentifier", arn}}),
+                           OracleCase("rds", "DescribeGlobalClusters",
+                                      {{"GlobalClusterIdentifier", "orders-global"}})});
+}
+
+TEST_F(RdsClientTest, AGlobalClusterNotListedIsNotFound) {
+  Reply(QueryReply("DescribeGlobalClusters", "<GlobalClusters/>"));
+  Result<GlobalCluster> found = rds_.DescribeGlobalCluster("orders-global");
+  ASSERT_FALSE(found.ok());
+  EXPECT_EQ(found.status().code(), StatusCode::kNotFound);
+}
+
 TEST_F(RdsClientTest, DescribeEventsMatchesBotocore) {
   Reply(QueryReply("DescribeEvents", "<Events/><Marker>page 2/+&=</Marker>"));
   Reply(QueryReply("DescribeEvents", "<Events/>"));

@@ -1,5 +1,6 @@
 #include "steps/step_factory.h"
 
+#include "steps/failover_global_db.h"
 #include "steps/invoke_lambda.h"
 #include "steps/promote_db.h"
 #include "steps/promote_db_cluster.h"
@@ -30,6 +31,8 @@ std::unique_ptr<Step> MakeStep(const StepSpec& spec, StepServices& aws) {
       return std::make_unique<InvokeLambdaStep>(spec, aws.lambda, aws.facts);
     case StepKind::kPromoteDbCluster:
       return std::make_unique<PromoteDbClusterStep>(spec, aws.rds);
+    case StepKind::kFailoverGlobalDb:
+      return std::make_unique<FailoverGlobalDbStep>(spec, aws.rds);
   }
   return nullptr;
 }

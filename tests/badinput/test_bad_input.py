@@ -265,7 +265,7 @@ PLAN_CASES = [
         "version: 1\nsteps:\n  - sclae_asg: {name: dr-jenkins}\n"),
         expect=("steps[0].sclae_asg (line 3): found an unknown key, expected one of "
                 "promote_db, scale_asg, scale_ecs, register_targets, switch_dns, run_command, "
-                "invoke_lambda, promote_db_cluster",)),
+                "invoke_lambda, promote_db_cluster, failover_global_db",)),
     ConfigCase("plan_unknown_field", **plan(
         "version: 1\nsteps:\n  - scale_asg:\n      name: dr-jenkins\n      desried: 2\n"),
         expect=("steps[0].scale_asg.desried (line 5): found an unknown key, expected one of "

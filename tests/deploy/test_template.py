@@ -356,6 +356,7 @@ class DeployTest(unittest.TestCase):
 TOPIC = f"arn:aws:sns:{REGION}:123456789012:dr-readiness"
 HOOK = f"arn:aws:lambda:{REGION}:123456789012:function:warm-cache"
 CLUSTER = f"arn:aws:rds:{REGION}:123456789012:cluster:app-dr"
+GLOBAL = "arn:aws:rds::123456789012:global-cluster:app-global"
 
 
 class VariantDeployTest(unittest.TestCase):
@@ -375,6 +376,7 @@ class VariantDeployTest(unittest.TestCase):
             "HostedZoneIds": "Z0PUBLICZONE,Z0OTHERZONE",
             "HookFunctionArns": HOOK,
             "AuroraClusterArns": CLUSTER,
+            "GlobalClusterArns": GLOBAL,
         })
 
     @classmethod
@@ -407,8 +409,8 @@ class VariantDeployTest(unittest.TestCase):
         iam = self.moto.client("iam")
         role = f"staging-dr-failover-{REGION}"
         self.assertEqual(sorted(iam.list_role_policies(RoleName=role)["PolicyNames"]),
-                         ["drfailover", "drfailover-aurora", "drfailover-dns", "drfailover-hooks",
-                          "drfailover-notify"])
+                         ["drfailover", "drfailover-aurora", "drfailover-dns",
+                          "drfailover-global-db", "drfailover-hooks", "drfailover-notify"])
         document = iam.get_role_policy(RoleName=role, PolicyName="drfailover-notify")["PolicyDocument"]
         self.assertEqual([(s["Action"], s["Resource"]) for s in policy_statements(document)],
                          [("sns:Publish", TOPIC)])
@@ -442,6 +444,17 @@ class VariantDeployTest(unittest.TestCase):
         self.assertEqual([(as_list(s["Action"]), as_list(s["Resource"]))
                           for s in policy_statements(document)],
                          [(["rds:DescribeDBClusters", "rds:PromoteReadReplicaDBCluster"], [CLUSTER])])
+
+    def test_global_db_moves_are_scoped_to_the_named_global_databases(self):
+        document = self.moto.client("iam").get_role_policy(
+            RoleName=f"staging-dr-failover-{REGION}", PolicyName="drfailover-global-db")["PolicyDocument"]
+        clusters = f"arn:aws:rds:{REGION}:123456789012:cluster:*"
+        self.assertEqual([(as_list(s["Action"]), as_list(s["Resource"]))
+                          for s in policy_statements(document)],
+                         [(["rds:DescribeGlobalClusters"], [GLOBAL]),
+                          (["rds:SwitchoverGlobalCluster", "rds:FailoverGlobalCluster"],
+                           [GLOBAL, clusters]),
+                          (["rds:DescribeDBClusters"], [clusters])])
 
 
 if __name__ == "__main__":

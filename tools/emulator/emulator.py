@@ -18,6 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from asg_instances import InstanceStartup  # noqa: E402
 import iam_auth  # noqa: E402
+from global_failover import GlobalFailover  # noqa: E402
 from iam_simulate import IamSimulate  # noqa: E402
 from lambda_invoke import LambdaInvoke  # noqa: E402
 from ecs_scheduler import EcsScheduler  # noqa: E402
@@ -164,7 +165,7 @@ def main(argv):
         behaviours = [IamSimulate(), RdsPromotion(clients, settings),
                       InstanceStartup(clients, settings), EcsScheduler(clients, settings),
                       Route53Propagation(settings), LambdaInvoke(clients, settings),
-                      RdsClusterPromotion(clients, settings)]
+                      RdsClusterPromotion(clients, settings), GlobalFailover(clients, settings)]
         warm(behaviours, args.warm_services)
         return behaviours
 
