@@ -160,12 +160,21 @@ TEST_F(ServicesIntegrationTest, RdsDescribeAndPromoteReplicaCluster) {
   ExpectAwsError(rds.DescribeDBClusters("no-such-cluster").status(), StatusCode::kNotFound,
                  "DBClusterNotFoundFault");
 
+  // The proxy gives the promotion AWS's duration (promotion_seconds: the whole suite) and
+  // answers (tools/emulator/rds_cluster_promotion.py).
   Result<Mutated<DbCluster>> promoted = rds.PromoteReadReplicaDBCluster(cluster);
   ASSERT_TRUE(promoted.ok()) << promoted.status().ToString();
   EXPECT_EQ(promoted->value.identifier, cluster);
+  EXPECT_EQ(promoted->value.status, "promoting");
   Result<std::vector<DbCluster>> after = rds.DescribeDBClusters(cluster);
   ASSERT_TRUE(after.ok()) << after.status().ToString();
-  EXPECT_EQ(after->front().replication_source, "");
+  EXPECT_EQ(after->front().status, "promoting");
+  EXPECT_EQ(after->front().replication_source, Extra("source_cluster_arn"))
+      << "the source stays until the promotion is done";
+  ExpectAwsError(rds.PromoteReadReplicaDBCluster(cluster).status(), StatusCode::kRejected,
+                 "InvalidDBClusterStateFault");
+  ExpectAwsError(rds.PromoteReadReplicaDBCluster("no-such-cluster").status(),
+                 StatusCode::kNotFound, "DBClusterNotFoundFault");
 }
 
 TEST_F(ServicesIntegrationTest, AutoScalingScaleUpAndEc2Instances) {
@@ -429,10 +438,14 @@ TEST_F(ServicesIntegrationTest, Route53ChangeAndGetChange) {
   EXPECT_EQ(change->value.id.find('/'), std::string::npos);
   EXPECT_FALSE(change->value.status.empty());
 
+  // The proxy gives the change AWS's propagation (tools/emulator/route53_propagation.py).
+  EXPECT_EQ(change->value.status, "PENDING");
   Result<ChangeInfo> polled = route53.GetChange(change->value.id);
   ASSERT_TRUE(polled.ok()) << polled.status().ToString();
   EXPECT_EQ(polled->id, change->value.id);
-  EXPECT_EQ(polled->status, "INSYNC");
+  EXPECT_TRUE(polled->status == "PENDING" || polled->status == "INSYNC") << polled->status;
+  ExpectAwsError(route53.GetChange("CNEVERISSUED").status(), StatusCode::kNotFound,
+                 "NoSuchChange");
 
   ExpectAwsError(
       route53
