@@ -173,8 +173,8 @@ TEST_F(ServicesIntegrationTest, RdsDescribeAndPromoteReplicaCluster) {
       << "the source stays until the promotion is done";
   ExpectAwsError(rds.PromoteReadReplicaDBCluster(cluster).status(), StatusCode::kRejected,
                  "InvalidDBClusterStateFault");
-  ExpectAwsError(rds.PromoteReadReplicaDBCluster("no-such-cluster").status(),
-                 StatusCode::kNotFound, "DBClusterNotFoundFault");
+  ExpectAwsError(rds.PromoteReadReplicaDBCluster("no-such-cluster").status(), StatusCode::kNotFound,
+                 "DBClusterNotFoundFault");
 }
 
 TEST_F(ServicesIntegrationTest, AutoScalingScaleUpAndEc2Instances) {
@@ -444,8 +444,7 @@ TEST_F(ServicesIntegrationTest, Route53ChangeAndGetChange) {
   ASSERT_TRUE(polled.ok()) << polled.status().ToString();
   EXPECT_EQ(polled->id, change->value.id);
   EXPECT_TRUE(polled->status == "PENDING" || polled->status == "INSYNC") << polled->status;
-  ExpectAwsError(route53.GetChange("CNEVERISSUED").status(), StatusCode::kNotFound,
-                 "NoSuchChange");
+  ExpectAwsError(route53.GetChange("CNEVERISSUED").status(), StatusCode::kNotFound, "NoSuchChange");
 
   ExpectAwsError(
       route53
