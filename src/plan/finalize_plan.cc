@@ -198,6 +198,29 @@ void ResolveBounds(PlanSpec& plan) {
   }
 }
 
+// The original's order: the database first, then ASGs, ECS services and registrations;
+// after them traffic, then hooks (which a plan orders with `after`).
+int SequentialRank(StepKind kind) {
+  switch (kind) {
+    case StepKind::kPromoteDb:
+    case StepKind::kPromoteDbCluster:
+    case StepKind::kFailoverGlobalDb:
+      return 0;
+    case StepKind::kScaleAsg:
+      return 1;
+    case StepKind::kScaleEcs:
+      return 2;
+    case StepKind::kRegisterTargets:
+      return 3;
+    case StepKind::kSwitchDns:
+      return 4;
+    case StepKind::kRunCommand:
+    case StepKind::kInvokeLambda:
+      return 5;
+  }
+  return 5;
+}
+
 // Kahn's algorithm, choosing among ready steps the earliest kind (the original's order),
 // then the earliest in the configuration. Requires an acyclic graph.
 void ChainSequentially(PlanSpec& plan) {
@@ -213,7 +236,7 @@ void ChainSequentially(PlanSpec& plan) {
   }
   using Key = std::pair<int, size_t>;  // (kind rank, position)
   std::priority_queue<Key, std::vector<Key>, std::greater<Key>> ready;
-  auto push = [&](size_t i) { ready.emplace(static_cast<int>(plan.steps[i].kind), i); };
+  auto push = [&](size_t i) { ready.emplace(SequentialRank(plan.steps[i].kind), i); };
   for (size_t i = 0; i < plan.steps.size(); ++i) {
     if (waiting[i] == 0) push(i);
   }

@@ -109,6 +109,22 @@ TEST(FinalizePlanTest, SequentialChainsInOriginalOrderRespectingExplicitAfter) {
   }
 }
 
+TEST(FinalizePlanTest, SequentialPutsEveryDatabaseKindFirstAndHooksLast) {
+  StepSpec hook{"", StepKind::kRunCommand, RunCommandSpec{{"notify"}, {}}, {}, {}, "", {}};
+  StepSpec cluster{"", StepKind::kPromoteDbCluster, PromoteDbClusterSpec{"app-dr"}, {}, {}, "", {}};
+  StepSpec global{
+      "",
+      StepKind::kFailoverGlobalDb,
+      FailoverGlobalDbSpec{"g", "app-dr", FailoverGlobalDbSpec::Mode::kSwitchover, false},
+      {},
+      {},
+      "",
+      {}};
+  PlanSpec plan = Finalized({hook, Asg("dr-jenkins"), global, cluster}, Ordering::kSequential);
+  EXPECT_EQ(IdsOf(plan), (Ids{"failover-global-db:g", "promote-db-cluster:app-dr",
+                              "scale-asg:dr-jenkins", "run-command:notify"}));
+}
+
 TEST(FinalizePlanTest, ReportsDuplicateAndUnknownIdsTogether) {
   std::string message = FinalizeError({Asg("dr-jenkins"), WithId(Asg("dr-jenkins"), "", {"nope"})});
   EXPECT_NE(message.find("2 problems"), std::string::npos) << message;

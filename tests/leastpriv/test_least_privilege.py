@@ -151,6 +151,8 @@ def resolve(node, params, conditions):
             return left == right
         if fn == "Fn::Join":
             return arg[0].join(resolve(arg[1], params, conditions))
+        if fn == "Fn::Split":
+            return resolve(arg[1], params, conditions).split(arg[0])
         if fn.startswith("Fn::") or fn == "Condition":
             raise ValueError(f"intrinsic function {fn} is not understood by this test")
     return {k: resolve(v, params, conditions) for k, v in node.items()}

@@ -16,8 +16,7 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 
-import botocore.exceptions
-
+import iam_auth
 import wire
 
 XMLNS = "http://rds.amazonaws.com/doc/2014-10-31/"
@@ -59,6 +58,12 @@ class GlobalFailover:
         if cluster is None:
             return wire.query_error(404, XMLNS, "GlobalClusterNotFoundFault",
                                     f"Global cluster {ident} not found.")
+        # moto never sees this call: its IAM authentication (--iam-auth) is applied here, on
+        # the global database and the target cluster, as AWS authorizes it.
+        try:
+            iam_auth.authorize(req, req.op, [cluster["GlobalClusterArn"], target])
+        except iam_auth.Refusal as e:
+            return e.response
         members = [m["DBClusterArn"] for m in cluster.get("GlobalClusterMembers", [])]
         if target not in members:
             return wire.query_error(400, XMLNS, "InvalidParameterValue",

@@ -19,12 +19,22 @@ counter passes `settings.INITIAL_NO_AUTH_ACTION_COUNT` (infinite by default;
   `cloudwatch:GetMetricData`, which is what a policy grants. `_ACTION_PREFIXES` gives
   moto AWS's prefix (the signature is still checked against the signing name).
 
+- moto hashes a REST GET's query parameters as its payload when it checks the signature;
+  `install_payload_fix` makes it hash the payload as sent (empty), as AWS does.
+- Calls a behaviour answers itself (Lambda Invoke, the global database moves, IAM's
+  simulator) never reach moto's authentication: the behaviour calls `authorize` with the
+  action and the resources AWS would authorize.
+
 Not modelled: sts:GetCallerIdentity is always allowed (as on AWS); conditions beyond
 moto's own; resource-based policies; DescribeServices/DescribeTasks per named resource.
 """
 
 import json
+import os
+import re
 import urllib.request
+
+import wire
 
 # moto is imported inside the functions: emulator.py --help must not wait for it.
 
@@ -55,6 +65,7 @@ def enable(clients, region):
     clients.use_credentials(*internal)
     install_resource_resolvers()
     install_action_prefixes()
+    install_payload_fix()
     reset = urllib.request.Request(f"{clients.endpoint_url}/moto-api/reset-auth", data=b"0",
                                    headers={"Content-Type": "text/plain"}, method="POST")
     with urllib.request.urlopen(reset, timeout=30) as r:
@@ -62,6 +73,60 @@ def enable(clients, region):
     return {"account_id": DEFAULT_ACCOUNT_ID, "partition": get_partition(region),
             "administrator": {"user_name": ADMIN_USER, "access_key_id": admin[0],
                               "secret_access_key": admin[1]}}
+
+
+# --- requests the proxy answers itself ---------------------------------------------------
+
+_ACCESS_KEY = re.compile(r"Credential=([^/,\s]+)/")
+
+
+class Refusal(Exception):
+    """moto's authentication refused a request; `response` is moto's own error."""
+
+    def __init__(self, response):
+        super().__init__(response.status)
+        self.response = response
+
+
+def authorize(req, action, resources=("*",)):
+    """For a request a behaviour answers instead of moto (moto's authentication never sees
+    it): the caller's account, after the checks moto would make: the signature, and that
+    the caller's policies allow `<signing service>:<action>` on every one of `resources`.
+    Raises Refusal with moto's error when authentication is on and refuses it."""
+    from moto import settings
+    from moto.core.authorization import ActionAuthenticatorMixin
+    from moto.iam.access_control import IAMRequest
+    from moto.iam.models import get_account_id_from
+    from werkzeug.exceptions import HTTPException
+
+    headers = _moto_headers(req.headers)
+    # As moto's BaseResponse.get_current_account picks the account.
+    key = _ACCESS_KEY.search(headers.get("Authorization", ""))
+    account = (os.environ.get("MOTO_ACCOUNT_ID") or headers.get("x-moto-account-id")
+               or get_account_id_from(key.group(1) if key else "AKIAEXAMPLE"))
+    if ActionAuthenticatorMixin.request_count < settings.INITIAL_NO_AUTH_ACTION_COUNT:
+        return account  # authentication off: everything is allowed
+    path = req.path + ("?" + req.query if req.query else "")
+    try:
+        check = IAMRequest(account_id=account, method=req.method, path=path, data=req.params,
+                           body=req.body, headers=headers, action=action)
+        check.check_signature()
+        for resource in resources:
+            check.check_action_permitted(resource)
+    except HTTPException as e:
+        # As moto's call_action sends its authentication errors.
+        rid = wire.request_id()
+        raise Refusal(wire.Response(
+            e.code, [("Content-Type", "text/html; charset=utf-8"), ("x-amzn-RequestId", rid)],
+            (e.description or "").encode())) from None
+    return account
+
+
+def _moto_headers(headers):
+    """The request's headers as moto sees them (werkzeug: Title-Case names, looked up
+    without regard to case)."""
+    from requests.structures import CaseInsensitiveDict
+    return CaseInsensitiveDict({k.title(): v for k, v in headers})
 
 
 # --- the resource AWS authorizes, per action ------------------------------------------
@@ -99,6 +164,30 @@ def _ecs_service(resp):
     return _arn(resp, "ecs", f"service/{cluster}/{service}")
 
 
+def _rds_cluster(resp):
+    cluster = resp._get_param("DBClusterIdentifier")  # noqa: SLF001
+    if cluster and cluster.startswith("arn:"):
+        return cluster
+    return _arn(resp, "rds", f"cluster:{cluster or '*'}")
+
+
+def _rds_global_cluster(resp):
+    from moto.utilities.utils import get_partition
+    ident = resp._get_param("GlobalClusterIdentifier") or "*"  # noqa: SLF001
+    # Global databases have no region in their ARN.
+    return f"arn:{get_partition(resp.region)}:rds::{resp.current_account}:global-cluster:{ident}"
+
+
+_ROUTE53_ZONE = re.compile(r"/hostedzone/([^/]+)/rrset")
+
+
+def _route53_zone(resp):
+    from moto.utilities.utils import get_partition
+    zone = _ROUTE53_ZONE.search(resp.path or "")
+    # Route 53 ARNs have no region and no account.
+    return f"arn:{get_partition(resp.region)}:route53:::hostedzone/{zone.group(1)}" if zone else "*"
+
+
 def _elbv2_target_group(resp):
     return resp._get_param("TargetGroupArn") or "*"  # noqa: SLF001
 
@@ -116,7 +205,12 @@ def _dynamodb_table(resp):
 # that drfailover makes; the rest are evaluated against "*".
 _RESOLVERS = {
     ("moto.rds.responses", "RDSResponse"): {
-        "DescribeDBInstances": _rds_db, "PromoteReadReplica": _rds_db},
+        "DescribeDBInstances": _rds_db, "PromoteReadReplica": _rds_db,
+        "DescribeDBClusters": _rds_cluster, "PromoteReadReplicaDBCluster": _rds_cluster,
+        "DescribeGlobalClusters": _rds_global_cluster},
+    # switch_dns (steps/switch_dns.h).
+    ("moto.route53.responses", "Route53"): {
+        "ListResourceRecordSets": _route53_zone, "ChangeResourceRecordSets": _route53_zone},
     ("moto.autoscaling.responses", "AutoScalingResponse"): {
         "UpdateAutoScalingGroup": _autoscaling_group, "SetDesiredCapacity": _autoscaling_group},
     ("moto.ecs.responses", "EC2ContainerServiceResponse"): {"UpdateService": _ecs_service},
@@ -129,7 +223,7 @@ _RESOLVERS = {
         action: _dynamodb_table for action in ("GetItem", "PutItem", "UpdateItem", "DeleteItem")},
 }
 # The IAM prefix of each response module above.
-_IAM_PREFIXES = {"moto.rds.responses": "rds", "moto.autoscaling.responses": "autoscaling",
+_IAM_PREFIXES = {"moto.rds.responses": "rds", "moto.route53.responses": "route53", "moto.autoscaling.responses": "autoscaling",
                  "moto.ecs.responses": "ecs", "moto.elbv2.responses": "elasticloadbalancing",
                  "moto.dynamodb.responses": "dynamodb", "moto.sns.responses": "sns"}
 
@@ -163,6 +257,30 @@ def install_action_prefixes():
 
     base.__init__ = init
     base._drf_prefixes = True  # noqa: SLF001
+
+
+def install_payload_fix():
+    """moto recomputes a signature over `body or data`: for a REST GET with query
+    parameters (Route 53's ListHostedZonesByName, Lambda's GetFunction) `data` holds the
+    parameters, so it hashes them as the payload and refuses a correct signature
+    (SignatureDoesNotMatch). AWS hashes the payload as sent: empty for a GET."""
+    from moto.iam import access_control
+    base = access_control.IAMRequestBase
+    if getattr(base, "_drf_payload", False):
+        return
+    original = base._create_aws_request  # noqa: SLF001
+
+    def create(self):
+        if self._method in ("GET", "HEAD", "DELETE") and not self._body:  # noqa: SLF001
+            saved, self._data = self._data, {}  # noqa: SLF001
+            try:
+                return original(self)
+            finally:
+                self._data = saved  # noqa: SLF001
+        return original(self)
+
+    base._create_aws_request = create  # noqa: SLF001
+    base._drf_payload = True  # noqa: SLF001
 
 
 def install_resource_resolvers():

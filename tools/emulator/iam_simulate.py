@@ -36,10 +36,10 @@ boundaries, resource policies, context entries, CallerArn.
 """
 
 import json
-import os
 import re
 from xml.sax.saxutils import escape
 
+import iam_auth
 import wire
 
 XMLNS = "https://iam.amazonaws.com/doc/2010-05-08/"
@@ -48,7 +48,6 @@ DEFAULT_MAX_ITEMS = 100
 _ALLOWED, _EXPLICIT, _IMPLICIT = "allowed", "explicitDeny", "implicitDeny"
 _RANK = {_ALLOWED: 0, _IMPLICIT: 1, _EXPLICIT: 2}  # most restrictive last
 _PRINCIPAL_ARN = re.compile(r"^arn:([^:]+):iam::(\d{12}):(user|role|group)/(.+)$")
-_ACCESS_KEY = re.compile(r"Credential=([^/,\s]+)/")
 
 
 class SimulationError(Exception):
@@ -67,11 +66,11 @@ class IamSimulate:
         if req.service != "iam" or req.op != OP:
             return None
         try:
-            account = _authorize(req)
+            account = iam_auth.authorize(req, OP)
             return _reply(simulate(req.params, account, _partition(req.region)))
         except SimulationError as e:
             return e.response()
-        except _MotoRefusal as e:
+        except iam_auth.Refusal as e:
             return e.response
 
     def after(self, req, resp):  # noqa: ARG002
@@ -79,51 +78,6 @@ class IamSimulate:
 
 
 # --- the caller -------------------------------------------------------------------------
-
-
-class _MotoRefusal(Exception):
-    def __init__(self, response):
-        super().__init__(response.status)
-        self.response = response
-
-
-def _authorize(req):
-    """The caller's account; raises _MotoRefusal with moto's own error when moto's
-    authentication is on and refuses the caller (signature, key, policy)."""
-    from moto import settings
-    from moto.core.authorization import ActionAuthenticatorMixin
-    from moto.iam.access_control import IAMRequest
-    from moto.iam.models import get_account_id_from
-    from werkzeug.exceptions import HTTPException
-
-    headers = _moto_headers(req.headers)
-    # As moto's BaseResponse.get_current_account picks the account.
-    key = _ACCESS_KEY.search(headers.get("Authorization", ""))
-    account = (os.environ.get("MOTO_ACCOUNT_ID") or headers.get("x-moto-account-id")
-               or get_account_id_from(key.group(1) if key else "AKIAEXAMPLE"))
-    if ActionAuthenticatorMixin.request_count < settings.INITIAL_NO_AUTH_ACTION_COUNT:
-        return account  # authentication off: everything is allowed
-    path = req.path + ("?" + req.query if req.query else "")
-    try:
-        check = IAMRequest(account_id=account, method=req.method, path=path, data=req.params,
-                           body=req.body, headers=headers, action=OP)
-        check.check_signature()
-        # IAM actions are evaluated against "*" (iam_auth.py resolves no IAM resource).
-        check.check_action_permitted("*")
-    except HTTPException as e:
-        # As moto's call_action sends its authentication errors.
-        rid = wire.request_id()
-        raise _MotoRefusal(wire.Response(
-            e.code, [("Content-Type", "text/html; charset=utf-8"), ("x-amzn-RequestId", rid)],
-            (e.description or "").encode())) from None
-    return account
-
-
-def _moto_headers(headers):
-    """The request's headers as moto sees them (werkzeug: Title-Case names, looked up
-    without regard to case)."""
-    from requests.structures import CaseInsensitiveDict
-    return CaseInsensitiveDict({k.title(): v for k, v in headers})
 
 
 def _partition(region):

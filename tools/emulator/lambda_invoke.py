@@ -18,6 +18,7 @@ import urllib.parse
 
 import botocore.exceptions
 
+import iam_auth
 import wire
 
 _INVOKE_PATH = re.compile(r"^/2015-03-31/functions/([^/]+)/invocations$")
@@ -28,6 +29,16 @@ def _error(status, code, message):
     body = json.dumps({"Type": "User", "Message": message}).encode()
     return wire.Response(status, [("Content-Type", "application/json"), ("x-amzn-RequestId", rid),
                                   ("X-Amzn-ErrorType", code)], body)
+
+
+def _function_arn(req, name):
+    """The ARN a name (or partial ARN) stands for in this account and region."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.utilities.utils import get_partition
+    if name.startswith("arn:"):
+        return name
+    return (f"arn:{get_partition(req.region)}:lambda:{req.region}:{DEFAULT_ACCOUNT_ID}:"
+            f"function:{name.rpartition(':function:')[2] or name}")
 
 
 class LambdaInvoke:
@@ -45,9 +56,17 @@ class LambdaInvoke:
         try:
             function = self._clients.get("lambda", req.region).get_function(FunctionName=name)
         except botocore.exceptions.ClientError as e:
-            if e.response["Error"]["Code"] == "ResourceNotFoundException":
-                return _error(404, "ResourceNotFoundException", f"Function not found: {name}")
-            raise
+            if e.response["Error"]["Code"] != "ResourceNotFoundException":
+                raise
+            function = None
+        # moto never sees this call: its IAM authentication (--iam-auth) is applied here.
+        arn = function["Configuration"]["FunctionArn"] if function else _function_arn(req, name)
+        try:
+            iam_auth.authorize(req, "InvokeFunction", [arn])
+        except iam_auth.Refusal as e:
+            return e.response
+        if function is None:
+            return _error(404, "ResourceNotFoundException", f"Function not found: {arn}")
         config = function["Configuration"]
         variables = config.get("Environment", {}).get("Variables", {})
         headers = [("Content-Type", "application/json"), ("x-amzn-RequestId", wire.request_id()),

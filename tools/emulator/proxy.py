@@ -3,6 +3,7 @@ is forwarded to moto unchanged (Authorization included); behaviours rewrite answ
 answer themselves where moto lacks AWS's behaviour; the fault layer and a test's scripted
 replies spoil answers on purpose. /_emulator/* is answered here and never forwarded."""
 
+import contextlib
 import http.client
 import json
 import socket
@@ -38,8 +39,18 @@ class Proxy:
         # for a bad document, botocore's ClientError for an unknown service.
         self._warm = warm
         self._local = threading.local()  # per-thread keep-alive connection to moto
+        # AWS applies a DynamoDB write and its condition atomically; moto's threaded server
+        # checks the condition and writes without a lock, so two conditional puts at once
+        # could both succeed (the run lease would admit two runs). Writes go one at a time.
+        self._dynamodb_writes = threading.Lock()
         handler = type("Handler", (_Handler,), {"proxy": self})
         self._endpoint = http_server.Endpoint(handler, port, name="proxy")
+
+    def _serialized(self, req):
+        """The lock a request to moto must hold: DynamoDB writes, one at a time."""
+        if req.service == "dynamodb" and req.mutating:
+            return self._dynamodb_writes
+        return contextlib.nullcontext()
 
     @property
     def port(self):
@@ -83,7 +94,8 @@ class Proxy:
             if resp is not None:
                 break
         if resp is None:
-            resp = self.forward(req)
+            with self._serialized(req):
+                resp = self.forward(req)
             for b in behaviours:
                 resp = b.after(req, resp)
         applied = resp  # what moto (or a behaviour) answered: the call's effect

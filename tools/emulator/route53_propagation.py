@@ -11,6 +11,7 @@ import secrets
 import threading
 import time
 
+import iam_auth
 import wire
 
 XMLNS = "https://route53.amazonaws.com/doc/2013-04-01/"
@@ -37,6 +38,13 @@ class Route53Propagation:
         if not match:
             return None
         change_id = match.group(1)
+        # moto never sees this call: its IAM authentication (--iam-auth) is applied here.
+        from moto.utilities.utils import get_partition
+        try:
+            iam_auth.authorize(req, "GetChange",
+                               [f"arn:{get_partition(req.region)}:route53:::change/{change_id}"])
+        except iam_auth.Refusal as e:
+            return e.response
         with self._lock:
             made = self._changes.get(change_id)
         if made is None:
