@@ -18,6 +18,7 @@
 #include "services/ec2_client.h"
 #include "services/ecs_client.h"
 #include "services/elbv2_client.h"
+#include "services/lambda_client.h"
 #include "services/rds_client.h"
 #include "services/route53_client.h"
 #include "services/sns_client.h"
@@ -80,8 +81,12 @@ const Call kCalls[] = {
     [](AwsClient& aws) { (void)Ec2Client(aws).DescribeInstances({}); },
     [](AwsClient& aws) { (void)StsClient(aws).GetCallerIdentity(); },
     [](AwsClient& aws) {
-      (void)Route53Client(aws).ChangeResourceRecordSets(
-          "Z1", "failover", {{"UPSERT", "api.example.com.", "CNAME", 60, {"dr.example.com"}}});
+      ResourceRecordSet set;
+      set.name = "api.example.com.";
+      set.type = "CNAME";
+      set.ttl = 60;
+      set.values = {"dr.example.com"};
+      (void)Route53Client(aws).ChangeResourceRecordSets("Z1", "failover", {{"UPSERT", set}});
     },
     [](AwsClient& aws) { (void)Route53Client(aws).GetChange("C1"); },
     [](AwsClient& aws) {
@@ -97,6 +102,14 @@ const Call kCalls[] = {
       query.dimensions = {{"DBInstanceIdentifier", "dr-app-db"}};
       (void)CloudWatchClient(aws).GetMetricData(query);
     },
+    // The plan kinds' reads and calls (switch_dns, the Aurora kinds, invoke_lambda).
+    [](AwsClient& aws) { (void)Route53Client(aws).ListRecordSets("Z1", "api.example.com", "A"); },
+    [](AwsClient& aws) { (void)Route53Client(aws).ZonesNamed("example.com"); },
+    [](AwsClient& aws) { (void)Elbv2Client(aws).DescribeLoadBalancers({"dr-alb"}); },
+    [](AwsClient& aws) { (void)RdsClient(aws).DescribeGlobalCluster("orders-global"); },
+    [](AwsClient& aws) { (void)RdsClient(aws).SwitchoverGlobalCluster("g", "arn:c"); },
+    [](AwsClient& aws) { (void)RdsClient(aws).DescribeDBClusters("app-dr"); },
+    [](AwsClient& aws) { (void)LambdaClient(aws).Invoke("warm-cache", "{}"); },
 };
 
 }  // namespace
