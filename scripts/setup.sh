@@ -16,6 +16,7 @@ debian_packages=(
   libgtest-dev libgmock-dev                # tests
   clang libclang-rt-14-dev clang-format    # sanitizer and fuzzer builds, formatting check
   zip unzip binutils                       # Lambda package and its symbol check
+  chromium                                 # the drill report, rendered headless (tests/report)
   ca-certificates curl
 )
 

@@ -14,10 +14,13 @@
 #include "app/check.h"
 #include "app/failover.h"
 #include "app/whoami.h"
+#include "plan/validate.h"
 #include "readiness/check_report.h"
+#include "report/html_report.h"
 #include "report/progress.h"
 #include "report/report.h"
 #include "report/summary_table.h"
+#include "steps/poller.h"
 
 namespace drf {
 namespace {
@@ -92,6 +95,27 @@ void AddFailoverOptions(CLI::App& verb, FailoverOptions& o) {
   verb.add_flag("--no-progress", o.no_progress, "no live progress line on a terminal");
 }
 
+// Options of drill: the failback after the failover, and where the drill report goes.
+struct DrillOptions {
+  std::optional<std::string> failback_after;  // a duration: "30m", "90s", "1h"
+  std::optional<std::string> html_file;
+};
+
+void AddDrillOptions(CLI::App& verb, DrillOptions& o) {
+  verb.add_option("--failback-after", o.failback_after,
+                  "fail back once the DR region has served this long (e.g. 10m, 90s); without "
+                  "it the drill ends with the region failed over");
+  verb.add_option("--html", o.html_file,
+                  "write the drill report here (default: drfailover-drill-<time>.html in the "
+                  "current directory)");
+}
+
+// Options of report.
+struct ReportOptions {
+  std::string json_file;
+  std::string html_file;
+};
+
 // Options of check.
 struct CheckOptions {
   std::optional<std::string> last_report;
@@ -157,7 +181,7 @@ Status CheckWritable(const std::string& path) {
   return Status::Ok();
 }
 
-constexpr const char* kVerbs[] = {"run", "plan", "check", "whoami"};
+constexpr const char* kVerbs[] = {"run", "plan", "check", "failback", "drill", "report", "whoami"};
 
 // CLI11 answers a mistyped verb with only "A subcommand is required".
 std::optional<Status> UnknownVerb(const std::vector<std::string>& args) {
@@ -165,8 +189,9 @@ std::optional<Status> UnknownVerb(const std::vector<std::string>& args) {
   for (const char* verb : kVerbs) {
     if (args[0] == verb) return std::nullopt;
   }
-  return Status::InvalidArgument("unknown command \"" + args[0] +
-                                 "\": expected run, plan, check or whoami (see --help)");
+  return Status::InvalidArgument(
+      "unknown command \"" + args[0] +
+      "\": expected run, plan, check, failback, drill, report or whoami (see --help)");
 }
 
 // Writes the JSON result to --report (if given) and prints it or its `text`; returns the
@@ -192,10 +217,8 @@ std::optional<int> ReportFileUnwritable(const Verb& verb, const PlanOptions& p) 
   return ReportError(verb, writable, ExitCode::kInvalidConfig);
 }
 
-int RunFailoverVerb(FailoverMode mode, const CommonOptions& c, const PlanOptions& p,
-                    const FailoverOptions& f, const Verb& verb) {
-  if (std::optional<int> code = ReportFileUnwritable(verb, p)) return *code;
-  Logger log = MakeLogger(c, verb);
+FailoverRequest MakeRequest(FailoverMode mode, const CommonOptions& c, const PlanOptions& p,
+                            const FailoverOptions& f) {
   FailoverRequest request;
   request.mode = mode;
   request.plan_file = p.plan_file;
@@ -205,6 +228,12 @@ int RunFailoverVerb(FailoverMode mode, const CommonOptions& c, const PlanOptions
   request.force = f.force;
   request.holder = LocalHolder();
   request.report_location = p.report_file.value_or("");
+  return request;
+}
+
+// Runs `request` with live progress on a terminal (unless --no-progress).
+FailoverOutcome RunWithProgress(FailoverRequest request, const FailoverOptions& f, Logger& log,
+                                const Verb& verb) {
   std::optional<ProgressReporter> progress;
   if (verb.console.err_is_terminal && !f.no_progress) {
     progress.emplace(ProgressOptions{verb.console.err, true, 0, 120}, verb.effects.clock);
@@ -212,10 +241,113 @@ int RunFailoverVerb(FailoverMode mode, const CommonOptions& c, const PlanOptions
   }
   FailoverOutcome outcome = RunFailover(request, verb.effects, log, verb.cancel);
   if (progress) progress->Finish();
+  return outcome;
+}
+
+int RunFailoverVerb(FailoverMode mode, FailoverAction action, const CommonOptions& c,
+                    const PlanOptions& p, const FailoverOptions& f, const Verb& verb) {
+  if (std::optional<int> code = ReportFileUnwritable(verb, p)) return *code;
+  Logger log = MakeLogger(c, verb);
+  FailoverRequest request = MakeRequest(mode, c, p, f);
+  request.action = action;
+  FailoverOutcome outcome = RunWithProgress(std::move(request), f, log, verb);
   if (outcome.report.is_null()) return ReportError(verb, outcome.error, outcome.exit_code);
   if (!outcome.error.ok()) ReportError(verb, outcome.error, outcome.exit_code);
   return Deliver(verb, c, p, outcome.report,
                  RenderSummary(outcome.report, verb.console.err_is_terminal), outcome.exit_code);
+}
+
+// The drill report's default name: drfailover-drill-20261207T101500Z.html.
+std::string DefaultDrillReportPath(Clock& clock) {
+  std::string stamp = FormatTimestamp(clock.Now());  // 2026-12-07T10:15:00.123Z
+  std::string compact;
+  for (char ch : stamp.substr(0, 19)) {
+    if (ch != '-' && ch != ':') compact += ch;
+  }
+  return "drfailover-drill-" + compact + "Z.html";
+}
+
+// A failover labelled as a drill; with --failback-after, the failback once the region has
+// served that long. The result is the failover's report with the failback's under
+// `failback`; the drill report (HTML) is written and its path printed.
+int RunDrillVerb(const CommonOptions& c, const PlanOptions& p, const FailoverOptions& f,
+                 const DrillOptions& d, const Verb& verb) {
+  std::optional<std::chrono::seconds> failback_after;
+  if (d.failback_after) {
+    failback_after = ParseDuration(*d.failback_after);
+    if (!failback_after) {
+      return ReportError(verb,
+                         Status::InvalidArgument("--failback-after: \"" + *d.failback_after +
+                                                 "\" is not a duration (expected e.g. 90s, 10m, "
+                                                 "1h)"),
+                         ExitCode::kInvalidConfig);
+    }
+  }
+  if (std::optional<int> code = ReportFileUnwritable(verb, p)) return *code;
+  const std::string html_path = d.html_file.value_or(DefaultDrillReportPath(verb.effects.clock));
+  if (Status writable = CheckWritable(html_path); !writable.ok()) {
+    return ReportError(verb, writable, ExitCode::kInvalidConfig);
+  }
+  Logger log = MakeLogger(c, verb);
+  FailoverRequest request = MakeRequest(FailoverMode::kRun, c, p, f);
+  request.drill = true;
+  FailoverOutcome failover = RunWithProgress(request, f, log, verb);
+  if (failover.report.is_null()) return ReportError(verb, failover.error, failover.exit_code);
+  if (!failover.error.ok()) ReportError(verb, failover.error, failover.exit_code);
+  nlohmann::json report = failover.report;
+  report["failback"] = nullptr;
+  ExitCode exit_code = failover.exit_code;
+  if (failback_after && !verb.cancel.cancelled()) {
+    log.Info("Drill: the DR region serves for " + FormatElapsed(*failback_after) +
+             ", then drfailover fails back (Ctrl-C stops the drill without failing back)");
+    if (verb.effects.clock.SleepFor(*failback_after, &verb.cancel)) {
+      request.action = FailoverAction::kFailback;
+      request.force = false;
+      FailoverOutcome failback = RunWithProgress(request, f, log, verb);
+      if (!failback.error.ok()) ReportError(verb, failback.error, failback.exit_code);
+      report["failback"] = failback.report;
+      if (exit_code == ExitCode::kSucceeded) exit_code = failback.exit_code;
+    }
+  }
+  if (Status written = WriteFile(html_path, RenderHtmlReport(report)); !written.ok()) {
+    ReportError(verb, written, ExitCode::kFailed);
+    if (exit_code == ExitCode::kSucceeded) exit_code = ExitCode::kFailed;
+  } else {
+    Print(verb.console.err, "drfailover: drill report: " + html_path + "\n");
+  }
+  std::string text = RenderSummary(failover.report, verb.console.err_is_terminal);
+  if (!report["failback"].is_null()) {
+    text += "\nFailback:\n" + RenderSummary(report["failback"], verb.console.err_is_terminal);
+  }
+  return Deliver(verb, c, p, report, text, exit_code);
+}
+
+// `report REPORT.json --html OUT.html`: a saved report as the drill report people read.
+int RunReportVerb(const ReportOptions& o, const Verb& verb) {
+  std::FILE* in = std::fopen(o.json_file.c_str(), "r");
+  if (in == nullptr) {
+    return ReportError(
+        verb, Status::InvalidArgument("cannot read " + o.json_file + ": " + std::strerror(errno)),
+        ExitCode::kInvalidConfig);
+  }
+  std::string text;
+  char buffer[65536];
+  for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, in)) > 0;) text.append(buffer, n);
+  std::fclose(in);
+  nlohmann::json report = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!report.is_object() || report.value("schema", "") != "drfailover.report/v1") {
+    return ReportError(
+        verb,
+        Status::InvalidArgument(o.json_file + " is not a drfailover report (expected a JSON "
+                                              "object with \"schema\": "
+                                              "\"drfailover.report/v1\")"),
+        ExitCode::kInvalidConfig);
+  }
+  if (Status written = WriteFile(o.html_file, RenderHtmlReport(report)); !written.ok()) {
+    return ReportError(verb, written, ExitCode::kInvalidConfig);
+  }
+  Print(verb.console.err, "drfailover: report: " + o.html_file + "\n");
+  return 0;
 }
 
 int RunCheckVerb(const CommonOptions& c, const PlanOptions& p, const CheckOptions& o,
@@ -266,12 +398,28 @@ int RunCli(const std::vector<std::string>& args, const Effects& effects, CancelT
   CLI::App* check = app.add_subcommand(
       "check",
       "readiness: would a failover work now? read-only; exit 0 ready, 4 warnings, 1 not ready");
+  CLI::App* failback = app.add_subcommand(
+      "failback",
+      "back to standby: DNS back, the failover's targets deregistered, ASGs and services to "
+      "their recorded standby sizes");
+  CLI::App* drill = app.add_subcommand(
+      "drill", "a failover labelled as a drill, optionally failed back; writes the drill report");
+  CLI::App* report = app.add_subcommand("report", "render a saved JSON report as HTML");
   CLI::App* whoami = app.add_subcommand(
       "whoami", "show the AWS account, identity, region and where they came from");
-  for (CLI::App* sub : {run, plan, check, whoami}) AddCommonOptions(*sub, common);
+  for (CLI::App* sub : {run, plan, check, failback, drill, whoami}) AddCommonOptions(*sub, common);
   PlanOptions plan_options;
-  for (CLI::App* sub : {run, plan, check}) AddPlanOptions(*sub, plan_options);
-  for (CLI::App* sub : {run, plan}) AddFailoverOptions(*sub, failover);
+  for (CLI::App* sub : {run, plan, check, failback, drill}) AddPlanOptions(*sub, plan_options);
+  for (CLI::App* sub : {run, plan, failback, drill}) AddFailoverOptions(*sub, failover);
+  bool failback_dry_run = false;
+  failback->add_flag("--dry-run", failback_dry_run,
+                     "read live state and show what failback would change (no changes)");
+  DrillOptions drill_options;
+  AddDrillOptions(*drill, drill_options);
+  ReportOptions report_options;
+  report->add_option("report", report_options.json_file, "the JSON report (--report of a run)")
+      ->required();
+  report->add_option("--html", report_options.html_file, "write the HTML report here")->required();
   CheckOptions check_options;
   AddCheckOptions(*check, check_options);
 
@@ -289,11 +437,19 @@ int RunCli(const std::vector<std::string>& args, const Effects& effects, CancelT
     return code == 0 ? 0 : static_cast<int>(ExitCode::kInvalidConfig);
   }
   if (run->parsed()) {
-    return RunFailoverVerb(FailoverMode::kRun, common, plan_options, failover, verb);
+    return RunFailoverVerb(FailoverMode::kRun, FailoverAction::kFailover, common, plan_options,
+                           failover, verb);
   }
   if (plan->parsed()) {
-    return RunFailoverVerb(FailoverMode::kPlan, common, plan_options, failover, verb);
+    return RunFailoverVerb(FailoverMode::kPlan, FailoverAction::kFailover, common, plan_options,
+                           failover, verb);
   }
+  if (failback->parsed()) {
+    return RunFailoverVerb(failback_dry_run ? FailoverMode::kPlan : FailoverMode::kRun,
+                           FailoverAction::kFailback, common, plan_options, failover, verb);
+  }
+  if (drill->parsed()) return RunDrillVerb(common, plan_options, failover, drill_options, verb);
+  if (report->parsed()) return RunReportVerb(report_options, verb);
   if (check->parsed()) return RunCheckVerb(common, plan_options, check_options, verb);
   return RunWhoAmI(common, verb);
 }

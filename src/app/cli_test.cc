@@ -54,8 +54,11 @@ class CliTest : public ::testing::Test {
 
 TEST_F(CliTest, MistypedVerbIsNamed) {
   EXPECT_EQ(Run({"failover"}), 2);
-  EXPECT_THAT(Err(),
-              HasSubstr("unknown command \"failover\": expected run, plan, check or whoami"));
+  EXPECT_THAT(
+      Err(),
+      HasSubstr(
+          "unknown command \"failover\": expected run, plan, check, failback, drill, report or "
+          "whoami"));
 }
 
 // A report that cannot be written is found before anything is done, not after the

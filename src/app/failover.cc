@@ -2,6 +2,7 @@
 
 #include "app/failover_stages.h"
 #include "app/lease_guard.h"
+#include "app/report_upload.h"
 #include "app/run_notifier.h"
 #include "plan/env_config.h"
 #include "plan/executor.h"
@@ -62,6 +63,8 @@ std::vector<std::string> OpenSteps(const RunRecord& run) {
 
 ReportContext ContextFor(const FailoverContext& f, const PlanSpec& plan) {
   ReportContext context;
+  context.action = f.request.action == FailoverAction::kFailback ? "failback" : "failover";
+  context.drill = f.request.drill;
   context.mode = f.request.mode == FailoverMode::kRun ? ReportMode::kRun : ReportMode::kPlan;
   context.tool_version = std::string(kToolVersion);
   context.region = f.session->region().region;
@@ -101,10 +104,24 @@ ExecutorOptions ExecutionOptions(const FailoverContext& f, const PlanSpec& plan)
   return options;
 }
 
-FailoverOutcome Report(const FailoverContext& f, const PlanSpec& plan,
-                       const ExecutorOptions& options, const RunRecord& run, nlohmann::json lease) {
+// Who acted, for a record people show (drills and failbacks): STS GetCallerIdentity. A
+// failure leaves the report's account and identity null; it never fails the run.
+void LookUpIdentity(FailoverContext& f, ReportContext& context) {
+  if (!f.request.drill && f.request.action != FailoverAction::kFailback) return;
+  Result<CallerIdentity> who = f.session->sts().GetCallerIdentity();
+  if (!who.ok()) {
+    f.log.Warn("could not look up the caller for the report: " + who.status().UserMessage());
+    return;
+  }
+  context.account_id = who->account;
+  context.identity = who->arn;
+}
+
+FailoverOutcome Report(FailoverContext& f, const PlanSpec& plan, const ExecutorOptions& options,
+                       const RunRecord& run, nlohmann::json lease) {
   FailoverOutcome outcome;
   ReportContext context = ContextFor(f, plan);
+  LookUpIdentity(f, context);
   context.lease = std::move(lease);
   outcome.report = BuildReport(run, f.counter.TakeSnapshot(), context);
   outcome.exit_code = ExitCodeFor(run);
@@ -130,7 +147,7 @@ Result<PlanSpec> LoadPlan(const Environment& env, const std::optional<std::strin
 
 FailoverOutcome RunFailover(const FailoverRequest& request, const Effects& effects, Logger& log,
                             CancelToken& cancel) {
-  FailoverContext f{request, effects, log, cancel, {}, nullptr, {}};
+  FailoverContext f{request, effects, log, cancel, {}, nullptr, {}, nullptr};
   Result<PlanSpec> plan = Load(f);
   if (!plan.ok()) return NotStarted(plan.status());
   if (Status connected = Connect(f); !connected.ok()) return NotStarted(connected);
@@ -139,26 +156,41 @@ FailoverOutcome RunFailover(const FailoverRequest& request, const Effects& effec
   }
   Result<std::vector<StepSpec>> selected = SelectSteps(plan->steps, request.only_steps);
   if (!selected.ok()) return RequestError(selected.status());
-  const std::vector<std::unique_ptr<Step>> steps = Build(f, *selected);
+  const std::vector<std::unique_ptr<Step>> steps = Build(f, *selected, plan->reprotect_db);
+  const bool failback = request.action == FailoverAction::kFailback;
   std::unique_ptr<LeaseGuard> lease;
   if (request.mode == FailoverMode::kRun && !plan->lock.table.empty()) {
+    // A failback holds the lease too (never at the same time as a failover), but the
+    // cooldown is between failovers: it neither waits for one nor starts one.
+    RunLock lock = plan->lock;
+    if (failback) lock.cooldown = std::chrono::seconds(0);
     Result<std::unique_ptr<LeaseGuard>> taken = LeaseGuard::Take(
-        plan->lock, request.holder, request.force, f.session->dynamodb(), effects.clock, log);
+        lock, request.holder, request.force, f.session->dynamodb(), effects.clock, log);
     if (!taken.ok()) return Refused(taken.status());
     lease = std::move(*taken);
   }
   std::optional<RunNotifier> notifier;
   if (request.mode == FailoverMode::kRun && !plan->notify.topic_arn.empty()) {
     notifier.emplace(plan->notify, f.session->sns(), log, f.session->region().region,
-                     request.holder);
+                     request.holder,
+                     RunNotifier::Label{failback ? "failback" : "failover", request.drill});
   }
   RunObservers observers({request.observer, notifier ? &*notifier : nullptr});
   const ExecutorOptions options = ExecutionOptions(f, *plan);
   Result<RunRecord> run = Execute(f, options, steps, &observers, log);
   nlohmann::json lease_record =
-      lease ? lease->Finish(run.ok() && run->status == RunStatus::kSucceeded) : nlohmann::json();
+      lease ? lease->Finish(!failback && run.ok() && run->status == RunStatus::kSucceeded)
+            : nlohmann::json();
   if (!run.ok()) return NotStarted(run.status());
   FailoverOutcome outcome = Report(f, *plan, options, *run, std::move(lease_record));
+  if (request.report_s3 && request.mode == FailoverMode::kRun) {
+    outcome.report["report_s3"] =
+        UploadReports(f.session->client(), *request.report_s3, outcome.report, request.holder);
+    if (outcome.report["report_s3"].contains("error")) {
+      log.Warn("could not keep the report in S3: " +
+               outcome.report["report_s3"]["error"].get<std::string>());
+    }
+  }
   if (notifier) {
     notifier->RunEnded(outcome.report, request.report_location);
     outcome.report["notifications"] = notifier->Record();

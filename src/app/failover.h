@@ -17,6 +17,7 @@
 #include "plan/plan_spec.h"
 #include "plan/run_observer.h"
 #include "plan/run_record.h"
+#include "services/s3_client.h"
 
 namespace drf {
 
@@ -28,8 +29,17 @@ enum class FailoverMode {
   kPlan,  // read live state, show what would change, make no mutating call
 };
 
+enum class FailoverAction {
+  kFailover,  // make the DR region serve
+  kFailback,  // take a failover back to standby (docs/failback.md)
+};
+
 struct FailoverRequest {
   FailoverMode mode = FailoverMode::kRun;
+  FailoverAction action = FailoverAction::kFailover;
+  // A drill: the report, the notifications and the hooks' facts say so; the account and
+  // caller identity are looked up for the report.
+  bool drill = false;
   std::optional<std::string>
       plan_file;  // --plan; else DRF_PLAN_FILE; else the original's variables
   AwsSessionOptions aws;
@@ -49,6 +59,9 @@ struct FailoverRequest {
   std::string holder = "drfailover";
   // Where the report will be (the CLI's --report), for the end notification; "" if nowhere.
   std::string report_location;
+  // Where the run's reports are uploaded, JSON and HTML (the Lambda's DRF_REPORT_S3_URI,
+  // app/report_upload.h); the report's `report_s3` says where or why not.
+  std::optional<S3Location> report_s3;
 };
 
 struct FailoverOutcome {

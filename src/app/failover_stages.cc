@@ -1,5 +1,7 @@
 #include "app/failover_stages.h"
 
+#include "failback/failback_factory.h"
+#include "failback/failback_plan.h"
 #include "plan/finalize_plan.h"
 #include "plan/plan_file.h"
 #include "steps/step_factory.h"
@@ -33,13 +35,23 @@ Status Finalize(FailoverContext& f, PlanSpec& plan) {
   return FinalizePlan(plan);
 }
 
-std::vector<std::unique_ptr<Step>> Build(FailoverContext& f, const std::vector<StepSpec>& specs) {
+std::vector<std::unique_ptr<Step>> Build(FailoverContext& f, const std::vector<StepSpec>& specs,
+                                         bool reprotect_db) {
   AwsSession& aws = *f.session;
   f.facts.SetRun(f.request.holder + "@" + FormatTimestamp(f.effects.clock.Now()),
                  aws.region().region);
   StepServices services{aws.rds(),    aws.autoscaling(),  aws.ecs(),
                         aws.elbv2(),  aws.cloudwatch(),   aws.route53(),
                         aws.lambda(), f.effects.commands, f.facts};
+  if (f.request.action == FailoverAction::kFailback) {
+    f.other_regions =
+        std::make_unique<OtherRegions>(f.effects, f.request.aws, &f.counter, &f.cancel);
+    FailbackOptions options{reprotect_db,
+                            [regions = f.other_regions.get()](const std::string& region) {
+                              return regions->Rds(region);
+                            }};
+    return BuildFailbackSteps(ReverseDependencies(specs), services, options);
+  }
   return BuildSteps(specs, services);
 }
 

@@ -9,6 +9,7 @@
 #include "app/aws_session.h"
 #include "app/effects.h"
 #include "app/failover.h"
+#include "app/other_regions.h"
 #include "plan/executor.h"
 #include "plan/plan_spec.h"
 #include "plan/run_facts.h"
@@ -23,8 +24,9 @@ struct FailoverContext {
   Logger& log;
   CancelToken& cancel;
   ApiCallCounter counter;
-  std::unique_ptr<AwsSession> session;  // set by Connect
-  RunFacts facts;                       // what hooks may use; filled as steps finish
+  std::unique_ptr<AwsSession> session;          // set by Connect
+  RunFacts facts;                               // what hooks may use; filled as steps finish
+  std::unique_ptr<OtherRegions> other_regions;  // failback's reprotect_db, made by Build
 };
 
 // Sets up AWS once; later calls do nothing.
@@ -38,7 +40,11 @@ Result<PlanSpec> Load(FailoverContext& f);
 // from here on `plan` holds exactly the steps that can run.
 Status Finalize(FailoverContext& f, PlanSpec& plan);
 
-std::vector<std::unique_ptr<Step>> Build(FailoverContext& f, const std::vector<StepSpec>& specs);
+// One step per spec: the failover's, or for a failback (request.action) the steps that take
+// them back, with their dependencies reversed (failback/failback_plan.h); `reprotect_db`
+// is the plan's.
+std::vector<std::unique_ptr<Step>> Build(FailoverContext& f, const std::vector<StepSpec>& specs,
+                                         bool reprotect_db = false);
 
 // Runs (or, in plan mode, previews) the steps, logging to `log`; `observer` (optional) is
 // told as they go.

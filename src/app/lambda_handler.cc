@@ -9,6 +9,7 @@
 #include "app/exit_codes.h"
 #include "app/failover.h"
 #include "app/lambda_response.h"
+#include "app/report_upload.h"
 #include "readiness/check_report.h"
 #include "services/s3_client.h"
 
@@ -75,6 +76,9 @@ FailoverRequest RequestFor(const FailoverEvent& event, const Invocation& invocat
         *event.ordering == EventOrdering::kSequential ? Ordering::kSequential : Ordering::kParallel;
   }
   request.only_steps = event.steps;
+  request.action = event.action == EventAction::kFailback ? FailoverAction::kFailback
+                                                          : FailoverAction::kFailover;
+  request.drill = event.action == EventAction::kDrill;
   return request;
 }
 
@@ -124,6 +128,7 @@ Result<std::unique_ptr<LambdaHandler>> LambdaHandler::Create(const Effects& effe
   } else if (Result<S3Location> uri = ParseS3Uri(plan_source); !uri.ok()) {
     return uri.status().WithContext(kPlanFileVar);
   }
+  DRF_RETURN_IF_ERROR(ReportS3Location(*env).status());
   // Region, profile, endpoints and retry settings; builds no credentials-dependent state
   // that outlives init (each invocation makes its own session).
   DRF_ASSIGN_OR_RETURN(auto session, AwsSession::Create(*env, effects.http, effects.clock, {}));
@@ -176,6 +181,10 @@ Result<nlohmann::json> LambdaHandler::Respond(const FailoverEvent& event,
   FailoverRequest request =
       RequestFor(event, invocation, StopsFor(invocation.deadline(), effects_.clock, options_));
   if (event.check) return RespondToCheck(request, cancel);
+  // Checked at init: an error here cannot happen, and would only mean no upload.
+  if (Result<std::optional<S3Location>> where = ReportS3Location(effects_.env); where.ok()) {
+    request.report_s3 = *where;
+  }
   FailoverOutcome outcome = RunFailover(request, effects_, log_, cancel);
   if (outcome.request_error)
     return Status::InvalidArgument("steps: " + outcome.error.UserMessage());

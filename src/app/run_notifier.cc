@@ -7,8 +7,9 @@
 namespace drf {
 
 RunNotifier::RunNotifier(NotifySpec spec, SnsClient& sns, Logger& log, std::string region,
-                         std::string holder)
+                         std::string holder, Label label)
     : spec_(std::move(spec)),
+      label_(std::move(label)),
       sns_(sns),
       log_(log),
       region_(std::move(region)),
@@ -16,10 +17,11 @@ RunNotifier::RunNotifier(NotifySpec spec, SnsClient& sns, Logger& log, std::stri
 
 void RunNotifier::RunStarted(const std::vector<Step*>& steps) {
   if (!spec_.Wants(NotifyEvent::kStart)) return;
-  std::string body = "A DR failover started in " + region_ + " (" + holder_ + "), " +
+  std::string body = std::string(label_.drill ? "A DR drill: a " : "A DR ") + label_.action +
+                     " started in " + region_ + " (" + holder_ + "), " +
                      std::to_string(steps.size()) + " steps:\n";
   for (const Step* step : steps) body += "  " + step->spec().id + "\n";
-  Publish(NotifyEvent::kStart, "drfailover: failover started in " + region_, body, {});
+  Publish(NotifyEvent::kStart, SubjectStart() + " started in " + region_, body, {});
 }
 
 void RunNotifier::StepFinished(std::string_view id, const StepResult& result) {
@@ -28,9 +30,9 @@ void RunNotifier::StepFinished(std::string_view id, const StepResult& result) {
   const std::string state(StepStateName(result.state));
   const std::string why = result.error.ok() ? result.summary : result.error.UserMessage();
   Publish(NotifyEvent::kFailure,
-          "drfailover: step " + std::string(id) + " " + state + " in " + region_,
-          "Step " + std::string(id) + " " + state + " during the DR failover in " + region_ +
-              ":\n" + why + "\n",
+          SubjectStart() + " step " + std::string(id) + " " + state + " in " + region_,
+          "Step " + std::string(id) + " " + state + " during the DR " + label_.action + " in " +
+              region_ + ":\n" + why + "\n",
           {{"step", std::string(id)}, {"status", state}});
 }
 
@@ -43,8 +45,12 @@ void RunNotifier::RunEnded(const nlohmann::json& report, const std::string& repo
   std::string body = RenderSummary(report, false);
   body += report_location.empty() ? "" : "\nReport: " + report_location + "\n";
   Publish(NotifyEvent::kEnd,
-          "drfailover: failover " + status + " in " + region_ + " (" + duration + ")", body,
+          SubjectStart() + " " + status + " in " + region_ + " (" + duration + ")", body,
           {{"status", status}});
+}
+
+std::string RunNotifier::SubjectStart() const {
+  return std::string(label_.drill ? "[DRILL] " : "") + "drfailover: " + label_.action;
 }
 
 nlohmann::json RunNotifier::Record() const {
@@ -59,6 +65,8 @@ void RunNotifier::Publish(NotifyEvent event, std::string subject, const std::str
   attributes["event"] = name;
   attributes["region"] = region_;
   attributes["holder"] = holder_;
+  attributes["action"] = label_.action;
+  if (label_.drill) attributes["drill"] = "true";
   Result<Mutated<std::string>> sent = sns_.Publish(spec_.topic_arn, subject, body, attributes);
   nlohmann::json entry = {{"event", name}, {"subject", subject}, {"topic_arn", spec_.topic_arn}};
   if (sent.ok()) {

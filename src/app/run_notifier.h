@@ -24,8 +24,16 @@ inline constexpr size_t kMaxSnsSubject = 100;
 
 class RunNotifier final : public RunObserver {
  public:
+  // What the messages call the run: "failover" or "failback", and whether it is a drill
+  // (subjects start "[DRILL] ", and a "drill" attribute is set).
+  struct Label {
+    std::string action = "failover";
+    bool drill = false;
+  };
+
   // `sns` and `log` must outlive the notifier; `spec.topic_arn` must be set.
-  RunNotifier(NotifySpec spec, SnsClient& sns, Logger& log, std::string region, std::string holder);
+  RunNotifier(NotifySpec spec, SnsClient& sns, Logger& log, std::string region, std::string holder,
+              Label label);
 
   void RunStarted(const std::vector<Step*>& steps) override;
   void StepStarted(std::string_view, std::string_view) override {}
@@ -45,7 +53,11 @@ class RunNotifier final : public RunObserver {
   void Publish(NotifyEvent event, std::string subject, const std::string& body,
                std::map<std::string, std::string> attributes);
 
+  // "[DRILL] drfailover: failback" or "drfailover: failover": how subjects start.
+  std::string SubjectStart() const;
+
   NotifySpec spec_;
+  Label label_;
   SnsClient& sns_;
   Logger& log_;
   std::string region_;

@@ -10,7 +10,8 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kKnownKeys = "check, dry_run, steps, deadline_seconds, ordering, force";
+constexpr std::string_view kKnownKeys =
+    "action, check, dry_run, steps, deadline_seconds, ordering, force";
 
 // A short rendering of a value for messages: long values are cut.
 std::string Show(const json& value) {
@@ -107,6 +108,18 @@ Status ParseKey(const std::string& key, const json& value, FailoverEvent& event)
     event.check = value.get<bool>();
     return Status::Ok();
   }
+  if (key == "action") {
+    if (value == "failover") {
+      event.action = EventAction::kFailover;
+    } else if (value == "failback") {
+      event.action = EventAction::kFailback;
+    } else if (value == "drill") {
+      event.action = EventAction::kDrill;
+    } else {
+      return Invalid(key, "\"failover\", \"failback\" or \"drill\"", value);
+    }
+    return Status::Ok();
+  }
   if (key == "steps") return ParseSteps(value, event.steps);
   if (key == "deadline_seconds") return ParseDeadline(value, event.deadline);
   if (key == "ordering") return ParseOrdering(value, event.ordering);
@@ -156,7 +169,7 @@ Result<FailoverEvent> ParseFailoverEvent(std::string_view body) {
   }
   // A readiness check only reads: keys that shape a run would be silently ignored.
   if (parsed.check) {
-    for (const char* key : {"dry_run", "force", "deadline_seconds", "ordering"}) {
+    for (const char* key : {"dry_run", "force", "deadline_seconds", "ordering", "action"}) {
       if (event.contains(key)) {
         return Status::InvalidArgument(std::string("\"") + key +
                                        "\" does not go with \"check\": a check only reads; "

@@ -25,6 +25,13 @@ enum class EventSource {
 
 enum class EventOrdering { kParallel, kSequential };
 
+// "action": what the invocation does (docs/drill.md).
+enum class EventAction {
+  kFailover,  // "failover" (the default)
+  kFailback,  // "failback": back to the recorded standby state
+  kDrill,     // "drill": a failover labelled as a drill
+};
+
 struct FailoverEvent {
   EventSource source = EventSource::kDirect;
   bool dry_run = false;                          // "dry_run": plan mode, no changes
@@ -35,6 +42,7 @@ struct FailoverEvent {
   // "check": a readiness check (the CLI's `check`) instead of a failover; read-only. Goes
   // only with "steps".
   bool check = false;
+  EventAction action = EventAction::kFailover;
 };
 
 // Bounds of "deadline_seconds": at least 1 s, at most a day (Lambda itself stops at 15 min;

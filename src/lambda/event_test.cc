@@ -58,6 +58,20 @@ TEST(EventTest, CheckIsAReadinessCheckThatGoesOnlyWithSteps) {
   }
 }
 
+TEST(EventTest, ActionChoosesFailoverFailbackOrDrill) {
+  EXPECT_EQ(ParseOk("{}").action, EventAction::kFailover);
+  EXPECT_EQ(ParseOk(R"({"action": "failover"})").action, EventAction::kFailover);
+  EXPECT_EQ(ParseOk(R"({"action": "failback"})").action, EventAction::kFailback);
+  FailoverEvent drill = ParseOk(R"({"action": "drill", "dry_run": true})");
+  EXPECT_EQ(drill.action, EventAction::kDrill);
+  EXPECT_TRUE(drill.dry_run);
+  Result<FailoverEvent> typo = ParseFailoverEvent(R"({"action": "fail-back"})");
+  ASSERT_FALSE(typo.ok());
+  EXPECT_THAT(typo.status().message(),
+              HasSubstr("\"failover\", \"failback\" or \"drill\", got string \"fail-back\""));
+  EXPECT_FALSE(ParseFailoverEvent(R"({"action": "failback", "check": true})").ok());
+}
+
 TEST(EventTest, EventBridgeScheduledEventMeansFullFailover) {
   FailoverEvent event = ParseOk(R"({
     "version": "0", "id": "53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa",

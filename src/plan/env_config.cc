@@ -281,6 +281,13 @@ void ReadRunOptions(const Environment& env, PlanSpec& plan, ConfigErrors& errors
   }
   if (auto ttl = ReadDuration(env, kLockTtlVar, errors)) plan.lock.ttl = *ttl;
   if (auto cooldown = ReadDuration(env, kCooldownVar, errors)) plan.lock.cooldown = *cooldown;
+  if (auto reprotect = GetTrimmed(env, kReprotectDbVar)) {
+    if (*reprotect == "true" || *reprotect == "false") {
+      plan.reprotect_db = *reprotect == "true";
+    } else {
+      errors.Add(kReprotectDbVar, Quote(*reprotect), "\"true\" or \"false\"");
+    }
+  }
   const std::map<std::string_view, std::string_view> variables = {
       {"lock_table", kLockTableVar}, {"lock_ttl", kLockTtlVar}, {"cooldown", kCooldownVar}};
   ValidateRunLock(

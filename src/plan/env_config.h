@@ -32,6 +32,8 @@ inline constexpr std::string_view kLockTtlVar = "DRF_LOCK_TTL";
 inline constexpr std::string_view kCooldownVar = "DRF_COOLDOWN";
 // An SNS topic told about runs (PlanSpec::notify) and about a check that is not ready.
 inline constexpr std::string_view kSnsTopicVar = "DRF_SNS_TOPIC_ARN";
+// failback: "true" creates a replica of each promoted DB in its former region (reprotect_db).
+inline constexpr std::string_view kReprotectDbVar = "DRF_REPROTECT_DB";
 
 // Builds the plan the original would run, in its order: promote DB_INSTANCE_IDENTIFIER;
 // scale JENKINS_ASG_NAME then MONITORING_ASG_NAME to 1/3/1; scale ECS_SERVICES of

@@ -86,6 +86,20 @@ TEST(EnvConfigTest, ReadsOurOwnRunOptions) {
   EXPECT_EQ(plan->replica_lag.max_lag, std::chrono::seconds(90));
 }
 
+TEST(EnvConfigTest, ReprotectDbIsTrueOrFalse) {
+  FakeEnvironment env = Original();
+  EXPECT_FALSE(PlanFromEnvironment(env)->reprotect_db);
+  env.Set("DRF_REPROTECT_DB", "true");
+  EXPECT_TRUE(PlanFromEnvironment(env)->reprotect_db);
+  env.Set("DRF_REPROTECT_DB", "yes");
+  Result<PlanSpec> bad = PlanFromEnvironment(env);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("DRF_REPROTECT_DB: found \"yes\", expected \"true\" or "
+                                        "\"false\""),
+            std::string::npos)
+      << bad.status().message();
+}
+
 TEST(EnvConfigTest, TheRunLeaseFromItsVariables) {
   FakeEnvironment env = Original();
   Result<PlanSpec> none = PlanFromEnvironment(env);

@@ -123,6 +123,8 @@ std::optional<PromoteDbSpec> ReadPromote(MapReader m) {
              [&](const YAML::Node& v, const std::string& p) { return m.r.String(v, p); });
   m.Optional("source", s.expected_source,
              [&](const YAML::Node& v, const std::string& p) { return m.r.String(v, p); });
+  m.Optional("reprotect_identifier", s.reprotect_identifier,
+             [&](const YAML::Node& v, const std::string& p) { return m.r.String(v, p); });
   return m.ok ? std::optional(s) : std::nullopt;
 }
 
@@ -337,9 +339,9 @@ bool ReadDetail(YamlReader& r, const std::string& kind, const YAML::Node& node,
   }
   MapReader m{r, node, path};
   if (kind == "promote_db") {
-    r.CheckMap(
-        node, path,
-        {"db_instance_identifier", "backup_retention_period", "preferred_backup_window", "source"});
+    r.CheckMap(node, path,
+               {"db_instance_identifier", "backup_retention_period", "preferred_backup_window",
+                "source", "reprotect_identifier"});
     if (auto s = ReadPromote(m)) return step.detail = *s, true;
   } else if (kind == "scale_asg") {
     r.CheckMap(node, path, {"name", "min", "max", "desired", "wait"});
@@ -459,6 +461,7 @@ void ReadRunOptions(YamlReader& r, const YAML::Node& doc, PlanSpec& plan, Config
       },
       errors);
   ReadNotify(r, doc, plan.notify, errors);
+  m.Bool("reprotect_db", plan.reprotect_db);
   m.Int("concurrency", plan.concurrency);
   CheckIntRange(YamlReader::Where("concurrency", doc["concurrency"]), plan.concurrency, 1,
                 kMaxConcurrency, errors);
@@ -472,10 +475,10 @@ void ReadPlan(const YAML::Node& doc, PlanSpec& plan, ConfigErrors& errors) {
     r.Add(doc, "the document", "a mapping with version: 1 and steps");
     return;
   }
-  r.CheckMap(
-      doc, "",
-      {"version", "ordering", "deadline", "rto", "max_replica_lag", "on_unknown_lag", "lock_table",
-       "lock_ttl", "cooldown", "notify", "concurrency", "timeouts", "stall_after", "steps"});
+  r.CheckMap(doc, "",
+             {"version", "ordering", "deadline", "rto", "max_replica_lag", "on_unknown_lag",
+              "lock_table", "lock_ttl", "cooldown", "notify", "reprotect_db", "concurrency",
+              "timeouts", "stall_after", "steps"});
   ReadRunOptions(r, doc, plan, errors);
   const YAML::Node steps = doc["steps"];
   if (!steps.IsDefined() || (steps.IsSequence() && steps.size() == 0)) {

@@ -29,6 +29,9 @@ struct PromoteDbSpec {
   // The primary it must replicate from (an identifier or an ARN), for `check`: a replica of
   // another source is not ready. Empty: any source.
   std::string expected_source;
+  // failback with the plan's reprotect_db: the name of the replica it creates in the former
+  // primary's region. Empty: the instance's own identifier (its "-replica" in one region).
+  std::string reprotect_identifier;
 };
 
 // Promote an Aurora cross-region read-replica cluster (PromoteReadReplicaDBCluster), with
@@ -210,6 +213,9 @@ struct PlanSpec {
   ReplicaLagGuard replica_lag;                   // for every promote_db step
   RunLock lock;
   NotifySpec notify;
+  // failback: create a read replica of each promoted DB in its former primary's region
+  // (reprotect_db / DRF_REPROTECT_DB); false: leave the promoted DB as the primary.
+  bool reprotect_db = false;
   std::string source;  // "environment" or the plan file path, for messages and the report
 };
 

@@ -161,6 +161,9 @@ nlohmann::json BuildReport(const RunRecord& run, const ApiCallCounter::Snapshot&
   int64_t critical_path_ms = CriticalPathMillis(run, path);
   return {{"schema", kReportSchema},
           {"mode", ReportModeName(context.mode)},
+          {"action", context.action},
+          {"drill", context.drill},
+          {"identity", context.identity ? json(*context.identity) : json(nullptr)},
           {"tool_version", context.tool_version},
           {"region", context.region},
           {"account_id", context.account_id ? json(*context.account_id) : json(nullptr)},

@@ -32,6 +32,9 @@ struct ReportContext {
   std::optional<std::string> account_id;    // from STS, when known; null otherwise
   std::optional<std::chrono::seconds> rto;  // the plan's recovery-time objective
   bool forced = false;                      // --force / {"force": true}: guards overridden
+  std::string action = "failover";          // "failover" or "failback"
+  bool drill = false;                       // a drill (`drfailover drill`, {"action": "drill"})
+  std::optional<std::string> identity;      // the caller's ARN, when looked up (STS)
   // Why no step could run although AWS was reached (the plan could not be prepared, e.g.
   // listing a cluster's services was denied): the report's top-level `error`, and its
   // status is then FAILED. OK otherwise.

@@ -106,6 +106,9 @@ TEST(ReportTest, FullShapeOfAPartialRun) {
   json expected = json::parse(R"({
     "schema": "drfailover.report/v1",
     "mode": "run",
+    "action": "failover",
+    "drill": false,
+    "identity": null,
     "tool_version": "0.1.0",
     "region": "us-east-1",
     "account_id": "123456789012",

@@ -1,6 +1,7 @@
 #include "report/summary_table.h"
 
 #include <array>
+#include <cctype>
 #include <chrono>
 #include <string_view>
 #include <vector>
@@ -207,7 +208,11 @@ std::string RunHeadline(const json& report, bool color) {
   const json& steps = JsonField(report, "steps");
   const json& totals = JsonField(JsonField(report, "api_calls"), "totals");
   std::string status = JsonStr(report, "status");
-  std::string line = "Failover " + Paint(status, StatusColor(status), color) + StoppedText(report) +
+  const bool failback = JsonStr(report, "action") == "failback";
+  const bool drill = JsonField(report, "drill") == json(true);
+  std::string what = failback ? "failback" : "failover";  // "Failover", "Drill failback", ...
+  what = drill ? "Drill " + what : static_cast<char>(std::toupper(what[0])) + what.substr(1);
+  std::string line = what + " " + Paint(status, StatusColor(status), color) + StoppedText(report) +
                      " in " + Seconds(JsonInt(report, "duration_ms")) + CriticalPathText(report) +
                      "; " + Plural(static_cast<int64_t>(steps.size()), "step");
   std::string counts = CountsText(CountStates(steps), 0);

@@ -58,6 +58,16 @@ TEST(SummaryTableTest, RunTableAndStatusLine) {
       "mutating, 3 retries\n");
 }
 
+TEST(SummaryTableTest, StatusLineNamesFailbacksAndDrills) {
+  json report = RunReport();
+  report["action"] = "failback";
+  EXPECT_THAT(RenderSummary(report, false), HasSubstr("\nFailback PARTIAL in 4.3 s"));
+  report["drill"] = true;
+  EXPECT_THAT(RenderSummary(report, false), HasSubstr("\nDrill failback PARTIAL in 4.3 s"));
+  report["action"] = "failover";
+  EXPECT_THAT(RenderSummary(report, false), HasSubstr("\nDrill failover PARTIAL in 4.3 s"));
+}
+
 TEST(SummaryTableTest, StatusLineSaysWhetherTheRecoveryTimeObjectiveWasMet) {
   json report = RunReport();
   report["recovery"] = {{"rto_ms", 600000}, {"recovery_ms", 4200}, {"met", true}};

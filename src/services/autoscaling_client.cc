@@ -43,6 +43,9 @@ AutoScalingGroup ParseGroup(XmlReader& xml, pugi::xml_node node) {
   out.launch_configuration_name = xml.Text(node, "LaunchConfigurationName");
   out.subnet_ids = SplitList(xml.Text(node, "VPCZoneIdentifier"), ',');
   out.availability_zones = xml.Strings(node, "AvailabilityZones");
+  for (pugi::xml_node tag : XmlItems(node, "Tags", "member")) {
+    out.tags[xml.Text(tag, "Key")] = xml.Text(tag, "Value");
+  }
   return out;
 }
 
@@ -92,6 +95,33 @@ Result<Ack> AutoScalingClient::UpdateAutoScalingGroup(const UpdateAsgRequest& re
   if (request.max_size) AddInt(params, "MaxSize", *request.max_size);
   if (request.desired_capacity) AddInt(params, "DesiredCapacity", *request.desired_capacity);
   return QueryAck(aws_, services::kAutoScaling, "UpdateAutoScalingGroup", params);
+}
+
+namespace {
+
+// The one-tag list CreateOrUpdateTags and DeleteTags take.
+QueryParams AsgTagParams(const std::string& asg_name, const std::string& key,
+                         const std::string* value) {
+  QueryStruct tag{{"ResourceId", asg_name}, {"ResourceType", "auto-scaling-group"}, {"Key", key}};
+  if (value != nullptr) {
+    tag.emplace_back("Value", *value);
+    tag.emplace_back("PropagateAtLaunch", "false");
+  }
+  QueryParams params;
+  AddStructList(params, "Tags.member", {tag});
+  return params;
+}
+
+}  // namespace
+
+Result<Ack> AutoScalingClient::PutTag(const std::string& asg_name, const std::string& key,
+                                      const std::string& value) {
+  return QueryAck(aws_, services::kAutoScaling, "CreateOrUpdateTags",
+                  AsgTagParams(asg_name, key, &value));
+}
+
+Result<Ack> AutoScalingClient::DeleteTag(const std::string& asg_name, const std::string& key) {
+  return QueryAck(aws_, services::kAutoScaling, "DeleteTags", AsgTagParams(asg_name, key, nullptr));
 }
 
 Result<std::vector<ScalingActivity>> AutoScalingClient::DescribeScalingActivities(

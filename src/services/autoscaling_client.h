@@ -10,6 +10,7 @@
 #include "aws/aws_client.h"
 #include "core/result.h"
 #include "services/mutated.h"
+#include "services/resource_tags.h"
 
 namespace drf {
 
@@ -36,6 +37,7 @@ struct AutoScalingGroup {
   std::string launch_template_version;  // "$Latest", "$Default" or a number
   std::string launch_configuration_name;
   std::vector<std::string> subnet_ids;          // VPCZoneIdentifier, split at commas
+  ResourceTags tags;                            // Tags
   std::vector<std::string> availability_zones;  // AvailabilityZones
 };
 
@@ -75,6 +77,10 @@ class AutoScalingClient {
   // that do not exist are simply absent from the result (AWS does not report them).
   Result<std::vector<AutoScalingGroup>> DescribeAutoScalingGroups(
       const std::vector<std::string>& names);
+  // Sets tag `key` on group `asg_name` (CreateOrUpdateTags; not propagated to instances).
+  Result<Ack> PutTag(const std::string& asg_name, const std::string& key, const std::string& value);
+  // Removes tag `key` from the group (DeleteTags); a missing tag is not an error.
+  Result<Ack> DeleteTag(const std::string& asg_name, const std::string& key);
   // Changes sizes. Rejected/Retryable for ScalingActivityInProgress / ResourceContention.
   Result<Ack> UpdateAutoScalingGroup(const UpdateAsgRequest& request);
   // The latest scaling activities of group `asg_name`, as AWS orders them (activities in

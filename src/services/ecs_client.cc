@@ -201,6 +201,31 @@ Result<Mutated<EcsService>> EcsClient::UpdateService(const std::string& cluster,
   return Mutated<EcsService>{std::move(updated), reply->request_id};
 }
 
+Result<ResourceTags> EcsClient::ListTagsForResource(const std::string& arn) {
+  nlohmann::json request = {{"resourceArn", arn}};
+  DRF_ASSIGN_OR_RETURN(JsonResponse reply,
+                       aws_.CallJson(services::kEcs, "ListTagsForResource", request));
+  ResourceTags tags;
+  DRF_RETURN_IF_ERROR(ReadReply("ListTagsForResource", reply, [&](JsonReader& json) {
+    for (JsonReader& tag : json.Objects("tags")) tags[tag.String("key")] = tag.String("value");
+  }));
+  return tags;
+}
+
+Result<Ack> EcsClient::TagResource(const std::string& arn, const std::string& key,
+                                   const std::string& value) {
+  nlohmann::json request = {{"resourceArn", arn},
+                            {"tags", nlohmann::json::array({{{"key", key}, {"value", value}}})}};
+  DRF_ASSIGN_OR_RETURN(JsonResponse reply, aws_.CallJson(services::kEcs, "TagResource", request));
+  return Ack{reply.request_id};
+}
+
+Result<Ack> EcsClient::UntagResource(const std::string& arn, const std::string& key) {
+  nlohmann::json request = {{"resourceArn", arn}, {"tagKeys", nlohmann::json::array({key})}};
+  DRF_ASSIGN_OR_RETURN(JsonResponse reply, aws_.CallJson(services::kEcs, "UntagResource", request));
+  return Ack{reply.request_id};
+}
+
 Result<std::vector<std::string>> EcsClient::ListTasks(const std::string& cluster,
                                                       const std::string& service_name,
                                                       const std::string& desired_status) {

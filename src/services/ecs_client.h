@@ -12,6 +12,7 @@
 #include "aws/aws_client.h"
 #include "core/result.h"
 #include "services/mutated.h"
+#include "services/resource_tags.h"
 
 namespace drf {
 
@@ -140,6 +141,12 @@ class EcsClient {
                                        const std::vector<std::string>& services);
   // Sets the desired count; returns the service as AWS reports it after the change.
   // NotFound (ServiceNotFoundException), Rejected (ServiceNotActiveException).
+  // The tags of a resource (a service's ARN), ListTagsForResource.
+  Result<ResourceTags> ListTagsForResource(const std::string& arn);
+  // Sets tag `key` on the resource (TagResource).
+  Result<Ack> TagResource(const std::string& arn, const std::string& key, const std::string& value);
+  // Removes tag `key` (UntagResource); a missing tag is not an error.
+  Result<Ack> UntagResource(const std::string& arn, const std::string& key);
   Result<Mutated<EcsService>> UpdateService(const std::string& cluster, const std::string& service,
                                             int desired_count);
   // Task ARNs in `cluster`, optionally only those of one service and one desired status

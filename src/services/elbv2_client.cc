@@ -107,4 +107,36 @@ Result<Ack> Elbv2Client::DeregisterTargets(const std::string& target_group_arn,
                   TargetParams(target_group_arn, targets));
 }
 
+Result<ResourceTags> Elbv2Client::DescribeTags(const std::string& arn) {
+  QueryParams params;
+  AddList(params, "ResourceArns.member", {arn});
+  DRF_ASSIGN_OR_RETURN(XmlResponse reply, aws_.CallQuery(services::kElbv2, "DescribeTags", params));
+  XmlReader xml{"DescribeTags"};
+  ResourceTags tags;
+  for (pugi::xml_node description : XmlItems(reply.result, "TagDescriptions", "member")) {
+    if (xml.Text(description, "ResourceArn") != arn) continue;
+    for (pugi::xml_node tag : XmlItems(description, "Tags", "member")) {
+      tags[xml.Text(tag, "Key")] = xml.Text(tag, "Value");
+    }
+  }
+  DRF_RETURN_IF_ERROR(xml.status());
+  return tags;
+}
+
+Result<Ack> Elbv2Client::AddTags(const std::string& arn, const ResourceTags& tags) {
+  QueryParams params;
+  AddList(params, "ResourceArns.member", {arn});
+  std::vector<QueryStruct> items;
+  for (const auto& [key, value] : tags) items.push_back({{"Key", key}, {"Value", value}});
+  AddStructList(params, "Tags.member", items);
+  return QueryAck(aws_, services::kElbv2, "AddTags", params);
+}
+
+Result<Ack> Elbv2Client::RemoveTags(const std::string& arn, const std::vector<std::string>& keys) {
+  QueryParams params;
+  AddList(params, "ResourceArns.member", {arn});
+  AddList(params, "TagKeys.member", keys);
+  return QueryAck(aws_, services::kElbv2, "RemoveTags", params);
+}
+
 }  // namespace drf

@@ -9,6 +9,7 @@
 #include "aws/aws_client.h"
 #include "core/result.h"
 #include "services/mutated.h"
+#include "services/resource_tags.h"
 
 namespace drf {
 
@@ -64,6 +65,12 @@ class Elbv2Client {
                               const std::vector<Target>& targets);
   Result<Ack> DeregisterTargets(const std::string& target_group_arn,
                                 const std::vector<Target>& targets);
+  // The tags of one resource (a target group's ARN). NotFound when it does not exist.
+  Result<ResourceTags> DescribeTags(const std::string& arn);
+  // Sets the given tags on the resource (AddTags: existing keys are overwritten).
+  Result<Ack> AddTags(const std::string& arn, const ResourceTags& tags);
+  // Removes the tags `keys` (RemoveTags); missing ones are not an error.
+  Result<Ack> RemoveTags(const std::string& arn, const std::vector<std::string>& keys);
 
  private:
   AwsClient& aws_;

@@ -9,6 +9,7 @@
 #include "aws/aws_client.h"
 #include "core/result.h"
 #include "services/mutated.h"
+#include "services/resource_tags.h"
 
 namespace drf {
 
@@ -108,6 +109,17 @@ class RdsClient {
   Result<std::vector<RdsEvent>> DescribeEvents(const std::string& source_identifier,
                                                const std::string& source_type,
                                                int duration_minutes);
+  // The tags of a resource (an instance's or cluster's ARN). NotFound when it is unknown.
+  Result<ResourceTags> ListTagsForResource(const std::string& arn);
+  // Sets tag `key` on the resource (AddTagsToResource).
+  Result<Ack> AddTag(const std::string& arn, const std::string& key, const std::string& value);
+  // Removes tag `key` (RemoveTagsFromResource).
+  Result<Ack> RemoveTag(const std::string& arn, const std::string& key);
+  // Creates read replica `identifier` of `source_arn` in this client's region (a
+  // cross-region replica when the source is elsewhere: the source is given by ARN).
+  // Rejected (DBInstanceAlreadyExists, InvalidDBInstanceState, ...).
+  Result<Mutated<DbInstance>> CreateDBInstanceReadReplica(const std::string& identifier,
+                                                          const std::string& source_arn);
   // One cluster or all of them (Marker pages); NotFound (DBClusterNotFoundFault).
   Result<std::vector<DbCluster>> DescribeDBClusters(const std::string& identifier);
   // Detaches a cross-region Aurora replica cluster from its source.

@@ -193,6 +193,48 @@ Result<std::vector<HostedZone>> Route53Client::ZonesNamed(const std::string& dns
   }
 }
 
+Result<ResourceTags> Route53Client::ZoneTags(const std::string& hosted_zone_id) {
+  std::string path = "/2013-04-01/tags/hostedzone/" + UriEncode(BareId(hosted_zone_id));
+  DRF_ASSIGN_OR_RETURN(
+      XmlResponse reply,
+      aws_.CallRestXml(services::kRoute53, "ListTagsForResource", "GET", std::move(path), ""));
+  XmlReader xml{"ListTagsForResource"};
+  ResourceTags tags;
+  for (pugi::xml_node tag :
+       reply.result.first_element_by_path("ResourceTagSet/Tags").children("Tag")) {
+    tags[xml.Text(tag, "Key")] = xml.Text(tag, "Value");
+  }
+  DRF_RETURN_IF_ERROR(xml.status());
+  return tags;
+}
+
+Result<Ack> Route53Client::ChangeZoneTags(const std::string& hosted_zone_id,
+                                          const ResourceTags& add,
+                                          const std::vector<std::string>& remove) {
+  pugi::xml_document doc;
+  pugi::xml_node root = doc.append_child("ChangeTagsForResourceRequest");
+  root.append_attribute("xmlns").set_value(kXmlns);
+  if (!add.empty()) {
+    pugi::xml_node list = root.append_child("AddTags");
+    for (const auto& [key, value] : add) {
+      pugi::xml_node tag = list.append_child("Tag");
+      tag.append_child("Key").text().set(key.c_str());
+      tag.append_child("Value").text().set(value.c_str());
+    }
+  }
+  if (!remove.empty()) {
+    pugi::xml_node list = root.append_child("RemoveTagKeys");
+    for (const std::string& key : remove) list.append_child("Key").text().set(key.c_str());
+  }
+  std::ostringstream body;
+  doc.save(body, "", pugi::format_raw);
+  std::string path = "/2013-04-01/tags/hostedzone/" + UriEncode(BareId(hosted_zone_id));
+  DRF_ASSIGN_OR_RETURN(XmlResponse reply,
+                       aws_.CallRestXml(services::kRoute53, "ChangeTagsForResource", "POST",
+                                        std::move(path), body.str()));
+  return Ack{reply.request_id};
+}
+
 std::string NormalizeDnsName(const std::string& name) {
   std::string out;
   out.reserve(name.size());

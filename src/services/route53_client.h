@@ -9,6 +9,7 @@
 #include "aws/aws_client.h"
 #include "core/result.h"
 #include "services/mutated.h"
+#include "services/resource_tags.h"
 
 namespace drf {
 
@@ -76,6 +77,12 @@ class Route53Client {
   // The hosted zones whose name is exactly `dns_name` (public and private zones may share
   // one), from ListHostedZonesByName. Empty when there is none.
   Result<std::vector<HostedZone>> ZonesNamed(const std::string& dns_name);
+
+  // The tags of a hosted zone (ListTagsForResource). NotFound (NoSuchHostedZone).
+  Result<ResourceTags> ZoneTags(const std::string& hosted_zone_id);
+  // Adds `add` and removes `remove` on a hosted zone, in one ChangeTagsForResource call.
+  Result<Ack> ChangeZoneTags(const std::string& hosted_zone_id, const ResourceTags& add,
+                             const std::vector<std::string>& remove);
 
  private:
   AwsClient& aws_;

@@ -75,4 +75,20 @@ Result<std::string> S3Client::GetObject(const std::string& bucket, const std::st
   return std::move(reply.http.body);
 }
 
+Result<Ack> S3Client::PutObject(const std::string& bucket, const std::string& key, std::string body,
+                                const std::string& content_type) {
+  if (bucket.empty() || key.empty()) {
+    return Status::InvalidArgument("PutObject needs a bucket and a key");
+  }
+  RestRequest request;
+  request.method = "PUT";
+  request.bucket = bucket;
+  request.path_and_query = "/" + UriEncode(key, /*encode_slash=*/false);
+  request.headers.push_back({"content-type", content_type});
+  request.body = std::move(body);
+  DRF_ASSIGN_OR_RETURN(RestResponse reply,
+                       aws_.CallRestRaw(services::kS3, "PutObject", std::move(request)));
+  return Ack{reply.request_id};
+}
+
 }  // namespace drf

@@ -1,5 +1,6 @@
 // S3Client: reading one object (S3 GetObject, 2006-03-01), for configuration kept in S3
-// such as a plan too large for Lambda's 4 KB of environment variables. Requests are
+// such as a plan too large for Lambda's 4 KB of environment variables, and writing one
+// (PutObject), for the reports a Lambda run leaves in DRF_REPORT_S3_URI. Requests are
 // signed with S3's rules (x-amz-content-sha256, single-encoded paths) and addressed as
 // aws/endpoints.h describes: virtual-hosted style on AWS's own endpoints, path style on a
 // configured endpoint (moto, MinIO). Thread-safe as far as AwsClient is.
@@ -11,6 +12,7 @@
 
 #include "aws/aws_client.h"
 #include "core/result.h"
+#include "services/mutated.h"
 
 namespace drf {
 
@@ -44,6 +46,9 @@ class S3Client {
   // own response limit bounds memory).
   Result<std::string> GetObject(const std::string& bucket, const std::string& key,
                                 size_t max_bytes = kDefaultMaxObjectBytes);
+  // Writes the object (replacing one of the same key). Errors as GetObject's.
+  Result<Ack> PutObject(const std::string& bucket, const std::string& key, std::string body,
+                        const std::string& content_type);
 
  private:
   AwsClient& aws_;

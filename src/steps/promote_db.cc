@@ -2,6 +2,7 @@
 
 #include "steps/replica_lag.h"
 #include "steps/stall_evidence.h"
+#include "steps/standby_record.h"
 
 namespace drf {
 namespace {
@@ -31,6 +32,7 @@ Result<ReplicaState> PromoteDbStep::Inspect(StepRun& run) {
   };
   Result<DbInstance> found = describe();
   if (!found.ok()) return found.status();
+  arn_ = found->arn;
   run.result().before = ReplicaSnapshot(StateOf(*found));
   // Only a replica Apply would promote at once: a busy one ("modifying"...) is most likely
   // promoting already (a resumed run), and refusing to wait for it would help no one.
@@ -96,7 +98,30 @@ void PromoteDbStep::Apply(StepRun& run, const ReplicaState& instance) {
       [&](const ReplicaState& last) {
         return ReplicaStallEvidence(rds_, "db-instance", id, last.status, last.source);
       }};
+  if (!instance.source.empty() && !run.ctx().cancel.cancelled()) RecordSource(run, instance.source);
   RunPromotion(run, target, instance);
+}
+
+void PromoteDbStep::RecordSource(StepRun& run, const std::string& source) {
+  if (arn_.empty()) return;
+  Result<ResourceTags> tags = run.poller().Act([&] { return rds_.ListTagsForResource(arn_); });
+  Status recorded = tags.status();
+  if (tags.ok()) {
+    if (auto it = tags->find(kStandbyTag); it != tags->end()) {
+      run.result().before["standby"] = it->second;
+      return;
+    }
+    const std::string value = DbStandbyValue(source);
+    Result<Ack> ack = run.poller().Act([&] { return rds_.AddTag(arn_, kStandbyTag, value); });
+    recorded = run.RecordMutation("RDS.AddTagsToResource", db().db_instance_identifier, ack);
+    if (recorded.ok()) {
+      run.result().before["standby"] = value;
+      return;
+    }
+  }
+  run.log().Warn(
+      "RDS instance " + db().db_instance_identifier +
+      ": its source was not recorded (failback cannot reprotect it): " + recorded.UserMessage());
 }
 
 }  // namespace drf

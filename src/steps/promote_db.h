@@ -37,8 +37,13 @@ class PromoteDbStep final : public InspectApplyStep<ReplicaState> {
   // The lag guard, for a replica Apply would promote: its evidence in result().checks, a
   // warning logged when it lets the promotion go ahead regardless, and its refusal.
   Status CheckLag(StepRun& run);
+  // Tags the replica with its source (steps/standby_record.h) before promoting it, unless
+  // it has a record already: the way back for failback's reprotect_db. A failure is a
+  // warning.
+  void RecordSource(StepRun& run, const std::string& source);
 
   RdsClient& rds_;
+  std::string arn_;  // the instance's, as Inspect read it
   CloudWatchClient* lag_;
 };
 

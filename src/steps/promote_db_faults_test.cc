@@ -25,7 +25,7 @@ StepSpec PromoteFaultsSpec() {
   StepSpec spec;
   spec.id = "promote-db:dr-app-db";
   spec.kind = StepKind::kPromoteDb;
-  spec.detail = PromoteDbSpec{kReplicaDb, std::nullopt, std::nullopt, {}, {}};
+  spec.detail = PromoteDbSpec{kReplicaDb, std::nullopt, std::nullopt, {}, {}, {}};
   return spec;
 }
 

@@ -18,7 +18,7 @@ StepSpec PromoteSpec(std::optional<int> retention = std::nullopt) {
   StepSpec spec;
   spec.id = "promote-db:dr-app-db";
   spec.kind = StepKind::kPromoteDb;
-  spec.detail = PromoteDbSpec{kDb, retention, std::nullopt, {}, {}};
+  spec.detail = PromoteDbSpec{kDb, retention, std::nullopt, {}, {}, {}};
   return spec;
 }
 

@@ -5,6 +5,7 @@
 
 #include "steps/capacity.h"
 #include "steps/stall_evidence.h"
+#include "steps/standby_record.h"
 
 namespace drf {
 namespace {
@@ -25,29 +26,6 @@ std::string Noun(const RegisterTargetsSpec& spec) { return FromAsg(spec) ? "inst
 std::string ReadyText(const RegisterTargetsSpec& spec, const SourceTargets& source) {
   return ReadyCount(source.ids.size(), source.wanted,
                     FromAsg(spec) ? kReadyInstances : kReadyTasks);
-}
-
-Result<TargetGroup> DescribeTargetGroup(Elbv2Client& elbv2, const std::string& arn) {
-  Result<std::vector<TargetGroup>> groups = elbv2.DescribeTargetGroups({arn});
-  if (!groups.ok()) return groups.status();
-  for (const TargetGroup& tg : *groups) {
-    if (tg.arn == arn) return tg;
-  }
-  return Status::NotFound("target group " + arn + " not found");
-}
-
-std::string Key(const std::string& id, int port) { return id + ":" + std::to_string(port); }
-
-// "id:port" of every registered target that is not on its way out.
-Result<std::set<std::string>> Registered(Elbv2Client& elbv2, const TargetGroup& tg) {
-  Result<std::vector<TargetHealthDescription>> health = elbv2.DescribeTargetHealth(tg.arn);
-  if (!health.ok()) return health.status();
-  std::set<std::string> out;
-  for (const TargetHealthDescription& d : *health) {
-    if (d.state == "draining") continue;
-    out.insert(Key(d.target.id, d.target.port.value_or(tg.port)));
-  }
-  return out;
 }
 
 nlohmann::json RegisteredJson(const std::set<std::string>& keys) {
@@ -87,11 +65,11 @@ class Registration {
     Status read = run_.poller().Act([&] { return ReadSourceNow(); });
     if (!read.ok()) return run_.Fail(read);
     Result<std::set<std::string>> registered =
-        run_.poller().Act([&] { return Registered(elbv2_, tg_); });
+        run_.poller().Act([&] { return RegisteredTargets(elbv2_, tg_); });
     if (!registered.ok()) return run_.Fail(registered.status());
     result_.before = result_.after = RegisteredJson(*registered);
     for (const Target& t : Missing(*registered)) {
-      result_.changes.push_back("would register " + Key(t.id, port_) + " with " + tg_.name);
+      result_.changes.push_back("would register " + TargetKey(t.id, port_) + " with " + tg_.name);
     }
     const int pending = source_.wanted - static_cast<int>(source_.ids.size());
     if (source_.wanted <= 0) {
@@ -160,7 +138,7 @@ class Registration {
   std::vector<Target> Missing(const std::set<std::string>& registered) const {
     std::vector<Target> out;
     for (const std::string& id : source_.ids) {
-      if (!registered.count(Key(id, port_))) out.push_back({id, port_, ""});
+      if (!registered.count(TargetKey(id, port_))) out.push_back({id, port_, ""});
     }
     return out;
   }
@@ -172,7 +150,7 @@ class Registration {
 
   Status RegisterMissing() {
     Result<std::set<std::string>> registered =
-        run_.poller().Act([&] { return Registered(elbv2_, tg_); });
+        run_.poller().Act([&] { return RegisteredTargets(elbv2_, tg_); });
     if (!registered.ok()) return registered.status();
     result_.before = RegisteredJson(*registered);
     const std::vector<Target> missing = Missing(*registered);
@@ -189,7 +167,34 @@ class Registration {
     return SendInBatches(missing, after);
   }
 
+  // Adds `missing` to the targets recorded as registered by a failover (the
+  // drfailover:registered tags, steps/standby_record.h), before registering them: failback
+  // deregisters those and only those. A failure is a warning: failback then leaves them.
+  void RecordRegistration(const std::vector<Target>& missing) {
+    Result<ResourceTags> tags = run_.poller().Act([&] { return elbv2_.DescribeTags(tg_.arn); });
+    Status recorded = tags.status();
+    if (tags.ok()) {
+      std::set<std::string> targets = RecordedTargets(*tags);
+      const size_t before = targets.size();
+      for (const Target& t : missing) targets.insert(TargetKey(t.id, port_));
+      if (targets.size() == before) return;
+      RegisteredTags record = RegisteredTargetTags(targets);
+      if (record.unrecorded > 0) {
+        run_.log().Warn("target group " + tg_.name + ": " + std::to_string(record.unrecorded) +
+                        " registered targets do not fit in its tags; failback will leave them");
+      }
+      Result<Ack> ack = run_.poller().Act([&] { return elbv2_.AddTags(tg_.arn, record.tags); });
+      recorded = run_.RecordMutation("ELBv2.AddTags", tg_.arn, ack);
+      if (recorded.ok()) return;
+    }
+    run_.log().Warn(
+        "target group " + tg_.name +
+        ": registered targets not recorded (failback will leave them): " + recorded.UserMessage());
+  }
+
   Status SendInBatches(const std::vector<Target>& missing, std::set<std::string>& after) {
+    if (run_.ctx().cancel.cancelled()) return Status::Cancelled("run cancelled while registering");
+    RecordRegistration(missing);
     run_.log().Info("Registering " + Noun(spec_) + " from " + SourceName(spec_) +
                     " with target group " + tg_.arn);
     size_t done = 0;
@@ -203,8 +208,8 @@ class Registration {
       Result<Ack> ack = run_.poller().Act([&] { return elbv2_.RegisterTargets(tg_.arn, batch); });
       DRF_RETURN_IF_ERROR(run_.RecordMutation("ELBv2.RegisterTargets", tg_.arn, ack));
       for (const Target& t : batch) {
-        after.insert(Key(t.id, port_));
-        result_.changes.push_back("registered " + Key(t.id, port_) + " with " + tg_.name);
+        after.insert(TargetKey(t.id, port_));
+        result_.changes.push_back("registered " + TargetKey(t.id, port_) + " with " + tg_.name);
       }
       done += batch.size();
       result_.after = RegisteredJson(after);
@@ -230,6 +235,28 @@ class Registration {
 };
 
 }  // namespace
+
+Result<TargetGroup> DescribeTargetGroup(Elbv2Client& elbv2, const std::string& arn) {
+  Result<std::vector<TargetGroup>> groups = elbv2.DescribeTargetGroups({arn});
+  if (!groups.ok()) return groups.status();
+  for (const TargetGroup& tg : *groups) {
+    if (tg.arn == arn) return tg;
+  }
+  return Status::NotFound("target group " + arn + " not found");
+}
+
+std::string TargetKey(const std::string& id, int port) { return id + ":" + std::to_string(port); }
+
+Result<std::set<std::string>> RegisteredTargets(Elbv2Client& elbv2, const TargetGroup& tg) {
+  Result<std::vector<TargetHealthDescription>> health = elbv2.DescribeTargetHealth(tg.arn);
+  if (!health.ok()) return health.status();
+  std::set<std::string> out;
+  for (const TargetHealthDescription& d : *health) {
+    if (d.state == "draining") continue;
+    out.insert(TargetKey(d.target.id, d.target.port.value_or(tg.port)));
+  }
+  return out;
+}
 
 Status CheckTargetType(const TargetGroup& tg, const RegisterTargetsSpec& spec) {
   const std::string needed = FromAsg(spec) ? "instance" : "ip";

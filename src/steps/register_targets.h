@@ -20,6 +20,7 @@
 // kTimedOut.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,13 @@ struct SourceTargets {
   std::vector<std::string> ids;  // instance ids or IPs, in AWS's order
   int wanted = 0;                // desired capacity / desired count
 };
+
+// DescribeTargetGroups for one ARN; NotFound when AWS does not list it.
+Result<TargetGroup> DescribeTargetGroup(Elbv2Client& elbv2, const std::string& arn);
+// "<id>:<port>": a target as the report and the registered-target record name it.
+std::string TargetKey(const std::string& id, int port);
+// The keys of every target registered with `tg` that is not on its way out ("draining").
+Result<std::set<std::string>> RegisteredTargets(Elbv2Client& elbv2, const TargetGroup& tg);
 
 // The target group's type must fit the source (instance ids from an ASG, task IPs of awsvpc
 // tasks from an ECS service), and the plan's stated type (if any) must be the real one:

@@ -58,6 +58,12 @@ class RegisterTargetsTest : public ::testing::Test {
     h_.aws.Replies(services::kAutoScaling, "DescribeAutoScalingGroups", std::move(replies));
   }
   void RegisterSucceeds() {
+    h_.aws.Reply(services::kElbv2, "DescribeTags",
+                 FakeAws::QueryOk("DescribeTags", "<TagDescriptions><member><ResourceArn>" +
+                                                      std::string(kTg) +
+                                                      "</ResourceArn><Tags/></member>"
+                                                      "</TagDescriptions>"));
+    h_.aws.Reply(services::kElbv2, "AddTags", FakeAws::QueryOk("AddTags", "", "req-tag"));
     int n = 0;
     h_.aws.On(services::kElbv2, "RegisterTargets", [n](const AwsCall&) mutable {
       return FakeAws::QueryOk("RegisterTargets", "", "req-register-" + std::to_string(++n));
@@ -97,9 +103,16 @@ TEST_F(RegisterTargetsTest, WaitsForInServiceInstancesAndRegistersOnlyTheMissing
           std::string("INFO: Successfully registered 1 instances with target group ") + kTg}));
   EXPECT_EQ(result.before, (nlohmann::json{{"registered", {"i-1:8080"}}}));
   EXPECT_EQ(result.after, (nlohmann::json{{"registered", {"i-1:8080", "i-2:8080"}}}));
-  ASSERT_EQ(result.calls.size(), 1u);
-  EXPECT_EQ(result.calls[0].operation, "ELBv2.RegisterTargets");
-  EXPECT_EQ(result.calls[0].request_id, "req-register-1");
+  // Recorded first, for failback: the target it registers, not the one already there.
+  std::vector<AwsCall> tags = h_.aws.Calls(services::kElbv2, "AddTags");
+  ASSERT_EQ(tags.size(), 1u);
+  EXPECT_EQ(tags[0].Param("ResourceArns.member.1"), kTg);
+  EXPECT_EQ(tags[0].Param("Tags.member.1.Key"), "drfailover:registered");
+  EXPECT_EQ(tags[0].Param("Tags.member.1.Value"), "i-2:8080");
+  ASSERT_EQ(result.calls.size(), 2u);
+  EXPECT_EQ(result.calls[0].operation, "ELBv2.AddTags");
+  EXPECT_EQ(result.calls[1].operation, "ELBv2.RegisterTargets");
+  EXPECT_EQ(result.calls[1].request_id, "req-register-1");
   EXPECT_EQ(result.waiting, std::chrono::milliseconds(2500));
 }
 
@@ -192,8 +205,9 @@ TEST_F(RegisterTargetsTest, RegistersInBatchesOfOneHundred) {
   EXPECT_EQ(Registers()[0].Param("Targets.member.100.Id"), "i-99");
   EXPECT_EQ(Registers()[0].params.count("Targets.member.101.Id"), 0u);
   EXPECT_EQ(Registers()[1].Param("Targets.member.50.Id"), "i-149");
-  ASSERT_EQ(result.calls.size(), 2u);
-  EXPECT_EQ(result.calls[1].request_id, "req-register-2");
+  ASSERT_EQ(result.calls.size(), 3u);  // the record of all 150 (in several tags), 2 batches
+  EXPECT_EQ(result.calls[0].operation, "ELBv2.AddTags");
+  EXPECT_EQ(result.calls[2].request_id, "req-register-2");
   EXPECT_EQ(h_.log.Lines().back(),
             std::string("INFO: Successfully registered 150 instances with target group ") + kTg);
 }
@@ -275,7 +289,8 @@ TEST_F(RegisterTargetsTest, DeadlineRegistersWhatIsReadyAndTimesOut) {
   ASSERT_EQ(result.state, StepState::kTimedOut);
   ASSERT_EQ(Registers().size(), 1u);
   EXPECT_EQ(Registers()[0].Param("Targets.member.1.Id"), "i-1");
-  EXPECT_EQ(result.calls.size(), 1u);
+  ASSERT_EQ(result.calls.size(), 2u);  // the record and the registration
+  EXPECT_EQ(result.calls[1].operation, "ELBv2.RegisterTargets");
   EXPECT_NE(result.summary.find("1 of 2 instances of ASG dr-jenkins ready"), std::string::npos)
       << result.summary;
 }

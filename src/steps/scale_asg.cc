@@ -4,20 +4,13 @@
 
 #include "steps/capacity.h"
 #include "steps/stall_evidence.h"
+#include "steps/standby_record.h"
 
 namespace drf {
 namespace {
 
 AsgSizes SizesOf(const AutoScalingGroup& group) {
   return {group.min_size, group.max_size, group.desired_capacity};
-}
-
-nlohmann::json SizesJson(const AsgSizes& s) {
-  return {{"min", s.min}, {"max", s.max}, {"desired", s.desired}};
-}
-
-std::string Slashed(const AsgSizes& s) {
-  return std::to_string(s.min) + "/" + std::to_string(s.max) + "/" + std::to_string(s.desired);
 }
 
 // One line per size that changes: "dr-jenkins min 0 -> 1".
@@ -50,10 +43,18 @@ std::string SizesText(const AsgSizes& s) {
 }
 
 std::string AlreadyAt(const AsgSizes& current) {
-  return "already at " + Slashed(current) + " (at or above target)";
+  return "already at " + AsgSlashed(current) + " (at or above target)";
 }
 
 }  // namespace
+
+nlohmann::json AsgSizesJson(const AsgSizes& s) {
+  return {{"min", s.min}, {"max", s.max}, {"desired", s.desired}};
+}
+
+std::string AsgSlashed(const AsgSizes& s) {
+  return std::to_string(s.min) + "/" + std::to_string(s.max) + "/" + std::to_string(s.desired);
+}
 
 AsgSizes RaisedSizes(const AsgSizes& current, const ScaleAsgSpec& spec) {
   AsgSizes out;
@@ -73,13 +74,15 @@ Result<AsgResize> ScaleAsgStep::Inspect(StepRun& run) {
       run.poller().Act([&] { return DescribeAsg(autoscaling_, asg().asg_name); });
   if (!group.ok()) return group.status();
   const AsgSizes current = SizesOf(*group);
-  run.result().before = SizesJson(current);
-  return AsgResize{current, RaisedSizes(current, asg())};
+  run.result().before = AsgSizesJson(current);
+  auto standby = group->tags.find(kStandbyTag);
+  if (standby != group->tags.end()) run.result().before["standby"] = standby->second;
+  return AsgResize{current, RaisedSizes(current, asg()), standby != group->tags.end()};
 }
 
 void ScaleAsgStep::Explain(StepRun& run, const AsgResize& resize) {
   StepResult& result = run.result();
-  result.after = SizesJson(resize.target);
+  result.after = AsgSizesJson(resize.target);
   result.changes = SizeChanges(asg().asg_name, resize.current, resize.target);
   if (result.changes.empty()) {
     result.state = StepState::kUnchanged;
@@ -87,14 +90,14 @@ void ScaleAsgStep::Explain(StepRun& run, const AsgResize& resize) {
     return;
   }
   result.state = StepState::kSucceeded;
-  result.summary = "would scale " + asg().asg_name + " " + Slashed(resize.current) + " -> " +
-                   Slashed(resize.target);
+  result.summary = "would scale " + asg().asg_name + " " + AsgSlashed(resize.current) + " -> " +
+                   AsgSlashed(resize.target);
 }
 
 void ScaleAsgStep::Apply(StepRun& run, const AsgResize& resize) {
   const std::string& name = asg().asg_name;
   StepResult& result = run.result();
-  result.after = SizesJson(resize.target);
+  result.after = AsgSizesJson(resize.target);
   if (resize.current == resize.target) {
     run.log().Info("ASG " + name + " already at or above target: " + SizesText(resize.current));
     result.state = StepState::kUnchanged;
@@ -102,6 +105,7 @@ void ScaleAsgStep::Apply(StepRun& run, const AsgResize& resize) {
     return;
   }
   if (run.StopIfCancelled()) return;
+  if (!resize.standby_recorded) RecordStandby(run, resize.current);
   run.log().Info("Scaling ASG " + name + " to " + SizesText(resize.target));
   Result<Ack> ack = run.poller().Act([&] {
     return autoscaling_.UpdateAutoScalingGroup(ChangedFields(name, resize.current, resize.target));
@@ -111,8 +115,22 @@ void ScaleAsgStep::Apply(StepRun& run, const AsgResize& resize) {
   run.log().Info("Successfully updated ASG " + name);
   result.state = StepState::kSucceeded;
   result.summary =
-      "scaled " + name + " " + Slashed(resize.current) + " -> " + Slashed(resize.target);
+      "scaled " + name + " " + AsgSlashed(resize.current) + " -> " + AsgSlashed(resize.target);
   result.changes = SizeChanges(name, resize.current, resize.target);
+}
+
+void ScaleAsgStep::RecordStandby(StepRun& run, const AsgSizes& standby) {
+  const std::string& name = asg().asg_name;
+  const std::string value = AsgStandbyValue(standby);
+  Result<Ack> ack = run.poller().Act([&] { return autoscaling_.PutTag(name, kStandbyTag, value); });
+  Status recorded = run.RecordMutation("AutoScaling.CreateOrUpdateTags", name, ack);
+  if (recorded.ok()) {
+    run.result().before["standby"] = value;
+    return;
+  }
+  // Not worth failing a failover over: failback then leaves the group as it is.
+  run.log().Warn("ASG " + name + ": standby sizes not recorded (failback will leave it alone): " +
+                 recorded.UserMessage());
 }
 
 void ScaleAsgStep::Wait(StepRun& run, const AsgResize& resize) {

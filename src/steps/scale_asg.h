@@ -11,6 +11,9 @@
 // CapacityWait::kYes this also runs when nothing had to change, so a resumed run verifies
 // what its dependents need.
 //
+// Before raising a group the first time, it records the sizes it had (the standby state
+// `failback` restores) in the group's drfailover:standby tag; a failed record is a warning.
+//
 // Outcomes: kSucceeded, kUnchanged (already at or above target), kFailed (group missing
 // or being deleted, AWS errors), kTimedOut (raised but not enough instances in time).
 #pragma once
@@ -29,13 +32,20 @@ struct AsgSizes {
   bool operator==(const AsgSizes&) const = default;
 };
 
+// {"min", "max", "desired"}: a group's sizes in the report.
+nlohmann::json AsgSizesJson(const AsgSizes& sizes);
+// "0/0/0": min/max/desired, for summaries.
+std::string AsgSlashed(const AsgSizes& sizes);
+
 // The sizes the step sets for a group currently at `current` (see above).
 AsgSizes RaisedSizes(const AsgSizes& current, const ScaleAsgSpec& spec);
 
-// What Inspect found and decided: the group's sizes now and the sizes it should have.
+// What Inspect found and decided: the group's sizes now, the sizes it should have, and
+// whether its standby sizes are on record already (steps/standby_record.h).
 struct AsgResize {
   AsgSizes current;
   AsgSizes target;
+  bool standby_recorded = false;
 };
 
 class ScaleAsgStep final : public InspectApplyStep<AsgResize> {
@@ -51,6 +61,8 @@ class ScaleAsgStep final : public InspectApplyStep<AsgResize> {
   void Explain(StepRun& run, const AsgResize& resize) override;
   // Updates the group if the target differs.
   void Apply(StepRun& run, const AsgResize& resize) override;
+  // Tags the group with its standby sizes.
+  void RecordStandby(StepRun& run, const AsgSizes& standby);
   // Until at least desired' instances are InService and Healthy, if the plan says so.
   void Wait(StepRun& run, const AsgResize& resize) override;
 

@@ -26,6 +26,11 @@ class ScaleAsgTest : public ::testing::Test {
   void UpdateSucceeds() {
     h_.aws.Reply(services::kAutoScaling, "UpdateAutoScalingGroup",
                  FakeAws::QueryOkNoResult("UpdateAutoScalingGroup", "req-update"));
+    h_.aws.Reply(services::kAutoScaling, "CreateOrUpdateTags",
+                 FakeAws::QueryOkNoResult("CreateOrUpdateTags", "req-tag"));
+  }
+  std::vector<AwsCall> Tags() const {
+    return h_.aws.Calls(services::kAutoScaling, "CreateOrUpdateTags");
   }
   void Describes(std::vector<HttpResponse> replies) {
     h_.aws.Replies(services::kAutoScaling, "DescribeAutoScalingGroups", std::move(replies));
@@ -53,15 +58,61 @@ TEST_F(ScaleAsgTest, RaisesAnEmptyGroup) {
   EXPECT_EQ(h_.log.Lines(),
             (std::vector<std::string>{"INFO: Scaling ASG dr-jenkins to min=1, max=3, desired=1",
                                       "INFO: Successfully updated ASG dr-jenkins"}));
-  EXPECT_EQ(result.before, (nlohmann::json{{"min", 0}, {"max", 0}, {"desired", 0}}));
+  EXPECT_EQ(result.before,
+            (nlohmann::json{
+                {"min", 0}, {"max", 0}, {"desired", 0}, {"standby", "min=0 max=0 desired=0"}}));
   EXPECT_EQ(result.after, (nlohmann::json{{"min", 1}, {"max", 3}, {"desired", 1}}));
   EXPECT_EQ(result.summary, "scaled dr-jenkins 0/0/0 -> 1/3/1");
   EXPECT_EQ(result.changes,
             (std::vector<std::string>{"dr-jenkins min 0 -> 1", "dr-jenkins max 0 -> 3",
                                       "dr-jenkins desired 0 -> 1"}));
-  ASSERT_EQ(result.calls.size(), 1u);
-  EXPECT_EQ(result.calls[0].operation, "AutoScaling.UpdateAutoScalingGroup");
-  EXPECT_EQ(result.calls[0].request_id, "req-update");
+  // The standby sizes are recorded on the group first, for failback.
+  ASSERT_EQ(Tags().size(), 1u);
+  EXPECT_EQ(Tags()[0].Param("Tags.member.1.ResourceId"), "dr-jenkins");
+  EXPECT_EQ(Tags()[0].Param("Tags.member.1.Key"), "drfailover:standby");
+  EXPECT_EQ(Tags()[0].Param("Tags.member.1.Value"), "min=0 max=0 desired=0");
+  EXPECT_EQ(Tags()[0].Param("Tags.member.1.PropagateAtLaunch"), "false");
+  ASSERT_EQ(result.calls.size(), 2u);
+  EXPECT_EQ(result.calls[0].operation, "AutoScaling.CreateOrUpdateTags");
+  EXPECT_EQ(result.calls[1].operation, "AutoScaling.UpdateAutoScalingGroup");
+  EXPECT_EQ(result.calls[1].request_id, "req-update");
+}
+
+// A second failover finds the record of the first and keeps it: the standby state is never
+// replaced by a failed-over one.
+TEST_F(ScaleAsgTest, AGroupWithAStandbyRecordKeepsIt) {
+  UpdateSucceeds();
+  Describes({DescribeAsgReply("dr-jenkins", 0, 1, 0, {},
+                              {{"drfailover:standby", "min=0 max=0 desired=0"}})});
+  ScaleAsgStep step(AsgScaleSpec(), h_.autoscaling);
+
+  StepResult result = step.Run(h_.ctx);
+
+  ASSERT_EQ(result.state, StepState::kSucceeded) << result.error.ToString();
+  EXPECT_EQ(Tags().size(), 0u);
+  EXPECT_EQ(result.before["standby"], "min=0 max=0 desired=0");
+}
+
+// Recording is bookkeeping: denied, the group is still raised, with a warning saying what
+// failback will do.
+TEST_F(ScaleAsgTest, ADeniedRecordIsAWarningAndTheGroupIsRaised) {
+  h_.aws.Reply(services::kAutoScaling, "UpdateAutoScalingGroup",
+               FakeAws::QueryOkNoResult("UpdateAutoScalingGroup", "req-update"));
+  h_.aws.Reply(services::kAutoScaling, "CreateOrUpdateTags",
+               FakeAws::QueryError(403, "AccessDenied", "not authorized"));
+  Describes({DescribeAsgReply("dr-jenkins", 0, 0, 0)});
+  ScaleAsgStep step(AsgScaleSpec(), h_.autoscaling);
+
+  StepResult result = step.Run(h_.ctx);
+
+  ASSERT_EQ(result.state, StepState::kSucceeded) << result.error.ToString();
+  EXPECT_EQ(Updates().size(), 1u);
+  ASSERT_FALSE(h_.log.Lines().empty());
+  EXPECT_EQ(h_.log.Lines()[0].rfind("WARN: ASG dr-jenkins: standby sizes not recorded (failback "
+                                    "will leave it alone): An error occurred (AccessDenied)",
+                                    0),
+            0u)
+      << h_.log.Lines()[0];
 }
 
 // AWS accepted the update but its reply is unreadable: the step fails (unconfirmed), and
@@ -140,7 +191,8 @@ TEST_F(ScaleAsgTest, DeadlineWithoutInstancesIsATimeout) {
   StepResult result = step.Run(h_.ctx);
 
   ASSERT_EQ(result.state, StepState::kTimedOut);
-  EXPECT_EQ(result.calls.size(), 1u);  // the update is reported
+  ASSERT_EQ(result.calls.size(), 2u);  // the standby record, then the update: both reported
+  EXPECT_EQ(result.calls[1].operation, "AutoScaling.UpdateAutoScalingGroup");
   EXPECT_EQ(result.summary.rfind("scaled dr-jenkins 0/0/0 -> 1/3/1; 0 of 1 instances InService", 0),
             0u)
       << result.summary;

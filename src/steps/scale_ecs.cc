@@ -4,6 +4,7 @@
 
 #include "steps/capacity.h"
 #include "steps/stall_evidence.h"
+#include "steps/standby_record.h"
 
 namespace drf {
 namespace {
@@ -51,7 +52,8 @@ Result<EcsResize> ScaleEcsStep::Inspect(StepRun& run) {
       run.poller().Act([&] { return DescribeActiveService(ecs_, ecs().cluster, service()); });
   if (!svc.ok()) return svc.status();
   run.result().before = {{"desired_count", svc->desired_count}};
-  return EcsResize{svc->desired_count, std::max(svc->desired_count, ecs().min_desired_count)};
+  return EcsResize{svc->desired_count, std::max(svc->desired_count, ecs().min_desired_count),
+                   svc->arn};
 }
 
 void ScaleEcsStep::Explain(StepRun& run, const EcsResize& resize) {
@@ -80,6 +82,7 @@ void ScaleEcsStep::Apply(StepRun& run, const EcsResize& resize) {
     return;
   }
   if (run.StopIfCancelled()) return;
+  RecordStandby(run, resize);
   run.log().Info("Scaling " + EcsServiceInCluster(cluster, service()));
   Result<Mutated<EcsService>> updated =
       run.poller().Act([&] { return ecs_.UpdateService(cluster, service(), resize.desired); });
@@ -89,6 +92,30 @@ void ScaleEcsStep::Apply(StepRun& run, const EcsResize& resize) {
   result.state = StepState::kSucceeded;
   result.summary = "scaled " + Scaled(cluster, service(), resize);
   result.changes.push_back(result.summary);
+}
+
+void ScaleEcsStep::RecordStandby(StepRun& run, const EcsResize& resize) {
+  const std::string label = ecs().cluster + "/" + service();
+  Result<ResourceTags> tags =
+      run.poller().Act([&] { return ecs_.ListTagsForResource(resize.arn); });
+  Status recorded = tags.status();
+  if (tags.ok()) {
+    if (auto it = tags->find(kStandbyTag); it != tags->end()) {
+      run.result().before["standby"] = it->second;
+      return;
+    }
+    const std::string value = EcsStandbyValue(resize.current);
+    Result<Ack> ack =
+        run.poller().Act([&] { return ecs_.TagResource(resize.arn, kStandbyTag, value); });
+    recorded = run.RecordMutation("ECS.TagResource", label, ack);
+    if (recorded.ok()) {
+      run.result().before["standby"] = value;
+      return;
+    }
+  }
+  run.log().Warn(EcsServiceInCluster(ecs().cluster, service()) +
+                 ": standby desired count not recorded (failback will leave it alone): " +
+                 recorded.UserMessage());
 }
 
 void ScaleEcsStep::Wait(StepRun& run, const EcsResize& resize) {

@@ -25,6 +25,7 @@ namespace drf {
 struct EcsResize {
   int current = 0;
   int desired = 0;
+  std::string arn;  // the service's, for its standby record
 };
 
 class ScaleEcsStep final : public InspectApplyStep<EcsResize> {
@@ -45,6 +46,9 @@ class ScaleEcsStep final : public InspectApplyStep<EcsResize> {
   void Apply(StepRun& run, const EcsResize& resize) override;
   // Until the service runs `desired` tasks, if the plan says so.
   void Wait(StepRun& run, const EcsResize& resize) override;
+  // Tags the service with its standby desired count, unless it has one already (a second
+  // failover keeps the first record). A failure is a warning: failback then leaves it alone.
+  void RecordStandby(StepRun& run, const EcsResize& resize);
 
   EcsClient& ecs_;
 };

@@ -34,6 +34,10 @@ class ScaleEcsTest : public ::testing::Test {
                                                       call.json["desiredCount"].get<int>())}},
                              "req-update");
     });
+    h_.aws.Reply(services::kEcs, "ListTagsForResource",
+                 FakeAws::JsonOk({{"tags", nlohmann::json::array()}}));
+    h_.aws.Reply(services::kEcs, "TagResource",
+                 FakeAws::JsonOk(nlohmann::json::object(), "req-tag"));
   }
   std::vector<AwsCall> Updates() const { return h_.aws.Calls(services::kEcs, "UpdateService"); }
   // ListTasks answers, one per poll: the task ids listed as RUNNING (each described RUNNING).
@@ -73,12 +77,19 @@ TEST_F(ScaleEcsTest, RaisesAStoppedServiceToTheMinimum) {
   EXPECT_EQ(h_.log.Lines(),
             (std::vector<std::string>{"INFO: Scaling ECS service frontend in cluster dr",
                                       "INFO: Successfully scaled ECS service frontend"}));
-  EXPECT_EQ(result.before, (nlohmann::json{{"desired_count", 0}}));
+  EXPECT_EQ(result.before, (nlohmann::json{{"desired_count", 0}, {"standby", "desired=0"}}));
   EXPECT_EQ(result.after, (nlohmann::json{{"desired_count", 1}}));
-  ASSERT_EQ(result.calls.size(), 1u);
-  EXPECT_EQ(result.calls[0].operation, "ECS.UpdateService");
-  EXPECT_EQ(result.calls[0].resource, "dr/frontend");
-  EXPECT_EQ(result.calls[0].request_id, "req-update");
+  // Its standby desired count is recorded on the service first, for failback.
+  std::vector<AwsCall> tags = h_.aws.Calls(services::kEcs, "TagResource");
+  ASSERT_EQ(tags.size(), 1u);
+  EXPECT_EQ(tags[0].json["resourceArn"], "arn:aws:ecs:us-east-1:123456789012:service/dr/frontend");
+  EXPECT_EQ(tags[0].json["tags"],
+            (nlohmann::json::array({{{"key", "drfailover:standby"}, {"value", "desired=0"}}})));
+  ASSERT_EQ(result.calls.size(), 2u);
+  EXPECT_EQ(result.calls[0].operation, "ECS.TagResource");
+  EXPECT_EQ(result.calls[1].operation, "ECS.UpdateService");
+  EXPECT_EQ(result.calls[1].resource, "dr/frontend");
+  EXPECT_EQ(result.calls[1].request_id, "req-update");
   EXPECT_EQ(step_.resource(), "ecs dr/frontend");
 }
 
@@ -163,7 +174,8 @@ TEST_F(ScaleEcsTest, FailedRolloutEndsTheWait) {
   ASSERT_EQ(result.state, StepState::kFailed);
   EXPECT_NE(result.error.message().find("deployment ecs-svc/1 of service frontend failed"),
             std::string::npos);
-  EXPECT_EQ(result.calls.size(), 1u);
+  ASSERT_EQ(result.calls.size(), 2u);  // the standby record and the update
+  EXPECT_EQ(result.calls[1].operation, "ECS.UpdateService");
 }
 
 TEST_F(ScaleEcsTest, AStepMustNameExactlyOneService) {

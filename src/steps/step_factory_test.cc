@@ -89,7 +89,7 @@ TEST_F(StepFactoryTest, BuildsEachKindInPlanOrder) {
   PlanSpec plan;
   StepSpec db;
   db.kind = StepKind::kPromoteDb;
-  db.detail = PromoteDbSpec{"dr-app-db", std::nullopt, std::nullopt, {}, {}};
+  db.detail = PromoteDbSpec{"dr-app-db", std::nullopt, std::nullopt, {}, {}, {}};
   StepSpec asg;
   asg.kind = StepKind::kScaleAsg;
   asg.detail = ScaleAsgSpec{"dr-jenkins", 1, 3, 1, true};

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -74,7 +75,8 @@ struct FakeInstance {
 };
 
 inline HttpResponse DescribeAsgReply(const std::string& name, int min, int max, int desired,
-                                     const std::vector<FakeInstance>& instances = {}) {
+                                     const std::vector<FakeInstance>& instances = {},
+                                     const std::map<std::string, std::string>& tags = {}) {
   std::string xml = "<AutoScalingGroups><member><AutoScalingGroupName>" + name +
                     "</AutoScalingGroupName><MinSize>" + std::to_string(min) +
                     "</MinSize><MaxSize>" + std::to_string(max) + "</MaxSize><DesiredCapacity>" +
@@ -84,7 +86,12 @@ inline HttpResponse DescribeAsgReply(const std::string& name, int min, int max, 
            "</LifecycleState><HealthStatus>" + i.health +
            "</HealthStatus><AvailabilityZone>us-east-1a</AvailabilityZone></member>";
   }
-  xml += "</Instances></member></AutoScalingGroups>";
+  xml += "</Instances><Tags>";
+  for (const auto& [key, value] : tags) {
+    xml += "<member><ResourceId>" + name + "</ResourceId><Key>" + key + "</Key><Value>" + value +
+           "</Value></member>";
+  }
+  xml += "</Tags></member></AutoScalingGroups>";
   return FakeAws::QueryOk("DescribeAutoScalingGroups", xml);
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <optional>
 
+#include "steps/standby_record.h"
+
 namespace drf {
 namespace {
 
@@ -27,20 +29,6 @@ bool SameTarget(const ResourceRecordSet& a, const ResourceRecordSet& b) {
   std::sort(x.begin(), x.end());
   std::sort(y.begin(), y.end());
   return x == y && a.ttl == b.ttl;
-}
-
-bool SameRecord(const ResourceRecordSet& a, const ResourceRecordSet& b) {
-  return NormalizeDnsName(a.name) == NormalizeDnsName(b.name) && a.type == b.type &&
-         a.set_identifier == b.set_identifier && a.weight == b.weight && a.failover == b.failover &&
-         a.region == b.region && a.health_check_id == b.health_check_id && SameTarget(a, b);
-}
-
-const ResourceRecordSet* FindSet(const std::vector<ResourceRecordSet>& sets,
-                                 const std::string& set_identifier) {
-  for (const ResourceRecordSet& set : sets) {
-    if (set.set_identifier == set_identifier) return &set;
-  }
-  return nullptr;
 }
 
 std::string Identifiers(const std::vector<ResourceRecordSet>& sets) {
@@ -102,6 +90,66 @@ std::vector<std::string> ChangeLines(const std::string& record, const DnsSwitch&
 
 }  // namespace
 
+bool SameRecord(const ResourceRecordSet& a, const ResourceRecordSet& b) {
+  return NormalizeDnsName(a.name) == NormalizeDnsName(b.name) && a.type == b.type &&
+         a.set_identifier == b.set_identifier && a.weight == b.weight && a.failover == b.failover &&
+         a.region == b.region && a.health_check_id == b.health_check_id && SameTarget(a, b);
+}
+
+const ResourceRecordSet* FindSet(const std::vector<ResourceRecordSet>& sets,
+                                 const std::string& set_identifier) {
+  for (const ResourceRecordSet& set : sets) {
+    if (set.set_identifier == set_identifier) return &set;
+  }
+  return nullptr;
+}
+
+Result<std::string> ResolveZoneId(StepRun& run, Route53Client& route53, const SwitchDnsSpec& spec) {
+  if (!spec.zone_id.empty()) return spec.zone_id;
+  const std::string& name = spec.zone_name;
+  Result<std::vector<HostedZone>> zones =
+      run.poller().Act([&] { return route53.ZonesNamed(name); });
+  if (!zones.ok()) return zones.status();
+  if (zones->empty()) return Status::NotFound("hosted zone " + name + " not found");
+  if (zones->size() > 1) {
+    std::string ids;
+    for (const HostedZone& zone : *zones) {
+      ids += (ids.empty() ? "" : ", ") + zone.id + (zone.private_zone ? " (private)" : " (public)");
+    }
+    return Status::InvalidArgument("zone " + name + " names " + std::to_string(zones->size()) +
+                                   " hosted zones (" + ids + "): give zone_id instead");
+  }
+  return zones->front().id;
+}
+
+Status SendRecordChange(StepRun& run, Route53Client& route53, const std::string& zone_id,
+                        const std::string& record, const std::vector<ResourceRecordSet>& upserts) {
+  StepResult& result = run.result();
+  std::vector<ResourceRecordChange> batch;
+  for (const ResourceRecordSet& set : upserts) batch.push_back({"UPSERT", set});
+  Result<Mutated<ChangeInfo>> sent = run.poller().Act([&] {
+    return route53.ChangeResourceRecordSets(zone_id, "drfailover: " + run.ctx().step_id, batch);
+  });
+  DRF_RETURN_IF_ERROR(run.RecordMutation("Route53.ChangeResourceRecordSets",
+                                         zone_id + "/" + upserts.front().name, sent));
+  result.after["change_id"] = sent->value.id;
+  std::string status = sent->value.status;
+  WaitSpec wait;
+  wait.what = "Route 53 change " + sent->value.id + " (" + record + ") to reach all servers";
+  wait.stall_after = run.stall_after();
+  wait.check = [&]() -> Result<WaitProgress> {
+    if (status != "INSYNC") {
+      Result<ChangeInfo> info = route53.GetChange(sent->value.id);
+      if (!info.ok()) return info.status();
+      status = info->status;
+    }
+    return WaitProgress{status == "INSYNC", status, status == "INSYNC" ? 1 : 0};
+  };
+  Status waited = run.poller().Wait(wait);
+  result.after["change_status"] = status;
+  return waited;
+}
+
 std::string DescribeRecord(const ResourceRecordSet& set) {
   std::string out = set.set_identifier.empty() ? "" : "[" + set.set_identifier + "] ";
   if (set.alias) {
@@ -121,24 +169,6 @@ SwitchDnsStep::SwitchDnsStep(StepSpec spec, Route53Client& route53, Elbv2Client&
 std::string SwitchDnsStep::record() const { return dns().record + " " + dns().type; }
 
 std::string SwitchDnsStep::resource() const { return "dns " + record(); }
-
-Result<std::string> SwitchDnsStep::ZoneId(StepRun& run) {
-  if (!dns().zone_id.empty()) return dns().zone_id;
-  const std::string& name = dns().zone_name;
-  Result<std::vector<HostedZone>> zones =
-      run.poller().Act([&] { return route53_.ZonesNamed(name); });
-  if (!zones.ok()) return zones.status();
-  if (zones->empty()) return Status::NotFound("hosted zone " + name + " not found");
-  if (zones->size() > 1) {
-    std::string ids;
-    for (const HostedZone& zone : *zones) {
-      ids += (ids.empty() ? "" : ", ") + zone.id + (zone.private_zone ? " (private)" : " (public)");
-    }
-    return Status::InvalidArgument("zone " + name + " names " + std::to_string(zones->size()) +
-                                   " hosted zones (" + ids + "): give zone_id instead");
-  }
-  return zones->front().id;
-}
 
 // The wanted record's target: the load balancer's alias, or the plan's values.
 Result<ResourceRecordSet> SwitchDnsStep::Target(StepRun& run, DnsSwitch& change) {
@@ -164,7 +194,7 @@ Result<ResourceRecordSet> SwitchDnsStep::Target(StepRun& run, DnsSwitch& change)
 Result<DnsSwitch> SwitchDnsStep::Inspect(StepRun& run) {
   const SwitchDnsSpec& spec = dns();
   DnsSwitch change;
-  DRF_ASSIGN_OR_RETURN(change.zone_id, ZoneId(run));
+  DRF_ASSIGN_OR_RETURN(change.zone_id, ResolveZoneId(run, route53_, spec));
   DRF_ASSIGN_OR_RETURN(ResourceRecordSet target, Target(run, change));
   Result<std::vector<ResourceRecordSet>> sets = run.poller().Act(
       [&] { return route53_.ListRecordSets(change.zone_id, spec.record, spec.type); });
@@ -253,39 +283,56 @@ void SwitchDnsStep::Apply(StepRun& run, const DnsSwitch& change) {
     return;
   }
   if (!change.note.empty()) run.log().Warn("DNS record " + name + ": " + change.note);
-  std::vector<ResourceRecordChange> batch;
-  for (const ResourceRecordSet& set : change.upserts) batch.push_back({"UPSERT", set});
   if (run.StopIfCancelled()) return;
+  RecordStandby(run, change);
   run.log().Info("Pointing DNS record " + name + " at " + change.target);
-  Result<Mutated<ChangeInfo>> sent = run.poller().Act([&] {
-    return route53_.ChangeResourceRecordSets(change.zone_id, "drfailover: " + run.ctx().step_id,
-                                             batch);
-  });
-  Status made = run.RecordMutation("Route53.ChangeResourceRecordSets",
-                                   change.zone_id + "/" + dns().record, sent);
-  if (!made.ok()) return run.Fail(made);
+  Status sent = SendRecordChange(run, route53_, change.zone_id, name, change.upserts);
+  if (!result.after.contains("change_id")) return run.Fail(sent);
   result.changes = ChangeLines(name, change);
   result.summary = "pointed " + name + " at " + change.target;
-  result.after["change_id"] = sent->value.id;
-
-  std::string status = sent->value.status;
-  WaitSpec wait;
-  wait.what = "Route 53 change " + sent->value.id + " (" + name + ") to reach all servers";
-  wait.stall_after = run.stall_after();
-  wait.check = [&]() -> Result<WaitProgress> {
-    if (status != "INSYNC") {
-      Result<ChangeInfo> info = route53_.GetChange(sent->value.id);
-      if (!info.ok()) return info.status();
-      status = info->status;
-    }
-    return WaitProgress{status == "INSYNC", status, status == "INSYNC" ? 1 : 0};
-  };
-  Status waited = run.poller().Wait(wait);
-  result.after["change_status"] = status;
-  if (!waited.ok()) return run.EndUnfinished(waited, result.summary + "; change " + status);
+  if (!sent.ok()) {
+    return run.EndUnfinished(
+        sent, result.summary + "; change " + result.after.value("change_status", std::string()));
+  }
   run.log().Info("DNS record " + name + " now points at " + change.target + " (change " +
-                 sent->value.id + " INSYNC)");
+                 result.after.value("change_id", std::string()) + " INSYNC)");
   result.state = StepState::kSucceeded;
+}
+
+void SwitchDnsStep::RecordStandby(StepRun& run, const DnsSwitch& change) {
+  const std::string key = DnsStandbyKey(dns().record, dns().type);
+  std::vector<DnsSetBefore> before;
+  for (const ResourceRecordSet& upsert : change.upserts) {
+    const ResourceRecordSet* was = FindSet(change.current, upsert.set_identifier);
+    before.push_back({upsert.set_identifier,
+                      was != nullptr ? std::optional<ResourceRecordSet>(*was) : std::nullopt});
+  }
+  std::optional<std::string> value = DnsStandbyValue(before);
+  Status recorded = Status::Ok();
+  if (!value || key.size() > kMaxTagKey) {
+    recorded = Status::InvalidArgument("the record's former values do not fit in a zone tag");
+  } else {
+    Result<ResourceTags> tags = run.poller().Act([&] { return route53_.ZoneTags(change.zone_id); });
+    recorded = tags.status();
+    if (tags.ok() && tags->count(key)) {
+      run.result().before["standby"] = tags->at(key);
+      return;
+    }
+    if (tags.ok()) {
+      Result<Ack> ack = run.poller().Act([&] {
+        return route53_.ChangeZoneTags(change.zone_id, {{key, *value}}, {});
+      });
+      recorded = run.RecordMutation("Route53.ChangeTagsForResource", change.zone_id, ack);
+    }
+  }
+  if (recorded.ok()) {
+    run.result().before["standby"] = *value;
+    return;
+  }
+  run.log().Warn("DNS record " + record() +
+                 ": its former values were not recorded (failback "
+                 "will leave it alone): " +
+                 recorded.UserMessage());
 }
 
 }  // namespace drf

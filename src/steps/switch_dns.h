@@ -14,6 +14,9 @@
 //    secondary only while the primary's health check fails, which the step says.
 // A values record keeps its TTL unless the plan gives one. Nothing is ever deleted.
 //
+// Before changing a record the first time, it keeps the former values of the sets it
+// changes in a tag of the hosted zone, for failback (docs/failback.md).
+//
 // Idempotent: Inspect compares the live records with the wanted ones (names without case
 // or trailing dot, alias DNS names also without "dualstack."); when they match the step is
 // kUnchanged and makes no call. UPSERT is safe to repeat, so retries are plain retries.
@@ -45,6 +48,21 @@ struct DnsSwitch {
 // the set identifier and weight when the record has them.
 std::string DescribeRecord(const ResourceRecordSet& set);
 
+// The same record set: name (without case or trailing dot), type, routing fields, health
+// check and target (alias DNS names also without "dualstack.", values in any order).
+bool SameRecord(const ResourceRecordSet& a, const ResourceRecordSet& b);
+// The set of `sets` with `set_identifier` ("" for a simple record); null when none.
+const ResourceRecordSet* FindSet(const std::vector<ResourceRecordSet>& sets,
+                                 const std::string& set_identifier);
+// The plan's zone as an id: zone_id, or the one hosted zone named zone_name (NotFound for
+// none, InvalidArgument when public and private zones share the name).
+Result<std::string> ResolveZoneId(StepRun& run, Route53Client& route53, const SwitchDnsSpec& spec);
+// UPSERTs `upserts` in one batch, then waits until Route 53 reports the change INSYNC
+// (bounded like every wait), recording the call and `change_id`/`change_status` in the
+// result's `after`. The error of the call, or of the wait.
+Status SendRecordChange(StepRun& run, Route53Client& route53, const std::string& zone_id,
+                        const std::string& record, const std::vector<ResourceRecordSet>& upserts);
+
 class SwitchDnsStep final : public InspectApplyStep<DnsSwitch> {
  public:
   // `spec.detail` must hold a SwitchDnsSpec. The clients must outlive the step.
@@ -61,7 +79,9 @@ class SwitchDnsStep final : public InspectApplyStep<DnsSwitch> {
   // reply, so it happens here.
   void Apply(StepRun& run, const DnsSwitch& change) override;
 
-  Result<std::string> ZoneId(StepRun& run);
+  // Keeps the upserted sets' former values in the zone's tags (steps/standby_record.h),
+  // unless a record is there already; a failure is a warning.
+  void RecordStandby(StepRun& run, const DnsSwitch& change);
   Result<ResourceRecordSet> Target(StepRun& run, DnsSwitch& change);
 
   Route53Client& route53_;

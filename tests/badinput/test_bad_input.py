@@ -273,7 +273,8 @@ PLAN_CASES = [
     ConfigCase("plan_unknown_top_level_key", **plan(MIN_PLAN + "concurency: 4\n"),
                expect=("concurency (line 4): found an unknown key, expected one of version, "
                        "ordering, deadline, rto, max_replica_lag, on_unknown_lag, lock_table, "
-                       "lock_ttl, cooldown, notify, concurrency, timeouts, stall_after, steps",)),
+                       "lock_ttl, cooldown, notify, reprotect_db, concurrency, timeouts, "
+                       "stall_after, steps",)),
     ConfigCase("plan_dependency_cycle", **plan(
         "version: 1\nsteps:\n  - scale_asg: {name: dr-jenkins}\n    id: a\n    after: [b]\n"
         "  - scale_asg: {name: dr-monitoring}\n    id: b\n    after: [a]\n"),
@@ -432,8 +433,10 @@ EVENT_CASES = [
     EventCase("event_string", '"failover"',
               ('event: expected a JSON object', 'got string "failover"')),
     EventCase("event_unknown_key", '{"dryrun": true}',
-              ('unknown key "dryrun": expected only check, dry_run, steps, deadline_seconds, '
-               "ordering, force",)),
+              ('unknown key "dryrun": expected only action, check, dry_run, steps, '
+               "deadline_seconds, ordering, force",)),
+    EventCase("event_unknown_action", '{"action": "failbak"}',
+              ('action: expected "failover", "failback" or "drill", got string "failbak"',)),
     EventCase("event_dry_run_string", '{"dry_run": "true"}',
               ('dry_run: expected true or false, got string "true"',)),
     EventCase("event_deadline_zero", '{"deadline_seconds": 0}',

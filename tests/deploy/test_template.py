@@ -61,6 +61,19 @@ EXPECTED_ACTIONS = {
     "dynamodb:PutItem",
     "dynamodb:UpdateItem",
     "dynamodb:DeleteItem",
+    # Failback's records (docs/failback.md): read and written on the resources a failover
+    # changes, removed by failback; the targets it registered are deregistered.
+    "rds:ListTagsForResource",
+    "rds:AddTagsToResource",
+    "autoscaling:CreateOrUpdateTags",
+    "autoscaling:DeleteTags",
+    "ecs:ListTagsForResource",
+    "ecs:TagResource",
+    "ecs:UntagResource",
+    "elasticloadbalancing:DeregisterTargets",
+    "elasticloadbalancing:AddTags",
+    "elasticloadbalancing:RemoveTags",
+    "elasticloadbalancing:DescribeTags",
 }
 
 TG_JENKINS = f"arn:aws:elasticloadbalancing:{REGION}:123456789012:targetgroup/dr-jenkins-tg/0123456789abcdef"
@@ -251,6 +264,8 @@ class DeployTest(unittest.TestCase):
             "DRF_SNS_TOPIC_ARN": "",
             "DRF_LOCK_TABLE": "dr-dr-failover-lock",
             "DRF_COOLDOWN": "0",
+            "DRF_REPROTECT_DB": "false",
+            "DRF_REPORT_S3_URI": "",
         })
         self.assertEqual(self.function.get("Concurrency", {}).get("ReservedConcurrentExecutions"), 1)
 
@@ -290,7 +305,18 @@ class DeployTest(unittest.TestCase):
             "rds:DescribeEvents", "cloudwatch:GetMetricData",
             "autoscaling:DescribeLaunchConfigurations", "ec2:DescribeAvailabilityZones",
             "ec2:DescribeLaunchTemplates", "ec2:DescribeSubnets", "ecs:DescribeClusters",
-            "ecs:DescribeTaskDefinition"}, "only reads may use Resource '*'")
+            "ecs:DescribeTaskDefinition", "elasticloadbalancing:DescribeTags"},
+            "only reads may use Resource '*'")
+        # Failback's records are kept on the resources a failover changes, and only there.
+        for action in ("rds:ListTagsForResource", "rds:AddTagsToResource"):
+            self.assertEqual(by_action[action], [db])
+        for action in ("autoscaling:CreateOrUpdateTags", "autoscaling:DeleteTags"):
+            self.assertEqual(sorted(by_action[action]), [asg + "dr-jenkins", asg + "dr-monitoring"])
+        for action in ("ecs:ListTagsForResource", "ecs:TagResource", "ecs:UntagResource"):
+            self.assertEqual(by_action[action], [prefix.format("ecs") + "service/dr/*"])
+        for action in ("DeregisterTargets", "AddTags", "RemoveTags"):
+            self.assertEqual(sorted(by_action[f"elasticloadbalancing:{action}"]),
+                             sorted([TG_JENKINS, TG_FRONTEND]))
         table = prefix.format("dynamodb") + "table/dr-dr-failover-lock"
         for action in ("GetItem", "PutItem", "UpdateItem", "DeleteItem"):
             self.assertEqual(by_action[f"dynamodb:{action}"], [table])
@@ -377,6 +403,8 @@ class VariantDeployTest(unittest.TestCase):
             "HookFunctionArns": HOOK,
             "AuroraClusterArns": CLUSTER,
             "GlobalClusterArns": GLOBAL,
+            "ReprotectRegion": "eu-west-1",
+            "ReportS3Uri": "s3://dr-reports/staging/",
         })
 
     @classmethod
@@ -410,7 +438,8 @@ class VariantDeployTest(unittest.TestCase):
         role = f"staging-dr-failover-{REGION}"
         self.assertEqual(sorted(iam.list_role_policies(RoleName=role)["PolicyNames"]),
                          ["drfailover", "drfailover-aurora", "drfailover-dns",
-                          "drfailover-global-db", "drfailover-hooks", "drfailover-notify"])
+                          "drfailover-global-db", "drfailover-hooks", "drfailover-notify",
+                          "drfailover-reports", "drfailover-reprotect"])
         document = iam.get_role_policy(RoleName=role, PolicyName="drfailover-notify")["PolicyDocument"]
         self.assertEqual([(s["Action"], s["Resource"]) for s in policy_statements(document)],
                          [("sns:Publish", TOPIC)])
@@ -426,11 +455,34 @@ class VariantDeployTest(unittest.TestCase):
         granted = {(tuple(as_list(s["Action"])), tuple(as_list(s["Resource"])))
                    for s in policy_statements(document)}
         self.assertEqual(granted, {
-            (("route53:ListResourceRecordSets", "route53:ChangeResourceRecordSets"),
+            (("route53:ListResourceRecordSets", "route53:ChangeResourceRecordSets",
+              "route53:ListTagsForResource", "route53:ChangeTagsForResource"),
              ("arn:aws:route53:::hostedzone/Z0PUBLICZONE", "arn:aws:route53:::hostedzone/Z0OTHERZONE")),
             (("route53:GetChange", "route53:ListHostedZonesByName",
               "elasticloadbalancing:DescribeLoadBalancers"), ("*",)),
         })
+
+    def test_reprotect_creates_a_replica_of_this_db_in_the_named_region_only(self):
+        document = self.moto.client("iam").get_role_policy(
+            RoleName=f"staging-dr-failover-{REGION}", PolicyName="drfailover-reprotect")["PolicyDocument"]
+        self.assertEqual([(as_list(s["Action"]), as_list(s["Resource"]))
+                          for s in policy_statements(document)],
+                         [(["rds:CreateDBInstanceReadReplica"],
+                           [f"arn:aws:rds:{REGION}:123456789012:db:staging-db",
+                            "arn:aws:rds:eu-west-1:123456789012:db:*"]),
+                          (["rds:DescribeDBInstances"], ["arn:aws:rds:eu-west-1:123456789012:db:*"])])
+        variables = self.moto.client("lambda").get_function(
+            FunctionName="staging-dr-failover")["Configuration"]["Environment"]["Variables"]
+        self.assertEqual(variables["DRF_REPROTECT_DB"], "true")
+
+    def test_reports_may_be_written_under_the_prefix_only(self):
+        document = self.moto.client("iam").get_role_policy(
+            RoleName=f"staging-dr-failover-{REGION}", PolicyName="drfailover-reports")["PolicyDocument"]
+        self.assertEqual([(s["Action"], s["Resource"]) for s in policy_statements(document)],
+                         [("s3:PutObject", "arn:aws:s3:::dr-reports/staging/*")])
+        variables = self.moto.client("lambda").get_function(
+            FunctionName="staging-dr-failover")["Configuration"]["Environment"]["Variables"]
+        self.assertEqual(variables["DRF_REPORT_S3_URI"], "s3://dr-reports/staging/")
 
     def test_hooks_may_invoke_the_named_functions_only(self):
         document = self.moto.client("iam").get_role_policy(

@@ -8,6 +8,8 @@
 #include "app/lambda_handler.h"
 #include "posix/curl_http.h"
 #include "posix/system_clock.h"
+#include "services/s3_client.h"
+#include "services/services_test_util.h"
 #include "testing/cli_process.h"
 #include "testing/emulator.h"
 #include "testing/fake_environment.h"
@@ -29,6 +31,14 @@ json PromoteStep(const json& response) {
     if (step.at("id") == "promote-db:dr-app-db") return step;
   }
   return json::object();
+}
+
+// How many PromoteReadReplica calls a promote step made (it also records its source).
+size_t Promotes(const json& step) {
+  size_t n = 0;
+  for (const json& call : step.at("mutating_calls"))
+    n += call.at("operation") == "RDS.PromoteReadReplica";
+  return n;
 }
 
 class LambdaIntegrationTest : public ::testing::Test {
@@ -106,8 +116,8 @@ TEST_F(LambdaIntegrationTest, DeadlineMidPromotionIsInProgressThenASecondInvocat
 
   // The promotion was initiated once, by the first invocation; the second only saw it
   // under way and waited for it.
-  EXPECT_EQ(PromoteStep(first).at("mutating_calls").size(), 1u) << first.dump(2);
-  EXPECT_EQ(PromoteStep(second).at("mutating_calls").size(), 0u) << second.dump(2);
+  EXPECT_EQ(Promotes(PromoteStep(first)), 1u) << first.dump(2);
+  EXPECT_EQ(Promotes(PromoteStep(second)), 0u) << second.dump(2);
   EXPECT_EQ(PromoteStep(second).at("status"), "succeeded");
   ProcessResult check = CheckState(emulator_->endpoint(), "reference-failover");
   EXPECT_EQ(check.exit_code, 0) << Describe(check);
@@ -135,6 +145,41 @@ TEST_F(LambdaIntegrationTest, BadEventPostsAnErrorAndTouchesNothing) {
   Result<json> stats = emulator_->Stats();
   ASSERT_TRUE(stats.ok());
   EXPECT_EQ(stats->at("calls"), json::object()) << "no AWS call for a rejected event";
+}
+
+// {"action": "failback"} with DRF_REPORT_S3_URI: the report and its HTML are kept in S3
+// (moto's S3; the bucket made over plain HTTP, the objects read back with S3Client), and
+// the response says where.
+TEST_F(LambdaIntegrationTest, AFailbackKeepsItsReportsInS3) {
+  const std::string moto = emulator_->moto_endpoint();
+  const std::string bucket_url = moto + "/drf-reports";
+  Result<HttpResponse> created = aws_http_.Send({"PUT", bucket_url, {}, ""});
+  ASSERT_TRUE(created.ok() && created->status == 200) << created.status().ToString();
+  env_.Set("DRF_REPORT_S3_URI", "s3://drf-reports/dr/");
+  runtime_.AddInvocation("req-failback", R"({"action": "failback"})", In(std::chrono::seconds(60)));
+  Serve({});
+  std::vector<RuntimePost> posts = runtime_.posts();
+  ASSERT_EQ(posts.size(), 1u);
+  ASSERT_EQ(posts[0].kind, "response") << posts[0].body;
+  json report = posts[0].Json().at("report");
+  EXPECT_EQ(report.at("action"), "failback");
+  const json& kept = report.at("report_s3");
+  ASSERT_TRUE(kept.contains("html")) << kept.dump();
+  std::string html_uri = kept.at("html").get<std::string>();
+  EXPECT_THAT(html_uri, HasSubstr("s3://drf-reports/dr/"));
+  EXPECT_THAT(html_uri, HasSubstr("-failback-lambda-req-failback.html"));
+  services_testing::AwsHarness harness(&aws_http_, emulator_->endpoint());
+  S3Client s3(harness.aws);
+  Result<S3Location> html_at = ParseS3Uri(html_uri);
+  ASSERT_TRUE(html_at.ok());
+  Result<std::string> html = s3.GetObject(html_at->bucket, html_at->key);
+  ASSERT_TRUE(html.ok()) << html.status().ToString();
+  EXPECT_EQ(html->rfind("<!DOCTYPE html>", 0), 0u);
+  Result<S3Location> json_at = ParseS3Uri(kept.at("json").get<std::string>());
+  ASSERT_TRUE(json_at.ok());
+  Result<std::string> saved = s3.GetObject(json_at->bucket, json_at->key);
+  ASSERT_TRUE(saved.ok()) << saved.status().ToString();
+  EXPECT_EQ(json::parse(*saved).at("action"), "failback");
 }
 
 }  // namespace

@@ -113,6 +113,18 @@ NOT_CALLED_BY_CLI_RUN = {
                           "latest RDS event in the step's error; as "
                           "autoscaling:DescribeScalingActivities",
 }
+# The standby records a failover leaves for failback (docs/failback.md): reading and writing
+# them is bookkeeping, so without them the failover still succeeds, warning that failback
+# will leave those resources alone. Removed together, in one session.
+RECORD_WITHOUT = ("rds:ListTagsForResource", "rds:AddTagsToResource",
+                  "autoscaling:CreateOrUpdateTags", "ecs:ListTagsForResource", "ecs:TagResource",
+                  "elasticloadbalancing:DescribeTags", "elasticloadbalancing:AddTags")
+# Called by failback only: the whole policy's session fails back after its run.
+NOT_CALLED_BY_CLI_RUN.update({
+    action: "failback only (removing a standby record, deregistering the failover's "
+            "targets); exercised with this policy by FailbackWithTheTemplatePolicyTest"
+    for action in ("autoscaling:DeleteTags", "ecs:UntagResource",
+                   "elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:RemoveTags")})
 # The evidence-only actions above as the emulator's stats name their calls.
 EVIDENCE_CALLS = ("AutoScaling.DescribeScalingActivities", "RDS.DescribeEvents")
 
@@ -320,6 +332,10 @@ def whole_policy(region):
     out.update(policy=policy, run=region.run(key, secret))
     out["stats"] = region.emu.stats()
     out["check"] = region.check_failover()
+    out["failback"] = run_against(region.emu, env=region.env(key, secret), verb="failback")
+    out["after_failback"] = {
+        g["AutoScalingGroupName"]: (g["MinSize"], g["MaxSize"], g["DesiredCapacity"])
+        for g in region.client("autoscaling").describe_auto_scaling_groups()["AutoScalingGroups"]}
     out["whoami"] = run_cli(["whoami"], region.env(key, secret))
     out["bad_secret"] = region.run(key, "not-the-secret")
     import botocore.exceptions
@@ -337,6 +353,14 @@ def without_action(action):
         run = region.run(key, secret)
         return {"run": run, "stats": region.emu.stats()}
     return body
+
+
+def without_records(region):
+    policy = role_policy(region.emu)
+    for action in RECORD_WITHOUT:
+        policy = without(policy, action)
+    key, secret = region.user("drfailover", policy)
+    return {"run": region.run(key, secret), "stats": region.emu.stats()}
 
 
 def all_services(region):
@@ -370,6 +394,7 @@ def setUpModule():  # noqa: N802 (unittest's name)
     sessions.update({f"without {a}": without_action(a) for a in EXPECTED})
     sessions.update({f"without {a}": without_action(a) for a in DEGRADED_WITHOUT})
     sessions.update({f"without {a}": without_action(a) for a in REFUSED_WITHOUT})
+    sessions["without the standby records"] = without_records
     sessions["all services"] = all_services
     sessions["all services without ecs:ListServices"] = all_services_without_list_services
     started = time.monotonic()
@@ -454,7 +479,8 @@ class EachActionIsNeededTest(unittest.TestCase):
     def test_every_action_of_the_policy_is_classified(self):
         actions = actions_of_template()
         needed = [a for a in actions if a not in NOT_CALLED_BY_CLI_RUN
-                  and a not in DEGRADED_WITHOUT and a not in REFUSED_WITHOUT]
+                  and a not in DEGRADED_WITHOUT and a not in REFUSED_WITHOUT
+                  and a not in RECORD_WITHOUT]
         self.assertEqual(set(needed), set(EXPECTED),
                          "a new action in the template needs its expected outcome here")
         for action, reason in NOT_CALLED_BY_CLI_RUN.items():
@@ -577,6 +603,35 @@ class LeaseWithoutPermissionTest(unittest.TestCase):
                 self.assertEqual(run.returncode, EXIT_SUCCEEDED, run.describe())
                 self.assertIn("WARN", run.stderr)
                 self.assertIn(action, run.stderr)
+
+
+class FailbackWithTheTemplatePolicyTest(unittest.TestCase):
+    """The role's policy lets failback undo the failover: every step succeeds, the groups
+    are back at their standby sizes."""
+
+    def test_failback_succeeds_with_the_role_policy(self):
+        r = RESULTS["whole policy"]
+        failback = r["failback"]
+        self.assertEqual(failback.returncode, EXIT_SUCCEEDED, failback.describe())
+        self.assertEqual(failback.report["action"], "failback")
+        restored = {s["id"] for s in failback.report["steps"] if s["status"] == "succeeded"}
+        self.assertLessEqual(r["groups"]["asg"] | r["groups"]["ecs"], restored,
+                             "every group and service restored")
+        self.assertEqual(set(r["after_failback"].values()), {(0, 0, 0)}, r["after_failback"])
+
+
+class StandbyRecordsWithoutPermissionTest(unittest.TestCase):
+    """Without the tag actions the failover still succeeds, warning once per resource that
+    failback will leave it alone, and naming the denied action."""
+
+    def test_the_failover_succeeds_warning_about_failback(self):
+        run = RESULTS["without the standby records"]["run"]
+        self.assertEqual(run.returncode, EXIT_SUCCEEDED, run.describe())
+        self.assertEqual(run.report["status"], "SUCCEEDED")
+        self.assertIn("failback will leave", run.stderr)
+        for action in ("rds:ListTagsForResource", "autoscaling:CreateOrUpdateTags",
+                       "ecs:ListTagsForResource", "elasticloadbalancing:DescribeTags"):
+            self.assertIn(action, run.stderr)
 
 
 class AllServicesVariantTest(unittest.TestCase):

@@ -72,7 +72,7 @@ class NotifyTest(unittest.TestCase):
         start, failure, end = messages
         self.assertEqual(start[0], "drfailover: failover started in us-east-1")
         self.assertIn("scale-ecs:dr/ghost", start[1])
-        self.assertEqual(failure[0], "drfailover: step scale-ecs:dr/ghost failed in us-east-1")
+        self.assertEqual(failure[0], "drfailover: failover step scale-ecs:dr/ghost failed in us-east-1")
         self.assertEqual((failure[2]["step"], failure[2]["status"]),
                          ("scale-ecs:dr/ghost", "failed"))
         self.assertIn("ghost", failure[1])

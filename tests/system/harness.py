@@ -42,12 +42,12 @@ class Run:
 
 
 def run_cli(args, env, timeout=300):
-    """Runs drfailover with `args` (a `--report` file is added for run/plan); never raises
-    on a non-zero exit."""
+    """Runs drfailover with `args` (a `--report` file is added for run, plan, failback and
+    drill); never raises on a non-zero exit."""
     with tempfile.TemporaryDirectory(prefix="drf-run-") as tmp:
         report_path = os.path.join(tmp, "report.json")
         full = [cli_path(), *args]
-        if args and args[0] in ("run", "plan") and "--report" not in args:
+        if args and args[0] in ("run", "plan", "failback", "drill") and "--report" not in args:
             full[2:2] = ["--report", report_path]
         # errors="replace": a program echoing the malformed bytes it was given must not
         # break the test reading its output.

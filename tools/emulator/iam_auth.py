@@ -155,6 +155,24 @@ def _autoscaling_group(resp):
     return _arn(resp, "autoscaling", f"autoScalingGroup:*:autoScalingGroupName/{name}")
 
 
+def _autoscaling_tagged_group(resp):
+    """CreateOrUpdateTags / DeleteTags name the group in their first tag."""
+    name = (resp.querystring.get("Tags.member.1.ResourceId") or [""])[0]
+    return _arn(resp, "autoscaling", f"autoScalingGroup:*:autoScalingGroupName/{name}")
+
+
+def _ecs_tagged(resp):
+    return resp._get_param("resourceArn") or "*"  # noqa: SLF001
+
+
+def _rds_tagged(resp):
+    return resp._get_param("ResourceName") or "*"  # noqa: SLF001
+
+
+def _elbv2_tagged(resp):
+    return (resp.querystring.get("ResourceArns.member.1") or ["*"])[0]
+
+
 def _ecs_service(resp):
     service = resp._get_param("service") or ""  # noqa: SLF001
     if service.startswith("arn:"):
@@ -178,7 +196,8 @@ def _rds_global_cluster(resp):
     return f"arn:{get_partition(resp.region)}:rds::{resp.current_account}:global-cluster:{ident}"
 
 
-_ROUTE53_ZONE = re.compile(r"/hostedzone/([^/]+)/rrset")
+# A zone's records (/hostedzone/Z1/rrset) and its tags (/tags/hostedzone/Z1).
+_ROUTE53_ZONE = re.compile(r"/hostedzone/([^/?]+)(?:/rrset|$|\?)")
 
 
 def _route53_zone(resp):
@@ -206,16 +225,23 @@ def _dynamodb_table(resp):
 _RESOLVERS = {
     ("moto.rds.responses", "RDSResponse"): {
         "DescribeDBInstances": _rds_db, "PromoteReadReplica": _rds_db,
+        "CreateDBInstanceReadReplica": _rds_db,
+        "ListTagsForResource": _rds_tagged, "AddTagsToResource": _rds_tagged,
         "DescribeDBClusters": _rds_cluster, "PromoteReadReplicaDBCluster": _rds_cluster,
         "DescribeGlobalClusters": _rds_global_cluster},
     # switch_dns (steps/switch_dns.h).
     ("moto.route53.responses", "Route53"): {
-        "ListResourceRecordSets": _route53_zone, "ChangeResourceRecordSets": _route53_zone},
+        "ListResourceRecordSets": _route53_zone, "ChangeResourceRecordSets": _route53_zone,
+        "ListTagsForResource": _route53_zone, "ChangeTagsForResource": _route53_zone},
     ("moto.autoscaling.responses", "AutoScalingResponse"): {
-        "UpdateAutoScalingGroup": _autoscaling_group, "SetDesiredCapacity": _autoscaling_group},
-    ("moto.ecs.responses", "EC2ContainerServiceResponse"): {"UpdateService": _ecs_service},
+        "UpdateAutoScalingGroup": _autoscaling_group, "SetDesiredCapacity": _autoscaling_group,
+        "CreateOrUpdateTags": _autoscaling_tagged_group, "DeleteTags": _autoscaling_tagged_group},
+    ("moto.ecs.responses", "EC2ContainerServiceResponse"): {
+        "UpdateService": _ecs_service, "ListTagsForResource": _ecs_tagged,
+        "TagResource": _ecs_tagged, "UntagResource": _ecs_tagged},
     ("moto.elbv2.responses", "ELBV2Response"): {
-        "RegisterTargets": _elbv2_target_group, "DeregisterTargets": _elbv2_target_group},
+        "RegisterTargets": _elbv2_target_group, "DeregisterTargets": _elbv2_target_group,
+        "AddTags": _elbv2_tagged, "RemoveTags": _elbv2_tagged},
     # A check that is not ready publishes to a topic (app/check.h).
     ("moto.sns.responses", "SNSResponse"): {"Publish": _sns_topic},
     # The run lease's table (app/run_lease.h).
