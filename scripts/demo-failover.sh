@@ -119,12 +119,46 @@ else
     "$rerun_mutating in the report, $emulator_mutating at the emulator"
 fi
 
+section "drfailover failback: back to standby (the failover's records, read back)"
+failback_rc=0
+"$drfailover" failback --no-progress --report "$out_dir/failback.json" || failback_rc=$?
+echo
+if [ "$failback_rc" -eq 0 ] && python3 - "$endpoint" <<'PY'
+import sys
+import boto3
+kw = dict(region_name="us-east-1", endpoint_url=sys.argv[1], aws_access_key_id="testing",
+          aws_secret_access_key="testing")
+asg, ecs, elb = (boto3.client(s, **kw) for s in ("autoscaling", "ecs", "elbv2"))
+sizes = {(g["MinSize"], g["MaxSize"], g["DesiredCapacity"])
+         for g in asg.describe_auto_scaling_groups()["AutoScalingGroups"]}
+desired = {s["desiredCount"] for s in ecs.describe_services(
+    cluster="dr", services=ecs.list_services(cluster="dr")["serviceArns"])["services"]}
+targets = sum(len(elb.describe_target_health(TargetGroupArn=t["TargetGroupArn"])
+                  ["TargetHealthDescriptions"])
+              for t in elb.describe_target_groups()["TargetGroups"])
+print(f"ASG sizes {sorted(sizes)}, ECS desired counts {sorted(desired)}, registered targets {targets}")
+sys.exit(0 if sizes == {(0, 0, 0)} and desired == {0} and targets == 0 else 1)
+PY
+then
+  pass "failback exited 0: every ASG and service at its standby size, the failover's targets deregistered"
+else
+  fail "failback exited $failback_rc or the region is not back at standby (see $out_dir/failback.json)"
+fi
+
+section "The drill report of this run (drfailover report --html)"
+if "$drfailover" report "$out_dir/report.json" --html "$out_dir/drill-report.html"; then
+  pass "drill report written: $out_dir/drill-report.html"
+else
+  fail "drfailover report could not write $out_dir/drill-report.html"
+fi
+
 section "Result"
 if ((${#failures[@]})); then
   printf '%sDEMO FAILED (%d problems):%s\n' "$red" "${#failures[@]}" "$reset"
   printf '  - %s\n' "${failures[@]}"
   exit 1
 fi
-printf '%sDEMO PASSED: the pilot-light region was failed over, verified, and a second run changed nothing.%s\n' \
+printf '%sDEMO PASSED: the pilot-light region was failed over, verified, a second run changed nothing, and it was failed back.%s\n' \
   "$green" "$reset"
-echo "Reports: $out_dir/plan.json, $out_dir/report.json, $out_dir/report-rerun.json"
+echo "Reports: $out_dir/plan.json, $out_dir/report.json, $out_dir/report-rerun.json, $out_dir/failback.json"
+echo "Drill report: $out_dir/drill-report.html"

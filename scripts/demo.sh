@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The main job, end to end, on this machine: fail over the emulated pilot-light DR region
 # (tools/emulator: moto behind a realism proxy, seeded like the reference deployment) with
-# the original Lambda's configuration, check the result with boto3, and show that a second
-# run changes nothing. Nothing leaves 127.0.0.1; the developer's AWS config is not read.
+# the original Lambda's configuration, check the result with boto3, show that a second
+# run changes nothing, fail back to standby, and write the drill report of the run. Nothing leaves 127.0.0.1; the developer's AWS config is not read.
 #
 # Usage: bash scripts/demo.sh
 #   DRF_DEMO_PROMOTION_SECONDS  (3)  how long the RDS promotion takes in the emulator
@@ -10,8 +10,9 @@
 #   DRF_DEMO_TASK_SECONDS       (1)  ECS task start-up (PENDING -> RUNNING)
 #   DRF_DEMO_JOBS          (nproc)  build parallelism
 #   DRF_DEMO_BIN                     use this drfailover binary instead of building one
-# Writes out/check.json, out/plan.json, out/report.json, out/report-rerun.json and
-# out/emulator.log.
+# Writes out/check.json, out/plan.json, out/report.json, out/report-rerun.json,
+# out/failback.json, out/emulator.log and, last, the drill report out/drill-report.html
+# (its path is the last line printed).
 # Exit status: 0 when every check passed, 1 otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,7 +33,8 @@ else
   echo "using $drfailover (DRF_DEMO_BIN)"
 fi
 mkdir -p "$out_dir"
-rm -f "$out_dir"/check.json "$out_dir"/plan.json "$out_dir"/report.json "$out_dir"/report-rerun.json
+rm -f "$out_dir"/check.json "$out_dir"/plan.json "$out_dir"/report.json "$out_dir"/report-rerun.json \
+  "$out_dir"/failback.json "$out_dir"/drill-report.html
 
 section "Starting the emulated DR region (seed: reference)"
 # The launcher starts the emulator, waits for it to be ready, runs the failover and its

@@ -300,7 +300,10 @@ int RunDrillVerb(const CommonOptions& c, const PlanOptions& p, const FailoverOpt
   if (failback_after && !verb.cancel.cancelled()) {
     log.Info("Drill: the DR region serves for " + FormatElapsed(*failback_after) +
              ", then drfailover fails back (Ctrl-C stops the drill without failing back)");
-    if (verb.effects.clock.SleepFor(*failback_after, &verb.cancel)) {
+    if (!verb.effects.clock.SleepFor(*failback_after, &verb.cancel)) {
+      log.Warn("Drill stopped before its failback: the DR region stays failed over");
+      exit_code = ExitCode::kInterrupted;
+    } else {
       request.action = FailoverAction::kFailback;
       request.force = false;
       FailoverOutcome failback = RunWithProgress(request, f, log, verb);
