@@ -73,9 +73,15 @@ std::string ResponseStatus(const FailoverOutcome& outcome) {
 
 std::string ResponseMessage(const FailoverOutcome& outcome, bool dry_run) {
   std::string status = ResponseStatus(outcome);
-  if (status == "SUCCEEDED") return std::string(dry_run ? kPlannedBody : kSucceededBody);
-  if (status == "IN_PROGRESS") return std::string(kInProgressBody);
-  return std::string(kErrorBodyPrefix) + FailureMessage(outcome);
+  std::string message = status == "SUCCEEDED" ? std::string(dry_run ? kPlannedBody : kSucceededBody)
+                        : status == "IN_PROGRESS"
+                            ? std::string(kInProgressBody)
+                            : std::string(kErrorBodyPrefix) + FailureMessage(outcome);
+  // The original's messages say "DR failover"; a failback says what it is.
+  const bool failback =
+      outcome.report.is_object() && outcome.report.value("action", "") == "failback";
+  if (failback) message.replace(message.find("DR failover"), 11, "DR failback");
+  return message;
 }
 
 json ShapeResponse(const FailoverOutcome& outcome, bool dry_run) {

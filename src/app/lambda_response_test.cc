@@ -39,6 +39,17 @@ TEST(LambdaResponseTest, DryRunSaysNothingChanged) {
   EXPECT_EQ(response.at("body"), "\"DR failover plan computed (no changes made)\"");
 }
 
+TEST(LambdaResponseTest, AFailbackSaysFailback) {
+  FailoverOutcome done = Ran(RunStatus::kSucceeded, {});
+  done.report["action"] = "failback";
+  EXPECT_EQ(ShapeResponse(done, false).at("body"), "\"DR failback completed successfully\"");
+  FailoverOutcome failed = Ran(RunStatus::kFailed, {"scale-asg:a"},
+                               json::array({ReportStep("scale-asg:a", "failed", "denied")}));
+  failed.report["action"] = "failback";
+  EXPECT_THAT(ShapeResponse(failed, false).at("body").get<std::string>(),
+              HasSubstr("Error during DR failback: "));
+}
+
 TEST(LambdaResponseTest, StoppedAtTheInvocationDeadlineIsInProgress) {
   FailoverOutcome outcome = Ran(RunStatus::kPartial, {"promote-db:dr-app-db"});
   outcome.stopped_at_stop_at = true;

@@ -659,27 +659,17 @@ std::string ChangeLines(const json& changes) {
 }
 
 std::string BeforeAfterSection(const json& steps) {
-  // The standby column only when some step reports its standby (the field is optional).
-  bool standby = std::any_of(steps.begin(), steps.end(), [](const json& step) {
-    return !JsonField(step, "standby").is_null();
-  });
-  std::vector<TableColumn> columns = {{"Step", 22}, {"Before", 26}, {"After", 26}, {"Changes", 26}};
-  if (standby)
-    columns = {{"Step", 19}, {"Before", 20}, {"After", 20}, {"Changes", 21}, {"Standby", 20}};
   std::string out =
-      "<section id=\"before-after\">\n<h2>Before → after</h2>\n" + TableStart("changes", columns);
+      "<section id=\"before-after\">\n<h2>Before → after</h2>\n" +
+      TableStart("changes", {{"Step", 22}, {"Before", 26}, {"After", 26}, {"Changes", 26}});
   for (const json& step : steps) {
     const json& before = JsonField(step, "before");
-    out += fmt::format("<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td>",
+    out += fmt::format("<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
                        OrDash(JsonStr(step, "id")), KeyValueList(before),
                        KeyValueList(JsonField(step, "after"), before),
                        ChangeLines(JsonField(step, "changes")));
-    out += standby ? "<td>" + KeyValueList(JsonField(step, "standby")) + "</td></tr>\n" : "</tr>\n";
   }
-  if (steps.empty()) {
-    out += fmt::format("<tr><td colspan=\"{}\" class=\"muted\">No steps.</td></tr>\n",
-                       standby ? 5 : 4);
-  }
+  if (steps.empty()) out += "<tr><td colspan=\"4\" class=\"muted\">No steps.</td></tr>\n";
   return out + "</tbody></table>\n</section>\n";
 }
 

@@ -14,7 +14,7 @@ namespace drf {
 // U+FFFD), with no script and no external resource: inline CSS (print CSS for A4) and an
 // inline SVG timeline. Sections, in order: the outcome (status, mode, times, RTO against
 // the measured recovery), the timeline, the steps, before → after, retries and their
-// causes, errors, the environment.
+// causes, errors, the failback (a drill's), the environment.
 //
 // Timeline: one row per step in plan order; one `rect.bar` per started step (`data-step`
 // its id, `data-ms` its duration), its width proportional to the duration on a scale common
@@ -24,9 +24,8 @@ namespace drf {
 // path also have the class `critical`; a dashed `line.rto` marks the RTO when the report
 // has one.
 //
-// Optional fields besides docs/report.md's: `action` ("failover" | "failback"), `drill`
-// (bool), `identity` (the caller's ARN), and per step `standby` (an object). Missing or
-// mistyped fields render as empty or "—", never throw.
+// A drill's report may carry the failback's report under `failback`: its outcome, steps and
+// errors follow the errors. Missing or mistyped fields render as empty or "—", never throw.
 std::string RenderHtmlReport(const nlohmann::json& report);
 
 }  // namespace drf

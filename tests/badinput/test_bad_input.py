@@ -327,7 +327,8 @@ PLAN_CASES = [
 CLI_CASES = [
     ConfigCase("cli_no_verb", argv=(), expect=("A subcommand is required",)),
     ConfigCase("cli_unknown_verb", argv=("failover",),
-               expect=('unknown command "failover": expected run, plan, check or whoami',)),
+               expect=('unknown command "failover": expected run, plan, check, failback, drill, '
+                       'report or whoami',)),
     ConfigCase("cli_unknown_option", argv=("run", "--regoin", "us-east-1"),
                expect=("The following arguments were not expected:", "--regoin")),
     ConfigCase("cli_deadline_not_a_number", argv=("run", "--deadline", "soon"),

@@ -375,14 +375,19 @@ TEST_P(FailoverE2eTest, FreshFailoverReachesDocumentedFinalState) {
   EXPECT_EQ(state.at("target_groups").at("dr-jenkins-tg").at("targets").at(0).at(1), 8080);
   ExpectCheckState("reference-failover");
 
-  // What the emulator saw: one mutating call per change, and the report agrees.
+  // What the emulator saw: one mutating call per change, and the report agrees; before each
+  // first change, one tag keeping the resource's standby state for failback.
   Json stats = Stats();
   EXPECT_EQ(Calls(stats, "RDS.PromoteReadReplica"), 1) << stats.dump();
   EXPECT_EQ(Calls(stats, "AutoScaling.UpdateAutoScalingGroup"), 2) << stats.dump();
   EXPECT_EQ(Calls(stats, "ECS.UpdateService"), 5) << stats.dump();
   EXPECT_EQ(Calls(stats, "ELBv2.RegisterTargets"), 9) << stats.dump();
-  EXPECT_EQ(stats.at("mutating"), 17) << stats.dump();
-  EXPECT_EQ(report.at("api_calls").at("totals").at("mutating"), 17);
+  EXPECT_EQ(Calls(stats, "RDS.AddTagsToResource"), 1) << stats.dump();
+  EXPECT_EQ(Calls(stats, "AutoScaling.CreateOrUpdateTags"), 2) << stats.dump();
+  EXPECT_EQ(Calls(stats, "ECS.TagResource"), 5) << stats.dump();
+  EXPECT_EQ(Calls(stats, "ELBv2.AddTags"), 9) << stats.dump();
+  EXPECT_EQ(stats.at("mutating"), 34) << stats.dump();
+  EXPECT_EQ(report.at("api_calls").at("totals").at("mutating"), 34);
 }
 
 // 2. A second run makes zero mutating calls and reports every step unchanged.
