@@ -1,11 +1,13 @@
 // scale_asg's readiness: the group exists and is not being deleted, what it launches from
 // exists, the size it will have allows the plan's target, and its subnets exist in
-// Availability Zones that are available.
+// Availability Zones that are available; a group still carrying a failover's standby record
+// (not failed back) is a warning.
 #include <algorithm>
 #include <cctype>
 #include <set>
 
 #include "readiness/step_checks.h"
+#include "steps/standby_record.h"
 
 namespace drf {
 namespace {
@@ -163,6 +165,15 @@ void CheckScaleAsg(const ScaleAsgSpec& spec, ReadinessServices& aws, StepReadine
     out.findings.push_back(SizeFinding(spec, group));
     out.findings.push_back(LaunchFinding(group, aws));
     out.findings.push_back(ZonesFinding(group, aws.ec2));
+    if (auto record = group.tags.find(kStandbyTag); record != group.tags.end()) {
+      out.findings.push_back(
+          {"standby",
+           spec.asg_name,
+           Verdict::kWarning,
+           spec.asg_name + " carries the standby record of an earlier failover (" + record->second +
+               "): it has not been failed back (drfailover failback)",
+           {{"standby", record->second}}});
+    }
   }
   out.needs.push_back({"autoscaling:DescribeAutoScalingGroups", "*", false});
   // Authorized on the group's ARN: unknown for a group that does not exist (already not

@@ -49,8 +49,9 @@ class StepChecksTest : public ::testing::Test {
   }
 
   // A group launching from launch template lt in two subnets; zones as given.
-  void Asg(const std::string& az_b_state = "available") {
-    std::string xml = DescribeAsgReply("web", 0, 0, 0).body;
+  void Asg(const std::string& az_b_state = "available",
+           const std::map<std::string, std::string>& tags = {}) {
+    std::string xml = DescribeAsgReply("web", 0, 0, 0, {}, tags).body;
     const std::string extra =
         "<LaunchTemplate><LaunchTemplateName>lt</LaunchTemplateName><Version>$Latest</Version>"
         "</LaunchTemplate><VPCZoneIdentifier>subnet-a,subnet-b</VPCZoneIdentifier>";
@@ -193,6 +194,23 @@ TEST_F(StepChecksTest, AsgLaunchTemplateZonesAndSize) {
   EXPECT_EQ(missing.verdict, Verdict::kNotReady);
   EXPECT_NE(missing.message.find("web: launch template lt does not exist"), std::string::npos)
       << missing.message;
+}
+
+// A standby record means a failover changed the group and no failback has run since: the
+// region may still be serving, which a readiness check must not hide.
+TEST_F(StepChecksTest, AGroupStillFailedOverIsAWarning) {
+  Asg("available", {{"drfailover:standby", "min=0 max=0 desired=0"}});
+  h_.aws.Reply(services::kEc2, "DescribeLaunchTemplates",
+               Ec2Ok("DescribeLaunchTemplates",
+                     "<launchTemplates><item><launchTemplateName>lt</launchTemplateName>"
+                     "<latestVersionNumber>2</latestVersionNumber></item>"
+                     "</launchTemplates>"));
+  StepReadiness r = Check(test::WithId(test::Asg("web"), "scale-asg:web"));
+  const Finding& standby = Get(r, "standby");
+  EXPECT_EQ(standby.verdict, Verdict::kWarning);
+  EXPECT_EQ(standby.message,
+            "web carries the standby record of an earlier failover (min=0 max=0 desired=0): "
+            "it has not been failed back (drfailover failback)");
 }
 
 TEST_F(StepChecksTest, EcsServiceMissingOrItsTaskDefinitionNotActive) {
