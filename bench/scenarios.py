@@ -84,10 +84,21 @@ def minimum_calls(resources):
     """{operation: calls} for a failover from the seeded (pilot-light) state when every
     resource is handled on its own: inspect it once, act once, observe once at the end of a
     wait; a registration inspects its target group (type and port; registered targets),
-    reads its source's ready targets once and registers them in one call."""
+    reads its source's ready targets once and registers them in one call. Before its first
+    change of a resource, drfailover records the resource's standby state for failback
+    (docs/failback.md): a read of the resource's tags where the describe does not carry them
+    (ECS, ELBv2, RDS) and one tag write; these are in the minimum, not in the critical path
+    (a tool without a way back would not make them)."""
     e = _estate(resources)
     tgs = e["instance_tgs"] + e["ip_tgs"]
     return {
+        "RDS.ListTagsForResource": e["dbs"],
+        "RDS.AddTagsToResource": e["dbs"],
+        "AutoScaling.CreateOrUpdateTags": e["asgs"],
+        "ECS.ListTagsForResource": e["services"],
+        "ECS.TagResource": e["services"],
+        "ELBv2.DescribeTags": tgs,
+        "ELBv2.AddTags": tgs,
         "RDS.DescribeDBInstances": 2 * e["dbs"],           # inspect + final observation
         "RDS.PromoteReadReplica": e["dbs"],
         "AutoScaling.DescribeAutoScalingGroups": 2 * e["asgs"] + e["instance_tgs"],
