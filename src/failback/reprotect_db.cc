@@ -1,17 +1,11 @@
 #include "failback/reprotect_db.h"
 
 #include "core/strings.h"
+#include "steps/promote_db.h"
 #include "steps/standby_record.h"
 
 namespace drf {
 namespace {
-
-Result<DbInstance> DescribeInstance(RdsClient& rds, const std::string& id) {
-  Result<std::vector<DbInstance>> found = rds.DescribeDBInstances(id);
-  if (!found.ok()) return found.status();
-  if (found->empty()) return Status::NotFound("RDS instance " + id + " not found");
-  return found->front();
-}
 
 // "<id> in <region>", for messages.
 std::string Where(const Reprotection& plan) { return plan.replica_id + " in " + plan.region; }
@@ -32,7 +26,7 @@ std::string ReprotectDbStep::resource() const { return "db " + db().db_instance_
 Result<Reprotection> ReprotectDbStep::Inspect(StepRun& run) {
   const std::string& id = db().db_instance_identifier;
   Reprotection plan;
-  Result<DbInstance> primary = run.poller().Act([&] { return DescribeInstance(rds_, id); });
+  Result<DbInstance> primary = run.poller().Act([&] { return DescribeDbInstance(rds_, id); });
   if (!primary.ok()) return primary.status();
   run.result().before = {{"status", primary->status},
                          {"replica_source", primary->read_replica_source}};
@@ -64,7 +58,7 @@ Result<Reprotection> ReprotectDbStep::Inspect(StepRun& run) {
   if (!there.ok()) return there.status();
   plan.rds = *there;
   Result<DbInstance> existing =
-      run.poller().Act([&] { return DescribeInstance(*plan.rds, plan.replica_id); });
+      run.poller().Act([&] { return DescribeDbInstance(*plan.rds, plan.replica_id); });
   if (existing.ok()) {
     const std::string& from = existing->read_replica_source;
     if (from != plan.promoted_arn && from != id) {
@@ -120,7 +114,7 @@ void ReprotectDbStep::Wait(StepRun& run, const Reprotection& plan) {
   wait.what = "RDS replica " + Where(plan);
   wait.stall_after = run.stall_after();
   wait.check = [&]() -> Result<WaitProgress> {
-    DRF_ASSIGN_OR_RETURN(DbInstance replica, DescribeInstance(*plan.rds, plan.replica_id));
+    DRF_ASSIGN_OR_RETURN(DbInstance replica, DescribeDbInstance(*plan.rds, plan.replica_id));
     // A status change is progress: creating -> backing-up -> available.
     if (replica.status != status) ++statuses_seen;
     status = replica.status;

@@ -7,12 +7,6 @@
 namespace drf {
 namespace {
 
-nlohmann::json RecordsJson(const std::vector<ResourceRecordSet>& sets) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const ResourceRecordSet& set : sets) out.push_back(DescribeRecord(set));
-  return out;
-}
-
 std::string CreatedNote(const std::vector<std::string>& created) {
   if (created.empty()) return "";
   std::string ids;

@@ -11,15 +11,14 @@ ReplicaState StateOf(const DbInstance& db) {
   return {db.status, db.read_replica_source, db.endpoint_address};
 }
 
-// DescribeDBInstances for one identifier; an empty answer is NotFound too.
-Result<DbInstance> DescribeOne(RdsClient& rds, const std::string& id) {
+}  // namespace
+
+Result<DbInstance> DescribeDbInstance(RdsClient& rds, const std::string& id) {
   Result<std::vector<DbInstance>> found = rds.DescribeDBInstances(id);
   if (!found.ok()) return found.status();
   if (found->empty()) return Status::NotFound("RDS instance " + id + " not found");
   return found->front();
 }
-
-}  // namespace
 
 PromoteDbStep::PromoteDbStep(StepSpec spec, RdsClient& rds, CloudWatchClient* lag)
     : InspectApplyStep(std::move(spec)), rds_(rds), lag_(lag) {}
@@ -28,7 +27,7 @@ std::string PromoteDbStep::resource() const { return "db " + db().db_instance_id
 
 Result<ReplicaState> PromoteDbStep::Inspect(StepRun& run) {
   auto describe = [&] {
-    return run.poller().Act([&] { return DescribeOne(rds_, db().db_instance_identifier); });
+    return run.poller().Act([&] { return DescribeDbInstance(rds_, db().db_instance_identifier); });
   };
   Result<DbInstance> found = describe();
   if (!found.ok()) return found.status();
@@ -86,7 +85,7 @@ void PromoteDbStep::Apply(StepRun& run, const ReplicaState& instance) {
       "RDS.PromoteReadReplica",
       "InvalidDBInstanceState",
       [&]() -> Result<ReplicaState> {
-        DRF_ASSIGN_OR_RETURN(DbInstance db, DescribeOne(rds_, id));
+        DRF_ASSIGN_OR_RETURN(DbInstance db, DescribeDbInstance(rds_, id));
         return StateOf(db);
       },
       [&]() -> Result<std::string> {

@@ -17,6 +17,9 @@ namespace drf {
 
 // Its decision is the instance as inspected: promoted or not follows from its status and
 // replica source.
+// DescribeDBInstances for one identifier; an empty answer is NotFound too.
+Result<DbInstance> DescribeDbInstance(RdsClient& rds, const std::string& id);
+
 class PromoteDbStep final : public InspectApplyStep<ReplicaState> {
  public:
   // `spec.detail` must hold a PromoteDbSpec. `rds` (and `lag`) must outlive the step.

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <limits>
 #include <map>
 #include <string_view>
 
@@ -21,14 +22,21 @@ std::optional<std::map<std::string, std::string>> Words(const std::string& value
   return words;
 }
 
+// A non-negative whole number, nothing else ("3"; not "3x", "-1" or "").
+std::optional<long long> Number(const std::string& text) {
+  long long n = -1;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, n);
+  if (ec != std::errc() || ptr != end || n < 0) return std::nullopt;
+  return n;
+}
+
 std::optional<int> Count(const std::map<std::string, std::string>& words, const char* key) {
   auto it = words.find(key);
   if (it == words.end()) return std::nullopt;
-  int n = -1;
-  const char* end = it->second.data() + it->second.size();
-  auto [ptr, ec] = std::from_chars(it->second.data(), end, n);
-  if (ec != std::errc() || ptr != end || n < 0) return std::nullopt;
-  return n;
+  std::optional<long long> n = Number(it->second);
+  if (!n || *n > std::numeric_limits<int>::max()) return std::nullopt;
+  return static_cast<int>(*n);
 }
 
 bool IsRegisteredKey(const std::string& key) {
@@ -45,14 +53,6 @@ bool TagSafe(const std::string& text) {
     }
   }
   return true;
-}
-
-std::optional<long long> Number(const std::string& text) {
-  long long n = -1;
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, n);
-  if (ec != std::errc() || ptr != end || n < 0) return std::nullopt;
-  return n;
 }
 
 }  // namespace

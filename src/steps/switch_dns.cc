@@ -55,12 +55,6 @@ ResourceRecordSet Retargeted(const ResourceRecordSet* existing, const ResourceRe
   return out;
 }
 
-nlohmann::json RecordsJson(const std::vector<ResourceRecordSet>& sets) {
-  nlohmann::json out = nlohmann::json::array();
-  for (const ResourceRecordSet& set : sets) out.push_back(DescribeRecord(set));
-  return out;
-}
-
 // The record sets as they are after `upserts` replace their namesakes.
 std::vector<ResourceRecordSet> Applied(std::vector<ResourceRecordSet> current,
                                        const std::vector<ResourceRecordSet>& upserts) {
@@ -89,6 +83,12 @@ std::vector<std::string> ChangeLines(const std::string& record, const DnsSwitch&
 }
 
 }  // namespace
+
+nlohmann::json RecordsJson(const std::vector<ResourceRecordSet>& sets) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const ResourceRecordSet& set : sets) out.push_back(DescribeRecord(set));
+  return out;
+}
 
 bool SameRecord(const ResourceRecordSet& a, const ResourceRecordSet& b) {
   return NormalizeDnsName(a.name) == NormalizeDnsName(b.name) && a.type == b.type &&

@@ -47,6 +47,8 @@ struct DnsSwitch {
 // "alias dr-alb-1.us-west-2.elb.amazonaws.com" or "192.0.2.1, 192.0.2.2 (ttl 60)", with
 // the set identifier and weight when the record has them.
 std::string DescribeRecord(const ResourceRecordSet& set);
+// The sets as the report's `records`: DescribeRecord of each.
+nlohmann::json RecordsJson(const std::vector<ResourceRecordSet>& sets);
 
 // The same record set: name (without case or trailing dot), type, routing fields, health
 // check and target (alias DNS names also without "dualstack.", values in any order).
