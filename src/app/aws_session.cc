@@ -5,17 +5,21 @@
 
 namespace drf {
 
-// Feeds every AWS attempt into the report's counter (report must not depend on aws).
+// Feeds every AWS attempt into the report's counter (report must not depend on aws), with
+// the time for the adaptive send limit's history.
 class AwsSession::CounterObserver final : public ApiCallObserver {
  public:
-  explicit CounterObserver(ApiCallCounter* counter) : counter_(counter) {}
+  CounterObserver(ApiCallCounter* counter, Clock& clock) : counter_(counter), clock_(clock) {}
   void OnAttempt(const ApiAttempt& a) override {
     if (counter_ == nullptr) return;
     counter_->Record(a.service, a.operation, a.http_status, a.error_code, a.will_retry, a.latency);
+    counter_->RecordRetryMode(a.service, a.retry_mode, a.throttled, a.send_rate_limit,
+                              clock_.Now());
   }
 
  private:
   ApiCallCounter* counter_;
+  Clock& clock_;
 };
 
 Result<std::unique_ptr<AwsSession>> AwsSession::Create(const Environment& env, HttpClient& http,
@@ -36,6 +40,9 @@ Result<std::unique_ptr<AwsSession>> AwsSession::Create(const Environment& env, H
   }
   DRF_ASSIGN_OR_RETURN(RegionChoice region, ResolveRegion(env, config, options.region));
   DRF_ASSIGN_OR_RETURN(RetryOptions retry, RetryOptionsFromEnvironment(env, &config));
+  if (options.retry_mode) {
+    DRF_RETURN_IF_ERROR(SetRetryMode(*options.retry_mode, "retry mode", retry));
+  }
   if (options.endpoint_url) {
     DRF_RETURN_IF_ERROR(NormalizeEndpointUrl(*options.endpoint_url, "--endpoint-url").status());
   }
@@ -50,7 +57,7 @@ Result<std::unique_ptr<AwsSession>> AwsSession::Create(const Environment& env, H
   }
   auto credentials =
       MakeDefaultCredentialChain(env, http, clock, config, config.profile(), region.region);
-  auto observer = std::make_unique<CounterObserver>(counter);
+  auto observer = std::make_unique<CounterObserver>(counter, clock);
 
   AwsClientOptions client_options;
   client_options.region = region.region;
@@ -64,13 +71,14 @@ Result<std::unique_ptr<AwsSession>> AwsSession::Create(const Environment& env, H
   client_options.calls_end = options.calls_end;
   return std::unique_ptr<AwsSession>(new AwsSession(std::move(config), std::move(region),
                                                     std::move(endpoints), std::move(credentials),
-                                                    std::move(observer), client_options));
+                                                    std::move(observer), client_options, clock));
 }
 
 AwsSession::AwsSession(SharedConfig config, RegionChoice region,
                        std::unique_ptr<ConfiguredEndpointResolver> endpoints,
                        std::unique_ptr<CredentialsProvider> credentials,
-                       std::unique_ptr<CounterObserver> observer, AwsClientOptions client_options)
+                       std::unique_ptr<CounterObserver> observer, AwsClientOptions client_options,
+                       Clock& clock)
     : config_(std::move(config)),
       region_(std::move(region)),
       endpoints_(std::move(endpoints)),
@@ -88,7 +96,8 @@ AwsSession::AwsSession(SharedConfig config, RegionChoice region,
       sns_(*client_),
       dynamodb_(*client_),
       route53_(*client_),
-      lambda_(*client_) {}
+      lambda_(*client_),
+      reads_(autoscaling_, ecs_, elbv2_, clock) {}
 
 AwsSession::~AwsSession() = default;
 

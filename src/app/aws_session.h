@@ -23,6 +23,7 @@
 #include "services/lambda_client.h"
 #include "services/rds_client.h"
 #include "services/route53_client.h"
+#include "services/shared_reads.h"
 #include "services/sns_client.h"
 #include "services/sts_client.h"
 
@@ -32,6 +33,9 @@ struct AwsSessionOptions {
   std::optional<std::string> region;        // --region; beats AWS_REGION
   std::optional<std::string> profile;       // --profile; beats AWS_PROFILE
   std::optional<std::string> endpoint_url;  // --endpoint-url; beats every configured one
+  // "standard" or "adaptive" (--retry-mode, else the plan's retry_mode); beats
+  // AWS_RETRY_MODE and the profile's retry_mode.
+  std::optional<std::string> retry_mode;
   // No AWS call outlives this (Clock::Monotonic time; the Lambda's hard stop): each request
   // gets at most the time left, and none is sent after it.
   std::optional<MonoTime> calls_end;
@@ -66,13 +70,16 @@ class AwsSession {
   DynamoDbClient& dynamodb() { return dynamodb_; }
   Route53Client& route53() { return route53_; }
   LambdaClient& lambda() { return lambda_; }
+  // The one-resource reads steps share (Auto Scaling groups, ECS services, target groups).
+  SharedReads& reads() { return reads_; }
 
  private:
   class CounterObserver;
   AwsSession(SharedConfig config, RegionChoice region,
              std::unique_ptr<ConfiguredEndpointResolver> endpoints,
              std::unique_ptr<CredentialsProvider> credentials,
-             std::unique_ptr<CounterObserver> observer, AwsClientOptions client_options);
+             std::unique_ptr<CounterObserver> observer, AwsClientOptions client_options,
+             Clock& clock);
 
   SharedConfig config_;
   RegionChoice region_;
@@ -92,6 +99,7 @@ class AwsSession {
   DynamoDbClient dynamodb_;
   Route53Client route53_;
   LambdaClient lambda_;
+  SharedReads reads_;
 };
 
 }  // namespace drf

@@ -186,7 +186,7 @@ CheckOutcome RunCheck(const CheckRequest& request, const Effects& effects, Logge
   FailoverRequest preview = request.failover;
   preview.mode = FailoverMode::kPlan;
   preview.observer = nullptr;
-  FailoverContext f{preview, effects, log, cancel, {}, nullptr, {}, nullptr};
+  FailoverContext f{preview, effects, log, cancel, {}, nullptr, {}, nullptr, std::nullopt};
   const MonoTime started = effects.clock.Monotonic();
   CheckOutcome outcome;
   auto not_started = [&](Status error) {

@@ -30,7 +30,8 @@ struct CommonOptions {
   std::optional<std::string> region;
   std::optional<std::string> profile;
   std::optional<std::string> endpoint_url;
-  std::string output = "text";  // text | json
+  std::optional<std::string> retry_mode;  // standard | adaptive
+  std::string output = "text";            // text | json
   std::string log_format = "text";
   std::string log_level = "info";
 };
@@ -41,6 +42,7 @@ AwsSessionOptions SessionOptions(const CommonOptions& c) {
   aws.region = c.region;
   aws.profile = c.profile;
   aws.endpoint_url = c.endpoint_url;
+  aws.retry_mode = c.retry_mode;
   return aws;
 }
 
@@ -66,6 +68,11 @@ void AddCommonOptions(CLI::App& verb, CommonOptions& o) {
                   "profile in the shared config files (default: AWS_PROFILE)");
   verb.add_option("--endpoint-url", o.endpoint_url,
                   "send every AWS call to this URL (an emulator)");
+  verb.add_option("--retry-mode", o.retry_mode,
+                  "AWS retry mode: standard, or adaptive (standard plus a client-side send rate "
+                  "limit per service after throttling); default: the plan's retry_mode, "
+                  "AWS_RETRY_MODE, the profile's retry_mode, standard")
+      ->check(CLI::IsMember({"standard", "adaptive"}));
   verb.add_option("--output", o.output, "result format on stdout")
       ->check(CLI::IsMember({"text", "json"}));
   verb.add_option("--log-format", o.log_format,

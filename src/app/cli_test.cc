@@ -10,6 +10,7 @@
 #include "testing/fake_clock.h"
 #include "testing/fake_environment.h"
 #include "testing/fake_http.h"
+#include "testing/faulty_http.h"
 
 namespace drf {
 namespace {
@@ -36,12 +37,29 @@ class CliTest : public ::testing::Test {
   int Run(const std::vector<std::string>& args) {
     return RunCli(args, {env_, http_, clock_, nullptr}, cancel_, {out_, err_, false});
   }
-  std::string Err() {
-    std::fflush(err_);
-    std::rewind(err_);
+  std::string Err() { return ReadBack(err_); }
+  std::string Out() { return ReadBack(out_); }
+  static std::string ReadBack(std::FILE* f) {
+    std::fflush(f);
+    std::rewind(f);
     std::string text;
-    for (int c; (c = std::fgetc(err_)) != EOF;) text.push_back(static_cast<char>(c));
+    for (int c; (c = std::fgetc(f)) != EOF;) text.push_back(static_cast<char>(c));
     return text;
+  }
+
+  // Runs `args` with AWS throttling every call; returns the report's rate_limits.
+  nlohmann::json ThrottledRunRateLimits(std::vector<std::string> args) {
+    http_.SetHandler([](const HttpRequest&) -> Result<HttpResponse> {
+      return FaultyHttp::QueryThrottlingReply();
+    });
+    env_.Set("AWS_MAX_ATTEMPTS", "1");
+    args.insert(args.end(), {"--no-progress", "--output", "json", "--deadline", "60"});
+    std::fclose(out_);
+    out_ = std::tmpfile();  // this run's report only
+    CancelToken cancel;     // a run's deadline cancels its token: each run gets its own
+    RunCli(args, {env_, http_, clock_, nullptr}, cancel, {out_, err_, false});
+    nlohmann::json report = nlohmann::json::parse(Out(), nullptr, false);
+    return report.is_object() ? report["rate_limits"] : nlohmann::json();
   }
 
   FakeEnvironment env_;
@@ -77,6 +95,40 @@ TEST_F(CliTest, ReportCheckLeavesNoFileWhenTheRunDoesNotStart) {
   env_.Set("AWS_MAX_ATTEMPTS", "0");  // invalid: the run does not start
   EXPECT_EQ(Run({"run", "--report", path}), 2);
   EXPECT_FALSE(std::filesystem::exists(path));
+  EXPECT_EQ(http_.request_count(), 0u);
+}
+
+// The retry mode: --retry-mode, else the plan's retry_mode, else AWS_RETRY_MODE. The report
+// shows the mode per service and, in adaptive mode, the limit the throttles set.
+TEST_F(CliTest, RetryModeFlagReachesTheClientAndTheReport) {
+  const nlohmann::json limits = ThrottledRunRateLimits({"run", "--retry-mode", "adaptive"});
+  ASSERT_TRUE(limits.contains("Auto Scaling")) << limits.dump() << Err();
+  const nlohmann::json& asg = limits["Auto Scaling"];
+  EXPECT_EQ(asg["mode"], "adaptive");
+  EXPECT_GT(asg["throttles"].get<int>(), 0);
+  EXPECT_FALSE(asg["samples"].empty());
+  EXPECT_GE(asg["rate"].get<double>(), 0.5);
+}
+
+TEST_F(CliTest, PlanRetryModeIsUsedUnlessTheFlagSaysOtherwise) {
+  env_.AddFile("/plans/dr.yaml",
+               "version: 1\nretry_mode: adaptive\nsteps:\n  - scale_asg: {name: dr-jenkins}\n");
+  env_.Set("AWS_RETRY_MODE", "standard");  // the plan beats the environment
+  EXPECT_EQ(ThrottledRunRateLimits({"run", "--plan", "/plans/dr.yaml"})["Auto Scaling"]["mode"],
+            "adaptive");
+  EXPECT_EQ(ThrottledRunRateLimits({"run", "--plan", "/plans/dr.yaml", "--retry-mode",
+                                    "standard"})["Auto Scaling"]["mode"],
+            "standard");
+}
+
+TEST_F(CliTest, RetryModeFromTheEnvironment) {
+  env_.Set("AWS_RETRY_MODE", "adaptive");
+  EXPECT_EQ(ThrottledRunRateLimits({"run"})["Auto Scaling"]["mode"], "adaptive");
+}
+
+TEST_F(CliTest, UnknownRetryModeIsAConfigurationError) {
+  EXPECT_EQ(Run({"run", "--retry-mode", "fast"}), 2);
+  EXPECT_THAT(Err(), HasSubstr("--retry-mode: fast not in {standard,adaptive}"));
   EXPECT_EQ(http_.request_count(), 0u);
 }
 

@@ -147,7 +147,7 @@ Result<PlanSpec> LoadPlan(const Environment& env, const std::optional<std::strin
 
 FailoverOutcome RunFailover(const FailoverRequest& request, const Effects& effects, Logger& log,
                             CancelToken& cancel) {
-  FailoverContext f{request, effects, log, cancel, {}, nullptr, {}, nullptr};
+  FailoverContext f{request, effects, log, cancel, {}, nullptr, {}, nullptr, std::nullopt};
   Result<PlanSpec> plan = Load(f);
   if (!plan.ok()) return NotStarted(plan.status());
   if (Status connected = Connect(f); !connected.ok()) return NotStarted(connected);

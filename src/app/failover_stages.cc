@@ -8,10 +8,16 @@
 
 namespace drf {
 
+AwsSessionOptions RunSessionOptions(const FailoverContext& f) {
+  AwsSessionOptions options = f.request.aws;
+  if (!options.retry_mode) options.retry_mode = f.plan_retry_mode;
+  return options;
+}
+
 Status Connect(FailoverContext& f) {
   if (f.session) return Status::Ok();
   DRF_ASSIGN_OR_RETURN(f.session, AwsSession::Create(f.effects.env, f.effects.http, f.effects.clock,
-                                                     f.request.aws, &f.counter, &f.cancel));
+                                                     RunSessionOptions(f), &f.counter, &f.cancel));
   return Status::Ok();
 }
 
@@ -22,6 +28,12 @@ Result<PlanSpec> Load(FailoverContext& f) {
     fetch = S3PlanFetcher(f.session->client());
   }
   DRF_ASSIGN_OR_RETURN(PlanSpec plan, LoadPlan(f.effects.env, f.request.plan_file, fetch));
+  if (plan.retry_mode && !f.request.aws.retry_mode) {
+    f.plan_retry_mode = plan.retry_mode;
+    // A plan in S3 was read over a session in the environment's retry mode; the run's calls
+    // go through a new one in the plan's.
+    f.session.reset();
+  }
   if (f.request.deadline) plan.deadline = f.request.deadline;
   if (f.request.force) plan.replica_lag.forced = true;
   if (f.request.ordering) plan.ordering = *f.request.ordering;
@@ -40,12 +52,12 @@ std::vector<std::unique_ptr<Step>> Build(FailoverContext& f, const std::vector<S
   AwsSession& aws = *f.session;
   f.facts.SetRun(f.request.holder + "@" + FormatTimestamp(f.effects.clock.Now()),
                  aws.region().region);
-  StepServices services{aws.rds(),    aws.autoscaling(),  aws.ecs(),
-                        aws.elbv2(),  aws.cloudwatch(),   aws.route53(),
-                        aws.lambda(), f.effects.commands, f.facts};
+  StepServices services{
+      aws.rds(),     aws.autoscaling(), aws.ecs(),   aws.elbv2(),        aws.cloudwatch(),
+      aws.route53(), aws.lambda(),      aws.reads(), f.effects.commands, f.facts};
   if (f.request.action == FailoverAction::kFailback) {
     f.other_regions =
-        std::make_unique<OtherRegions>(f.effects, f.request.aws, &f.counter, &f.cancel);
+        std::make_unique<OtherRegions>(f.effects, RunSessionOptions(f), &f.counter, &f.cancel);
     FailbackOptions options{reprotect_db,
                             [regions = f.other_regions.get()](const std::string& region) {
                               return regions->Rds(region);

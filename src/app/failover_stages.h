@@ -4,6 +4,8 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "app/aws_session.h"
@@ -27,7 +29,11 @@ struct FailoverContext {
   std::unique_ptr<AwsSession> session;          // set by Connect
   RunFacts facts;                               // what hooks may use; filled as steps finish
   std::unique_ptr<OtherRegions> other_regions;  // failback's reprotect_db, made by Build
+  std::optional<std::string> plan_retry_mode;   // the plan's retry_mode, set by Load
 };
+
+// The request's AWS options, with the plan's retry mode unless --retry-mode was given.
+AwsSessionOptions RunSessionOptions(const FailoverContext& f);
 
 // Sets up AWS once; later calls do nothing.
 Status Connect(FailoverContext& f);

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <random>
 
+#include "aws/adaptive_rate_limiter.h"
 #include "aws/aws_error_parser.h"
 #include "aws/endpoints.h"
 #include "aws/sigv4.h"
@@ -55,6 +57,7 @@ Status FailedCall(AwsErrorInfo error, const std::string& why_not) {
 struct AwsClient::Impl {
   explicit Impl(AwsClientOptions opts)
       : options(std::move(opts)),
+        adaptive(options.retry.mode == "adaptive"),
         quota(options.retry.quota_capacity),
         rng(std::random_device{}()) {}
 
@@ -65,11 +68,19 @@ struct AwsClient::Impl {
   std::optional<std::string> WhyNotRetry(const AwsErrorInfo& error, bool idempotent, int attempt,
                                          int& cost);
   Result<HttpResponse> SendTimed(const HttpRequest& request, ApiAttempt& record);
-  void Report(const ApiAttempt& record);
+  AdaptiveRateLimiter* LimiterFor(const ServiceInfo& service);
+  void Report(ApiAttempt& record, AdaptiveRateLimiter* limiter);
   double Random();
 
   const AwsClientOptions options;
-  RetryQuota quota;  // shared by every call of this client, across threads
+  const bool adaptive;  // AWS_RETRY_MODE=adaptive: sends are rate-limited per service
+  RetryQuota quota;     // shared by every call of this client, across threads
+  std::mutex limiters_mu;
+  // Adaptive mode's limiters by service id, made at a service's first call. A client serves
+  // one region, so a service id names one endpoint: the SDKs keep one limiter per client,
+  // and theirs are per service. Never erased, so the pointers stay valid.
+  std::map<std::string, std::unique_ptr<AdaptiveRateLimiter>, std::less<>>
+      limiters;  // guarded by limiters_mu
   std::mutex random_mu;
   std::mt19937_64 rng;  // guarded by random_mu
 };
@@ -139,8 +150,17 @@ template <typename Response>
 Result<Response> AwsClient::Impl::Call(const ServiceInfo& service, std::string_view operation,
                                        const RequestSpec& spec, const ReplyReader<Response>& read) {
   const bool idempotent = IsIdempotentOperation(service.id, operation);
+  AdaptiveRateLimiter* const limiter = LimiterFor(service);
   int last_retry_cost = 0;
   for (int attempt = 1;; ++attempt) {
+    // Adaptive mode: wait for the send rate limit before signing, so the signature's date
+    // is that of the send.
+    if (limiter != nullptr) {
+      Status admitted = limiter->AcquireToSend(options.cancel, options.calls_end);
+      if (!admitted.ok()) {
+        return admitted.WithContext(std::string(service.id) + " " + std::string(operation));
+      }
+    }
     Result<HttpRequest> request = BuildSignedRequest(service, spec);
     if (!request.ok()) {
       return request.status().WithContext(std::string(service.id) + " " + std::string(operation));
@@ -166,7 +186,7 @@ Result<Response> AwsClient::Impl::Call(const ServiceInfo& service, std::string_v
       Status parsed = read(*reply, out);
       record.request_id = out.request_id;
       if (parsed.ok()) {
-        Report(record);
+        Report(record, limiter);
         quota.OnSuccess(last_retry_cost);
         out.attempts = attempt;
         return out;
@@ -178,10 +198,11 @@ Result<Response> AwsClient::Impl::Call(const ServiceInfo& service, std::string_v
                          : AwsErrorFromTransport(service, operation, reply.status());
       record.error_code = error.code;
       record.request_id = error.request_id;
+      record.throttled = error.throttling;
     }
     std::optional<std::string> why_not = WhyNotRetry(error, idempotent, attempt, last_retry_cost);
     record.will_retry = !why_not.has_value();
-    Report(record);
+    Report(record, limiter);
     if (why_not) return FailedCall(std::move(error), *why_not);
     const Duration delay = BackoffDelay(attempt, Random(), options.retry.max_backoff);
     if (!options.clock->SleepFor(delay, options.cancel)) {
@@ -199,7 +220,19 @@ Result<HttpResponse> AwsClient::Impl::SendTimed(const HttpRequest& request, ApiA
   return reply;
 }
 
-void AwsClient::Impl::Report(const ApiAttempt& record) {
+AdaptiveRateLimiter* AwsClient::Impl::LimiterFor(const ServiceInfo& service) {
+  if (!adaptive) return nullptr;
+  std::lock_guard<std::mutex> lock(limiters_mu);
+  auto [it, inserted] = limiters.try_emplace(std::string(service.id));
+  if (inserted) it->second = std::make_unique<AdaptiveRateLimiter>(*options.clock);
+  return it->second.get();
+}
+
+// Every attempt that was sent, answered or not, moves the adaptive limit (the SDK counts
+// them all); the observer then sees the limit it left.
+void AwsClient::Impl::Report(ApiAttempt& record, AdaptiveRateLimiter* limiter) {
+  record.retry_mode = adaptive ? "adaptive" : "standard";
+  if (limiter != nullptr) record.send_rate_limit = limiter->OnResponse(record.throttled).limit;
   if (options.observer != nullptr) options.observer->OnAttempt(record);
 }
 

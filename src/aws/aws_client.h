@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <pugixml.hpp>
 #include <string>
 #include <string_view>
@@ -72,7 +73,12 @@ struct ApiAttempt {
   std::string error_code;      // wire code, empty on success
   std::string request_id;
   Duration latency{0};
-  bool will_retry = false;  // another attempt follows
+  bool will_retry = false;      // another attempt follows
+  bool throttled = false;       // AWS answered with a throttling code (IsThrottlingCode)
+  std::string_view retry_mode;  // "standard" or "adaptive": how the client retries
+  // Adaptive mode: the service's client-side send limit after this attempt (requests a
+  // second); nullopt in standard mode and until the service's first throttle.
+  std::optional<double> send_rate_limit;
 };
 
 // The string_views in ApiAttempt are valid only during OnAttempt: copy what you keep.
@@ -98,10 +104,11 @@ struct AwsClientOptions {
   std::string user_agent = "drfailover/0.1";
 };
 
-// Retries: standard mode, except that a non-idempotent operation (IsIdempotentOperation in
-// retry.h: PromoteReadReplica...) is never sent again after a failure that may have taken
-// effect (MayHaveTakenEffect: 5xx, connection lost after sending, unreadable 2xx); it is
-// returned to the caller, who must find out from AWS's state. Such requests also get a
+// Retries: standard mode (in adaptive mode too, which adds a client-side send rate limit per
+// service: adaptive_rate_limiter.h; RetryOptions::mode), except that a non-idempotent operation
+// (IsIdempotentOperation in retry.h: PromoteReadReplica...) is never sent again after a failure
+// that may have taken effect (MayHaveTakenEffect: 5xx, connection lost after sending, unreadable
+// 2xx); it is returned to the caller, who must find out from AWS's state. Such requests also get a
 // fresh connection (HttpRequest::resend_safe), so the transport cannot re-send them either.
 //
 // Errors (Status::FromAws, with AwsErrorInfo attached): kNotFound for not-found wire codes
@@ -109,7 +116,8 @@ struct AwsClientOptions {
 // retry quota exhausted, or a non-idempotent call; the message says which), kTransport when
 // the last attempt got no response, kRejected for other AWS errors, kInternal for a 2xx
 // body that cannot be parsed (retried for idempotent operations; AWS accepted the call),
-// kCancelled when `cancel` fired during a backoff or `calls_end` had passed. Endpoint and
+// kCancelled when `cancel` fired during a backoff or a wait for the send rate limit, or
+// `calls_end` had passed (or the rate limit would hold the request past it). Endpoint and
 // credential failures are returned as they come, without AWS details, and are not retried.
 class AwsClient {
  public:

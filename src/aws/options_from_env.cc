@@ -23,15 +23,6 @@ std::optional<Setting> Lookup(const Environment& env, const SharedConfig* config
                                    config->config_path() + ")"};
 }
 
-Status ApplyMode(const Setting& setting, RetryOptions& options) {
-  if (setting.value != "standard" && setting.value != "legacy" && setting.value != "adaptive") {
-    return Status::InvalidArgument(setting.origin + " is \"" + setting.value +
-                                   "\"; expected standard, legacy or adaptive");
-  }
-  options.mode = setting.value;
-  return Status::Ok();
-}
-
 Status ApplyMaxAttempts(const Setting& setting, RetryOptions& options) {
   int attempts = 0;
   const char* end = setting.value.data() + setting.value.size();
@@ -46,11 +37,20 @@ Status ApplyMaxAttempts(const Setting& setting, RetryOptions& options) {
 
 }  // namespace
 
+Status SetRetryMode(const std::string& value, const std::string& origin, RetryOptions& options) {
+  if (value != "standard" && value != "legacy" && value != "adaptive") {
+    return Status::InvalidArgument(origin + " is \"" + value +
+                                   "\"; expected standard, legacy or adaptive");
+  }
+  options.mode = value;
+  return Status::Ok();
+}
+
 Result<RetryOptions> RetryOptionsFromEnvironment(const Environment& env,
                                                  const SharedConfig* config) {
   RetryOptions options;
   if (auto mode = Lookup(env, config, "AWS_RETRY_MODE", "retry_mode")) {
-    DRF_RETURN_IF_ERROR(ApplyMode(*mode, options));
+    DRF_RETURN_IF_ERROR(SetRetryMode(mode->value, mode->origin, options));
   }
   if (auto attempts = Lookup(env, config, "AWS_MAX_ATTEMPTS", "max_attempts")) {
     DRF_RETURN_IF_ERROR(ApplyMaxAttempts(*attempts, options));

@@ -1,5 +1,5 @@
 // Retry policy: AWS "standard" mode (botocore/retries/standard.py), made safe for non-idempotent
-// calls. Implemented in retry.cc.
+// calls; adaptive mode adds adaptive_rate_limiter.h. Implemented in retry.cc.
 //
 // The pieces are separate so AwsClient composes them and tests check each alone:
 // classification (is this failure retryable, is it throttling, may it have taken effect,
@@ -19,8 +19,9 @@
 namespace drf {
 
 struct RetryOptions {
-  std::string mode =
-      "standard";  // AWS_RETRY_MODE: "standard" (also accepts "legacy", "adaptive" as standard)
+  // AWS_RETRY_MODE: "standard"; "adaptive" (standard plus a client-side send rate limit per
+  // service, adaptive_rate_limiter.h); "legacy" is accepted and runs as standard.
+  std::string mode = "standard";
   int max_attempts = 3;  // AWS_MAX_ATTEMPTS: total attempts including the first
   std::chrono::milliseconds max_backoff{20000};  // full-jitter cap
   int quota_capacity = 500;                      // retry token bucket

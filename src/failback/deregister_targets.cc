@@ -28,17 +28,17 @@ nlohmann::json Keys(const std::vector<Target>& targets) {
 
 }  // namespace
 
-DeregisterTargetsStep::DeregisterTargetsStep(StepSpec spec, Elbv2Client& elbv2)
-    : InspectApplyStep(std::move(spec)), elbv2_(elbv2) {}
+DeregisterTargetsStep::DeregisterTargetsStep(StepSpec spec, Elbv2Client& elbv2, SharedReads& reads)
+    : InspectApplyStep(std::move(spec)), elbv2_(elbv2), reads_(reads) {}
 
 std::string DeregisterTargetsStep::resource() const { return "targets " + arn(); }
 
 Result<TargetsToRemove> DeregisterTargetsStep::Inspect(StepRun& run) {
   TargetsToRemove remove;
-  Result<TargetGroup> group = run.poller().Act([&] { return DescribeTargetGroup(elbv2_, arn()); });
+  Result<TargetGroup> group = run.poller().Act([&] { return DescribeTargetGroup(reads_, arn()); });
   if (!group.ok()) return group.status();
   remove.group = *group;
-  Result<ResourceTags> tags = run.poller().Act([&] { return elbv2_.DescribeTags(arn()); });
+  Result<ResourceTags> tags = run.poller().Act([&] { return reads_.TargetGroupTags(arn()); });
   if (!tags.ok()) return tags.status();
   remove.tag_keys = RegisteredTagKeys(*tags);
   remove.recorded = RecordedTargets(*tags);

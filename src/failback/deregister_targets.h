@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "services/elbv2_client.h"
+#include "services/shared_reads.h"
 #include "steps/inspect_apply_step.h"
 
 namespace drf {
@@ -26,8 +27,9 @@ struct TargetsToRemove {
 
 class DeregisterTargetsStep final : public InspectApplyStep<TargetsToRemove> {
  public:
-  // `spec.detail` must hold a RegisterTargetsSpec. `elbv2` must outlive the step.
-  DeregisterTargetsStep(StepSpec spec, Elbv2Client& elbv2);
+  // `spec.detail` must hold a RegisterTargetsSpec. `elbv2` and `reads` must outlive
+  // the step.
+  DeregisterTargetsStep(StepSpec spec, Elbv2Client& elbv2, SharedReads& reads);
 
   std::string resource() const override;  // "targets <target group arn>"
 
@@ -40,6 +42,7 @@ class DeregisterTargetsStep final : public InspectApplyStep<TargetsToRemove> {
   void Apply(StepRun& run, const TargetsToRemove& remove) override;
 
   Elbv2Client& elbv2_;
+  SharedReads& reads_;
 };
 
 }  // namespace drf

@@ -48,7 +48,7 @@ class DeregisterTargetsTest : public ::testing::Test {
   }
 
   StepHarness h_;
-  DeregisterTargetsStep step_{DeregisterSpec(), h_.elbv2};
+  DeregisterTargetsStep step_{DeregisterSpec(), h_.elbv2, h_.reads};
 };
 
 // i-1 was there before the failover; i-2 and i-3 were registered by it; i-3 has gone since.

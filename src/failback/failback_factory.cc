@@ -31,11 +31,11 @@ std::unique_ptr<Step> MakeFailbackStep(const StepSpec& spec, StepServices& aws,
                                        const FailbackOptions& options) {
   switch (spec.kind) {
     case StepKind::kScaleAsg:
-      return std::make_unique<RestoreAsgStep>(spec, aws.autoscaling);
+      return std::make_unique<RestoreAsgStep>(spec, aws.autoscaling, aws.reads);
     case StepKind::kScaleEcs:
-      return std::make_unique<RestoreEcsStep>(spec, aws.ecs);
+      return std::make_unique<RestoreEcsStep>(spec, aws.ecs, aws.reads);
     case StepKind::kRegisterTargets:
-      return std::make_unique<DeregisterTargetsStep>(spec, aws.elbv2);
+      return std::make_unique<DeregisterTargetsStep>(spec, aws.elbv2, aws.reads);
     case StepKind::kSwitchDns:
       return std::make_unique<SwitchDnsBackStep>(spec, aws.route53);
     case StepKind::kPromoteDb:

@@ -6,14 +6,13 @@
 
 namespace drf {
 
-RestoreAsgStep::RestoreAsgStep(StepSpec spec, AutoScalingClient& autoscaling)
-    : InspectApplyStep(std::move(spec)), autoscaling_(autoscaling) {}
+RestoreAsgStep::RestoreAsgStep(StepSpec spec, AutoScalingClient& autoscaling, SharedReads& reads)
+    : InspectApplyStep(std::move(spec)), autoscaling_(autoscaling), reads_(reads) {}
 
 std::string RestoreAsgStep::resource() const { return "asg " + name(); }
 
 Result<AsgRestore> RestoreAsgStep::Inspect(StepRun& run) {
-  Result<AutoScalingGroup> group =
-      run.poller().Act([&] { return DescribeAsg(autoscaling_, name()); });
+  Result<AutoScalingGroup> group = run.poller().Act([&] { return DescribeAsg(reads_, name()); });
   if (!group.ok()) return group.status();
   AsgRestore restore{{group->min_size, group->max_size, group->desired_capacity}, std::nullopt};
   run.result().before = AsgSizesJson(restore.current);

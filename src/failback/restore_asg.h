@@ -15,6 +15,7 @@
 #include <string>
 
 #include "services/autoscaling_client.h"
+#include "services/shared_reads.h"
 #include "steps/inspect_apply_step.h"
 #include "steps/scale_asg.h"
 
@@ -28,9 +29,9 @@ struct AsgRestore {
 
 class RestoreAsgStep final : public InspectApplyStep<AsgRestore> {
  public:
-  // `spec.detail` must hold a ScaleAsgSpec (the failover's step). `autoscaling` must
-  // outlive the step.
-  RestoreAsgStep(StepSpec spec, AutoScalingClient& autoscaling);
+  // `spec.detail` must hold a ScaleAsgSpec (the failover's step). `autoscaling` and
+  // `reads` must outlive the step.
+  RestoreAsgStep(StepSpec spec, AutoScalingClient& autoscaling, SharedReads& reads);
 
   std::string resource() const override;  // "asg <name>"
 
@@ -41,6 +42,7 @@ class RestoreAsgStep final : public InspectApplyStep<AsgRestore> {
   void Apply(StepRun& run, const AsgRestore& restore) override;
 
   AutoScalingClient& autoscaling_;
+  SharedReads& reads_;
 };
 
 }  // namespace drf

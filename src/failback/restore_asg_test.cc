@@ -33,7 +33,7 @@ class RestoreAsgTest : public ::testing::Test {
   }
 
   StepHarness h_;
-  RestoreAsgStep step_{RestoreAsgSpec(), h_.autoscaling};
+  RestoreAsgStep step_{RestoreAsgSpec(), h_.autoscaling, h_.reads};
 };
 
 TEST_F(RestoreAsgTest, SetsTheRecordedSizesThenRemovesTheRecord) {

@@ -14,8 +14,8 @@ std::string Restored(const std::string& label, const EcsRestore& restore) {
 
 }  // namespace
 
-RestoreEcsStep::RestoreEcsStep(StepSpec spec, EcsClient& ecs)
-    : InspectApplyStep(std::move(spec)), ecs_(ecs) {}
+RestoreEcsStep::RestoreEcsStep(StepSpec spec, EcsClient& ecs, SharedReads& reads)
+    : InspectApplyStep(std::move(spec)), ecs_(ecs), reads_(reads) {}
 
 std::string RestoreEcsStep::service() const {
   return ecs().services.size() == 1 ? ecs().services[0] : "";
@@ -30,11 +30,14 @@ Status RestoreEcsStep::CheckSpec() const {
 
 Result<EcsRestore> RestoreEcsStep::Inspect(StepRun& run) {
   Result<EcsService> svc =
-      run.poller().Act([&] { return DescribeActiveService(ecs_, ecs().cluster, service()); });
+      run.poller().Act([&] { return DescribeActiveService(reads_, ecs().cluster, service()); });
   if (!svc.ok()) return svc.status();
   EcsRestore restore{svc->desired_count, std::nullopt, svc->arn};
   run.result().before = {{"desired_count", svc->desired_count}};
-  Result<ResourceTags> tags = run.poller().Act([&] { return ecs_.ListTagsForResource(svc->arn); });
+  // The describe carries the tags (SharedReads); an older answer without them is read apart.
+  Result<ResourceTags> tags =
+      svc->tags ? Result<ResourceTags>(*svc->tags)
+                : run.poller().Act([&] { return ecs_.ListTagsForResource(svc->arn); });
   if (!tags.ok()) return tags.status();
   auto tag = tags->find(kStandbyTag);
   if (tag == tags->end()) return restore;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "services/ecs_client.h"
+#include "services/shared_reads.h"
 #include "steps/inspect_apply_step.h"
 
 namespace drf {
@@ -20,8 +21,9 @@ struct EcsRestore {
 
 class RestoreEcsStep final : public InspectApplyStep<EcsRestore> {
  public:
-  // `spec.detail` must hold a finalized ScaleEcsSpec (one service). `ecs` must outlive it.
-  RestoreEcsStep(StepSpec spec, EcsClient& ecs);
+  // `spec.detail` must hold a finalized ScaleEcsSpec (one service). `ecs` and `reads` must
+  // outlive it.
+  RestoreEcsStep(StepSpec spec, EcsClient& ecs, SharedReads& reads);
 
   std::string resource() const override;  // "ecs <cluster>/<service>"
 
@@ -34,6 +36,7 @@ class RestoreEcsStep final : public InspectApplyStep<EcsRestore> {
   void Apply(StepRun& run, const EcsRestore& restore) override;
 
   EcsClient& ecs_;
+  SharedReads& reads_;
 };
 
 }  // namespace drf

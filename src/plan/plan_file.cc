@@ -435,6 +435,15 @@ void ReadRunOptions(YamlReader& r, const YAML::Node& doc, PlanSpec& plan, Config
   if (!ordering.empty() && ordering != "sequential" && ordering != "parallel") {
     r.Add(doc["ordering"], "ordering", "\"parallel\" or \"sequential\"");
   }
+  if (const YAML::Node mode = doc["retry_mode"]; mode.IsDefined()) {
+    constexpr std::string_view kModes = "\"standard\" or \"adaptive\"";
+    std::optional<std::string> value = r.String(mode, "retry_mode", kModes);
+    if (value == "standard" || value == "adaptive") {
+      plan.retry_mode = value;
+    } else if (value) {
+      r.Add(mode, "retry_mode", kModes);
+    }
+  }
   m.PositiveDuration("deadline", plan.deadline, errors);
   m.PositiveDuration("rto", plan.rto, errors);
   std::optional<std::chrono::seconds> max_lag;
@@ -478,7 +487,7 @@ void ReadPlan(const YAML::Node& doc, PlanSpec& plan, ConfigErrors& errors) {
   r.CheckMap(doc, "",
              {"version", "ordering", "deadline", "rto", "max_replica_lag", "on_unknown_lag",
               "lock_table", "lock_ttl", "cooldown", "notify", "reprotect_db", "concurrency",
-              "timeouts", "stall_after", "steps"});
+              "retry_mode", "timeouts", "stall_after", "steps"});
   ReadRunOptions(r, doc, plan, errors);
   const YAML::Node steps = doc["steps"];
   if (!steps.IsDefined() || (steps.IsSequence() && steps.size() == 0)) {

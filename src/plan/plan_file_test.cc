@@ -79,6 +79,14 @@ TEST(PlanFileTest, ReadsJsonAndDefaults) {
   EXPECT_FALSE(ecs.wait);
   EXPECT_EQ(std::get<ScaleAsgSpec>(plan->steps[1].detail).wait, false);
   EXPECT_EQ(plan->steps[1].timeout, std::chrono::seconds(90));
+  EXPECT_FALSE(plan->retry_mode.has_value());  // from AWS_RETRY_MODE or the profile
+}
+
+TEST(PlanFileTest, ReadsTheRetryMode) {
+  Result<PlanSpec> plan = ParsePlanFile(
+      "version: 1\nretry_mode: adaptive\nsteps:\n  - scale_asg: {name: a}\n", "plan.yaml");
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_EQ(plan->retry_mode, "adaptive");
 }
 
 const char* kTg =
@@ -127,6 +135,10 @@ INSTANTIATE_TEST_SUITE_P(
                  "deadline (line 4): found \"soon\", expected a duration"}},
         BadFile{"version: 1\nrto: 0s\nsteps:\n  - scale_asg: {name: a}\n",
                 {"rto (line 2): found 0s"}},
+        BadFile{"version: 1\nretry_mode: legacy\nsteps:\n  - scale_asg: {name: a}\n",
+                {"retry_mode (line 2): found \"legacy\", expected \"standard\" or \"adaptive\""}},
+        BadFile{"version: 1\nretry_mode: [adaptive]\nsteps:\n  - scale_asg: {name: a}\n",
+                {"retry_mode (line 2): found a list, expected \"standard\" or \"adaptive\""}},
         BadFile{"version: 1\nrto: quickly\nsteps:\n  - scale_asg: {name: a}\n",
                 {"rto (line 2): found \"quickly\", expected a duration"}},
         BadFile{"version: 1\nmax_replica_lag: 0s\non_unknown_lag: maybe\n"

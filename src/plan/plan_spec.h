@@ -216,6 +216,9 @@ struct PlanSpec {
   // failback: create a read replica of each promoted DB in its former primary's region
   // (reprotect_db / DRF_REPROTECT_DB); false: leave the promoted DB as the primary.
   bool reprotect_db = false;
+  // The AWS retry mode, "standard" or "adaptive" (README "AWS retries"); unset: from
+  // AWS_RETRY_MODE or the profile. --retry-mode beats it.
+  std::optional<std::string> retry_mode;
   std::string source;  // "environment" or the plan file path, for messages and the report
 };
 

@@ -64,6 +64,7 @@ ApiCallCounter::Snapshot ApiCallCounter::TakeSnapshot() const {
     if (stats.mutating) snapshot.mutating_calls += stats.calls;
     snapshot.latency += stats.latency;
   }
+  snapshot.rate_limits = rate_limits_.Take();
   return snapshot;
 }
 

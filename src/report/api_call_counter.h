@@ -1,17 +1,20 @@
 // ApiCallCounter: per "Service.Operation" counts of the AWS API calls of a run, for the
 // report ("API calls per operation", retries and their causes). It is fed one record per
 // HTTP attempt; the app adapts aws' ApiCallObserver to Record() so that report never
-// depends on aws. Thread-safe: steps on many threads record at once.
+// depends on aws. It also keeps the retry mode and adaptive send limits per service
+// (RateLimitLog). Thread-safe: steps on many threads record at once.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/clock.h"
+#include "report/rate_limit_log.h"
 
 namespace drf {
 
@@ -42,12 +45,19 @@ class ApiCallCounter {
     int64_t retries = 0;
     int64_t mutating_calls = 0;  // logical calls of mutating operations
     Duration latency{0};
+    std::vector<ServiceRateLimits> rate_limits;  // by service id
   };
 
   // Records one HTTP attempt. `http_status` 0 means no response was received;
   // `error_code` is empty on success.
   void Record(std::string_view service, std::string_view operation, int http_status,
               std::string_view error_code, bool will_retry, Duration latency);
+
+  // The retry side of one attempt (RateLimitLog::Record).
+  void RecordRetryMode(std::string_view service, std::string_view mode, bool throttled,
+                       std::optional<double> send_limit, WallTime at) {
+    rate_limits_.Record(service, mode, throttled, send_limit, at);
+  }
 
   // A consistent copy of the counts so far. (Not named Snapshot(): that is the type.)
   Snapshot TakeSnapshot() const;
@@ -57,6 +67,7 @@ class ApiCallCounter {
  private:
   mutable std::mutex mu_;
   std::map<std::string, OperationStats, std::less<>> by_name_;  // guarded by mu_
+  RateLimitLog rate_limits_;                                    // thread-safe itself
 };
 
 }  // namespace drf

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <map>
 
 #include "core/log.h"
@@ -132,6 +133,28 @@ json RecoveryJson(const RunRecord& run, const ReportContext& context) {
           {"met", std::move(met)}};
 }
 
+// Requests a second to the millisecond: finer is noise to a reader.
+double RoundedRate(double rate) { return std::round(rate * 1000) / 1000; }
+
+// Per service: the retry mode, the throttles, and in adaptive mode the send limit over time
+// (`t_ms` from the run's start; negative for calls made while the plan was prepared).
+json RateLimitsJson(const std::vector<ServiceRateLimits>& services, WallTime run_start) {
+  json out = json::object();
+  for (const ServiceRateLimits& s : services) {
+    json samples = json::array();
+    for (const RateSample& sample : s.samples) {
+      samples.push_back(
+          {{"t_ms", Millis(sample.at - run_start)}, {"rate", RoundedRate(sample.limit)}});
+    }
+    out[s.service] = {{"mode", s.mode},
+                      {"throttles", s.throttles},
+                      {"rate", s.limit ? json(RoundedRate(*s.limit)) : json(nullptr)},
+                      {"samples", std::move(samples)},
+                      {"samples_dropped", s.samples_dropped}};
+  }
+  return out;
+}
+
 }  // namespace
 
 json ApiCallsJson(const ApiCallCounter::Snapshot& snapshot) {
@@ -182,7 +205,8 @@ nlohmann::json BuildReport(const RunRecord& run, const ApiCallCounter::Snapshot&
           {"critical_path", std::move(path)},
           {"critical_path_ms", critical_path_ms},
           {"recovery", RecoveryJson(run, context)},
-          {"api_calls", ApiCallsJson(api_calls)}};
+          {"api_calls", ApiCallsJson(api_calls)},
+          {"rate_limits", RateLimitsJson(api_calls.rate_limits, run.started)}};
 }
 
 std::string DumpReport(const nlohmann::json& report) {

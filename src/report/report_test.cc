@@ -211,7 +211,8 @@ TEST(ReportTest, FullShapeOfAPartialRun) {
           "mutating": true, "latency_ms": 70}
       },
       "totals": {"calls": 3, "attempts": 4, "retries": 1, "mutating": 2}
-    }
+    },
+    "rate_limits": {}
   })");
   // Status::UserMessage(): the aws CLI's sentence with the HTTP status and request id.
   expected["steps"][2]["error"]["message"] =
@@ -223,6 +224,23 @@ TEST(ReportTest, FullShapeOfAPartialRun) {
   }
   json report = BuildReport(SampleRun(), SampleCalls(), RunContext());
   EXPECT_EQ(report, expected) << "diff: " << json::diff(report, expected).dump(2);
+}
+
+TEST(ReportTest, RateLimitsShowEachServicesModeAndTheAdaptiveLimitOverTime) {
+  ApiCallCounter counter;
+  counter.RecordRetryMode("RDS", "adaptive", false, std::nullopt, kStart - milliseconds(500));
+  counter.RecordRetryMode("RDS", "adaptive", true, 5.6, kStart + milliseconds(1200));
+  counter.RecordRetryMode("RDS", "adaptive", false, 7.123456, kStart + milliseconds(3000));
+  counter.RecordRetryMode("ECS", "adaptive", false, std::nullopt, kStart);
+  json report = BuildReport(SampleRun(), counter.TakeSnapshot(), RunContext());
+  EXPECT_EQ(report["rate_limits"], json::parse(R"({
+    "ECS": {"mode": "adaptive", "throttles": 0, "rate": null, "samples": [],
+            "samples_dropped": 0},
+    "RDS": {"mode": "adaptive", "throttles": 1, "rate": 7.123,
+            "samples": [{"t_ms": 1200, "rate": 5.6}, {"t_ms": 3000, "rate": 7.123}],
+            "samples_dropped": 0}
+  })"))
+      << report["rate_limits"].dump(2);
 }
 
 TEST(ReportTest, StoppedNamesTheCause) {

@@ -47,6 +47,13 @@ EcsService ParseService(JsonReader& json) {
   return out;
 }
 
+// The `tags` list of a reply or a service: [{"key": ..., "value": ...}].
+ResourceTags ParseTags(JsonReader& json) {
+  ResourceTags tags;
+  for (JsonReader& tag : json.Objects("tags")) tags[tag.String("key")] = tag.String("value");
+  return tags;
+}
+
 EcsCluster ParseCluster(JsonReader& json) {
   EcsCluster out;
   out.arn = json.String("clusterArn");
@@ -141,12 +148,12 @@ Result<std::vector<std::string>> ListAll(AwsClient& aws, std::string_view operat
 // into `Out::failures`.
 template <typename Out, typename Item, typename Parse>
 Result<Out> DescribeInBatches(AwsClient& aws, std::string_view operation,
-                              const std::string& cluster, const char* ids_key,
+                              nlohmann::json request_base, const char* ids_key,
                               const std::vector<std::string>& ids, size_t batch_size,
                               std::vector<Item> Out::*items, Parse parse) {
   Out out;
   for (std::vector<std::string>& batch : SplitIntoBatches(ids, batch_size)) {
-    nlohmann::json request = WithCluster(cluster);
+    nlohmann::json request = request_base;
     request[ids_key] = std::move(batch);
     DRF_ASSIGN_OR_RETURN(JsonResponse reply, aws.CallJson(services::kEcs, operation, request));
     DRF_RETURN_IF_ERROR(ReadReply(operation, reply, [&](JsonReader& json) {
@@ -167,6 +174,11 @@ std::string ServiceNameFromArn(const std::string& arn) {
   return slash == std::string::npos ? arn : arn.substr(slash + 1);
 }
 
+bool IsServiceNamed(const EcsService& s, const std::string& name_or_arn) {
+  return s.name == name_or_arn || s.arn == name_or_arn ||
+         (s.arn.size() > name_or_arn.size() && s.arn.ends_with("/" + name_or_arn));
+}
+
 Result<std::vector<std::string>> EcsClient::ListServices(const std::string& cluster) {
   return ListAll(aws_, "ListServices", WithCluster(cluster), "serviceArns");
 }
@@ -178,9 +190,17 @@ Result<std::vector<std::string>> EcsClient::ListServiceNames(const std::string& 
 }
 
 Result<EcsServices> EcsClient::DescribeServices(const std::string& cluster,
-                                                const std::vector<std::string>& services) {
-  return DescribeInBatches(aws_, "DescribeServices", cluster, "services", services,
-                           kServicesPerDescribe, &EcsServices::services, ParseService);
+                                                const std::vector<std::string>& services,
+                                                bool with_tags) {
+  nlohmann::json request = WithCluster(cluster);
+  if (with_tags) request["include"] = nlohmann::json::array({"TAGS"});
+  return DescribeInBatches(aws_, "DescribeServices", std::move(request), "services", services,
+                           kServicesPerDescribe, &EcsServices::services,
+                           [with_tags](JsonReader& json) {
+                             EcsService service = ParseService(json);
+                             if (with_tags) service.tags = ParseTags(json);
+                             return service;
+                           });
 }
 
 Result<Mutated<EcsService>> EcsClient::UpdateService(const std::string& cluster,
@@ -206,9 +226,8 @@ Result<ResourceTags> EcsClient::ListTagsForResource(const std::string& arn) {
   DRF_ASSIGN_OR_RETURN(JsonResponse reply,
                        aws_.CallJson(services::kEcs, "ListTagsForResource", request));
   ResourceTags tags;
-  DRF_RETURN_IF_ERROR(ReadReply("ListTagsForResource", reply, [&](JsonReader& json) {
-    for (JsonReader& tag : json.Objects("tags")) tags[tag.String("key")] = tag.String("value");
-  }));
+  DRF_RETURN_IF_ERROR(
+      ReadReply("ListTagsForResource", reply, [&](JsonReader& json) { tags = ParseTags(json); }));
   return tags;
 }
 
@@ -236,8 +255,8 @@ Result<std::vector<std::string>> EcsClient::ListTasks(const std::string& cluster
 }
 
 Result<EcsClusters> EcsClient::DescribeClusters(const std::vector<std::string>& clusters) {
-  return DescribeInBatches(aws_, "DescribeClusters", "", "clusters", clusters, kClustersPerDescribe,
-                           &EcsClusters::clusters, ParseCluster);
+  return DescribeInBatches(aws_, "DescribeClusters", WithCluster(""), "clusters", clusters,
+                           kClustersPerDescribe, &EcsClusters::clusters, ParseCluster);
 }
 
 Result<EcsTaskDefinition> EcsClient::DescribeTaskDefinition(const std::string& task_definition) {
@@ -256,8 +275,8 @@ Result<EcsTaskDefinition> EcsClient::DescribeTaskDefinition(const std::string& t
 
 Result<EcsTasks> EcsClient::DescribeTasks(const std::string& cluster,
                                           const std::vector<std::string>& task_arns) {
-  return DescribeInBatches(aws_, "DescribeTasks", cluster, "tasks", task_arns, kTasksPerDescribe,
-                           &EcsTasks::tasks, ParseTask);
+  return DescribeInBatches(aws_, "DescribeTasks", WithCluster(cluster), "tasks", task_arns,
+                           kTasksPerDescribe, &EcsTasks::tasks, ParseTask);
 }
 
 }  // namespace drf

@@ -50,6 +50,8 @@ struct EcsService {
   std::vector<EcsDeployment> deployments;
   // The latest events (AWS sends at most 100), newest first, as AWS returns them.
   std::vector<EcsServiceEvent> events;
+  // Its tags, when they were asked for (DescribeServices with tags); unset otherwise.
+  std::optional<ResourceTags> tags;
 };
 
 struct EcsCluster {
@@ -126,6 +128,9 @@ struct EcsTasks {
 // "service/<name>"). A plain name is returned as is.
 std::string ServiceNameFromArn(const std::string& arn);
 
+// Whether `s` is the service asked for as `name_or_arn` (AWS answers with names and ARNs).
+bool IsServiceNamed(const EcsService& s, const std::string& name_or_arn);
+
 class EcsClient {
  public:
   explicit EcsClient(AwsClient& aws) : aws_(aws) {}
@@ -137,8 +142,10 @@ class EcsClient {
   Result<std::vector<std::string>> ListServiceNames(const std::string& cluster);
   // Describes `services` (names or ARNs) in batches of 10 (AWS's limit), merged in order.
   // Unknown services appear in `failures`, not as an error. Empty input: no call.
+  // `with_tags`: each service's tags too (include TAGS), saving a ListTagsForResource each.
   Result<EcsServices> DescribeServices(const std::string& cluster,
-                                       const std::vector<std::string>& services);
+                                       const std::vector<std::string>& services,
+                                       bool with_tags = false);
   // Sets the desired count; returns the service as AWS reports it after the change.
   // NotFound (ServiceNotFoundException), Rejected (ServiceNotActiveException).
   // The tags of a resource (a service's ARN), ListTagsForResource.

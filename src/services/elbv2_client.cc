@@ -108,15 +108,21 @@ Result<Ack> Elbv2Client::DeregisterTargets(const std::string& target_group_arn,
 }
 
 Result<ResourceTags> Elbv2Client::DescribeTags(const std::string& arn) {
+  DRF_ASSIGN_OR_RETURN(auto tags, DescribeTags(std::vector<std::string>{arn}));
+  return tags[arn];
+}
+
+Result<std::map<std::string, ResourceTags>> Elbv2Client::DescribeTags(
+    const std::vector<std::string>& arns) {
   QueryParams params;
-  AddList(params, "ResourceArns.member", {arn});
+  AddList(params, "ResourceArns.member", arns);
   DRF_ASSIGN_OR_RETURN(XmlResponse reply, aws_.CallQuery(services::kElbv2, "DescribeTags", params));
   XmlReader xml{"DescribeTags"};
-  ResourceTags tags;
+  std::map<std::string, ResourceTags> tags;
   for (pugi::xml_node description : XmlItems(reply.result, "TagDescriptions", "member")) {
-    if (xml.Text(description, "ResourceArn") != arn) continue;
+    ResourceTags& of = tags[xml.Text(description, "ResourceArn")];
     for (pugi::xml_node tag : XmlItems(description, "Tags", "member")) {
-      tags[xml.Text(tag, "Key")] = xml.Text(tag, "Value");
+      of[xml.Text(tag, "Key")] = xml.Text(tag, "Value");
     }
   }
   DRF_RETURN_IF_ERROR(xml.status());

@@ -2,6 +2,7 @@
 // far as AwsClient is.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -67,6 +68,9 @@ class Elbv2Client {
                                 const std::vector<Target>& targets);
   // The tags of one resource (a target group's ARN). NotFound when it does not exist.
   Result<ResourceTags> DescribeTags(const std::string& arn);
+  // The tags of up to 20 resources (AWS's limit) in one call, by ARN. NotFound when any of
+  // them does not exist.
+  Result<std::map<std::string, ResourceTags>> DescribeTags(const std::vector<std::string>& arns);
   // Sets the given tags on the resource (AddTags: existing keys are overwritten).
   Result<Ack> AddTags(const std::string& arn, const ResourceTags& tags);
   // Removes the tags `keys` (RemoveTags); missing ones are not an error.

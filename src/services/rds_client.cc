@@ -30,6 +30,12 @@ DbInstance ParseDbInstance(XmlReader& xml, pugi::xml_node node) {
     out.status_infos.push_back({xml.Text(info, "StatusType"), xml.Bool(info, "Normal"),
                                 xml.Text(info, "Status"), xml.Text(info, "Message")});
   }
+  if (pugi::xml_node list = node.child("TagList")) {
+    ResourceTags& tags = out.tags.emplace();
+    for (pugi::xml_node tag : XmlItems(node, "TagList", "Tag")) {
+      tags[xml.Text(tag, "Key")] = xml.Text(tag, "Value");
+    }
+  }
   return out;
 }
 

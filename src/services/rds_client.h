@@ -38,6 +38,9 @@ struct DbInstance {
   int backup_retention_period = 0;
   std::vector<std::string> read_replica_identifiers;  // replicas of this instance
   std::vector<DbInstanceStatusInfo> status_infos;     // StatusInfos
+  // TagList, which DescribeDBInstances carries; unset when the answer has none (then
+  // ListTagsForResource tells).
+  std::optional<ResourceTags> tags;
 };
 
 // One RDS event: a step of a promotion or reboot, a replication error, storage running out,

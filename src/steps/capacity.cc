@@ -3,15 +3,6 @@
 #include <algorithm>
 
 namespace drf {
-namespace {
-
-// Matches a described service to the name we asked for (AWS answers with names and ARNs).
-bool IsService(const EcsService& s, const std::string& name) {
-  return s.name == name || s.arn == name ||
-         (s.arn.size() > name.size() && s.arn.ends_with("/" + name));
-}
-
-}  // namespace
 
 std::string ReadyCount(size_t ready, int wanted, const char* what) {
   return std::to_string(ready) + " of " + std::to_string(wanted) + " " + what;
@@ -30,25 +21,23 @@ bool WaitsForCapacity(CapacityWait policy, bool changed, int wanted) {
          (policy == CapacityWait::kYes || (policy == CapacityWait::kIfChanged && changed));
 }
 
-Result<AutoScalingGroup> DescribeAsg(AutoScalingClient& autoscaling, const std::string& name) {
-  Result<std::vector<AutoScalingGroup>> groups = autoscaling.DescribeAutoScalingGroups({name});
-  if (!groups.ok()) return groups.status();
-  auto it = std::find_if(groups->begin(), groups->end(),
-                         [&](const AutoScalingGroup& g) { return g.name == name; });
-  if (it == groups->end()) return Status::NotFound("Auto Scaling group " + name + " not found");
-  if (!it->status.empty()) {
-    return Status::Rejected("Auto Scaling group " + name + " is being deleted (" + it->status +
-                            ")");
+Result<AutoScalingGroup> DescribeAsg(SharedReads& reads, const std::string& name) {
+  Result<std::optional<AutoScalingGroup>> group = reads.Asg(name);
+  if (!group.ok()) return group.status();
+  if (!*group) return Status::NotFound("Auto Scaling group " + name + " not found");
+  if (!(*group)->status.empty()) {
+    return Status::Rejected("Auto Scaling group " + name + " is being deleted (" +
+                            (*group)->status + ")");
   }
-  return *it;
+  return **group;
 }
 
-Result<EcsService> DescribeActiveService(EcsClient& ecs, const std::string& cluster,
+Result<EcsService> DescribeActiveService(SharedReads& reads, const std::string& cluster,
                                          const std::string& service) {
-  Result<EcsServices> found = ecs.DescribeServices(cluster, {service});
+  Result<EcsServices> found = reads.Service(cluster, service);
   if (!found.ok()) return found.status();
   auto it = std::find_if(found->services.begin(), found->services.end(),
-                         [&](const EcsService& s) { return IsService(s, service); });
+                         [&](const EcsService& s) { return IsServiceNamed(s, service); });
   if (it == found->services.end()) {
     std::string reason = found->failures.empty() ? "" : " (" + found->failures[0].reason + ")";
     return Status::NotFound(EcsServiceInCluster(cluster, service) + " not found" + reason);
@@ -63,8 +52,8 @@ bool IsReady(const AsgInstance& instance) {
   return instance.lifecycle_state == "InService" && instance.health_status == "Healthy";
 }
 
-Result<AsgCapacity> ReadAsgCapacity(AutoScalingClient& autoscaling, const std::string& name) {
-  Result<AutoScalingGroup> group = DescribeAsg(autoscaling, name);
+Result<AsgCapacity> ReadAsgCapacity(SharedReads& reads, const std::string& name) {
+  Result<AutoScalingGroup> group = DescribeAsg(reads, name);
   if (!group.ok()) return group.status();
   AsgCapacity out{*group, {}};
   for (const AsgInstance& i : group->instances) {
@@ -77,9 +66,9 @@ std::string DescribeCapacity(const AsgCapacity& capacity) {
   return ReadyCount(capacity.ready.size(), capacity.group.desired_capacity, kReadyInstances);
 }
 
-Result<EcsCapacity> ReadEcsCapacity(EcsClient& ecs, const std::string& cluster,
+Result<EcsCapacity> ReadEcsCapacity(SharedReads& reads, EcsClient& ecs, const std::string& cluster,
                                     const std::string& service) {
-  Result<EcsService> svc = DescribeActiveService(ecs, cluster, service);
+  Result<EcsService> svc = DescribeActiveService(reads, cluster, service);
   if (!svc.ok()) return svc.status();
   Result<std::vector<std::string>> arns = ecs.ListTasks(cluster, service, "RUNNING");
   if (!arns.ok()) return arns.status();

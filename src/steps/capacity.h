@@ -13,6 +13,7 @@
 #include "plan/plan_spec.h"
 #include "services/autoscaling_client.h"
 #include "services/ecs_client.h"
+#include "services/shared_reads.h"
 
 namespace drf {
 
@@ -33,13 +34,13 @@ std::string EcsServiceInCluster(const std::string& cluster, const std::string& s
 // FinalizePlan for who gets which).
 bool WaitsForCapacity(CapacityWait policy, bool changed, int wanted);
 
-// DescribeAutoScalingGroups for one group: NotFound when missing, Rejected when it is
-// being deleted.
-Result<AutoScalingGroup> DescribeAsg(AutoScalingClient& autoscaling, const std::string& name);
+// One group, read with the other steps' (SharedReads): NotFound when missing, Rejected when
+// it is being deleted.
+Result<AutoScalingGroup> DescribeAsg(SharedReads& reads, const std::string& name);
 
-// DescribeServices for one service: NotFound when missing, Rejected when INACTIVE or
-// DRAINING.
-Result<EcsService> DescribeActiveService(EcsClient& ecs, const std::string& cluster,
+// One service with its tags, read with the other steps' (SharedReads): NotFound when
+// missing, Rejected when INACTIVE or DRAINING.
+Result<EcsService> DescribeActiveService(SharedReads& reads, const std::string& cluster,
                                          const std::string& service);
 
 // An instance that serves: InService and Healthy.
@@ -49,7 +50,7 @@ struct AsgCapacity {
   AutoScalingGroup group;
   std::vector<std::string> ready;  // ids of the InService and Healthy instances, AWS's order
 };
-Result<AsgCapacity> ReadAsgCapacity(AutoScalingClient& autoscaling, const std::string& name);
+Result<AsgCapacity> ReadAsgCapacity(SharedReads& reads, const std::string& name);
 // "1 of 3 instances InService and Healthy"
 std::string DescribeCapacity(const AsgCapacity& capacity);
 
@@ -60,7 +61,8 @@ struct EcsCapacity {
   std::vector<EcsTask> running;
   std::vector<std::string> ips;  // the first private IP of each running awsvpc task
 };
-Result<EcsCapacity> ReadEcsCapacity(EcsClient& ecs, const std::string& cluster,
+// The service through `reads`, its tasks through `ecs`.
+Result<EcsCapacity> ReadEcsCapacity(SharedReads& reads, EcsClient& ecs, const std::string& cluster,
                                     const std::string& service);
 // "1 of 3 tasks running", and AWS's own counters when they say something else
 // ("1 of 3 tasks running (the service reports 3 running, 0 pending)").

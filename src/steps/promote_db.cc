@@ -32,6 +32,7 @@ Result<ReplicaState> PromoteDbStep::Inspect(StepRun& run) {
   Result<DbInstance> found = describe();
   if (!found.ok()) return found.status();
   arn_ = found->arn;
+  tags_ = found->tags;
   run.result().before = ReplicaSnapshot(StateOf(*found));
   // Only a replica Apply would promote at once: a busy one ("modifying"...) is most likely
   // promoting already (a resumed run), and refusing to wait for it would help no one.
@@ -43,6 +44,7 @@ Result<ReplicaState> PromoteDbStep::Inspect(StepRun& run) {
   // instead of being sent again.
   Result<DbInstance> now = describe();
   if (!now.ok()) return now.status();
+  tags_ = now->tags;
   return StateOf(*now);
 }
 
@@ -103,7 +105,10 @@ void PromoteDbStep::Apply(StepRun& run, const ReplicaState& instance) {
 
 void PromoteDbStep::RecordSource(StepRun& run, const std::string& source) {
   if (arn_.empty()) return;
-  Result<ResourceTags> tags = run.poller().Act([&] { return rds_.ListTagsForResource(arn_); });
+  // DescribeDBInstances carries the tags; an answer without them is read apart.
+  Result<ResourceTags> tags =
+      tags_ ? Result<ResourceTags>(*tags_)
+            : run.poller().Act([&] { return rds_.ListTagsForResource(arn_); });
   Status recorded = tags.status();
   if (tags.ok()) {
     if (auto it = tags->find(kStandbyTag); it != tags->end()) {

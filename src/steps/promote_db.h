@@ -46,7 +46,8 @@ class PromoteDbStep final : public InspectApplyStep<ReplicaState> {
   void RecordSource(StepRun& run, const std::string& source);
 
   RdsClient& rds_;
-  std::string arn_;  // the instance's, as Inspect read it
+  std::string arn_;                   // the instance's, as Inspect read it
+  std::optional<ResourceTags> tags_;  // its tags, when Inspect's describe carried them
   CloudWatchClient* lag_;
 };
 

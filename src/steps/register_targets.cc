@@ -37,13 +37,15 @@ nlohmann::json RegisteredJson(const std::set<std::string>& keys) {
 class Registration {
  public:
   Registration(StepRun& run, const RegisterTargetsSpec& spec, Elbv2Client& elbv2,
-               AutoScalingClient& autoscaling, EcsClient& ecs, const TargetDestination& to)
+               AutoScalingClient& autoscaling, EcsClient& ecs, SharedReads& reads,
+               const TargetDestination& to)
       : run_(run),
         result_(run.result()),
         spec_(spec),
         elbv2_(elbv2),
         autoscaling_(autoscaling),
         ecs_(ecs),
+        reads_(reads),
         tg_(to.group),
         port_(to.port) {}
 
@@ -90,11 +92,12 @@ class Registration {
  private:
   Status ReadSourceNow() {
     if (FromAsg(spec_)) {
-      Result<AsgCapacity> now = ReadAsgCapacity(autoscaling_, spec_.source_asg);
+      Result<AsgCapacity> now = ReadAsgCapacity(reads_, spec_.source_asg);
       if (!now.ok()) return now.status();
       source_ = {now->ready, now->group.desired_capacity};
     } else {
-      Result<EcsCapacity> now = ReadEcsCapacity(ecs_, spec_.source_cluster, spec_.source_service);
+      Result<EcsCapacity> now =
+          ReadEcsCapacity(reads_, ecs_, spec_.source_cluster, spec_.source_service);
       if (!now.ok()) return now.status();
       source_ = {now->ips, now->service.desired_count};
       ecs_seen_ = now->service;
@@ -171,7 +174,7 @@ class Registration {
   // drfailover:registered tags, steps/standby_record.h), before registering them: failback
   // deregisters those and only those. A failure is a warning: failback then leaves them.
   void RecordRegistration(const std::vector<Target>& missing) {
-    Result<ResourceTags> tags = run_.poller().Act([&] { return elbv2_.DescribeTags(tg_.arn); });
+    Result<ResourceTags> tags = run_.poller().Act([&] { return reads_.TargetGroupTags(tg_.arn); });
     Status recorded = tags.status();
     if (tags.ok()) {
       std::set<std::string> targets = RecordedTargets(*tags);
@@ -228,6 +231,7 @@ class Registration {
   Elbv2Client& elbv2_;
   AutoScalingClient& autoscaling_;
   EcsClient& ecs_;
+  SharedReads& reads_;
   const TargetGroup& tg_;
   const int port_;
   SourceTargets source_;
@@ -236,13 +240,10 @@ class Registration {
 
 }  // namespace
 
-Result<TargetGroup> DescribeTargetGroup(Elbv2Client& elbv2, const std::string& arn) {
-  Result<std::vector<TargetGroup>> groups = elbv2.DescribeTargetGroups({arn});
-  if (!groups.ok()) return groups.status();
-  for (const TargetGroup& tg : *groups) {
-    if (tg.arn == arn) return tg;
-  }
-  return Status::NotFound("target group " + arn + " not found");
+Result<TargetGroup> DescribeTargetGroup(SharedReads& reads, const std::string& arn) {
+  DRF_ASSIGN_OR_RETURN(std::optional<TargetGroup> tg, reads.TargetGroupByArn(arn));
+  if (!tg) return Status::NotFound("target group " + arn + " not found");
+  return *tg;
 }
 
 std::string TargetKey(const std::string& id, int port) { return id + ":" + std::to_string(port); }
@@ -272,15 +273,20 @@ Status CheckTargetType(const TargetGroup& tg, const RegisterTargetsSpec& spec) {
 }
 
 RegisterTargetsStep::RegisterTargetsStep(StepSpec spec, Elbv2Client& elbv2,
-                                         AutoScalingClient& autoscaling, EcsClient& ecs)
-    : InspectApplyStep(std::move(spec)), elbv2_(elbv2), autoscaling_(autoscaling), ecs_(ecs) {}
+                                         AutoScalingClient& autoscaling, EcsClient& ecs,
+                                         SharedReads& reads)
+    : InspectApplyStep(std::move(spec)),
+      elbv2_(elbv2),
+      autoscaling_(autoscaling),
+      ecs_(ecs),
+      reads_(reads) {}
 
 std::string RegisterTargetsStep::resource() const { return "targets " + reg().target_group_arn; }
 
 // The target group, its port, and whether its type fits the source.
 Result<TargetDestination> RegisterTargetsStep::Inspect(StepRun& run) {
   Result<TargetGroup> tg =
-      run.poller().Act([&] { return DescribeTargetGroup(elbv2_, reg().target_group_arn); });
+      run.poller().Act([&] { return DescribeTargetGroup(reads_, reg().target_group_arn); });
   if (!tg.ok()) return tg.status();
   DRF_RETURN_IF_ERROR(CheckTargetType(*tg, reg()));
   const int port = reg().port.value_or(tg->port);
@@ -292,11 +298,11 @@ Result<TargetDestination> RegisterTargetsStep::Inspect(StepRun& run) {
 }
 
 void RegisterTargetsStep::Explain(StepRun& run, const TargetDestination& to) {
-  Registration(run, reg(), elbv2_, autoscaling_, ecs_, to).Preview();
+  Registration(run, reg(), elbv2_, autoscaling_, ecs_, reads_, to).Preview();
 }
 
 void RegisterTargetsStep::Apply(StepRun& run, const TargetDestination& to) {
-  Registration(run, reg(), elbv2_, autoscaling_, ecs_, to).Run();
+  Registration(run, reg(), elbv2_, autoscaling_, ecs_, reads_, to).Run();
 }
 
 }  // namespace drf

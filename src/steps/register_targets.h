@@ -27,6 +27,7 @@
 #include "services/autoscaling_client.h"
 #include "services/ecs_client.h"
 #include "services/elbv2_client.h"
+#include "services/shared_reads.h"
 #include "steps/inspect_apply_step.h"
 
 namespace drf {
@@ -39,8 +40,9 @@ struct SourceTargets {
   int wanted = 0;                // desired capacity / desired count
 };
 
-// DescribeTargetGroups for one ARN; NotFound when AWS does not list it.
-Result<TargetGroup> DescribeTargetGroup(Elbv2Client& elbv2, const std::string& arn);
+// One target group, read with the other steps' (SharedReads); NotFound when AWS does not
+// list it.
+Result<TargetGroup> DescribeTargetGroup(SharedReads& reads, const std::string& arn);
 // "<id>:<port>": a target as the report and the registered-target record name it.
 std::string TargetKey(const std::string& id, int port);
 // The keys of every target registered with `tg` that is not on its way out ("draining").
@@ -63,7 +65,7 @@ class RegisterTargetsStep final : public InspectApplyStep<TargetDestination> {
  public:
   // `spec.detail` must hold a RegisterTargetsSpec. The clients must outlive the step.
   RegisterTargetsStep(StepSpec spec, Elbv2Client& elbv2, AutoScalingClient& autoscaling,
-                      EcsClient& ecs);
+                      EcsClient& ecs, SharedReads& reads);
 
   std::string resource() const override;  // "targets <target group arn>"
 
@@ -78,6 +80,7 @@ class RegisterTargetsStep final : public InspectApplyStep<TargetDestination> {
   Elbv2Client& elbv2_;
   AutoScalingClient& autoscaling_;
   EcsClient& ecs_;
+  SharedReads& reads_;
 };
 
 }  // namespace drf

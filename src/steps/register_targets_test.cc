@@ -45,7 +45,7 @@ StepSpec EcsSpec() {
 class RegisterTargetsTest : public ::testing::Test {
  protected:
   RegisterTargetsStep Step(StepSpec spec) {
-    return RegisterTargetsStep(std::move(spec), h_.elbv2, h_.autoscaling, h_.ecs);
+    return RegisterTargetsStep(std::move(spec), h_.elbv2, h_.autoscaling, h_.ecs, h_.reads);
   }
   void TargetGroup(const std::string& type, int port) {
     h_.aws.Reply(services::kElbv2, "DescribeTargetGroups",

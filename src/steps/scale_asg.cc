@@ -64,14 +64,14 @@ AsgSizes RaisedSizes(const AsgSizes& current, const ScaleAsgSpec& spec) {
   return out;
 }
 
-ScaleAsgStep::ScaleAsgStep(StepSpec spec, AutoScalingClient& autoscaling)
-    : InspectApplyStep(std::move(spec)), autoscaling_(autoscaling) {}
+ScaleAsgStep::ScaleAsgStep(StepSpec spec, AutoScalingClient& autoscaling, SharedReads& reads)
+    : InspectApplyStep(std::move(spec)), autoscaling_(autoscaling), reads_(reads) {}
 
 std::string ScaleAsgStep::resource() const { return "asg " + asg().asg_name; }
 
 Result<AsgResize> ScaleAsgStep::Inspect(StepRun& run) {
   Result<AutoScalingGroup> group =
-      run.poller().Act([&] { return DescribeAsg(autoscaling_, asg().asg_name); });
+      run.poller().Act([&] { return DescribeAsg(reads_, asg().asg_name); });
   if (!group.ok()) return group.status();
   const AsgSizes current = SizesOf(*group);
   run.result().before = AsgSizesJson(current);
@@ -143,7 +143,7 @@ void ScaleAsgStep::Wait(StepRun& run, const AsgResize& resize) {
   wait.what = "ASG " + name;
   wait.stall_after = run.stall_after();
   wait.check = [&]() -> Result<WaitProgress> {
-    Result<AsgCapacity> now = ReadAsgCapacity(autoscaling_, name);
+    Result<AsgCapacity> now = ReadAsgCapacity(reads_, name);
     if (!now.ok()) return now.status();
     in_service = static_cast<int>(now->ready.size());
     return WaitProgress{in_service >= desired, DescribeCapacity(*now), in_service};

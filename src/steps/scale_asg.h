@@ -21,6 +21,7 @@
 #include <string>
 
 #include "services/autoscaling_client.h"
+#include "services/shared_reads.h"
 #include "steps/inspect_apply_step.h"
 
 namespace drf {
@@ -50,8 +51,8 @@ struct AsgResize {
 
 class ScaleAsgStep final : public InspectApplyStep<AsgResize> {
  public:
-  // `spec.detail` must hold a ScaleAsgSpec. `autoscaling` must outlive the step.
-  ScaleAsgStep(StepSpec spec, AutoScalingClient& autoscaling);
+  // `spec.detail` must hold a ScaleAsgSpec. `autoscaling` and `reads` must outlive the step.
+  ScaleAsgStep(StepSpec spec, AutoScalingClient& autoscaling, SharedReads& reads);
 
   std::string resource() const override;  // "asg <name>"
 
@@ -67,6 +68,7 @@ class ScaleAsgStep final : public InspectApplyStep<AsgResize> {
   void Wait(StepRun& run, const AsgResize& resize) override;
 
   AutoScalingClient& autoscaling_;
+  SharedReads& reads_;
 };
 
 }  // namespace drf

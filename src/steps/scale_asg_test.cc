@@ -45,7 +45,7 @@ class ScaleAsgTest : public ::testing::Test {
 TEST_F(ScaleAsgTest, RaisesAnEmptyGroup) {
   UpdateSucceeds();
   Describes({DescribeAsgReply("dr-jenkins", 0, 0, 0)});
-  ScaleAsgStep step(AsgScaleSpec(), h_.autoscaling);
+  ScaleAsgStep step(AsgScaleSpec(), h_.autoscaling, h_.reads);
 
   StepResult result = step.Run(h_.ctx);
 
@@ -84,7 +84,7 @@ TEST_F(ScaleAsgTest, AGroupWithAStandbyRecordKeepsIt) {
   UpdateSucceeds();
   Describes({DescribeAsgReply("dr-jenkins", 0, 1, 0, {},
                               {{"drfailover:standby", "min=0 max=0 desired=0"}})});
-  ScaleAsgStep step(AsgScaleSpec(), h_.autoscaling);
+  ScaleAsgStep step(AsgScaleSpec(), h_.autoscaling, h_.reads);
 
   StepResult result = step.Run(h_.ctx);
 
@@ -101,7 +101,7 @@ TEST_F(ScaleAsgTest, ADeniedRecordIsAWarningAndTheGroupIsRaised) {
   h_.aws.Reply(services::kAutoScaling, "CreateOrUpdateTags",
                FakeAws::QueryError(403, "AccessDenied", "not authorized"));
   Describes({DescribeAsgReply("dr-jenkins", 0, 0, 0)});
-  ScaleAsgStep step(AsgScaleSpec(), h_.autoscaling);
+  ScaleAsgStep step(AsgScaleSpec(), h_.autoscaling, h_.reads);
 
   StepResult result = step.Run(h_.ctx);
 
@@ -122,7 +122,7 @@ TEST_F(ScaleAsgTest, UnreadableUpdateReplyFailsAndListsTheCall) {
   h_.aws.Reply(services::kAutoScaling, "UpdateAutoScalingGroup",
                HttpResponse{200, {{"x-amzn-RequestId", "req-lost"}}, "<UpdateAutoScalingGroupRe"});
   Describes({DescribeAsgReply("dr-jenkins", 0, 0, 0)});
-  ScaleAsgStep step(AsgScaleSpec(), h_.autoscaling);
+  ScaleAsgStep step(AsgScaleSpec(), h_.autoscaling, h_.reads);
 
   StepResult result = step.Run(h_.ctx);
 
@@ -137,7 +137,7 @@ TEST_F(ScaleAsgTest, UnreadableUpdateReplyFailsAndListsTheCall) {
 
 TEST_F(ScaleAsgTest, NeverLowersAGroupAboveTarget) {
   Describes({DescribeAsgReply("dr-jenkins", 2, 5, 4)});
-  ScaleAsgStep step(AsgScaleSpec(), h_.autoscaling);
+  ScaleAsgStep step(AsgScaleSpec(), h_.autoscaling, h_.reads);
 
   StepResult result = step.Run(h_.ctx);
 
@@ -154,7 +154,7 @@ TEST_F(ScaleAsgTest, SendsOnlyTheSizesThatRise) {
   // min 0 -> 1 and desired 0 -> 1; max 5 stays and is not sent.
   UpdateSucceeds();
   Describes({DescribeAsgReply("dr-jenkins", 0, 5, 0)});
-  ScaleAsgStep step(AsgScaleSpec(), h_.autoscaling);
+  ScaleAsgStep step(AsgScaleSpec(), h_.autoscaling, h_.reads);
 
   StepResult result = step.Run(h_.ctx);
 
@@ -171,7 +171,7 @@ TEST_F(ScaleAsgTest, WaitsForHealthyInServiceInstances) {
              DescribeAsgReply("dr-jenkins", 1, 3, 1, {{"i-1", "Pending", "Healthy"}}),
              DescribeAsgReply("dr-jenkins", 1, 3, 1, {{"i-1", "InService", "Unhealthy"}}),
              DescribeAsgReply("dr-jenkins", 1, 3, 1, {{"i-1", "InService", "Healthy"}})});
-  ScaleAsgStep step(AsgScaleSpec(/*wait=*/true), h_.autoscaling);
+  ScaleAsgStep step(AsgScaleSpec(/*wait=*/true), h_.autoscaling, h_.reads);
 
   StepResult result = step.Run(h_.ctx);
 
@@ -186,7 +186,7 @@ TEST_F(ScaleAsgTest, DeadlineWithoutInstancesIsATimeout) {
   UpdateSucceeds();
   Describes({DescribeAsgReply("dr-jenkins", 0, 0, 0),
              DescribeAsgReply("dr-jenkins", 1, 3, 1, {{"i-1", "Pending", "Healthy"}})});
-  ScaleAsgStep step(AsgScaleSpec(/*wait=*/true), h_.autoscaling);
+  ScaleAsgStep step(AsgScaleSpec(/*wait=*/true), h_.autoscaling, h_.reads);
 
   StepResult result = step.Run(h_.ctx);
 
@@ -200,7 +200,7 @@ TEST_F(ScaleAsgTest, DeadlineWithoutInstancesIsATimeout) {
 
 TEST_F(ScaleAsgTest, MissingGroupFails) {
   Describes({NoAsgReply()});
-  ScaleAsgStep step(AsgScaleSpec(), h_.autoscaling);
+  ScaleAsgStep step(AsgScaleSpec(), h_.autoscaling, h_.reads);
 
   StepResult result = step.Run(h_.ctx);
 
@@ -214,7 +214,7 @@ TEST_F(ScaleAsgTest, UpdateErrorFailsWithAwsDetails) {
   h_.aws.Reply(services::kAutoScaling, "UpdateAutoScalingGroup",
                FakeAws::QueryError(400, "ScalingActivityInProgress", "busy"));
   Describes({DescribeAsgReply("dr-jenkins", 0, 0, 0)});
-  ScaleAsgStep step(AsgScaleSpec(), h_.autoscaling);
+  ScaleAsgStep step(AsgScaleSpec(), h_.autoscaling, h_.reads);
 
   StepResult result = step.Run(h_.ctx);
 
@@ -226,7 +226,7 @@ TEST_F(ScaleAsgTest, UpdateErrorFailsWithAwsDetails) {
 
 TEST_F(ScaleAsgTest, PreviewSaysWhatWouldChange) {
   Describes({DescribeAsgReply("dr-jenkins", 0, 0, 0)});
-  ScaleAsgStep step(AsgScaleSpec(), h_.autoscaling);
+  ScaleAsgStep step(AsgScaleSpec(), h_.autoscaling, h_.reads);
 
   StepResult result = step.Preview(h_.ctx);
 

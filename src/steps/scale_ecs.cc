@@ -32,8 +32,8 @@ Status FailedRollout(const EcsService& s) {
 
 }  // namespace
 
-ScaleEcsStep::ScaleEcsStep(StepSpec spec, EcsClient& ecs)
-    : InspectApplyStep(std::move(spec)), ecs_(ecs) {}
+ScaleEcsStep::ScaleEcsStep(StepSpec spec, EcsClient& ecs, SharedReads& reads)
+    : InspectApplyStep(std::move(spec)), ecs_(ecs), reads_(reads) {}
 
 const std::string& ScaleEcsStep::service() const {
   static const std::string kNone;
@@ -49,11 +49,11 @@ Status ScaleEcsStep::CheckSpec() const {
 
 Result<EcsResize> ScaleEcsStep::Inspect(StepRun& run) {
   Result<EcsService> svc =
-      run.poller().Act([&] { return DescribeActiveService(ecs_, ecs().cluster, service()); });
+      run.poller().Act([&] { return DescribeActiveService(reads_, ecs().cluster, service()); });
   if (!svc.ok()) return svc.status();
   run.result().before = {{"desired_count", svc->desired_count}};
   return EcsResize{svc->desired_count, std::max(svc->desired_count, ecs().min_desired_count),
-                   svc->arn};
+                   svc->arn, svc->tags};
 }
 
 void ScaleEcsStep::Explain(StepRun& run, const EcsResize& resize) {
@@ -96,8 +96,10 @@ void ScaleEcsStep::Apply(StepRun& run, const EcsResize& resize) {
 
 void ScaleEcsStep::RecordStandby(StepRun& run, const EcsResize& resize) {
   const std::string label = ecs().cluster + "/" + service();
+  // The describe carries the tags (SharedReads); an older answer without them is read apart.
   Result<ResourceTags> tags =
-      run.poller().Act([&] { return ecs_.ListTagsForResource(resize.arn); });
+      resize.tags ? Result<ResourceTags>(*resize.tags)
+                  : run.poller().Act([&] { return ecs_.ListTagsForResource(resize.arn); });
   Status recorded = tags.status();
   if (tags.ok()) {
     if (auto it = tags->find(kStandbyTag); it != tags->end()) {
@@ -128,7 +130,7 @@ void ScaleEcsStep::Wait(StepRun& run, const EcsResize& resize) {
   wait.what = EcsServiceLabel(cluster, service());
   wait.stall_after = run.stall_after();
   wait.check = [&]() -> Result<WaitProgress> {
-    Result<EcsCapacity> now = ReadEcsCapacity(ecs_, cluster, service());
+    Result<EcsCapacity> now = ReadEcsCapacity(reads_, ecs_, cluster, service());
     if (!now.ok()) return now.status();
     last = *now;
     DRF_RETURN_IF_ERROR(FailedRollout(now->service));

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "services/ecs_client.h"
+#include "services/shared_reads.h"
 #include "steps/inspect_apply_step.h"
 
 namespace drf {
@@ -25,14 +26,15 @@ namespace drf {
 struct EcsResize {
   int current = 0;
   int desired = 0;
-  std::string arn;  // the service's, for its standby record
+  std::string arn;                   // the service's, for its standby record
+  std::optional<ResourceTags> tags;  // the service's, when the describe carried them
 };
 
 class ScaleEcsStep final : public InspectApplyStep<EcsResize> {
  public:
   // `spec.detail` must hold a ScaleEcsSpec with exactly one service (else Run and Preview
-  // fail with InvalidArgument). `ecs` must outlive the step.
-  ScaleEcsStep(StepSpec spec, EcsClient& ecs);
+  // fail with InvalidArgument). `ecs` and `reads` must outlive the step.
+  ScaleEcsStep(StepSpec spec, EcsClient& ecs, SharedReads& reads);
 
   std::string resource() const override;  // "ecs <cluster>/<service>"
 
@@ -51,6 +53,7 @@ class ScaleEcsStep final : public InspectApplyStep<EcsResize> {
   void RecordStandby(StepRun& run, const EcsResize& resize);
 
   EcsClient& ecs_;
+  SharedReads& reads_;
 };
 
 }  // namespace drf

@@ -60,7 +60,7 @@ class ScaleEcsTest : public ::testing::Test {
   }
 
   StepHarness h_;
-  ScaleEcsStep step_{EcsScaleSpec(), h_.ecs};
+  ScaleEcsStep step_{EcsScaleSpec(), h_.ecs, h_.reads};
 };
 
 TEST_F(ScaleEcsTest, RaisesAStoppedServiceToTheMinimum) {
@@ -145,7 +145,7 @@ TEST_F(ScaleEcsTest, UnknownClusterFailsNamingIt) {
 }
 
 TEST_F(ScaleEcsTest, WaitsForRunningTasksWhenAsked) {
-  ScaleEcsStep step(EcsScaleSpec({"frontend"}, /*wait=*/true), h_.ecs);
+  ScaleEcsStep step(EcsScaleSpec({"frontend"}, /*wait=*/true), h_.ecs, h_.reads);
   UpdateSucceeds();
   Describes({DescribeServicesReply(ServiceJson("dr", "frontend", "ACTIVE", 0, 0)),
              DescribeServicesReply(ServiceJson("dr", "frontend", "ACTIVE", 1, 0)),
@@ -160,7 +160,7 @@ TEST_F(ScaleEcsTest, WaitsForRunningTasksWhenAsked) {
 }
 
 TEST_F(ScaleEcsTest, FailedRolloutEndsTheWait) {
-  ScaleEcsStep step(EcsScaleSpec({"frontend"}, /*wait=*/true), h_.ecs);
+  ScaleEcsStep step(EcsScaleSpec({"frontend"}, /*wait=*/true), h_.ecs, h_.reads);
   UpdateSucceeds();
   nlohmann::json failing = ServiceJson("dr", "frontend", "ACTIVE", 1, 0);
   failing["deployments"] = {
@@ -179,7 +179,7 @@ TEST_F(ScaleEcsTest, FailedRolloutEndsTheWait) {
 }
 
 TEST_F(ScaleEcsTest, AStepMustNameExactlyOneService) {
-  ScaleEcsStep step(EcsScaleSpec({"a", "b"}), h_.ecs);
+  ScaleEcsStep step(EcsScaleSpec({"a", "b"}), h_.ecs, h_.reads);
 
   StepResult result = step.Run(h_.ctx);
 

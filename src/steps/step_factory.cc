@@ -18,11 +18,12 @@ std::unique_ptr<Step> MakeStep(const StepSpec& spec, StepServices& aws) {
     case StepKind::kPromoteDb:
       return std::make_unique<PromoteDbStep>(spec, aws.rds, &aws.cloudwatch);
     case StepKind::kScaleAsg:
-      return std::make_unique<ScaleAsgStep>(spec, aws.autoscaling);
+      return std::make_unique<ScaleAsgStep>(spec, aws.autoscaling, aws.reads);
     case StepKind::kScaleEcs:
-      return std::make_unique<ScaleEcsStep>(spec, aws.ecs);
+      return std::make_unique<ScaleEcsStep>(spec, aws.ecs, aws.reads);
     case StepKind::kRegisterTargets:
-      return std::make_unique<RegisterTargetsStep>(spec, aws.elbv2, aws.autoscaling, aws.ecs);
+      return std::make_unique<RegisterTargetsStep>(spec, aws.elbv2, aws.autoscaling, aws.ecs,
+                                                   aws.reads);
     case StepKind::kSwitchDns:
       return std::make_unique<SwitchDnsStep>(spec, aws.route53, aws.elbv2);
     case StepKind::kRunCommand:

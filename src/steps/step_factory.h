@@ -16,12 +16,13 @@
 #include "services/lambda_client.h"
 #include "services/rds_client.h"
 #include "services/route53_client.h"
+#include "services/shared_reads.h"
 
 namespace drf {
 
-// What steps act through: the AWS clients, local programs (hooks; null in the Lambda
-// function) and the run's facts (hooks' inputs). Not owned; they must outlive the steps
-// built from them.
+// What steps act through: the AWS clients, the reads steps share (SharedReads), local programs
+// (hooks; null in the Lambda function) and the run's facts (hooks' inputs). Not owned; they must
+// outlive the steps built from them.
 struct StepServices {
   RdsClient& rds;
   AutoScalingClient& autoscaling;
@@ -30,6 +31,7 @@ struct StepServices {
   CloudWatchClient& cloudwatch;
   Route53Client& route53;
   LambdaClient& lambda;
+  SharedReads& reads;
   CommandRunner* commands;
   const RunFacts& facts;
 };

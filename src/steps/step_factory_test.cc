@@ -32,8 +32,8 @@ class StepFactoryTest : public ::testing::Test {
   Route53Client route53_{h_.client};
   LambdaClient lambda_{h_.client};
   RunFacts facts_;
-  StepServices aws_{h_.rds,   h_.autoscaling, h_.ecs,  h_.elbv2, cloudwatch_,
-                    route53_, lambda_,        nullptr, facts_};
+  StepServices aws_{h_.rds,   h_.autoscaling, h_.ecs,   h_.elbv2, cloudwatch_,
+                    route53_, lambda_,        h_.reads, nullptr,  facts_};
 };
 
 TEST_F(StepFactoryTest, ResolvesAllServicesIntoOneStepPerService) {

@@ -16,6 +16,7 @@
 #include "services/ecs_client.h"
 #include "services/elbv2_client.h"
 #include "services/rds_client.h"
+#include "services/shared_reads.h"
 #include "testing/aws_test_options.h"
 #include "testing/fake_aws.h"
 #include "testing/fake_clock.h"
@@ -36,6 +37,8 @@ struct StepHarness {
   AutoScalingClient autoscaling{client};
   EcsClient ecs{client};
   Elbv2Client elbv2{client};
+  // Without a gathering window: each step's read is its own call, as a step alone makes it.
+  SharedReads reads{autoscaling, ecs, elbv2, clock, Duration::zero()};
   LogCapture log{clock};
   CancelToken cancel;
   StepContext ctx{clock, log.logger(), cancel, clock.Monotonic() + std::chrono::minutes(10)};

@@ -96,7 +96,7 @@ TEST_F(WaitBoundsTest, EcsThatNeverRunsStallsAtItsDefaultLimitNamingTheStopReaso
   StepSpec spec = Finalized(WaitingEcs());
   ASSERT_EQ(std::get<ScaleEcsSpec>(spec.detail).capacity_wait, CapacityWait::kIfChanged);
   std::get<ScaleEcsSpec>(spec.detail).capacity_wait = CapacityWait::kYes;  // warm: unchanged
-  ScaleEcsStep step(spec, h_.ecs);
+  ScaleEcsStep step(spec, h_.ecs, h_.reads);
 
   StepResult result = step.Run(h_.ctx);
 
@@ -112,7 +112,7 @@ TEST_F(WaitBoundsTest, AWarmServiceNothingUsesEndsAtOnceEvenIfItNeverRunsItsTask
   Kafka([] { return 0; });                                // desired 3, nothing running, ever
   StepSpec spec = Finalized(test::Ecs("dr", {"kafka"}));  // the original's variables: no wait
   ASSERT_EQ(std::get<ScaleEcsSpec>(spec.detail).capacity_wait, CapacityWait::kNo);
-  StepResult result = ScaleEcsStep(spec, h_.ecs).Run(h_.ctx);
+  StepResult result = ScaleEcsStep(spec, h_.ecs, h_.reads).Run(h_.ctx);
 
   EXPECT_EQ(result.state, StepState::kUnchanged) << result.summary;
   EXPECT_EQ(Elapsed(), Duration(0));
@@ -124,7 +124,7 @@ TEST_F(WaitBoundsTest, RunningCountIsOnlyAHintTheTasksAreCounted) {
   Kafka([] { return 0; });
   StepSpec spec = Finalized(WaitingEcs());
   std::get<ScaleEcsSpec>(spec.detail).capacity_wait = CapacityWait::kYes;
-  StepResult result = ScaleEcsStep(spec, h_.ecs).Run(h_.ctx);
+  StepResult result = ScaleEcsStep(spec, h_.ecs, h_.reads).Run(h_.ctx);
   ASSERT_EQ(result.state, StepState::kFailed);
   EXPECT_THAT(result.error.message(), HasSubstr("(the service reports 3 running, 0 pending)"));
 }
@@ -133,7 +133,7 @@ TEST_F(WaitBoundsTest, EcsThatStopsStartingTasksIsCutFiveMinutesAfterItsLastProg
   Kafka([&] { return std::min(2, static_cast<int>(Elapsed() / minutes(4))); });
   StepSpec spec = Finalized(WaitingEcs());
   std::get<ScaleEcsSpec>(spec.detail).capacity_wait = CapacityWait::kYes;
-  StepResult result = ScaleEcsStep(spec, h_.ecs).Run(h_.ctx);
+  StepResult result = ScaleEcsStep(spec, h_.ecs, h_.reads).Run(h_.ctx);
   // Two tasks by minute 8, then nothing: the stall limit (5 min) ends it at minute 13, not
   // the steady first 8 minutes.
   ASSERT_EQ(result.state, StepState::kFailed) << result.summary;
@@ -151,7 +151,7 @@ TEST_F(WaitBoundsTest, EcsThatKeepsMovingButNeverFinishesEndsByTheDefaultTimeout
   });
   StepSpec spec = Finalized(WaitingEcs());
   std::get<ScaleEcsSpec>(spec.detail).capacity_wait = CapacityWait::kYes;
-  StepResult result = ScaleEcsStep(spec, h_.ecs).Run(h_.ctx);
+  StepResult result = ScaleEcsStep(spec, h_.ecs, h_.reads).Run(h_.ctx);
 
   ASSERT_EQ(result.state, StepState::kTimedOut) << result.summary;
   EXPECT_EQ(Elapsed(), minutes(15));  // DefaultStepTimeout(scale_ecs)
@@ -171,7 +171,7 @@ TEST_F(WaitBoundsTest, AsgWhoseInstancesNeverServeStallsQuotingTheScalingActivit
   StepSpec spec =
       Finalized(asg, {test::WithId(test::Promote("db"), "after-asg", {"scale-asg:dr-jenkins"})});
   ASSERT_EQ(std::get<ScaleAsgSpec>(spec.detail).capacity_wait, CapacityWait::kYes);
-  StepResult result = ScaleAsgStep(spec, h_.autoscaling).Run(h_.ctx);
+  StepResult result = ScaleAsgStep(spec, h_.autoscaling, h_.reads).Run(h_.ctx);
 
   ASSERT_EQ(result.state, StepState::kFailed) << result.summary;
   EXPECT_EQ(result.error.code(), StatusCode::kStalled);
@@ -218,7 +218,7 @@ TEST_F(WaitBoundsTest, AsgThatBringsUpAnInstanceEveryEightMinutesIsNotCutByTheSt
   std::get<ScaleAsgSpec>(asg.detail).desired_capacity = 2;
   StepSpec spec =
       Finalized(asg, {test::WithId(test::Promote("db"), "after-asg", {"scale-asg:dr-jenkins"})});
-  StepResult result = ScaleAsgStep(spec, h_.autoscaling).Run(h_.ctx);
+  StepResult result = ScaleAsgStep(spec, h_.autoscaling, h_.reads).Run(h_.ctx);
 
   EXPECT_EQ(result.state, StepState::kUnchanged) << result.summary << result.error.ToString();
   EXPECT_EQ(MinutesIn(), 16);
@@ -261,7 +261,8 @@ class RegistrationBoundsTest : public WaitBoundsTest {
 TEST_F(RegistrationBoundsTest, AStalledSourceHasItsRunningTasksRegisteredWhenPartialIsAllowed) {
   Kafka([] { return 1; });
   StepResult result =
-      RegisterTargetsStep(KafkaTargets(true), h_.elbv2, h_.autoscaling, h_.ecs).Run(h_.ctx);
+      RegisterTargetsStep(KafkaTargets(true), h_.elbv2, h_.autoscaling, h_.ecs, h_.reads)
+          .Run(h_.ctx);
 
   ASSERT_EQ(result.state, StepState::kFailed) << result.summary;
   EXPECT_EQ(result.error.code(), StatusCode::kStalled);
@@ -275,7 +276,8 @@ TEST_F(RegistrationBoundsTest, AStalledSourceHasItsRunningTasksRegisteredWhenPar
 TEST_F(RegistrationBoundsTest, AStalledSourceRegistersNothingWhenPartialIsNotAllowed) {
   Kafka([] { return 1; });
   StepResult result =
-      RegisterTargetsStep(KafkaTargets(false), h_.elbv2, h_.autoscaling, h_.ecs).Run(h_.ctx);
+      RegisterTargetsStep(KafkaTargets(false), h_.elbv2, h_.autoscaling, h_.ecs, h_.reads)
+          .Run(h_.ctx);
 
   ASSERT_EQ(result.state, StepState::kFailed) << result.summary;
   EXPECT_EQ(result.error.code(), StatusCode::kStalled);
@@ -288,7 +290,8 @@ TEST_F(RegistrationBoundsTest, ASourceThatStopsStartingTasksStallsFiveMinutesAft
     return DescribeServicesReply(ServiceJson("dr", "kafka", "ACTIVE", 3, 3));
   });
   StepResult result =
-      RegisterTargetsStep(KafkaTargets(true), h_.elbv2, h_.autoscaling, h_.ecs).Run(h_.ctx);
+      RegisterTargetsStep(KafkaTargets(true), h_.elbv2, h_.autoscaling, h_.ecs, h_.reads)
+          .Run(h_.ctx);
   // 1 task, a 2nd at minute 4, then nothing: stalled 5 minutes later (minute 9), with both
   // registered.
   ASSERT_EQ(result.state, StepState::kFailed) << result.summary;
@@ -302,7 +305,8 @@ TEST_F(RegistrationBoundsTest, ASourceThatKeepsStartingTasksEndsByTheDefaultTime
     return DescribeServicesReply(ServiceJson("dr", "kafka", "ACTIVE", 10, 10));
   });
   StepResult result =
-      RegisterTargetsStep(KafkaTargets(true), h_.elbv2, h_.autoscaling, h_.ecs).Run(h_.ctx);
+      RegisterTargetsStep(KafkaTargets(true), h_.elbv2, h_.autoscaling, h_.ecs, h_.reads)
+          .Run(h_.ctx);
 
   ASSERT_EQ(result.state, StepState::kTimedOut) << result.summary;
   EXPECT_EQ(Elapsed(), minutes(15));  // DefaultStepTimeout(register_targets)

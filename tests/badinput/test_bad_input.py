@@ -273,8 +273,8 @@ PLAN_CASES = [
     ConfigCase("plan_unknown_top_level_key", **plan(MIN_PLAN + "concurency: 4\n"),
                expect=("concurency (line 4): found an unknown key, expected one of version, "
                        "ordering, deadline, rto, max_replica_lag, on_unknown_lag, lock_table, "
-                       "lock_ttl, cooldown, notify, reprotect_db, concurrency, timeouts, "
-                       "stall_after, steps",)),
+                       "lock_ttl, cooldown, notify, reprotect_db, concurrency, retry_mode, "
+                       "timeouts, stall_after, steps",)),
     ConfigCase("plan_dependency_cycle", **plan(
         "version: 1\nsteps:\n  - scale_asg: {name: dr-jenkins}\n    id: a\n    after: [b]\n"
         "  - scale_asg: {name: dr-monitoring}\n    id: b\n    after: [a]\n"),
@@ -307,6 +307,9 @@ PLAN_CASES = [
     ConfigCase("plan_concurrency_out_of_range", **plan("version: 1\nconcurrency: 0\n" +
                                                      MIN_PLAN.split("\n", 1)[1]),
                expect=("concurrency (line 2): found 0, expected an integer from 1 to 64",)),
+    ConfigCase("plan_retry_mode_invalid", **plan("version: 1\nretry_mode: fast\n" +
+                                                 MIN_PLAN.split("\n", 1)[1]),
+               expect=('retry_mode (line 2): found "fast", expected "standard" or "adaptive"',)),
     ConfigCase("plan_version_2", **plan(MIN_PLAN.replace("version: 1", "version: 2")),
                expect=('version (line 1): found "2", expected 1 (the only schema version)',)),
     ConfigCase("plan_empty_file", **plan(""),
@@ -339,6 +342,8 @@ CLI_CASES = [
                expect=("--deadline", "99999999999999999999")),
     ConfigCase("cli_output_invalid", argv=("run", "--output", "xml"),
                expect=("--output: xml not in {text,json}",)),
+    ConfigCase("cli_retry_mode_invalid", argv=("run", "--retry-mode", "fast"),
+               expect=("--retry-mode: fast not in {standard,adaptive}",)),
     ConfigCase("cli_log_level_invalid", argv=("plan", "--log-level", "loud"),
                expect=("--log-level: loud not in {trace,debug,info,warn,warning,error}",)),
     ConfigCase("cli_plan_without_value", argv=("run", "--plan"),

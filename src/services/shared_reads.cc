@@ -1,0 +1,113 @@
+#include "services/shared_reads.h"
+
+namespace drf {
+namespace {
+
+// AWS's limits per call: DescribeAutoScalingGroups names (without MaxRecords), DescribeServices
+// services, DescribeTags resources. DescribeTargetGroups documents none below its page size
+// (400); 20 keeps a batch as small as DescribeTags'.
+constexpr size_t kAsgsPerCall = 50;
+constexpr size_t kServicesPerCall = 10;
+constexpr size_t kTargetGroupsPerCall = 20;
+
+// `describe` for `arns` at once, or, when AWS refuses the batch because one of them does not
+// exist (NotFound), for each ARN alone, leaving the unknown ones out.
+template <typename Value, typename Describe>
+Result<typename ReadCoalescer<Value>::Found> EachKnown(const std::vector<std::string>& arns,
+                                                       Describe describe) {
+  Result<typename ReadCoalescer<Value>::Found> all = describe(arns);
+  if (all.ok() || all.status().code() != StatusCode::kNotFound || arns.size() == 1) return all;
+  typename ReadCoalescer<Value>::Found found;
+  for (const std::string& arn : arns) {
+    Result<typename ReadCoalescer<Value>::Found> one = describe(std::vector<std::string>{arn});
+    if (!one.ok() && one.status().code() == StatusCode::kNotFound) continue;
+    if (!one.ok()) return one.status();
+    found.merge(*one);
+  }
+  return found;
+}
+
+}  // namespace
+
+SharedReads::SharedReads(AutoScalingClient& autoscaling, EcsClient& ecs, Elbv2Client& elbv2,
+                         Clock& clock, Duration gathering)
+    : asgs_(kAsgsPerCall, gathering, clock,
+            [&autoscaling](const std::string&, const std::vector<std::string>& names)
+                -> Result<ReadCoalescer<AutoScalingGroup>::Found> {
+              DRF_ASSIGN_OR_RETURN(std::vector<AutoScalingGroup> groups,
+                                   autoscaling.DescribeAutoScalingGroups(names));
+              ReadCoalescer<AutoScalingGroup>::Found found;
+              for (AutoScalingGroup& g : groups) found[g.name] = std::move(g);
+              return found;
+            }),
+      services_(kServicesPerCall, gathering, clock,
+                [&ecs](const std::string& cluster, const std::vector<std::string>& names)
+                    -> Result<ReadCoalescer<EcsServices>::Found> {
+                  DRF_ASSIGN_OR_RETURN(EcsServices all,
+                                       ecs.DescribeServices(cluster, names, /*with_tags=*/true));
+                  ReadCoalescer<EcsServices>::Found found;
+                  for (const std::string& name : names) {
+                    EcsServices& one = found[name];
+                    for (const EcsService& s : all.services) {
+                      if (IsServiceNamed(s, name)) one.services.push_back(s);
+                    }
+                    for (const EcsFailure& f : all.failures) {
+                      if (f.arn == name || f.arn.ends_with("/" + name)) one.failures.push_back(f);
+                    }
+                  }
+                  return found;
+                }),
+      target_groups_(kTargetGroupsPerCall, gathering, clock,
+                     [&elbv2](const std::string&, const std::vector<std::string>& arns) {
+                       return EachKnown<drf::TargetGroup>(
+                           arns,
+                           [&elbv2](const std::vector<std::string>& some)
+                               -> Result<ReadCoalescer<drf::TargetGroup>::Found> {
+                             DRF_ASSIGN_OR_RETURN(std::vector<drf::TargetGroup> groups,
+                                                  elbv2.DescribeTargetGroups(some));
+                             ReadCoalescer<drf::TargetGroup>::Found found;
+                             for (drf::TargetGroup& tg : groups) found[tg.arn] = std::move(tg);
+                             return found;
+                           });
+                     }),
+      target_group_tags_(kTargetGroupsPerCall, gathering, clock,
+                         [&elbv2](const std::string&, const std::vector<std::string>& arns) {
+                           return EachKnown<ResourceTags>(
+                               arns,
+                               [&elbv2](const std::vector<std::string>& some)
+                                   -> Result<ReadCoalescer<ResourceTags>::Found> {
+                                 DRF_ASSIGN_OR_RETURN(auto tags, elbv2.DescribeTags(some));
+                                 // A group without tags is known all the same.
+                                 for (const std::string& arn : some) tags[arn];
+                                 return tags;
+                               });
+                         }) {}
+
+Result<std::optional<AutoScalingGroup>> SharedReads::Asg(const std::string& name) {
+  return asgs_.Get("", name);
+}
+
+Result<EcsServices> SharedReads::Service(const std::string& cluster, const std::string& service) {
+  DRF_ASSIGN_OR_RETURN(std::optional<EcsServices> found, services_.Get(cluster, service));
+  return found.value_or(EcsServices{});
+}
+
+Result<std::optional<TargetGroup>> SharedReads::TargetGroupByArn(const std::string& arn) {
+  return target_groups_.Get("", arn);
+}
+
+Result<ResourceTags> SharedReads::TargetGroupTags(const std::string& arn) {
+  DRF_ASSIGN_OR_RETURN(std::optional<ResourceTags> tags, target_group_tags_.Get("", arn));
+  if (!tags) return Status::NotFound("target group " + arn + " not found");
+  return *tags;
+}
+
+int SharedReads::asked() const {
+  return asgs_.asked() + services_.asked() + target_groups_.asked() + target_group_tags_.asked();
+}
+
+int SharedReads::calls() const {
+  return asgs_.calls() + services_.calls() + target_groups_.calls() + target_group_tags_.calls();
+}
+
+}  // namespace drf
