@@ -75,6 +75,14 @@ Duration NextPollInterval(Duration current, const PollSchedule& schedule) {
   return std::min(grown, schedule.max);
 }
 
+Duration Poller::UntilRound(Duration interval) const {
+  const Duration round = schedule_.round;
+  if (round <= Duration::zero()) return interval;
+  const Duration wake = (ctx_.clock.Monotonic() + interval).time_since_epoch();
+  const Duration past = wake % round;
+  return past == Duration::zero() ? interval : interval + (round - past);
+}
+
 Poller::Poller(StepContext& ctx, StepResult& result, PollSchedule schedule)
     : ctx_(ctx), result_(result), schedule_(schedule) {}
 
@@ -200,7 +208,7 @@ Status Poller::WaitLoop(std::string_view what, const std::function<Result<WaitPr
     if (!outcome.ok()) break;
     // Never sleep past the deadline: the last poll happens when it is reached.
     Duration left = std::chrono::duration_cast<Duration>(ctx_.deadline - ctx_.clock.Monotonic());
-    Duration sleep = std::clamp(left, Duration(0), interval);
+    Duration sleep = std::clamp(left, Duration(0), UntilRound(interval));
     // SleepFor returns false only when cancelled; report that without another poll.
     if (!ctx_.clock.SleepFor(sleep, &ctx_.cancel)) {
       outcome = StopReason(what, start);

@@ -37,6 +37,10 @@ struct PollSchedule {
   Duration first = std::chrono::seconds(1);  // the first sleep, after the immediate first poll
   double growth = 1.5;                       // each sleep is this much longer than the last
   Duration max = std::chrono::seconds(10);   // no sleep is longer than this
+  // A wait's polls land on multiples of this much monotonic time (each sleep stretched by
+  // less than one round), so the polls of steps waiting at the same time fall together and
+  // share their reads (services/shared_reads.h). Zero: every poll exactly on schedule.
+  Duration round = std::chrono::milliseconds(100);
 };
 
 // The schedule of the waits for the database promotion (not of its step-level retries,
@@ -47,8 +51,9 @@ struct PollSchedule {
 // about 100 DescribeDBInstances in 5 minutes instead of ~35: harmless for one instance.
 // Waits on many resources at once (ASGs, ECS services) keep the defaults, whose polls
 // stay far below the APIs' request rate limits. bench/README.md has the measurements.
+// Its reads are its own: no rounds.
 inline constexpr PollSchedule kPromotionPollSchedule{std::chrono::milliseconds(150), 1.05,
-                                                     std::chrono::seconds(10)};
+                                                     std::chrono::seconds(10), Duration::zero()};
 
 // How long Act and WaitUntil go on through transient errors only (every call failing with
 // throttling, 5xx or no connection) before giving up, when no deadline comes sooner. A
@@ -174,6 +179,8 @@ class Poller {
   Status SleepBeforeRetry(const Status& failure, Duration& interval);
   // WaitUntil's loop over polls that say how far the wait has come.
   Status WaitLoop(std::string_view what, const std::function<Result<WaitProgress>()>& check);
+  // `interval`, stretched so the poll after it lands on the schedule's next round.
+  Duration UntilRound(Duration interval) const;
   // Why polling cannot go on (deadline or cancel), or OK to keep polling.
   Status StopReason(std::string_view what, MonoTime start) const;
 

@@ -34,8 +34,10 @@ TEST_F(PollerTest, BacksOffFromOneSecondToTenAndStopsAtTheDeadline) {
   ASSERT_GE(sleeps.size(), 8u);
   EXPECT_EQ(sleeps[0], seconds(1));
   EXPECT_EQ(sleeps[1], milliseconds(1500));
-  EXPECT_EQ(sleeps[2], milliseconds(2250));
-  EXPECT_EQ(sleeps[3], std::chrono::microseconds(3375000));
+  // 2.25 s would wake at 4.75 s: stretched to the next 100 ms round, 4.8 s; then 3.375 s
+  // would wake at 8.175 s, stretched to 8.2 s.
+  EXPECT_EQ(sleeps[2], milliseconds(2300));
+  EXPECT_EQ(sleeps[3], milliseconds(3400));
   EXPECT_EQ(sleeps[6], seconds(10));  // 1.5^6 = 11.4 s, capped
   for (Duration d : sleeps) EXPECT_LE(d, seconds(10));
   // The last sleep ends exactly at the deadline, and one last poll follows it.
@@ -288,7 +290,7 @@ TEST_F(PollerTest, PromotionScheduleSeesAThreeSecondConvergenceWithinATenth) {
   EXPECT_EQ(result_.waiting, std::chrono::nanoseconds(3236784498));
 }
 
-TEST_F(PollerTest, DefaultScheduleSeesAThreeSecondConvergenceAtFourPointSevenFive) {
+TEST_F(PollerTest, DefaultScheduleSeesAThreeSecondConvergenceAtTheRoundAfterFourPointSevenFive) {
   const MonoTime start = clock_.Monotonic();
   int polls = 0;
   Status status = poller_.WaitUntil("x", [&]() -> Result<bool> {
@@ -297,7 +299,32 @@ TEST_F(PollerTest, DefaultScheduleSeesAThreeSecondConvergenceAtFourPointSevenFiv
   });
   EXPECT_TRUE(status.ok()) << status.ToString();
   EXPECT_EQ(polls, 4);
-  EXPECT_EQ(result_.waiting, milliseconds(4750));
+  EXPECT_EQ(result_.waiting, milliseconds(4800));
+}
+
+TEST_F(PollerTest, PollsAfterTheFirstLandOnRoundsWhateverPhaseTheWaitStartedIn) {
+  // Waits started 37 ms and 81 ms into a round: every poll after their first is on a
+  // 100 ms round, so steps waiting at the same time poll at the same instants and their
+  // reads can share one call.
+  std::vector<std::vector<Duration>> polled(2);
+  for (int i = 0; i < 2; ++i) {
+    clock_.Advance(milliseconds(i == 0 ? 37 : 44));
+    StepResult result;
+    Poller poller(ctx_, result);
+    Status status = poller.WaitUntil("x", [&]() -> Result<bool> {
+      polled[i].push_back(clock_.Monotonic().time_since_epoch());
+      return polled[i].size() == 4;
+    });
+    ASSERT_TRUE(status.ok()) << status.ToString();
+  }
+  for (const auto& times : polled) {
+    for (size_t p = 1; p < times.size(); ++p) {
+      EXPECT_EQ(times[p] % milliseconds(100), Duration::zero()) << p;
+      // Never earlier than the schedule, at most one round later.
+      const Duration slept = times[p] - times[p - 1];
+      EXPECT_GE(slept, p == 1 ? seconds(1) : milliseconds(1500));
+    }
+  }
 }
 
 }  // namespace
