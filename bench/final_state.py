@@ -12,12 +12,22 @@ import boto3
 import botocore.config
 
 
-def _clients(endpoint, region):
+# boto3 client name -> the AWS_ENDPOINT_URL_<...> a sharded emulator gives its shard by.
+_ENV_IDS = {"rds": "RDS", "autoscaling": "AUTO_SCALING", "ecs": "ECS",
+            "elbv2": "ELASTIC_LOAD_BALANCING_V2"}
+
+
+def _clients(endpoint, region, client_env=None):
+    """Clients of `endpoint`, or with a sharded emulator's `client_env` of each service's
+    shard (straight there, not through the front)."""
     cfg = botocore.config.Config(retries={"max_attempts": 5, "mode": "standard"})
-    return {s: boto3.client(s, region_name=region, endpoint_url=endpoint,
+    env = client_env or {}
+    return {s: boto3.client(s, region_name=region,
+                            endpoint_url=env.get(f"AWS_ENDPOINT_URL_{_ENV_IDS[s]}",
+                                                 env.get("AWS_ENDPOINT_URL", endpoint)),
                             aws_access_key_id="testing", aws_secret_access_key="testing",
                             config=cfg)
-            for s in ("rds", "autoscaling", "ecs", "elbv2")}
+            for s in _ENV_IDS}
 
 
 def _in_service(autoscaling, names):
@@ -46,9 +56,9 @@ def _task_ips(ecs, cluster, service):
             if d["name"] == "privateIPv4Address"}
 
 
-def check(endpoint, region, resources):
+def check(endpoint, region, resources, client_env=None):
     """{"failed_over": bool, "problems": [str] (at most 10), "counts": {...}}."""
-    c = _clients(endpoint, region)
+    c = _clients(endpoint, region, client_env)
     problems = []
     db = c["rds"].describe_db_instances(
         DBInstanceIdentifier=resources["db_instance"])["DBInstances"][0]

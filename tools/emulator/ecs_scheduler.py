@@ -30,6 +30,7 @@ containers name their task's ARN (moto: the task definition's) and have no exitC
 they exited."""
 
 import base64
+import contextlib
 import threading
 import time
 import uuid
@@ -64,7 +65,20 @@ class EcsScheduler:
         self._clock = clock
         self._wall_offset = wall() - clock()  # monotonic -> epoch seconds
         self._lock = threading.Lock()
-        self._started = {}    # task ARN -> monotonic start; guarded by _lock
+        # Signalled when a service's convergence or a cluster's full pass ends (_busy,
+        # _syncing): both release _lock while they wait for moto, so that one change
+        # does not hold up every other ECS request behind its RunTask.
+        self._idle = threading.Condition(self._lock)
+        self._busy = set()     # (region, cluster, service) being converged; guarded by _lock
+        self._syncing = set()  # (region, cluster) in a full pass; guarded by _lock
+        self._gen = {}         # (region, cluster, service) -> convergences; guarded by _lock
+        # (region, cluster, service) -> changes (UpdateService, ...) between the proxy's
+        # before and after; guarded by _lock.
+        self._inflight = {}
+        # task ARN -> monotonic start; guarded by _lock, except that the thread that started
+        # a task writes its entry at once, lock or not (one atomic dict store), so that no
+        # reader sees the task before its start time.
+        self._started = {}
         self._long_running = set()  # task ARNs RUNNING from the start (warm, not ours); _lock
         self._services = {}   # (region, cluster, service) -> [task ARN]; guarded by _lock
         self._last_sync = {}  # (region, cluster) -> monotonic; guarded by _lock
@@ -79,12 +93,22 @@ class EcsScheduler:
         # in a row (rounds, tasks), in all (total), its back-off; guarded by _lock.
         self._failed = {}
         self._events = {}  # key -> [(monotonic, id, message)], newest first; guarded by _lock
+        # task ARN -> (cluster name, group): facts of a task that never change, so ListTasks
+        # and the full pass need not describe every task of the cluster again (with
+        # hundreds of tasks that was most of the emulator's work); guarded by _index_lock.
+        self._index = {}
+        self._index_lock = threading.Lock()
 
     # --- hooks --------------------------------------------------------------------------
 
     def before(self, req):
         if req.service != "ecs":
             return None
+        changed = _changed_service(req) if req.op in _CHANGES else None
+        if changed is not None:
+            key = (req.region, cluster_name(req.params.get("cluster")), changed)
+            with self._lock:
+                self._inflight[key] = self._inflight.get(key, 0) + 1
         if self._doomed:  # unlocked peek (a stale answer only delays to the next request)
             with self._lock:
                 self._fail_due(self._clock())  # every ECS answer sees failed tasks as STOPPED
@@ -102,15 +126,36 @@ class EcsScheduler:
         return None
 
     def after(self, req, resp):
-        if req.service != "ecs" or resp.status != 200:
+        if req.service != "ecs":
+            return resp
+        try:
+            return self._after(req, resp)
+        finally:
+            changed = _changed_service(req) if req.op in _CHANGES else None
+            if changed is not None:
+                key = (req.region, cluster_name(req.params.get("cluster")), changed)
+                with self._lock:
+                    left = self._inflight.get(key, 0) - 1
+                    if left > 0:
+                        self._inflight[key] = left
+                    else:
+                        self._inflight.pop(key, None)
+
+    def _after(self, req, resp):
+        if resp.status != 200:
             return resp
         cluster = cluster_name(req.params.get("cluster"))
         if req.op == "StopTask":
             self._user_stopped(resp.json().get("task") or {})
         if req.op in _CHANGES:
-            self.reconcile(req.region, cluster, force=True, service=_changed_service(req))
+            doc = resp.json().get("service") if req.op != "StopTask" else None
+            self.reconcile(req.region, cluster, force=True, service=_changed_service(req),
+                           svc_doc=doc if isinstance(doc, dict) and doc.get("serviceName")
+                           else None)
         elif req.op == "RunTask":
-            self._stamp([t["taskArn"] for t in resp.json().get("tasks", [])])
+            tasks = resp.json().get("tasks", [])
+            self._index_tasks(tasks)
+            self._stamp([t["taskArn"] for t in tasks])
         elif req.op == "DescribeServices":
             return resp.with_json(self._rewrite_services(req.region, resp.json()))
         elif req.op == "DescribeTasks":
@@ -123,38 +168,82 @@ class EcsScheduler:
 
     # --- the scheduler ------------------------------------------------------------------
 
-    def reconcile(self, region, cluster, force, service=None):
+    def reconcile(self, region, cluster, force, service=None, svc_doc=None):
         """Brings each service's task count in moto to its desiredCount. `service`: only
-        that one changed (through the proxy), and once the cluster was read in full its
-        tasks are known here, so only it is converged: a full pass reads every service and
-        task of the cluster, which with hundreds of services takes seconds."""
+        that one changed (through the proxy; `svc_doc`: its document from the answer), and
+        once the cluster was read in full its tasks are known here, so only it is
+        converged: a full pass reads every service and task of the cluster, which with
+        hundreds of services takes seconds. Neither holds the lock while moto works."""
         ecs = self._clients.get("ecs", region)
+        ckey = (region, cluster)
         with self._lock:
             now = self._clock()
             self._fail_due(now)
-            if service is not None and (region, cluster) in self._last_sync:
-                self._reconcile_one(ecs, region, cluster, service, now)
+            if ckey in self._syncing:
+                if not force:
+                    return  # a poll: the pass under way converges the cluster
+                while ckey in self._syncing:
+                    self._idle.wait()
+                now = self._clock()
+            if service is not None and ckey in self._last_sync:
+                self._reconcile_one(ecs, ckey, service, svc_doc)
                 return
             # A poll re-reads the cluster at most every _SYNC_INTERVAL, and a big cluster
             # less often: at most a tenth of the time goes to full passes.
-            interval = max(_SYNC_INTERVAL, 10 * self._sync_cost.get((region, cluster), 0.0))
-            if not force and now - self._last_sync.get((region, cluster), -1e9) < interval:
+            interval = max(_SYNC_INTERVAL, 10 * self._sync_cost.get(ckey, 0.0))
+            if not force and now - self._last_sync.get(ckey, -1e9) < interval:
                 return
-            self._last_sync[(region, cluster)] = now
-            try:
-                services = _describe_services(ecs, cluster)
-                by_group = _active_tasks_by_group(ecs, cluster)
-            except Exception:  # noqa: BLE001 — e.g. ClusterNotFound: moto will say so
-                return
+            self._last_sync[ckey] = now
+            self._full_pass(ecs, ckey, now)
+
+    def _full_pass(self, ecs, ckey, now):
+        """Reads every service and running task of the cluster (the lock released) and
+        converges each service that no change converged meanwhile. Holds _lock."""
+        region, cluster = ckey
+        self._syncing.add(ckey)
+        try:
+            gens = dict(self._gen)
+            with self._unlocked():
+                try:
+                    services = _describe_services(ecs, cluster)
+                    by_group = self._active_tasks_by_group(ecs, cluster)
+                except Exception:  # noqa: BLE001 — e.g. ClusterNotFound: moto will say so
+                    return
+            seen = self._clock()
             for svc in services:
+                key = (region, cluster, svc["serviceName"])
+                if key in self._busy or self._gen.get(key, 0) != gens.get(key, 0):
+                    continue  # converged by its own change while moto was read
                 active = by_group.get("service:" + svc["serviceName"], [])
                 for arn in active:
                     if arn not in self._started:  # not ours: long running
-                        self._started[arn] = now
+                        self._started[arn] = seen
                         self._long_running.add(arn)
-                key = (region, cluster, svc["serviceName"])
-                self._services[key] = self._converge(ecs, key, svc, active, now)
-            self._sync_cost[(region, cluster)] = self._clock() - now
+                self._converge_key(ecs, key, svc, active, seen)
+            self._sync_cost[ckey] = self._clock() - now
+        finally:
+            self._syncing.discard(ckey)
+            self._idle.notify_all()
+
+    @contextlib.contextmanager
+    def _unlocked(self):
+        """Releases _lock (held by the caller) for a call to moto."""
+        self._lock.release()
+        try:
+            yield
+        finally:
+            self._lock.acquire()
+
+    def _converge_key(self, ecs, key, svc, active, now):
+        """_converge with the service marked busy (one convergence of a service at a time,
+        while _converge releases the lock around moto). Holds _lock."""
+        self._busy.add(key)
+        try:
+            self._services[key] = self._converge(ecs, key, svc, active, now)
+            self._gen[key] = self._gen.get(key, 0) + 1
+        finally:
+            self._busy.discard(key)
+            self._idle.notify_all()
 
     def warm(self, region, services):
         """Puts services at a desiredCount as if long before the failover (moto directly, not
@@ -178,15 +267,34 @@ class EcsScheduler:
                         self._long_running.add(arn)
             self._fail_due(now)
 
-    def _reconcile_one(self, ecs, region, cluster, service, now):
+    def _reconcile_one(self, ecs, ckey, service, svc_doc):
+        """Converges the one service a change named, from the change's answer, or from
+        moto's DescribeServices when another change of the service is under way (the
+        answers may come back in either order; a describe made now sees both). Holds
+        _lock."""
+        region, cluster = ckey
+        key = (region, cluster, service)
+        while key in self._busy:
+            self._idle.wait()
+        self._busy.add(key)
         try:
-            services = ecs.describe_services(cluster=cluster, services=[service])["services"]
-        except Exception:  # noqa: BLE001 — moto answers the client itself
-            return
-        for svc in services:
-            key = (region, cluster, svc["serviceName"])
-            self._services[key] = self._converge(ecs, key, svc,
-                                                 list(self._services.get(key, [])), now)
+            if svc_doc is None or self._inflight.get(key, 0) > 1:
+                with self._unlocked():
+                    try:
+                        services = ecs.describe_services(cluster=cluster,
+                                                         services=[service])["services"]
+                    except Exception:  # noqa: BLE001 — moto answers the client itself
+                        return
+            else:
+                services = [svc_doc]
+            now = self._clock()
+            for svc in services:
+                self._services[key] = self._converge(ecs, key, svc,
+                                                     list(self._services.get(key, [])), now)
+                self._gen[key] = self._gen.get(key, 0) + 1
+        finally:
+            self._busy.discard(key)
+            self._idle.notify_all()
 
     def _converge(self, ecs, key, svc, active, now):
         cluster, name = key[1], key[2]
@@ -207,7 +315,13 @@ class EcsScheduler:
             if spec is not None and failed and now < failed["next_launch"]:
                 break  # backing off after failed tasks
             n = min(10, desired - len(active))
-            tasks = ecs.run_task(**_run_task_args(cluster, svc, n))["tasks"]
+            with self._unlocked():
+                tasks = ecs.run_task(**_run_task_args(cluster, svc, n))["tasks"]
+                self._index_tasks(tasks)
+                for t in tasks:  # before anyone can read the task (see _started)
+                    self._started.setdefault(t["taskArn"], now)
+            # Tasks of this service that failed (stuck) while the lock was released.
+            active = [a for a in active if a not in self._stopped]
             for t in tasks:
                 arn = t["taskArn"]
                 self._started[arn] = now
@@ -226,7 +340,8 @@ class EcsScheduler:
         while len(active) > desired:
             arn = active.pop()  # newest first
             reason = f"Scaling activity initiated by (deployment {_deployment_id(svc)})"
-            ecs.stop_task(cluster=cluster, task=arn, reason=reason)
+            with self._unlocked():
+                ecs.stop_task(cluster=cluster, task=arn, reason=reason)
             self._stopped[arn] = {"at": now, "code": "ServiceSchedulerInitiated",
                                   "exit_code": None, "container_reason": None,
                                   "started": self._is_running(arn, now)}
@@ -390,23 +505,59 @@ class EcsScheduler:
         return doc
 
     def _filter_tasks(self, req, cluster, doc):
+        """ListTasks as AWS answers it: moto ignores serviceName and matches the cluster by
+        substring. The task's cluster and group come from the index (described once);
+        moto has applied desiredStatus when the client gave one, else the candidates are
+        described to keep the RUNNING ones (AWS's default)."""
         p = req.params
-        wanted_status = p.get("desiredStatus") or "RUNNING"
         group = "service:" + service_name(p["serviceName"]) if p.get("serviceName") else None
         arns = doc.get("taskArns", [])
         ecs = self._clients.get("ecs", req.region)
-        keep = set()
-        for i in range(0, len(arns), 100):
-            for t in ecs.describe_tasks(cluster=cluster, tasks=arns[i:i + 100])["tasks"]:
-                if cluster_name(t.get("clusterArn", "")) != cluster:
-                    continue
-                if t.get("desiredStatus") != wanted_status:
-                    continue
-                if group and t.get("group") != group:
-                    continue
-                keep.add(t["taskArn"])
+        index = self._indexed(ecs, cluster, arns)
+        candidates = [a for a in arns if a in index and index[a][0] == cluster
+                      and (group is None or index[a][1] == group)]
+        if p.get("desiredStatus"):
+            keep = set(candidates)
+        else:
+            keep = set()
+            for i in range(0, len(candidates), 100):
+                for t in ecs.describe_tasks(cluster=cluster,
+                                            tasks=candidates[i:i + 100])["tasks"]:
+                    if t.get("desiredStatus") == "RUNNING":
+                        keep.add(t["taskArn"])
         doc["taskArns"] = [a for a in arns if a in keep]
         return _paginate(doc, "taskArns", p, 100)
+
+    # --- the task index -----------------------------------------------------------------
+
+    def _index_tasks(self, tasks):
+        with self._index_lock:
+            for t in tasks:
+                if t.get("taskArn"):
+                    self._index[t["taskArn"]] = (cluster_name(t.get("clusterArn", "")),
+                                                 t.get("group", ""))
+
+    def _indexed(self, ecs, cluster, arns):
+        """{arn: (cluster, group)} for `arns`, describing (in calls of 100) those never
+        seen; an ARN moto no longer knows is left out."""
+        with self._index_lock:
+            unknown = [a for a in arns if a not in self._index]
+        for i in range(0, len(unknown), 100):
+            self._index_tasks(ecs.describe_tasks(cluster=cluster,
+                                                 tasks=unknown[i:i + 100])["tasks"])
+        with self._index_lock:
+            return {a: self._index[a] for a in arns if a in self._index}
+
+    def _active_tasks_by_group(self, ecs, cluster):
+        """{group: [task ARN]} of the cluster's tasks that are to run: moto honours
+        desiredStatus (not serviceName), and stops a task's desired and last status
+        together, so stopped tasks are neither listed nor described again."""
+        arns = ecs.list_tasks(cluster=cluster, desiredStatus="RUNNING").get("taskArns", [])
+        by_group = {}
+        for arn, (task_cluster, group) in self._indexed(ecs, cluster, arns).items():
+            if task_cluster == cluster:
+                by_group.setdefault(group, []).append(arn)
+        return by_group
 
 
 def _changed_service(req):
@@ -423,18 +574,6 @@ def _describe_services(ecs, cluster):
     for i in range(0, len(arns), 10):
         out += ecs.describe_services(cluster=cluster, services=arns[i:i + 10])["services"]
     return out
-
-
-def _active_tasks_by_group(ecs, cluster):
-    # moto honours desiredStatus (not serviceName): stopped tasks are not read again.
-    arns = ecs.list_tasks(cluster=cluster, desiredStatus="RUNNING").get("taskArns", [])
-    by_group = {}
-    for i in range(0, len(arns), 100):
-        for t in ecs.describe_tasks(cluster=cluster, tasks=arns[i:i + 100])["tasks"]:
-            if (cluster_name(t.get("clusterArn", "")) == cluster
-                    and t.get("desiredStatus") == "RUNNING" and t.get("lastStatus") != "STOPPED"):
-                by_group.setdefault(t.get("group", ""), []).append(t["taskArn"])
-    return by_group
 
 
 def _deployment_id(svc):

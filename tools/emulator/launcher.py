@@ -164,10 +164,15 @@ class Emulator:
 
     def env(self, **overrides):
         """The environment of a client process: the original Lambda's variables for the
-        seeded deployment, dummy credentials, the emulator as every endpoint. `None`
-        removes a variable."""
+        seeded deployment, dummy credentials, the emulator as every endpoint (a sharded
+        emulator: each service's shard, `client_env`). `None` removes a variable."""
         return isolated_env(self.endpoint, self.ready["region"],
-                            **{**self.resources.get("env", {}), **overrides})
+                            **{**self.ready.get("client_env", {}),
+                               **self.resources.get("env", {}), **overrides})
+
+    def process_ids(self):
+        """The emulator's processes: emulator.py, and a sharded one's shards."""
+        return [self.proc.pid] + [s["pid"] for s in self.ready.get("shards", [])]
 
 
 # --- the command line: the emulator around one command --------------------------------
@@ -220,6 +225,7 @@ def main(argv):
         return NOT_READY_EXIT
     try:
         env = isolated_env(emu.endpoint, emu.ready["region"],
+                           **emu.ready.get("client_env", {}),
                            EMULATOR_READY=json.dumps(emu.ready))
         return run_command(command, env)
     finally:

@@ -6,6 +6,7 @@ The ASGs carry no TargetGroupARNs: moto would register their instances itself, a
 failover tool is the one that must register targets."""
 
 import json
+import urllib.request
 
 DR_REGION = "us-east-1"
 PRIMARY_REGION = "eu-west-1"
@@ -40,15 +41,44 @@ def warm_up(clients):
     clients.get("elbv2", DR_REGION).describe_load_balancers()
 
 
-def seed_reference(clients):
-    """Creates everything; returns the resources dict printed in the READY line."""
+ALL_PARTS = ("db", "network", "asgs", "ecs", "elb")
+
+
+def seed_moto_random(clients, value):
+    """Seeds moto's random generator (ids): the same calls after the same seed give the same
+    ids, which is how the shards of a sharded emulator (shards.py) each get the same
+    network (VPC, subnets, security group) in their own moto."""
+    req = urllib.request.Request(f"{clients.endpoint_url}/moto-api/seed?a={int(value)}",
+                                 data=b"", method="POST")
+    with urllib.request.urlopen(req, timeout=30) as r:
+        r.read()
+
+
+def seed_reference(clients, parts=ALL_PARTS, network_seed=None):
+    """Creates the deployment's `parts` (all: everything, then `finish_reference`); returns
+    the resources dict printed in the READY line. `network_seed`: see seed_moto_random."""
     res = {"region": DR_REGION}
-    res.update(_seed_db(clients))
-    net = _seed_network(clients)
-    res.update(net)
-    res.update(_seed_asgs(clients, net))
-    res.update(_seed_ecs(clients, net))
-    res.update(_seed_elb(clients, net))
+    if "db" in parts:
+        res.update(_seed_db(clients))
+    net = None
+    if "network" in parts:
+        if network_seed is not None:
+            seed_moto_random(clients, network_seed)
+        net = _seed_network(clients)
+        res.update(net)
+    if "asgs" in parts:
+        res.update(_seed_asgs(clients, net))
+    if "ecs" in parts:
+        res.update(_seed_ecs(clients, net))
+    if "elb" in parts:
+        res.update(_seed_elb(clients, net))
+    if set(ALL_PARTS) <= set(parts):
+        finish_reference(res)
+    return res
+
+
+def finish_reference(res):
+    """Adds what needs the whole deployment (the original function's environment)."""
     res["env"] = {
         "DB_INSTANCE_IDENTIFIER": DB_ID,
         "JENKINS_ASG_NAME": JENKINS_ASG,

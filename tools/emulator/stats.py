@@ -16,6 +16,9 @@ resources the mutating ones were about.
 - `first_request_monotonic`: `time.monotonic()` when the first counted request (since start
   or the last reset) arrived, or null; the same clock as any process's CLOCK_MONOTONIC on
   this machine, so a benchmark can measure a client's start-up to its first AWS request.
+- `mutating_log_monotonic` (only with `GET /_emulator/stats?times=1`): when each entry of
+  `mutating_log` was logged, `time.monotonic()`; a sharded emulator (shards.py) merges
+  its shards' logs in this order.
 """
 
 import collections
@@ -98,14 +101,17 @@ class Stats:
                  "status": status, "dropped": dropped, "request_id": request_id,
                  "replaced": replaced}
         with self._lock:
-            self._log.append(entry)
+            self._log.append((time.monotonic(), entry))
 
-    def snapshot(self):
+    def snapshot(self, times=False):
         with self._lock:
-            return {"calls": dict(sorted(self._calls.items())), "mutating": self._mutating,
-                    "mutating_by_resource": dict(sorted(self._by_resource.items())),
-                    "mutating_log": list(self._log),
-                    "first_request_monotonic": self._first_request}
+            doc = {"calls": dict(sorted(self._calls.items())), "mutating": self._mutating,
+                   "mutating_by_resource": dict(sorted(self._by_resource.items())),
+                   "mutating_log": [e for _, e in self._log],
+                   "first_request_monotonic": self._first_request}
+            if times:
+                doc["mutating_log_monotonic"] = [t for t, _ in self._log]
+            return doc
 
     def reset(self):
         with self._lock:
