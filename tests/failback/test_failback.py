@@ -247,7 +247,14 @@ class FailbackTest(unittest.TestCase):
         self.assertIn(f"drill report: {html}", drill.stderr)
         with open(html, encoding="utf-8") as f:
             self.assertIn("drill", f.read().lower())
-        self.assert_at_standby()
+        try:
+            self.assert_at_standby()
+        except AssertionError as e:
+            # What the failback saw and did, for the cause of a service left above standby.
+            steps = [(s["id"], s["status"], s.get("summary"), s.get("before"), s.get("after"),
+                      [m["operation"] for m in s.get("mutating_calls", [])])
+                     for s in report["failback"]["steps"] if s["kind"] == "scale_ecs"]
+            raise AssertionError(f"{e}\nfailback's ECS steps: {steps}\n{drill.stderr[-3000:]}")
 
 
 DNS_PLAN = """\

@@ -1,4 +1,6 @@
-"""Speed-ups of moto's server for large estates, applied by emulator.py before moto starts.
+"""Speed-ups of moto's server for large estates, applied by emulator.py before moto starts
+in the shards of a sharded emulator (--shards; the single process the tests use runs moto
+unchanged).
 Each replaces a moto internal by one that answers the same for every well-formed request,
 in less time; none changes what a client can observe. Measured on 500-2,000 ECS services
 (bench/README.md, "The emulator at scale"):
