@@ -68,11 +68,11 @@ class SharedReadsTest : public ::testing::Test {
   }
 
   // Runs `read(i)` for i in [0, n) on n threads at once; returns once all are answered.
-  void AtOnce(int n, const std::function<void(int)>& read) {
+  void AtOnce(size_t n, const std::function<void(size_t)>& read) {
     std::vector<std::thread> threads;
-    for (int i = 0; i < n; ++i) threads.emplace_back([&, i] { read(i); });
+    for (size_t i = 0; i < n; ++i) threads.emplace_back([&, i] { read(i); });
     // Every reader is in a batch (full ones already sent) before the window closes.
-    while (reads_.asked() < n) std::this_thread::yield();
+    while (static_cast<size_t>(reads_.asked()) < n) std::this_thread::yield();
     gathering_.Open();
     for (std::thread& t : threads) t.join();
   }
@@ -92,7 +92,7 @@ class SharedReadsTest : public ::testing::Test {
 
 TEST_F(SharedReadsTest, TwentyFiveServicesReadAtOnceTakeThreeCallsAndCarryTheirTags) {
   std::vector<Result<EcsServices>> answers(25, Status::Internal("not answered"));
-  AtOnce(25, [&](int i) { answers[i] = reads_.Service("dr", "svc-" + std::to_string(i)); });
+  AtOnce(25, [&](size_t i) { answers[i] = reads_.Service("dr", "svc-" + std::to_string(i)); });
   std::vector<AwsCall> calls = aws_.Calls(services::kEcs, "DescribeServices");
   ASSERT_EQ(calls.size(), 3u);
   std::set<std::string> asked;
@@ -102,7 +102,7 @@ TEST_F(SharedReadsTest, TwentyFiveServicesReadAtOnceTakeThreeCallsAndCarryTheirT
     for (const std::string name : call.json["services"]) asked.insert(name);
   }
   EXPECT_EQ(asked.size(), 25u);
-  for (int i = 0; i < 25; ++i) {
+  for (size_t i = 0; i < 25; ++i) {
     ASSERT_TRUE(answers[i].ok()) << answers[i].status().message();
     ASSERT_EQ(answers[i]->services.size(), 1u);
     const EcsService& s = answers[i]->services[0];
@@ -114,7 +114,7 @@ TEST_F(SharedReadsTest, TwentyFiveServicesReadAtOnceTakeThreeCallsAndCarryTheirT
 
 TEST_F(SharedReadsTest, AMissingServiceGetsItsOwnFailureAndTheOthersTheirService) {
   std::vector<Result<EcsServices>> answers(2, Status::Internal("not answered"));
-  AtOnce(2, [&](int i) { answers[i] = reads_.Service("dr", i == 0 ? "gone" : "web"); });
+  AtOnce(2, [&](size_t i) { answers[i] = reads_.Service("dr", i == 0 ? "gone" : "web"); });
   EXPECT_EQ(aws_.Count(services::kEcs, "DescribeServices"), 1);
   ASSERT_TRUE(answers[0].ok());
   EXPECT_TRUE(answers[0]->services.empty());
@@ -126,9 +126,9 @@ TEST_F(SharedReadsTest, AMissingServiceGetsItsOwnFailureAndTheOthersTheirService
 
 TEST_F(SharedReadsTest, SixtyGroupsReadAtOnceTakeTwoCallsOfAtMostFifty) {
   std::vector<Result<std::optional<AutoScalingGroup>>> answers(60, Status::Internal("none"));
-  AtOnce(60, [&](int i) { answers[i] = reads_.Asg("asg-" + std::to_string(i)); });
+  AtOnce(60, [&](size_t i) { answers[i] = reads_.Asg("asg-" + std::to_string(i)); });
   EXPECT_EQ(aws_.Count(services::kAutoScaling, "DescribeAutoScalingGroups"), 2);
-  for (int i = 0; i < 60; ++i) {
+  for (size_t i = 0; i < 60; ++i) {
     ASSERT_TRUE(answers[i].ok() && answers[i]->has_value()) << i;
     EXPECT_EQ((*answers[i])->name, "asg-" + std::to_string(i));
   }
@@ -137,10 +137,10 @@ TEST_F(SharedReadsTest, SixtyGroupsReadAtOnceTakeTwoCallsOfAtMostFifty) {
 TEST_F(SharedReadsTest, AMissingTargetGroupFailsOnlyTheReadThatNamedIt) {
   const std::vector<std::string> names = {"web", "gone", "api"};
   std::vector<Result<std::optional<TargetGroup>>> answers(3, Status::Internal("none"));
-  AtOnce(3, [&](int i) { answers[i] = reads_.TargetGroupByArn(TgArn(names[i])); });
+  AtOnce(3, [&](size_t i) { answers[i] = reads_.TargetGroupByArn(TgArn(names[i])); });
   // AWS refuses the batch of three; each ARN is then asked for alone.
   EXPECT_EQ(aws_.Count(services::kElbv2, "DescribeTargetGroups"), 4);
-  for (int i : {0, 2}) {
+  for (size_t i : {0u, 2u}) {
     ASSERT_TRUE(answers[i].ok() && answers[i]->has_value()) << names[i];
     EXPECT_EQ((*answers[i])->arn, TgArn(names[i]));
   }

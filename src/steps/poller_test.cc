@@ -307,7 +307,7 @@ TEST_F(PollerTest, PollsAfterTheFirstLandOnRoundsWhateverPhaseTheWaitStartedIn) 
   // 100 ms round, so steps waiting at the same time poll at the same instants and their
   // reads can share one call.
   std::vector<std::vector<Duration>> polled(2);
-  for (int i = 0; i < 2; ++i) {
+  for (size_t i = 0; i < 2; ++i) {
     clock_.Advance(milliseconds(i == 0 ? 37 : 44));
     StepResult result;
     Poller poller(ctx_, result);
