@@ -27,6 +27,7 @@ import dataclasses
 import datetime
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -90,7 +91,7 @@ def api_calls(stats, faults):
     return out
 
 
-def run_once(scenario, program, repeat, cli, concurrency=None, extra_env=None):
+def run_once(scenario, program, repeat, cli, concurrency=None, extra_env=None, keep=None):
     opts = scenario.emulator_options()
     opts["faults"] = json.dumps(scenario.faults(repeat))
     t_setup = time.monotonic()
@@ -138,6 +139,12 @@ def run_once(scenario, program, repeat, cli, concurrency=None, extra_env=None):
             lines = f.read().splitlines()
         result["log_lines"] = len(lines)
         result["log_problems"] = [x for x in lines if "WARN" in x or "ERROR" in x][:40]
+        if keep:  # the run's own report and log, for reading its timeline afterwards
+            os.makedirs(keep, exist_ok=True)
+            stem = os.path.join(keep, f"{scenario.name}-{program}-{repeat}")
+            for name, suffix in (("report.json", ".report.json"), ("stderr", ".log")):
+                if os.path.exists(os.path.join(tmp, name)):
+                    shutil.copyfile(os.path.join(tmp, name), stem + suffix)
         return result
 
 
@@ -339,6 +346,8 @@ def main(argv):
                    "dist/drfailover-lambda.zip, else one made from --lambda-bootstrap)")
     p.add_argument("--lambda-bootstrap", help="lambda_init: package this bootstrap "
                    "executable (default build/release/bootstrap) when there is no zip")
+    p.add_argument("--keep", metavar="DIR",
+                   help="keep each run's report and log in DIR (<scenario>-<program>-<n>.*)")
     p.add_argument("--no-plot", action="store_true",
                    help="do not draw bench/results/scale-curve.png")
     args = p.parse_args(argv)
@@ -366,7 +375,7 @@ def main(argv):
         for repeat in range(args.repeats or scenario.repeats):
             for program in programs:
                 r = run_once(scenario, program, repeat, cli, args.concurrency,
-                             dict(kv.split("=", 1) for kv in args.env))
+                             dict(kv.split("=", 1) for kv in args.env), args.keep)
                 print(f"{name:<12}{program:<17}#{repeat}  wall {r['wall_s']:6.2f} s  exit "
                       f"{r['exit_code']}  failed over {r['final_state']['failed_over']}  "
                       f"set-up {r['setup_s']:.1f} s", flush=True)

@@ -54,10 +54,16 @@ Status AdaptiveRateLimiter::AcquireToSend(const CancelToken* cancel,
   }
 }
 
-SendRateUpdate AdaptiveRateLimiter::OnResponse(bool throttled) {
+SendRateUpdate AdaptiveRateLimiter::OnResponse(bool throttled, std::optional<MonoTime> sent_at) {
   std::lock_guard<std::mutex> lock(mu_);
   const double now = Seconds(clock_.Monotonic());
   const double measured = meter_.Record(now);
+  SendRateUpdate update;
+  update.measured_rate = measured;
+  if (throttled && enabled_ && sent_at && last_cut_ && Seconds(*sent_at) < *last_cut_) {
+    update.limit = bucket_.rate();  // sent before the last cut: that cut answered it already
+    return update;
+  }
   double rate = 0;
   if (!throttled) {
     rate = cubic_.OnSuccess(now);
@@ -67,12 +73,11 @@ SendRateUpdate AdaptiveRateLimiter::OnResponse(bool throttled) {
     const double throttled_at = enabled_ ? std::min(measured, bucket_.rate()) : measured;
     rate = cubic_.OnThrottle(throttled_at, now);
     enabled_ = true;
+    last_cut_ = now;
   }
   // Also before the first throttle, as in the SDK: the bucket's state when it is enabled
   // (its tokens, its rate) is what this made it.
   bucket_.SetRate(std::min(rate, kMaxRateScale * measured), now);
-  SendRateUpdate update;
-  update.measured_rate = measured;
   if (enabled_) update.limit = bucket_.rate();
   return update;
 }

@@ -9,6 +9,14 @@
 // (CubicRate), never above twice the measured rate. Standard mode's retry rules (backoff,
 // retry quota, non-idempotent calls) apply unchanged on top.
 //
+// One departure from the SDK, for many requests in flight at once: the SDK lowers the rate
+// on every throttled answer, so the 13 answers of requests that were all sent before AWS's
+// bucket ran dry cut the rate 13 times (to 0.7^13, 1 %), and the cubic climb back starts from
+// the last, tiny rate (bench/README.md: a 500-service failover 1.7 times slower than without
+// the limit). As TCP does once per window, a throttle answering an attempt sent before the
+// last cut is counted but does not cut again: those attempts left at the rate already cut.
+// Attempts sent one after another (what the SDK cross-check drives) see no difference.
+//
 // Every time-based step goes through the Clock: tests drive it with a FakeClock, and waits
 // sleep with Clock::SleepFor, so a cancel ends them. Thread-safe: the threads of a run share
 // one limiter per service.
@@ -59,8 +67,9 @@ class AdaptiveRateLimiter {
 
   // After each attempt that was sent, with or without an answer: `throttled` when AWS
   // answered with a throttling code (IsThrottlingCode); any other outcome, an error
-  // included, counts as a success, as in the SDK.
-  SendRateUpdate OnResponse(bool throttled);
+  // included, counts as a success, as in the SDK. `sent_at`: when the attempt was sent
+  // (Clock::Monotonic); without it every throttle cuts the rate, as in the SDK.
+  SendRateUpdate OnResponse(bool throttled, std::optional<MonoTime> sent_at = std::nullopt);
 
   AdaptiveRateState State() const;
 
@@ -69,10 +78,11 @@ class AdaptiveRateLimiter {
 
   Clock& clock_;
   mutable std::mutex mu_;
-  bool enabled_ = false;    // guarded by mu_
-  SendRateMeter meter_;     // guarded by mu_
-  CubicRate cubic_;         // guarded by mu_
-  SendTokenBucket bucket_;  // guarded by mu_
+  bool enabled_ = false;            // guarded by mu_
+  SendRateMeter meter_;             // guarded by mu_
+  CubicRate cubic_;                 // guarded by mu_
+  SendTokenBucket bucket_;          // guarded by mu_
+  std::optional<double> last_cut_;  // when a throttle last lowered the rate; guarded by mu_
 };
 
 }  // namespace drf

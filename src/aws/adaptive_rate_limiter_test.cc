@@ -65,6 +65,27 @@ TEST_F(AdaptiveRateLimiterTest, AThrottleSetsTheLimitToSeventyPercentOfTheMeasur
   EXPECT_NEAR(slept(), 0.125 + 1 / 5.6, 1e-8);
 }
 
+// Thirteen requests in flight when AWS's bucket ran dry: the SDK would cut thirteen times
+// (5.6 × 0.7^12 ≈ 0.08/s, held at the floor); once per event, the first cut stands.
+TEST_F(AdaptiveRateLimiterTest, ThrottlesOfAttemptsSentBeforeTheLastCutDoNotCutAgain) {
+  const MonoTime sent = clock_.Monotonic();
+  for (int i = 0; i < 4; ++i) {
+    clock_.Advance(milliseconds(100));
+    limiter_.OnResponse(false, sent);
+  }
+  clock_.Advance(milliseconds(100));
+  ASSERT_NEAR(*limiter_.OnResponse(true, sent).limit, 5.6, 1e-12);
+  for (int i = 0; i < 12; ++i) {
+    clock_.Advance(milliseconds(1));
+    EXPECT_NEAR(*limiter_.OnResponse(true, sent).limit, 5.6, 1e-12) << i;
+  }
+  EXPECT_EQ(limiter_.State().last_max_rate, 8.0);
+  // An attempt sent after the cut and throttled is a new event: it cuts.
+  const MonoTime after_cut = clock_.Monotonic();
+  clock_.Advance(milliseconds(100));
+  EXPECT_LT(*limiter_.OnResponse(true, after_cut).limit, 5.6);
+}
+
 TEST_F(AdaptiveRateLimiterTest, SuccessesRaiseTheLimitAlongTheCubicCurve) {
   ThrottleAfterFourSuccesses();
   clock_.Advance(milliseconds(300));  // 3600.8: still the bucket that began at 3600.5

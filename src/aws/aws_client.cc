@@ -69,7 +69,7 @@ struct AwsClient::Impl {
                                          int& cost);
   Result<HttpResponse> SendTimed(const HttpRequest& request, ApiAttempt& record);
   AdaptiveRateLimiter* LimiterFor(const ServiceInfo& service);
-  void Report(ApiAttempt& record, AdaptiveRateLimiter* limiter);
+  void Report(ApiAttempt& record, AdaptiveRateLimiter* limiter, MonoTime sent_at);
   double Random();
 
   const AwsClientOptions options;
@@ -179,6 +179,7 @@ Result<Response> AwsClient::Impl::Call(const ServiceInfo& service, std::string_v
     record.service = service.id;
     record.operation = operation;
     record.attempt = attempt;
+    const MonoTime sent_at = options.clock->Monotonic();
     Result<HttpResponse> reply = SendTimed(*request, record);
     AwsErrorInfo error;
     if (reply.ok() && IsSuccess(reply->status)) {
@@ -186,7 +187,7 @@ Result<Response> AwsClient::Impl::Call(const ServiceInfo& service, std::string_v
       Status parsed = read(*reply, out);
       record.request_id = out.request_id;
       if (parsed.ok()) {
-        Report(record, limiter);
+        Report(record, limiter, sent_at);
         quota.OnSuccess(last_retry_cost);
         out.attempts = attempt;
         return out;
@@ -202,7 +203,7 @@ Result<Response> AwsClient::Impl::Call(const ServiceInfo& service, std::string_v
     }
     std::optional<std::string> why_not = WhyNotRetry(error, idempotent, attempt, last_retry_cost);
     record.will_retry = !why_not.has_value();
-    Report(record, limiter);
+    Report(record, limiter, sent_at);
     if (why_not) return FailedCall(std::move(error), *why_not);
     const Duration delay = BackoffDelay(attempt, Random(), options.retry.max_backoff);
     if (!options.clock->SleepFor(delay, options.cancel)) {
@@ -230,9 +231,11 @@ AdaptiveRateLimiter* AwsClient::Impl::LimiterFor(const ServiceInfo& service) {
 
 // Every attempt that was sent, answered or not, moves the adaptive limit (the SDK counts
 // them all); the observer then sees the limit it left.
-void AwsClient::Impl::Report(ApiAttempt& record, AdaptiveRateLimiter* limiter) {
+void AwsClient::Impl::Report(ApiAttempt& record, AdaptiveRateLimiter* limiter, MonoTime sent_at) {
   record.retry_mode = adaptive ? "adaptive" : "standard";
-  if (limiter != nullptr) record.send_rate_limit = limiter->OnResponse(record.throttled).limit;
+  if (limiter != nullptr) {
+    record.send_rate_limit = limiter->OnResponse(record.throttled, sent_at).limit;
+  }
   if (options.observer != nullptr) options.observer->OnAttempt(record);
 }
 

@@ -29,7 +29,9 @@ nlohmann::json Keys(const std::vector<Target>& targets) {
 }  // namespace
 
 DeregisterTargetsStep::DeregisterTargetsStep(StepSpec spec, Elbv2Client& elbv2, SharedReads& reads)
-    : InspectApplyStep(std::move(spec)), elbv2_(elbv2), reads_(reads) {}
+    : InspectApplyStep(std::move(spec)), elbv2_(elbv2), reads_(reads) {
+  reads_.ExpectTargetGroup(arn());
+}
 
 std::string DeregisterTargetsStep::resource() const { return "targets " + arn(); }
 

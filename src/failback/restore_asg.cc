@@ -7,7 +7,9 @@
 namespace drf {
 
 RestoreAsgStep::RestoreAsgStep(StepSpec spec, AutoScalingClient& autoscaling, SharedReads& reads)
-    : InspectApplyStep(std::move(spec)), autoscaling_(autoscaling), reads_(reads) {}
+    : InspectApplyStep(std::move(spec)), autoscaling_(autoscaling), reads_(reads) {
+  reads_.ExpectAsg(name());
+}
 
 std::string RestoreAsgStep::resource() const { return "asg " + name(); }
 

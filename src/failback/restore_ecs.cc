@@ -15,7 +15,9 @@ std::string Restored(const std::string& label, const EcsRestore& restore) {
 }  // namespace
 
 RestoreEcsStep::RestoreEcsStep(StepSpec spec, EcsClient& ecs, SharedReads& reads)
-    : InspectApplyStep(std::move(spec)), ecs_(ecs), reads_(reads) {}
+    : InspectApplyStep(std::move(spec)), ecs_(ecs), reads_(reads) {
+  if (!service().empty()) reads_.ExpectService(this->ecs().cluster, service());
+}
 
 std::string RestoreEcsStep::service() const {
   return ecs().services.size() == 1 ? ecs().services[0] : "";

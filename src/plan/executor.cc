@@ -246,9 +246,16 @@ Executor::Executor(ExecutorOptions options, StepRunner& runner, Clock& clock, Lo
 }
 
 Result<RunRecord> Executor::Run(const std::vector<Step*>& steps) {
-  std::vector<StepSpec> specs;
-  for (const Step* step : steps) specs.push_back(step->spec());
-  DRF_ASSIGN_OR_RETURN(Plan plan, Plan::Create(specs));
+  // The specs are copied only to build the graph, and dropped before the steps run: kept
+  // for the whole run, the copy of the scale plan's 651 steps held 0.59 MB of heap
+  // throughout (heaptrack); dropping it: peak RSS on the scale benchmark 23.6 -> 23.2 MiB
+  // (with one malloc arena, posix/malloc_arenas.h).
+  DRF_ASSIGN_OR_RETURN(Plan plan, [&steps] {
+    std::vector<StepSpec> specs;
+    specs.reserve(steps.size());
+    for (const Step* step : steps) specs.push_back(step->spec());
+    return Plan::Create(specs);
+  }());
   RunRecorder record(clock_);
   RunObservers observers({&record, observer_});
   Coordinator coordinator(options_, runner_, clock_, log_, cancel_, observers, steps, plan);

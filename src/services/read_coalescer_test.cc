@@ -10,6 +10,9 @@
 namespace drf {
 namespace {
 
+constexpr Duration kGather = std::chrono::milliseconds(5);
+constexpr Duration kFresh = std::chrono::seconds(2);
+
 // The batch calls a coalescer made, and what each carried.
 struct Recorder {
   std::mutex mu;
@@ -58,7 +61,7 @@ TEST(ReadCoalescerTest, SendsOneCallPerTenItemsAskedForAtOnce) {
   for (int n : {1, 9, 10, 11, 25, 64}) {
     GateClock clock;
     Recorder recorder;
-    ReadCoalescer<std::string> coalescer(10, std::chrono::milliseconds(5), clock, recorder.Call());
+    ReadCoalescer<std::string> coalescer(10, kGather, kFresh, clock, recorder.Call());
     std::vector<std::pair<std::string, std::string>> keys = Services(n, "dr");
     auto answers = AskAtOnce(coalescer, clock, keys);
     EXPECT_EQ(coalescer.calls(), (n + 9) / 10) << n << " services";
@@ -79,7 +82,7 @@ TEST(ReadCoalescerTest, SendsOneCallPerTenItemsAskedForAtOnce) {
 TEST(ReadCoalescerTest, BatchesOfDifferentGroupsAreSentApart) {
   GateClock clock;
   Recorder recorder;
-  ReadCoalescer<std::string> coalescer(10, std::chrono::milliseconds(5), clock, recorder.Call());
+  ReadCoalescer<std::string> coalescer(10, kGather, kFresh, clock, recorder.Call());
   auto keys = Services(3, "dr");
   for (auto& key : Services(2, "batch")) keys.push_back(key);
   auto answers = AskAtOnce(coalescer, clock, keys);
@@ -93,7 +96,7 @@ TEST(ReadCoalescerTest, BatchesOfDifferentGroupsAreSentApart) {
 TEST(ReadCoalescerTest, AnItemAskedForTwiceIsSentOnceAndBothGetIt) {
   GateClock clock;
   Recorder recorder;
-  ReadCoalescer<std::string> coalescer(10, std::chrono::milliseconds(5), clock, recorder.Call());
+  ReadCoalescer<std::string> coalescer(10, kGather, kFresh, clock, recorder.Call());
   auto answers = AskAtOnce(coalescer, clock, {{"", "dr-jenkins"}, {"", "dr-jenkins"}});
   ASSERT_EQ(recorder.calls.size(), 1u);
   EXPECT_EQ(recorder.calls[0].second, std::vector<std::string>{"dr-jenkins"});
@@ -104,7 +107,7 @@ TEST(ReadCoalescerTest, AnItemAskedForTwiceIsSentOnceAndBothGetIt) {
 TEST(ReadCoalescerTest, AnItemAwsDoesNotKnowIsNoValueAndTheOthersAreAnswered) {
   GateClock clock;
   Recorder recorder;
-  ReadCoalescer<std::string> coalescer(10, std::chrono::milliseconds(5), clock, recorder.Call());
+  ReadCoalescer<std::string> coalescer(10, kGather, kFresh, clock, recorder.Call());
   auto answers = AskAtOnce(coalescer, clock, {{"dr", "unknown"}, {"dr", "web"}});
   ASSERT_TRUE(answers[0].ok());
   EXPECT_FALSE(answers[0]->has_value());
@@ -114,7 +117,7 @@ TEST(ReadCoalescerTest, AnItemAwsDoesNotKnowIsNoValueAndTheOthersAreAnswered) {
 TEST(ReadCoalescerTest, AFailedCallFailsEveryItemOfItsBatchWithItsStatus) {
   GateClock clock;
   ReadCoalescer<std::string> coalescer(
-      10, std::chrono::milliseconds(5), clock,
+      10, kGather, kFresh, clock,
       [](const std::string&,
          const std::vector<std::string>&) -> Result<ReadCoalescer<std::string>::Found> {
         return Status::Retryable("Throttling: Rate exceeded");
@@ -130,7 +133,7 @@ TEST(ReadCoalescerTest, AFailedCallFailsEveryItemOfItsBatchWithItsStatus) {
 TEST(ReadCoalescerTest, WithoutAGatheringWindowEveryAskerSendsAtOnceAndNeverSleeps) {
   FakeClock clock;
   Recorder recorder;
-  ReadCoalescer<std::string> coalescer(10, Duration::zero(), clock, recorder.Call());
+  ReadCoalescer<std::string> coalescer(10, Duration::zero(), kFresh, clock, recorder.Call());
   for (const auto& [group, key] : Services(3, "dr")) {
     EXPECT_EQ(coalescer.Get(group, key)->value_or(""), group + "/" + key + " described");
   }
@@ -141,9 +144,85 @@ TEST(ReadCoalescerTest, WithoutAGatheringWindowEveryAskerSendsAtOnceAndNeverSlee
 TEST(ReadCoalescerTest, TheGatheringWindowIsOneSleepOfTheOpener) {
   FakeClock clock;
   Recorder recorder;
-  ReadCoalescer<std::string> coalescer(10, std::chrono::milliseconds(5), clock, recorder.Call());
+  ReadCoalescer<std::string> coalescer(10, kGather, kFresh, clock, recorder.Call());
   EXPECT_EQ(coalescer.Get("dr", "web")->value_or(""), "dr/web described");
   EXPECT_EQ(clock.sleeps(), std::vector<Duration>{std::chrono::milliseconds(5)});
+}
+
+// Looking ahead: steps reach their first reads one after another, not at once.
+class ReadAheadTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const auto& [group, key] : Services(25, "dr")) coalescer_.Expect(group, key);
+  }
+  std::string Get(const std::string& key) { return coalescer_.Get("dr", key)->value_or(""); }
+  std::vector<std::string> Sent(size_t call) { return recorder_.calls.at(call).second; }
+
+  FakeClock clock_;
+  Recorder recorder_;
+  ReadCoalescer<std::string> coalescer_{10, kGather, kFresh, clock_, recorder_.Call()};
+};
+
+TEST_F(ReadAheadTest, ABatchWithRoomCarriesTheNextAnnouncedItemsForTheirFirstAskers) {
+  EXPECT_EQ(Get("svc-3"), "dr/svc-3 described");
+  ASSERT_EQ(recorder_.calls.size(), 1u);
+  EXPECT_EQ(Sent(0), (std::vector<std::string>{"svc-3", "svc-0", "svc-1", "svc-2", "svc-4", "svc-5",
+                                               "svc-6", "svc-7", "svc-8", "svc-9"}));
+  for (int i : {0, 1, 2, 4, 5, 6, 7, 8, 9}) {
+    EXPECT_EQ(Get("svc-" + std::to_string(i)), "dr/svc-" + std::to_string(i) + " described");
+  }
+  EXPECT_EQ(coalescer_.calls(), 1);
+  EXPECT_EQ(coalescer_.read_ahead_used(), 9);
+  // 25 services read one step after another: 3 calls instead of 25.
+  for (int i = 10; i < 25; ++i) Get("svc-" + std::to_string(i));
+  EXPECT_EQ(coalescer_.calls(), 3);
+  EXPECT_EQ(Sent(2).size(), 5u);
+}
+
+TEST_F(ReadAheadTest, OnlyTheFirstReadOfAnItemIsServedAheadLaterOnesGoToAws) {
+  Get("svc-0");
+  Get("svc-1");  // read ahead
+  Get("svc-1");  // a poll: current state, not the read-ahead answer again
+  ASSERT_EQ(recorder_.calls.size(), 2u);
+  EXPECT_EQ(Sent(1).front(), "svc-1");
+}
+
+TEST_F(ReadAheadTest, AnAnswerOlderThanFreshForIsReadAgain) {
+  Get("svc-0");
+  clock_.Advance(kFresh + std::chrono::milliseconds(1));
+  Get("svc-1");
+  ASSERT_EQ(recorder_.calls.size(), 2u);
+  EXPECT_EQ(Sent(1).front(), "svc-1");
+  EXPECT_EQ(coalescer_.read_ahead_used(), 0);
+}
+
+TEST(ReadCoalescerTest, AnItemTheReadAheadDidNotFindIsReadAgainForItsAsker) {
+  FakeClock clock;
+  Recorder recorder;
+  ReadCoalescer<std::string> coalescer(10, kGather, kFresh, clock, recorder.Call());
+  coalescer.Expect("dr", "web");
+  coalescer.Expect("dr", "unknown");
+  EXPECT_EQ(coalescer.Get("dr", "web")->value_or(""), "dr/web described");
+  EXPECT_FALSE(coalescer.Get("dr", "unknown")->has_value());
+  ASSERT_EQ(recorder.calls.size(), 2u);
+  EXPECT_EQ(recorder.calls[1].second, std::vector<std::string>{"unknown"});
+}
+
+TEST(ReadCoalescerTest, AFailedCallKeepsNothingForTheItemsItReadAhead) {
+  FakeClock clock;
+  int calls = 0;
+  ReadCoalescer<std::string> coalescer(
+      10, kGather, kFresh, clock,
+      [&calls](const std::string&,
+               const std::vector<std::string>& keys) -> Result<ReadCoalescer<std::string>::Found> {
+        if (++calls == 1) return Status::Retryable("Throttling: Rate exceeded");
+        return ReadCoalescer<std::string>::Found{{keys.front(), "fresh"}};
+      });
+  coalescer.Expect("dr", "web");
+  coalescer.Expect("dr", "api");
+  EXPECT_FALSE(coalescer.Get("dr", "web").ok());
+  EXPECT_EQ(coalescer.Get("dr", "api")->value_or(""), "fresh");
+  EXPECT_EQ(calls, 2);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@ namespace {
 constexpr size_t kAsgsPerCall = 50;
 constexpr size_t kServicesPerCall = 10;
 constexpr size_t kTargetGroupsPerCall = 20;
+constexpr size_t kTasksPerCall = 100;
 
 // `describe` for `arns` at once, or, when AWS refuses the batch because one of them does not
 // exist (NotFound), for each ARN alone, leaving the unknown ones out.
@@ -30,8 +31,9 @@ Result<typename ReadCoalescer<Value>::Found> EachKnown(const std::vector<std::st
 }  // namespace
 
 SharedReads::SharedReads(AutoScalingClient& autoscaling, EcsClient& ecs, Elbv2Client& elbv2,
-                         Clock& clock, Duration gathering)
-    : asgs_(kAsgsPerCall, gathering, clock,
+                         Clock& clock, Duration gathering, Duration fresh_for)
+    : ecs_(ecs),
+      asgs_(kAsgsPerCall, gathering, fresh_for, clock,
             [&autoscaling](const std::string&, const std::vector<std::string>& names)
                 -> Result<ReadCoalescer<AutoScalingGroup>::Found> {
               DRF_ASSIGN_OR_RETURN(std::vector<AutoScalingGroup> groups,
@@ -40,7 +42,7 @@ SharedReads::SharedReads(AutoScalingClient& autoscaling, EcsClient& ecs, Elbv2Cl
               for (AutoScalingGroup& g : groups) found[g.name] = std::move(g);
               return found;
             }),
-      services_(kServicesPerCall, gathering, clock,
+      services_(kServicesPerCall, gathering, fresh_for, clock,
                 [&ecs](const std::string& cluster, const std::vector<std::string>& names)
                     -> Result<ReadCoalescer<EcsServices>::Found> {
                   DRF_ASSIGN_OR_RETURN(EcsServices all,
@@ -57,7 +59,7 @@ SharedReads::SharedReads(AutoScalingClient& autoscaling, EcsClient& ecs, Elbv2Cl
                   }
                   return found;
                 }),
-      target_groups_(kTargetGroupsPerCall, gathering, clock,
+      target_groups_(kTargetGroupsPerCall, gathering, fresh_for, clock,
                      [&elbv2](const std::string&, const std::vector<std::string>& arns) {
                        return EachKnown<drf::TargetGroup>(
                            arns,
@@ -70,7 +72,7 @@ SharedReads::SharedReads(AutoScalingClient& autoscaling, EcsClient& ecs, Elbv2Cl
                              return found;
                            });
                      }),
-      target_group_tags_(kTargetGroupsPerCall, gathering, clock,
+      target_group_tags_(kTargetGroupsPerCall, gathering, fresh_for, clock,
                          [&elbv2](const std::string&, const std::vector<std::string>& arns) {
                            return EachKnown<ResourceTags>(
                                arns,
@@ -81,7 +83,26 @@ SharedReads::SharedReads(AutoScalingClient& autoscaling, EcsClient& ecs, Elbv2Cl
                                  for (const std::string& arn : some) tags[arn];
                                  return tags;
                                });
-                         }) {}
+                         }),
+      tasks_(kTasksPerCall, gathering, Duration::zero(), clock,
+             [&ecs](const std::string& cluster,
+                    const std::vector<std::string>& arns) -> Result<ReadCoalescer<EcsTask>::Found> {
+               DRF_ASSIGN_OR_RETURN(EcsTasks described, ecs.DescribeTasks(cluster, arns));
+               ReadCoalescer<EcsTask>::Found found;
+               for (EcsTask& task : described.tasks) found[task.arn] = std::move(task);
+               return found;
+             }) {}
+
+void SharedReads::ExpectAsg(const std::string& name) { asgs_.Expect("", name); }
+
+void SharedReads::ExpectService(const std::string& cluster, const std::string& service) {
+  services_.Expect(cluster, service);
+}
+
+void SharedReads::ExpectTargetGroup(const std::string& arn) {
+  target_groups_.Expect("", arn);
+  target_group_tags_.Expect("", arn);
+}
 
 Result<std::optional<AutoScalingGroup>> SharedReads::Asg(const std::string& name) {
   return asgs_.Get("", name);
@@ -102,12 +123,34 @@ Result<ResourceTags> SharedReads::TargetGroupTags(const std::string& arn) {
   return *tags;
 }
 
+Result<std::vector<std::string>> SharedReads::RunningTaskArns(const std::string& cluster,
+                                                              const std::string& service) {
+  return ecs_.ListTasks(cluster, service, "RUNNING");
+}
+
+Result<std::vector<EcsTask>> SharedReads::Tasks(const std::string& cluster,
+                                                const std::vector<std::string>& arns) {
+  DRF_ASSIGN_OR_RETURN(ReadCoalescer<EcsTask>::Found found, tasks_.GetMany(cluster, arns));
+  std::vector<EcsTask> tasks;
+  for (const std::string& arn : arns) {
+    if (auto it = found.find(arn); it != found.end()) tasks.push_back(it->second);
+  }
+  return tasks;
+}
+
 int SharedReads::asked() const {
-  return asgs_.asked() + services_.asked() + target_groups_.asked() + target_group_tags_.asked();
+  return asgs_.asked() + services_.asked() + target_groups_.asked() + target_group_tags_.asked() +
+         tasks_.asked();
 }
 
 int SharedReads::calls() const {
-  return asgs_.calls() + services_.calls() + target_groups_.calls() + target_group_tags_.calls();
+  return asgs_.calls() + services_.calls() + target_groups_.calls() + target_group_tags_.calls() +
+         tasks_.calls();
+}
+
+int SharedReads::read_ahead_used() const {
+  return asgs_.read_ahead_used() + services_.read_ahead_used() + target_groups_.read_ahead_used() +
+         target_group_tags_.read_ahead_used();
 }
 
 }  // namespace drf

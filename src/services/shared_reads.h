@@ -2,12 +2,17 @@
 // steps make, shared between the steps that make them at the same time (ReadCoalescer):
 // DescribeAutoScalingGroups by 50 groups, DescribeServices by 10 services of one cluster
 // (with their tags, so recording a service's standby state needs no ListTagsForResource),
-// DescribeTargetGroups and DescribeTags by 20 target groups. A step asks for its one
-// resource and gets the same answer it would get alone.
+// DescribeTargetGroups and DescribeTags by 20 target groups, DescribeTasks by 100 tasks of
+// one cluster (ListTasks filters by one service: each step lists its own). A step asks for
+// its one resource and gets the same answer it would get alone.
 //
 // DescribeTargetGroups and DescribeTags fail a whole call when one ARN is unknown; a batch
 // that fails so is asked again one ARN at a time, so one missing group fails only the steps
 // that named it.
+//
+// The steps announce the resources they will read first (Expect*), so that a batch with
+// room reads ahead for steps that have not started yet (ReadCoalescer, "Looking ahead"):
+// a step's first read, its inspection, may then be up to kFreshFor old.
 //
 // What a batch call costs is counted as usual (one API call, whatever its size). Thread-safe.
 #pragma once
@@ -29,10 +34,20 @@ class SharedReads {
   // How long the first read of a batch waits for others to join it: long enough for the
   // steps a run starts together to meet, short against an AWS round trip (20-100 ms).
   static constexpr Duration kGathering = std::chrono::milliseconds(5);
+  // How old an inspection read ahead may be when its step gets it. The step acts on what it
+  // saw (scales a service at 0 to 1), so this is the window in which a change by someone
+  // else goes unseen: a few round trips, and within the seconds AWS's describes may lag
+  // behind a change anyway (their eventual consistency).
+  static constexpr Duration kFreshFor = std::chrono::seconds(2);
 
   // Not owned; must outlive this object. `gathering` zero: every read is its own call.
   SharedReads(AutoScalingClient& autoscaling, EcsClient& ecs, Elbv2Client& elbv2, Clock& clock,
-              Duration gathering = kGathering);
+              Duration gathering = kGathering, Duration fresh_for = kFreshFor);
+
+  // A step will read this resource: batches with room may read it ahead.
+  void ExpectAsg(const std::string& name);
+  void ExpectService(const std::string& cluster, const std::string& service);
+  void ExpectTargetGroup(const std::string& arn);  // the group and its tags
 
   // The group; nullopt when it does not exist.
   Result<std::optional<AutoScalingGroup>> Asg(const std::string& name);
@@ -43,16 +58,26 @@ class SharedReads {
   Result<std::optional<drf::TargetGroup>> TargetGroupByArn(const std::string& arn);
   // The target group's tags. NotFound when it does not exist.
   Result<ResourceTags> TargetGroupTags(const std::string& arn);
+  // The ARNs of the service's RUNNING tasks (ListTasks, every page; not shared).
+  Result<std::vector<std::string>> RunningTaskArns(const std::string& cluster,
+                                                   const std::string& service);
+  // The tasks of `cluster` among `arns` that AWS knows, in the order of `arns`.
+  Result<std::vector<EcsTask>> Tasks(const std::string& cluster,
+                                     const std::vector<std::string>& arns);
 
   // One-resource reads asked for, and the calls that answered them, over all kinds.
   int asked() const;
   int calls() const;
+  // Of asked(): those answered by a call made earlier for other steps, reading ahead.
+  int read_ahead_used() const;
 
  private:
+  EcsClient& ecs_;
   ReadCoalescer<AutoScalingGroup> asgs_;
   ReadCoalescer<EcsServices> services_;
   ReadCoalescer<drf::TargetGroup> target_groups_;
   ReadCoalescer<ResourceTags> target_group_tags_;
+  ReadCoalescer<EcsTask> tasks_;
 };
 
 }  // namespace drf

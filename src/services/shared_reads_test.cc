@@ -12,6 +12,10 @@
 namespace drf {
 namespace {
 
+std::string TaskArn(const std::string& id) {
+  return "arn:aws:ecs:us-east-1:123456789012:task/dr/" + id;
+}
+
 std::string TgArn(const std::string& name) {
   return "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/" + name + "/0123";
 }
@@ -53,6 +57,13 @@ class SharedReadsTest : public ::testing::Test {
       }
       return FakeAws::QueryOk("DescribeAutoScalingGroups", xml + "</AutoScalingGroups>");
     });
+    aws_.On(services::kEcs, "DescribeTasks", [](const AwsCall& call) {
+      nlohmann::json tasks = nlohmann::json::array();
+      for (const std::string arn : call.json["tasks"]) {
+        tasks.push_back({{"taskArn", arn}, {"lastStatus", "RUNNING"}});
+      }
+      return FakeAws::JsonOk({{"tasks", tasks}, {"failures", nlohmann::json::array()}});
+    });
     aws_.On(services::kElbv2, "DescribeTargetGroups", [](const AwsCall& call) {
       std::string xml = "<TargetGroups>";
       for (const auto& [key, arn] : call.params) {
@@ -68,11 +79,12 @@ class SharedReadsTest : public ::testing::Test {
   }
 
   // Runs `read(i)` for i in [0, n) on n threads at once; returns once all are answered.
-  void AtOnce(size_t n, const std::function<void(size_t)>& read) {
+  // `items`: how many items they ask for in all (one each by default).
+  void AtOnce(size_t n, const std::function<void(size_t)>& read, size_t items = 0) {
     std::vector<std::thread> threads;
     for (size_t i = 0; i < n; ++i) threads.emplace_back([&, i] { read(i); });
     // Every reader is in a batch (full ones already sent) before the window closes.
-    while (static_cast<size_t>(reads_.asked()) < n) std::this_thread::yield();
+    while (static_cast<size_t>(reads_.asked()) < std::max(n, items)) std::this_thread::yield();
     gathering_.Open();
     for (std::thread& t : threads) t.join();
   }
@@ -146,6 +158,27 @@ TEST_F(SharedReadsTest, AMissingTargetGroupFailsOnlyTheReadThatNamedIt) {
   }
   ASSERT_TRUE(answers[1].ok());
   EXPECT_FALSE(answers[1]->has_value());
+}
+
+TEST_F(SharedReadsTest, TheTasksOfThirtyStepsAreDescribedInCallsOfAtMostAHundred) {
+  auto arns_of = [](size_t step) {
+    std::vector<std::string> arns;
+    for (int t = 0; t < 5; ++t)
+      arns.push_back(TaskArn(std::to_string(step) + "-" + std::to_string(t)));
+    return arns;
+  };
+  std::vector<Result<std::vector<EcsTask>>> answers(30, Status::Internal("none"));
+  AtOnce(
+      30, [&](size_t i) { answers[i] = reads_.Tasks("dr", arns_of(i)); }, 150);
+  std::vector<AwsCall> calls = aws_.Calls(services::kEcs, "DescribeTasks");
+  ASSERT_EQ(calls.size(), 2u);
+  for (const AwsCall& call : calls) EXPECT_LE(call.json["tasks"].size(), 100u);
+  for (size_t i = 0; i < 30; ++i) {
+    ASSERT_TRUE(answers[i].ok()) << answers[i].status().message();
+    std::vector<std::string> got;
+    for (const EcsTask& task : *answers[i]) got.push_back(task.arn);
+    EXPECT_EQ(got, arns_of(i)) << i;
+  }
 }
 
 }  // namespace

@@ -66,17 +66,17 @@ std::string DescribeCapacity(const AsgCapacity& capacity) {
   return ReadyCount(capacity.ready.size(), capacity.group.desired_capacity, kReadyInstances);
 }
 
-Result<EcsCapacity> ReadEcsCapacity(SharedReads& reads, EcsClient& ecs, const std::string& cluster,
+Result<EcsCapacity> ReadEcsCapacity(SharedReads& reads, const std::string& cluster,
                                     const std::string& service) {
   Result<EcsService> svc = DescribeActiveService(reads, cluster, service);
   if (!svc.ok()) return svc.status();
-  Result<std::vector<std::string>> arns = ecs.ListTasks(cluster, service, "RUNNING");
+  Result<std::vector<std::string>> arns = reads.RunningTaskArns(cluster, service);
   if (!arns.ok()) return arns.status();
-  Result<EcsTasks> tasks = ecs.DescribeTasks(cluster, *arns);
+  Result<std::vector<EcsTask>> tasks = reads.Tasks(cluster, *arns);
   if (!tasks.ok()) return tasks.status();
   EcsCapacity out{*svc, {}, {}};
   const std::string group = "service:" + service;
-  for (const EcsTask& t : tasks->tasks) {
+  for (const EcsTask& t : *tasks) {
     if (t.group != group || t.last_status != "RUNNING") continue;
     out.running.push_back(t);
     // One ENI per awsvpc task: its first address is the task's.

@@ -61,8 +61,8 @@ struct EcsCapacity {
   std::vector<EcsTask> running;
   std::vector<std::string> ips;  // the first private IP of each running awsvpc task
 };
-// The service through `reads`, its tasks through `ecs`.
-Result<EcsCapacity> ReadEcsCapacity(SharedReads& reads, EcsClient& ecs, const std::string& cluster,
+// The service and its RUNNING tasks, read with the other steps' (SharedReads).
+Result<EcsCapacity> ReadEcsCapacity(SharedReads& reads, const std::string& cluster,
                                     const std::string& service);
 // "1 of 3 tasks running", and AWS's own counters when they say something else
 // ("1 of 3 tasks running (the service reports 3 running, 0 pending)").

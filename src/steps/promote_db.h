@@ -12,6 +12,7 @@
 #include "services/rds_client.h"
 #include "steps/inspect_apply_step.h"
 #include "steps/promotion.h"
+#include "steps/replica_lag.h"
 
 namespace drf {
 
@@ -37,9 +38,10 @@ class PromoteDbStep final : public InspectApplyStep<ReplicaState> {
   // decided by what the instance shows while waiting, so the waits are part of acting.
   void Apply(StepRun& run, const ReplicaState& instance) override;
 
-  // The lag guard, for a replica Apply would promote: its evidence in result().checks, a
-  // warning logged when it lets the promotion go ahead regardless, and its refusal.
-  Status CheckLag(StepRun& run);
+  // The lag guard on `reading`, for a replica Apply would promote: its evidence in
+  // result().checks, a warning logged when it lets the promotion go ahead regardless, and
+  // its refusal.
+  Status JudgeLag(StepRun& run, const ReplicaLagReading& reading);
   // Tags the replica with its source (steps/standby_record.h) before promoting it, unless
   // it has a record already: the way back for failback's reprotect_db. A failure is a
   // warning.

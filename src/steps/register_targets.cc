@@ -96,8 +96,7 @@ class Registration {
       if (!now.ok()) return now.status();
       source_ = {now->ready, now->group.desired_capacity};
     } else {
-      Result<EcsCapacity> now =
-          ReadEcsCapacity(reads_, ecs_, spec_.source_cluster, spec_.source_service);
+      Result<EcsCapacity> now = ReadEcsCapacity(reads_, spec_.source_cluster, spec_.source_service);
       if (!now.ok()) return now.status();
       source_ = {now->ips, now->service.desired_count};
       ecs_seen_ = now->service;
@@ -279,7 +278,9 @@ RegisterTargetsStep::RegisterTargetsStep(StepSpec spec, Elbv2Client& elbv2,
       elbv2_(elbv2),
       autoscaling_(autoscaling),
       ecs_(ecs),
-      reads_(reads) {}
+      reads_(reads) {
+  reads_.ExpectTargetGroup(reg().target_group_arn);
+}
 
 std::string RegisterTargetsStep::resource() const { return "targets " + reg().target_group_arn; }
 

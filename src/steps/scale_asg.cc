@@ -65,7 +65,9 @@ AsgSizes RaisedSizes(const AsgSizes& current, const ScaleAsgSpec& spec) {
 }
 
 ScaleAsgStep::ScaleAsgStep(StepSpec spec, AutoScalingClient& autoscaling, SharedReads& reads)
-    : InspectApplyStep(std::move(spec)), autoscaling_(autoscaling), reads_(reads) {}
+    : InspectApplyStep(std::move(spec)), autoscaling_(autoscaling), reads_(reads) {
+  reads_.ExpectAsg(asg().asg_name);
+}
 
 std::string ScaleAsgStep::resource() const { return "asg " + asg().asg_name; }
 

@@ -33,7 +33,9 @@ Status FailedRollout(const EcsService& s) {
 }  // namespace
 
 ScaleEcsStep::ScaleEcsStep(StepSpec spec, EcsClient& ecs, SharedReads& reads)
-    : InspectApplyStep(std::move(spec)), ecs_(ecs), reads_(reads) {}
+    : InspectApplyStep(std::move(spec)), ecs_(ecs), reads_(reads) {
+  if (!service().empty()) reads_.ExpectService(this->ecs().cluster, service());
+}
 
 const std::string& ScaleEcsStep::service() const {
   static const std::string kNone;
@@ -130,7 +132,7 @@ void ScaleEcsStep::Wait(StepRun& run, const EcsResize& resize) {
   wait.what = EcsServiceLabel(cluster, service());
   wait.stall_after = run.stall_after();
   wait.check = [&]() -> Result<WaitProgress> {
-    Result<EcsCapacity> now = ReadEcsCapacity(reads_, ecs_, cluster, service());
+    Result<EcsCapacity> now = ReadEcsCapacity(reads_, cluster, service());
     if (!now.ok()) return now.status();
     last = *now;
     DRF_RETURN_IF_ERROR(FailedRollout(now->service));

@@ -16,6 +16,7 @@ import http.client
 import json
 import os
 import sys
+import threading
 import unittest
 import urllib.error
 import urllib.request
@@ -116,7 +117,9 @@ class FaultLayerTest(unittest.TestCase):
         for bad in ({"throttle": 0.1}, {"throttle_rate": 1.5}, {"error_rate": -0.1},
                     {"throttle_rate": 0.6, "error_rate": 0.6}, {"seed": "x"},
                     {"operations": "RDS.PromoteReadReplica"}, {"operations": ["Promote"]},
-                    {"latency_ms": True}, []):
+                    {"latency_ms": True}, [],
+                    {"throttle_buckets": {"ECS": {"burst": 0, "refill_per_s": 1}}},
+                    {"throttle_buckets": {"ECS": {"burst": 5}}}):
             with self.subTest(bad=bad):
                 with self.assertRaises(urllib.error.HTTPError) as caught:
                     self.emu.control("faults", bad)
@@ -424,6 +427,142 @@ class FaultDrawsTest(unittest.TestCase):
         layer.configure({"seed": 1, "throttle_rate": 0.5})
         self.assertEqual(layer.snapshot()["injected"], {})
         self.assertEqual(run, [layer.before(self.request()) is not None for _ in range(50)])
+
+
+class ThrottleBucketsTest(unittest.TestCase):
+    """Throttling by rate (throttle_buckets): token buckets on a fake monotonic clock, so
+    every decision is exact."""
+
+    def setUp(self):
+        self.t = 0.0
+
+    def layer(self, buckets, **config):
+        return faults.Faults({"throttle_buckets": buckets, **config},
+                             sleep=lambda _: None, now=lambda: self.t)
+
+    @staticmethod
+    def request(op, service="ecs"):
+        protocol = "json" if service == "ecs" else "query"
+        return wire.Request(method="POST", path="/", query="", headers=[], body=b"",
+                            service=service, protocol=protocol, op=op)
+
+    def passed(self, layer, n, op="UpdateService", service="ecs"):
+        """How many of n requests at the current time were let through."""
+        return sum(layer.before(self.request(op, service)) is None for _ in range(n))
+
+    def test_a_burst_passes_then_throttles_then_refills_with_time(self):
+        layer = self.layer({"ECS": {"burst": 50, "refill_per_s": 20}})
+        self.assertEqual(self.passed(layer, 50), 50)   # a full bucket: the whole burst
+        answer = layer.before(self.request("UpdateService"))  # the 51st
+        self.assertEqual(answer.status, 400)
+        self.assertEqual(json.loads(answer.body)["__type"], "ThrottlingException")
+        self.t = 0.25                                  # 0.25 s at 20/s: 5 tokens
+        self.assertEqual(self.passed(layer, 8), 5)
+        self.t = 0.30                                  # one more token, exactly
+        self.assertEqual(self.passed(layer, 3), 1)
+        self.t = 100.0                                 # never more than the burst
+        self.assertEqual(self.passed(layer, 60), 50)
+        counts = layer.snapshot()["injected"]["ECS.UpdateService"]
+        self.assertEqual(counts, {"throttle": 1 + 3 + 2 + 10})
+
+    def test_a_steady_rate_at_the_refill_rate_is_never_throttled(self):
+        layer = self.layer({"ECS": {"burst": 5, "refill_per_s": 20}})
+        for i in range(400):                           # 20 a second for 20 s
+            self.t = i * 0.05
+            self.assertIsNone(layer.before(self.request("DescribeServices")))
+        self.assertEqual(layer.snapshot()["injected"], {})
+        for i in range(400):                           # 40 a second: about half refused
+            self.t = 20 + i * 0.025
+            layer.before(self.request("DescribeServices"))
+        refused = layer.snapshot()["injected"]["ECS.DescribeServices"]["throttle"]
+        self.assertIn(refused, range(190, 201))
+
+    def test_each_request_takes_from_its_most_specific_bucket(self):
+        layer = self.layer({
+            "ECS.UpdateService": {"burst": 1, "refill_per_s": 0},
+            "reads": {"burst": 2, "refill_per_s": 0,
+                      "operations": ["ECS.ListTasks", "ECS.DescribeTasks"]},
+            "ECS": {"burst": 3, "refill_per_s": 0},
+            "*": {"burst": 4, "refill_per_s": 0}})
+        self.assertEqual(self.passed(layer, 5, "UpdateService"), 1)
+        # a group's operations share its bucket
+        self.assertEqual(self.passed(layer, 5, "ListTasks") +
+                         self.passed(layer, 5, "DescribeTasks"), 2)
+        # the service's bucket: the other ECS operations together
+        self.assertEqual(self.passed(layer, 5, "TagResource") +
+                         self.passed(layer, 5, "DescribeServices"), 3)
+        # "*": every other service, one bucket
+        self.assertEqual(self.passed(layer, 5, "DescribeDBInstances", "rds") +
+                         self.passed(layer, 5, "DescribeAutoScalingGroups", "autoscaling"),
+                         4)
+        answer = layer.before(self.request("DescribeDBInstances", "rds"))
+        self.assertIn(b"<Code>Throttling</Code>", answer.body)
+        # no bucket names it and no "*": no rate limit
+        plain = self.layer({"ECS": {"burst": 1, "refill_per_s": 0}})
+        self.assertEqual(self.passed(plain, 20, "DescribeDBInstances", "rds"), 20)
+
+    def test_targeting_applies_and_reset_or_configure_fill_the_buckets(self):
+        buckets = {"*": {"burst": 2, "refill_per_s": 0}}
+        layer = self.layer(buckets, exclude_operations=["ECS.TagResource"])
+        self.assertEqual(self.passed(layer, 5, "TagResource"), 5)  # never gets faults
+        self.assertEqual(self.passed(layer, 5), 2)
+        layer.reset_counters()
+        self.assertEqual(layer.snapshot()["injected"], {})
+        self.assertEqual(self.passed(layer, 5), 2)
+        layer.configure({"throttle_buckets": buckets})
+        self.assertEqual(self.passed(layer, 5), 2)
+
+    def test_buckets_and_random_faults_together(self):
+        # The random draws are made as without buckets: a request the bucket lets through
+        # gets the fault its draw picks; one the bucket refuses is throttled.
+        config = {"seed": 9, "error_rate": 0.3}
+        alone = faults.Faults(config, sleep=lambda _: None)
+        statuses = [getattr(alone.before(self.request("UpdateService")), "status", 200)
+                    for _ in range(40)]
+        layer = self.layer({"ECS": {"burst": 20, "refill_per_s": 0}}, **config)
+        both = [getattr(layer.before(self.request("UpdateService")), "status", 200)
+                for _ in range(40)]
+        self.assertEqual(both[:20], statuses[:20])
+        self.assertEqual(both[20:], [400] * 20)
+
+    def test_concurrent_requests_never_take_more_than_the_bucket_holds(self):
+        layer = self.layer({"ECS": {"burst": 100, "refill_per_s": 0}})
+        results = []
+        lock = threading.Lock()
+
+        def worker():
+            n = self.passed(layer, 50)
+            with lock:
+                results.append(n)
+        threads = [threading.Thread(target=worker) for _ in range(8)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        self.assertEqual(sum(results), 100)
+        self.assertEqual(layer.snapshot()["injected"]["ECS.UpdateService"]["throttle"], 300)
+
+    def test_the_config_round_trips_and_bad_buckets_are_refused(self):
+        doc = {"ECS": {"burst": 50, "refill_per_s": 20},
+               "g": {"burst": 5, "refill_per_s": 1.5, "operations": ["ECS.ListTasks"]}}
+        cfg = faults.FaultConfig.parse({"throttle_buckets": doc})
+        self.assertEqual(cfg.to_json()["throttle_buckets"], doc)
+        self.assertEqual(faults.FaultConfig.parse(cfg.to_json()), cfg)
+        self.assertEqual(faults.FaultConfig.parse({}).to_json()["throttle_buckets"], {})
+        for bad in ([], {"ECS": 5}, {"ECS": {"burst": 0, "refill_per_s": 1}},
+                    {"ECS": {"burst": 5}}, {"ECS": {"burst": 5, "refill_per_s": -1}},
+                    {"ECS": {"burst": True, "refill_per_s": 1}},
+                    {"ECS": {"burst": 5, "refill_per_s": 1, "rate": 2}},
+                    {"a.b.c": {"burst": 5, "refill_per_s": 1}},
+                    {"g": {"burst": 5, "refill_per_s": 1, "operations": []}},
+                    {"g": {"burst": 5, "refill_per_s": 1, "operations": ["ListTasks"]}},
+                    {"g": {"burst": 5, "refill_per_s": 1, "operations": ["ECS.ListTasks"]},
+                     "h": {"burst": 5, "refill_per_s": 1, "operations": ["ECS.ListTasks"]}},
+                    {"ECS.ListTasks": {"burst": 5, "refill_per_s": 1},
+                     "g": {"burst": 5, "refill_per_s": 1, "operations": ["ECS.ListTasks"]}}):
+            with self.subTest(bad=bad):
+                with self.assertRaises(ValueError):
+                    faults.FaultConfig.parse({"throttle_buckets": bad})
 
 
 if __name__ == "__main__":
