@@ -71,6 +71,8 @@ ReportContext ContextFor(const FailoverContext& f, const PlanSpec& plan) {
   context.plan_source = plan.source;
   context.rto = plan.rto;
   context.forced = plan.replica_lag.forced;
+  const SharedReads& reads = f.session->reads();
+  context.shared_reads = {reads.asked(), reads.calls(), reads.read_ahead_used()};
   return context;
 }
 

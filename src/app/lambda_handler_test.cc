@@ -28,21 +28,31 @@ using services::kElbv2;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-// An ASG at `sizes` ("min/max/desired") with `in_service` healthy instances.
-HttpResponse AsgReply(const std::string& name, int min, int max, int desired, int in_service) {
+// One ASG at min/max/desired with `in_service` healthy instances, as a <member>.
+std::string AsgMember(const std::string& name, int min, int max, int desired, int in_service) {
   std::string instances;
   for (int i = 0; i < in_service; ++i) {
     instances += "<member><InstanceId>i-" + name + std::to_string(i) +
                  "</InstanceId><LifecycleState>InService</LifecycleState>"
                  "<HealthStatus>Healthy</HealthStatus></member>";
   }
+  return "<member><AutoScalingGroupName>" + name + "</AutoScalingGroupName><MinSize>" +
+         std::to_string(min) + "</MinSize><MaxSize>" + std::to_string(max) +
+         "</MaxSize><DesiredCapacity>" + std::to_string(desired) + "</DesiredCapacity><Instances>" +
+         instances + "</Instances></member>";
+}
+
+// Every group `call` names (steps share their reads: one call may name several), each at
+// the same sizes.
+HttpResponse AsgReplyToAll(const AwsCall& call, int min, int max, int desired, int in_service) {
+  std::string members;
+  for (const auto& [key, name] : call.params) {
+    if (key.starts_with("AutoScalingGroupNames.member.")) {
+      members += AsgMember(name, min, max, desired, in_service);
+    }
+  }
   return FakeAws::QueryOk("DescribeAutoScalingGroups",
-                          "<AutoScalingGroups><member><AutoScalingGroupName>" + name +
-                              "</AutoScalingGroupName><MinSize>" + std::to_string(min) +
-                              "</MinSize><MaxSize>" + std::to_string(max) +
-                              "</MaxSize><DesiredCapacity>" + std::to_string(desired) +
-                              "</DesiredCapacity><Instances>" + instances +
-                              "</Instances></member></AutoScalingGroups>");
+                          "<AutoScalingGroups>" + members + "</AutoScalingGroups>");
 }
 
 class LambdaHandlerTest : public ::testing::Test {
@@ -54,8 +64,7 @@ class LambdaHandlerTest : public ::testing::Test {
     env_.Set("JENKINS_ASG_NAME", "dr-jenkins");
     env_.Set("MONITORING_ASG_NAME", "dr-monitoring");
     aws_.On(kAutoScaling, "DescribeAutoScalingGroups", [](const AwsCall& call) {
-      std::string name = call.Param("AutoScalingGroupNames.member.1");
-      return AsgReply(name, 1, 3, 1, 1);  // already failed over
+      return AsgReplyToAll(call, 1, 3, 1, 1);  // already failed over
     });
   }
 
@@ -186,9 +195,8 @@ TEST_F(LambdaHandlerTest, UnknownStepIdIsAnInvalidEventNamingIt) {
 }
 
 TEST_F(LambdaHandlerTest, DryRunOfASubsetPreviewsOnlyThoseSteps) {
-  aws_.On(kAutoScaling, "DescribeAutoScalingGroups", [](const AwsCall& call) {
-    return AsgReply(call.Param("AutoScalingGroupNames.member.1"), 0, 0, 0, 0);
-  });
+  aws_.On(kAutoScaling, "DescribeAutoScalingGroups",
+          [](const AwsCall& call) { return AsgReplyToAll(call, 0, 0, 0, 0); });
   RuntimePost post = ServeOne(R"({"dry_run": true, "steps": ["scale-asg:dr-monitoring"]})");
   ASSERT_EQ(post.kind, "response");
   json response = post.Json();
@@ -228,12 +236,19 @@ TEST_F(LambdaHandlerTest, SubsetKeepsTheOrderThroughLeftOutSteps) {
 }
 
 TEST_F(LambdaHandlerTest, FailedStepAnswers500WithTheOriginalsPrefix) {
+  // dr-jenkins is at 0 and may not be changed; dr-monitoring has failed over already.
   aws_.On(kAutoScaling, "DescribeAutoScalingGroups", [](const AwsCall& call) {
-    if (call.Param("AutoScalingGroupNames.member.1") == "dr-jenkins") {
-      return FakeAws::QueryError(403, "AccessDenied", "not allowed to describe dr-jenkins");
+    std::string members;
+    for (const auto& [key, name] : call.params) {
+      if (!key.starts_with("AutoScalingGroupNames.member.")) continue;
+      members += name == "dr-jenkins" ? AsgMember(name, 0, 0, 0, 0) : AsgMember(name, 1, 3, 1, 1);
     }
-    return AsgReply("dr-monitoring", 1, 3, 1, 1);
+    return FakeAws::QueryOk("DescribeAutoScalingGroups",
+                            "<AutoScalingGroups>" + members + "</AutoScalingGroups>");
   });
+  aws_.Reply(kAutoScaling, "CreateOrUpdateTags", FakeAws::QueryOk("CreateOrUpdateTags", ""));
+  aws_.Reply(kAutoScaling, "UpdateAutoScalingGroup",
+             FakeAws::QueryError(403, "AccessDenied", "not allowed to update dr-jenkins"));
   RuntimePost post = ServeOne("{}");
   ASSERT_EQ(post.kind, "response");
   json response = post.Json();
@@ -242,7 +257,7 @@ TEST_F(LambdaHandlerTest, FailedStepAnswers500WithTheOriginalsPrefix) {
   EXPECT_EQ(response.at("open_steps"), json::array({"scale-asg:dr-jenkins"}));
   std::string body = Body(response);
   EXPECT_EQ(body.rfind("Error during DR failover: scale-asg:dr-jenkins failed: ", 0), 0u) << body;
-  EXPECT_THAT(body, HasSubstr("not allowed to describe dr-jenkins"));
+  EXPECT_THAT(body, HasSubstr("not allowed to update dr-jenkins"));
   EXPECT_THAT(log_.Text(), HasSubstr("\nERROR: Error during DR failover: scale-asg:dr-jenkins"));
 }
 
@@ -283,7 +298,7 @@ TEST_F(LambdaHandlerTest, EventDeadlineIsNotInProgress) {
   // The event's own deadline_seconds is a limit, not a pause: running out of it fails.
   aws_.On(kAutoScaling, "DescribeAutoScalingGroups", [this](const AwsCall& call) {
     clock_.Advance(std::chrono::seconds(2));
-    return AsgReply(call.Param("AutoScalingGroupNames.member.1"), 1, 3, 1, 1);
+    return AsgReplyToAll(call, 1, 3, 1, 1);
   });
   RuntimePost post = ServeOne(R"({"deadline_seconds": 1, "ordering": "sequential"})");
   json response = post.Json();

@@ -172,6 +172,12 @@ json ApiCallsJson(const ApiCallCounter::Snapshot& snapshot) {
             {"mutating", snapshot.mutating_calls}}}};
 }
 
+json WithSharedReads(json api_calls, const SharedReadCounts& reads) {
+  api_calls["shared_reads"] = {
+      {"asked", reads.asked}, {"calls", reads.calls}, {"read_ahead", reads.read_ahead}};
+  return api_calls;
+}
+
 std::string_view ReportModeName(ReportMode mode) {
   return mode == ReportMode::kPlan ? "plan" : "run";
 }
@@ -205,7 +211,7 @@ nlohmann::json BuildReport(const RunRecord& run, const ApiCallCounter::Snapshot&
           {"critical_path", std::move(path)},
           {"critical_path_ms", critical_path_ms},
           {"recovery", RecoveryJson(run, context)},
-          {"api_calls", ApiCallsJson(api_calls)},
+          {"api_calls", WithSharedReads(ApiCallsJson(api_calls), context.shared_reads)},
           {"rate_limits", RateLimitsJson(api_calls.rate_limits, run.started)}};
 }
 

@@ -24,6 +24,15 @@ enum class ReportMode {
 std::string_view ReportModeName(ReportMode mode);  // "run", "plan"
 
 // Facts about the run that the records do not carry.
+// How the steps' one-resource reads were shared (services/shared_reads.h): reads asked for,
+// the calls that answered them, and how many of those reads a call made earlier for other
+// steps had read ahead.
+struct SharedReadCounts {
+  int asked = 0;
+  int calls = 0;
+  int read_ahead = 0;
+};
+
 struct ReportContext {
   ReportMode mode = ReportMode::kRun;
   std::string tool_version;                 // "0.1.0"
@@ -41,6 +50,7 @@ struct ReportContext {
   Status error;
   // The run lease (app/lease_guard.h): the report's `lease`; null when the plan has none.
   nlohmann::json lease;
+  SharedReadCounts shared_reads;  // the report's api_calls.shared_reads
 };
 
 // Builds the report. Never fails; strings are copied as given, so serialize with

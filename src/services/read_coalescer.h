@@ -8,7 +8,11 @@
 // groups) opens a batch and waits `gather`; later askers join it. A batch that reaches
 // `max_batch` is sent at once by the asker that filled it; otherwise the opener sends it when
 // its wait ends. Everyone in the batch gets the one answer; an item asked for twice in one
-// batch is sent once. A failed call fails every item of its batch with the call's status.
+// batch is sent once. A failed call fails every item of its batch with the call's status,
+// except NotFound (DescribeTargetGroups fails a whole call for one unknown ARN): the items
+// are then asked for one by one, so that one missing resource fails only its own reads.
+// Other refusals (an access denied) are the action's, not one item's: asking one by one
+// would only multiply the denied calls.
 // With `gather` zero every asker sends its own call at once (no coalescing).
 //
 // Looking ahead: steps do not all reach their first read at once (500 ECS steps on 64
@@ -18,7 +22,9 @@
 // asker of its item, who gets it without a call if it is at most `fresh_for` old (or still
 // in flight). Only an item's first read is served so, and only once: later reads of it
 // (a wait's polls) always go to AWS. A failed call keeps nothing, and an item the call did
-// not find is read again for its asker.
+// not find is read again for its asker. A call that carried items read ahead and failed is
+// sent again without them, so that an item read ahead (one the caller may not read, say)
+// never fails the reads of the steps that asked.
 //
 // Every wait ends: the opener's gathering wait is bounded by `gather` (and stops early on
 // the run's cancellation), and the others wait only for a call in flight, which the AWS
@@ -116,12 +122,16 @@ class ReadCoalescer {
     bool sent = false;                    // closed: nobody joins any more
     std::optional<Result<Found>> answer;  // set once the call has returned
     MonoTime answered_at{};
+    std::map<std::string, Status> refused;  // items whose own call failed, asked for alone
   };
   using Item = std::pair<std::string, std::string>;  // (group, key)
 
   static Result<std::optional<Value>> Pick(const Batch& batch, const std::string& key) {
     const Result<Found>& answer = *batch.answer;
     if (!answer.ok()) return answer.status();
+    if (auto refused = batch.refused.find(key); refused != batch.refused.end()) {
+      return refused->second;
+    }
     auto it = answer->find(key);
     if (it == answer->end()) return std::optional<Value>();
     return std::optional<Value>(it->second);
@@ -155,6 +165,9 @@ class ReadCoalescer {
       const Result<Found>& answer = *batch->answer;
       if (!answer.ok()) return answer.status();
       for (const std::string& key : keys) {
+        if (auto refused = batch->refused.find(key); refused != batch->refused.end()) {
+          return refused->second;
+        }
         if (auto it = answer->find(key); it != answer->end()) found.insert(*it);
       }
     }
@@ -195,12 +208,34 @@ class ReadCoalescer {
       gathering_.erase(it);
     }
     for (const std::string& key : batch->keys) asked_items_.insert({group, key});
+    const std::vector<std::string> asked = batch->keys;
     FillWithExpected(group, batch);
     ++calls_;
     const std::vector<std::string> keys = batch->keys;
     lock.unlock();
+    int extra_calls = 0;
     Result<Found> answer = call_(group, keys);
+    if (!answer.ok() && asked.size() < keys.size()) {
+      answer = call_(group, asked);
+      ++extra_calls;
+    }
+    std::map<std::string, Status> refused;
+    if (!answer.ok() && asked.size() > 1 && answer.status().code() == StatusCode::kNotFound) {
+      Found found;
+      for (const std::string& key : asked) {
+        Result<Found> one = call_(group, {key});
+        ++extra_calls;
+        if (one.ok()) {
+          found.merge(*one);
+        } else if (one.status().code() != StatusCode::kNotFound) {
+          refused.emplace(key, one.status());
+        }
+      }
+      answer = std::move(found);
+    }
     lock.lock();
+    calls_ += extra_calls;
+    batch->refused = std::move(refused);
     batch->answered_at = clock_.Monotonic();
     batch->answer = std::move(answer);
     done_.notify_all();

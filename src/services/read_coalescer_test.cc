@@ -208,6 +208,29 @@ TEST(ReadCoalescerTest, AnItemTheReadAheadDidNotFindIsReadAgainForItsAsker) {
   EXPECT_EQ(recorder.calls[1].second, std::vector<std::string>{"unknown"});
 }
 
+// A read-ahead item the caller may not read must not fail the reads of those who asked.
+TEST(ReadCoalescerTest, ACallFailingWithItemsReadAheadIsSentAgainWithoutThem) {
+  FakeClock clock;
+  std::vector<std::vector<std::string>> sent;
+  ReadCoalescer<std::string> coalescer(
+      10, kGather, kFresh, clock,
+      [&sent](const std::string&,
+              const std::vector<std::string>& keys) -> Result<ReadCoalescer<std::string>::Found> {
+        sent.push_back(keys);
+        if (std::find(keys.begin(), keys.end(), "secret") != keys.end()) {
+          return Status::Rejected("AccessDeniedException: not authorized");
+        }
+        return ReadCoalescer<std::string>::Found{{keys.front(), "described"}};
+      });
+  coalescer.Expect("dr", "web");
+  coalescer.Expect("dr", "secret");
+  EXPECT_EQ(coalescer.Get("dr", "web")->value_or(""), "described");
+  EXPECT_EQ(sent, (std::vector<std::vector<std::string>>{{"web", "secret"}, {"web"}}));
+  EXPECT_EQ(coalescer.calls(), 2);
+  // The item read ahead is then read for its own asker, and fails there.
+  EXPECT_FALSE(coalescer.Get("dr", "secret").ok());
+}
+
 TEST(ReadCoalescerTest, AFailedCallKeepsNothingForTheItemsItReadAhead) {
   FakeClock clock;
   int calls = 0;
@@ -215,14 +238,15 @@ TEST(ReadCoalescerTest, AFailedCallKeepsNothingForTheItemsItReadAhead) {
       10, kGather, kFresh, clock,
       [&calls](const std::string&,
                const std::vector<std::string>& keys) -> Result<ReadCoalescer<std::string>::Found> {
-        if (++calls == 1) return Status::Retryable("Throttling: Rate exceeded");
+        // Fails with and then without the item read ahead.
+        if (++calls <= 2) return Status::Retryable("Throttling: Rate exceeded");
         return ReadCoalescer<std::string>::Found{{keys.front(), "fresh"}};
       });
   coalescer.Expect("dr", "web");
   coalescer.Expect("dr", "api");
   EXPECT_FALSE(coalescer.Get("dr", "web").ok());
   EXPECT_EQ(coalescer.Get("dr", "api")->value_or(""), "fresh");
-  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(calls, 3);
 }
 
 }  // namespace

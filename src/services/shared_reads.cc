@@ -11,23 +11,6 @@ constexpr size_t kServicesPerCall = 10;
 constexpr size_t kTargetGroupsPerCall = 20;
 constexpr size_t kTasksPerCall = 100;
 
-// `describe` for `arns` at once, or, when AWS refuses the batch because one of them does not
-// exist (NotFound), for each ARN alone, leaving the unknown ones out.
-template <typename Value, typename Describe>
-Result<typename ReadCoalescer<Value>::Found> EachKnown(const std::vector<std::string>& arns,
-                                                       Describe describe) {
-  Result<typename ReadCoalescer<Value>::Found> all = describe(arns);
-  if (all.ok() || all.status().code() != StatusCode::kNotFound || arns.size() == 1) return all;
-  typename ReadCoalescer<Value>::Found found;
-  for (const std::string& arn : arns) {
-    Result<typename ReadCoalescer<Value>::Found> one = describe(std::vector<std::string>{arn});
-    if (!one.ok() && one.status().code() == StatusCode::kNotFound) continue;
-    if (!one.ok()) return one.status();
-    found.merge(*one);
-  }
-  return found;
-}
-
 }  // namespace
 
 SharedReads::SharedReads(AutoScalingClient& autoscaling, EcsClient& ecs, Elbv2Client& elbv2,
@@ -60,29 +43,21 @@ SharedReads::SharedReads(AutoScalingClient& autoscaling, EcsClient& ecs, Elbv2Cl
                   return found;
                 }),
       target_groups_(kTargetGroupsPerCall, gathering, fresh_for, clock,
-                     [&elbv2](const std::string&, const std::vector<std::string>& arns) {
-                       return EachKnown<drf::TargetGroup>(
-                           arns,
-                           [&elbv2](const std::vector<std::string>& some)
-                               -> Result<ReadCoalescer<drf::TargetGroup>::Found> {
-                             DRF_ASSIGN_OR_RETURN(std::vector<drf::TargetGroup> groups,
-                                                  elbv2.DescribeTargetGroups(some));
-                             ReadCoalescer<drf::TargetGroup>::Found found;
-                             for (drf::TargetGroup& tg : groups) found[tg.arn] = std::move(tg);
-                             return found;
-                           });
+                     [&elbv2](const std::string&, const std::vector<std::string>& arns)
+                         -> Result<ReadCoalescer<drf::TargetGroup>::Found> {
+                       DRF_ASSIGN_OR_RETURN(std::vector<drf::TargetGroup> groups,
+                                            elbv2.DescribeTargetGroups(arns));
+                       ReadCoalescer<drf::TargetGroup>::Found found;
+                       for (drf::TargetGroup& tg : groups) found[tg.arn] = std::move(tg);
+                       return found;
                      }),
       target_group_tags_(kTargetGroupsPerCall, gathering, fresh_for, clock,
-                         [&elbv2](const std::string&, const std::vector<std::string>& arns) {
-                           return EachKnown<ResourceTags>(
-                               arns,
-                               [&elbv2](const std::vector<std::string>& some)
-                                   -> Result<ReadCoalescer<ResourceTags>::Found> {
-                                 DRF_ASSIGN_OR_RETURN(auto tags, elbv2.DescribeTags(some));
-                                 // A group without tags is known all the same.
-                                 for (const std::string& arn : some) tags[arn];
-                                 return tags;
-                               });
+                         [&elbv2](const std::string&, const std::vector<std::string>& arns)
+                             -> Result<ReadCoalescer<ResourceTags>::Found> {
+                           DRF_ASSIGN_OR_RETURN(auto tags, elbv2.DescribeTags(arns));
+                           // A group without tags is known all the same.
+                           for (const std::string& arn : arns) tags[arn];
+                           return tags;
                          }),
       tasks_(kTasksPerCall, gathering, Duration::zero(), clock,
              [&ecs](const std::string& cluster,

@@ -6,9 +6,9 @@
 // one cluster (ListTasks filters by one service: each step lists its own). A step asks for
 // its one resource and gets the same answer it would get alone.
 //
-// DescribeTargetGroups and DescribeTags fail a whole call when one ARN is unknown; a batch
-// that fails so is asked again one ARN at a time, so one missing group fails only the steps
-// that named it.
+// DescribeTargetGroups and DescribeTags fail a whole call when one ARN is unknown; the
+// coalescer then asks one item at a time, so one missing group fails only the steps that
+// named it.
 //
 // The steps announce the resources they will read first (Expect*), so that a batch with
 // room reads ahead for steps that have not started yet (ReadCoalescer, "Looking ahead"):

@@ -50,13 +50,21 @@ class Proxy:
         # checks the condition and writes without a lock, so two conditional puts at once
         # could both succeed (the run lease would admit two runs). Writes go one at a time.
         self._dynamodb_writes = threading.Lock()
+        # AWS applies an Auto Scaling group's capacity change atomically; moto's compares the
+        # group's instances with the new desired capacity and launches the difference without
+        # a lock, so two UpdateAutoScalingGroup(desired 1) at once launched two instances
+        # (tests/integration/resilience_test.cc, two concurrent runs). Writes one at a time.
+        self._autoscaling_writes = threading.Lock()
         handler = type("Handler", (_Handler,), {"proxy": self})
         self._endpoint = http_server.Endpoint(handler, port, name="proxy")
 
     def _serialized(self, req):
-        """The lock a request to moto must hold: DynamoDB writes, one at a time."""
+        """The lock a request to moto must hold: DynamoDB and Auto Scaling writes, one at a
+        time."""
         if req.service == "dynamodb" and req.mutating:
             return self._dynamodb_writes
+        if req.service == "autoscaling" and req.mutating:
+            return self._autoscaling_writes
         return contextlib.nullcontext()
 
     @property
