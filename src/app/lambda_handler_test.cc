@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 
 #include "app/exit_codes.h"
 #include "lambda/logging.h"
@@ -42,17 +43,23 @@ std::string AsgMember(const std::string& name, int min, int max, int desired, in
          instances + "</Instances></member>";
 }
 
-// Every group `call` names (steps share their reads: one call may name several), each at
-// the same sizes.
-HttpResponse AsgReplyToAll(const AwsCall& call, int min, int max, int desired, int in_service) {
+// Every group `call` names (steps share their reads: one call may name several), each as
+// `member_of` describes it.
+HttpResponse AsgReplyToAll(const AwsCall& call,
+                           const std::function<std::string(const std::string&)>& member_of) {
   std::string members;
   for (const auto& [key, name] : call.params) {
-    if (key.starts_with("AutoScalingGroupNames.member.")) {
-      members += AsgMember(name, min, max, desired, in_service);
-    }
+    if (key.starts_with("AutoScalingGroupNames.member.")) members += member_of(name);
   }
   return FakeAws::QueryOk("DescribeAutoScalingGroups",
                           "<AutoScalingGroups>" + members + "</AutoScalingGroups>");
+}
+
+// Every group `call` names, each at the same sizes.
+HttpResponse AsgReplyToAll(const AwsCall& call, int min, int max, int desired, int in_service) {
+  return AsgReplyToAll(call, [&](const std::string& name) {
+    return AsgMember(name, min, max, desired, in_service);
+  });
 }
 
 class LambdaHandlerTest : public ::testing::Test {
@@ -238,13 +245,9 @@ TEST_F(LambdaHandlerTest, SubsetKeepsTheOrderThroughLeftOutSteps) {
 TEST_F(LambdaHandlerTest, FailedStepAnswers500WithTheOriginalsPrefix) {
   // dr-jenkins is at 0 and may not be changed; dr-monitoring has failed over already.
   aws_.On(kAutoScaling, "DescribeAutoScalingGroups", [](const AwsCall& call) {
-    std::string members;
-    for (const auto& [key, name] : call.params) {
-      if (!key.starts_with("AutoScalingGroupNames.member.")) continue;
-      members += name == "dr-jenkins" ? AsgMember(name, 0, 0, 0, 0) : AsgMember(name, 1, 3, 1, 1);
-    }
-    return FakeAws::QueryOk("DescribeAutoScalingGroups",
-                            "<AutoScalingGroups>" + members + "</AutoScalingGroups>");
+    return AsgReplyToAll(call, [](const std::string& name) {
+      return name == "dr-jenkins" ? AsgMember(name, 0, 0, 0, 0) : AsgMember(name, 1, 3, 1, 1);
+    });
   });
   aws_.Reply(kAutoScaling, "CreateOrUpdateTags", FakeAws::QueryOk("CreateOrUpdateTags", ""));
   aws_.Reply(kAutoScaling, "UpdateAutoScalingGroup",

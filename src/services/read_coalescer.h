@@ -82,7 +82,7 @@ class ReadCoalescer {
       if (answer.ok() && answer->contains(key) &&
           clock_.Monotonic() - ahead->answered_at <= fresh_for_) {
         ++read_ahead_used_;
-        return Pick(*ahead, key);
+        return std::optional<Value>(answer->at(key));
       }
     }
     DRF_ASSIGN_OR_RETURN(Found found, Gather(lock, group, {key}, cancel));
@@ -125,17 +125,6 @@ class ReadCoalescer {
     std::map<std::string, Status> refused;  // items whose own call failed, asked for alone
   };
   using Item = std::pair<std::string, std::string>;  // (group, key)
-
-  static Result<std::optional<Value>> Pick(const Batch& batch, const std::string& key) {
-    const Result<Found>& answer = *batch.answer;
-    if (!answer.ok()) return answer.status();
-    if (auto refused = batch.refused.find(key); refused != batch.refused.end()) {
-      return refused->second;
-    }
-    auto it = answer->find(key);
-    if (it == answer->end()) return std::optional<Value>();
-    return std::optional<Value>(it->second);
-  }
 
   // Puts `keys` in the group's gathering batch (sending each batch that fills), sends the
   // batch this asker opened once the gathering window has passed, and waits for the answers.
@@ -183,7 +172,8 @@ class ReadCoalescer {
     return batch;
   }
 
-  // Fills the room left in `batch` with announced items of `group` not asked for yet.
+  // Fills the room left in `batch` with announced items of `group` not asked for yet. Called
+  // by Send once the batch's own keys are in asked_items_.
   void FillWithExpected(const std::string& group, const std::shared_ptr<Batch>& batch) {
     auto it = expected_.find(group);
     if (it == expected_.end()) return;
@@ -191,10 +181,7 @@ class ReadCoalescer {
     while (batch->keys.size() < max_batch_ && !queue.empty()) {
       std::string key = std::move(queue.front());
       queue.pop_front();
-      const bool asked =
-          std::find(batch->keys.begin(), batch->keys.end(), key) != batch->keys.end() ||
-          read_ahead_.contains({group, key}) || asked_items_.contains({group, key});
-      if (asked) continue;
+      if (read_ahead_.contains({group, key}) || asked_items_.contains({group, key})) continue;
       batch->keys.push_back(key);
       read_ahead_[{group, key}] = batch;
     }
