@@ -45,14 +45,14 @@ struct PollSchedule {
 
 // The schedule of the waits for the database promotion (not of its step-level retries,
 // which keep the defaults). The promotion is usually what a failover waits for last, so
-// it is watched closely: 150 ms, then each sleep 5 % longer, to at most 10 s
-// (reached after about 3.5 minutes). A convergence is then seen within about a tenth of
-// its duration (a 3 s promotion at ~3.2 s instead of ~4.75 s with the defaults), for
-// about 100 DescribeDBInstances in 5 minutes instead of ~35: harmless for one instance.
-// Waits on many resources at once (ASGs, ECS services) keep the defaults, whose polls
-// stay far below the APIs' request rate limits. bench/README.md has the measurements.
-// Its reads are its own: no rounds.
-inline constexpr PollSchedule kPromotionPollSchedule{std::chrono::milliseconds(150), 1.05,
+// it is watched closely: 100 ms, then each sleep 3 % longer, to at most 10 s (reached after
+// about 5.5 minutes). A convergence is then seen within about 3 % of its duration (a 3 s
+// promotion at ~3.05 s instead of ~4.75 s with the defaults; a 5-minute one about 4.5 s
+// late on average rather than 7.5 s at 5 %), for about 150 DescribeDBInstances in 5 minutes
+// instead of ~35: harmless for one instance. Waits on many resources at once (ASGs, ECS
+// services) keep the defaults, whose polls stay far below the APIs' request rate limits.
+// bench/README.md has the measurements. Its reads are its own: no rounds.
+inline constexpr PollSchedule kPromotionPollSchedule{std::chrono::milliseconds(100), 1.03,
                                                      std::chrono::seconds(10), Duration::zero()};
 
 // How long Act and WaitUntil go on through transient errors only (every call failing with

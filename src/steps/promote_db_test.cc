@@ -64,10 +64,10 @@ TEST_F(PromoteDbTest, WaitsPastTheAvailableRightAfterThePromoteCall) {
   EXPECT_EQ(result.after, (nlohmann::json{{"status", "available"}, {"replica_source", ""}}));
   EXPECT_EQ(result.changes.size(), 1u);
   EXPECT_EQ(result.summary, std::string("promoted dr-app-db (was replica of ") + kSource + ")");
-  // Three sleeps between four polls, on the promotion's close schedule: 150, 157.5 and
-  // 165.375 ms.
+  // Three sleeps between four polls, on the promotion's close schedule: 100, 103 and
+  // 106.09 ms.
   EXPECT_EQ(h_.clock.sleeps().size(), 3u);
-  EXPECT_EQ(result.waiting, std::chrono::microseconds(472875));
+  EXPECT_EQ(result.waiting, std::chrono::microseconds(309090));
   EXPECT_TRUE(h_.aws.Unscripted().empty());
 }
 

@@ -297,6 +297,12 @@ Status EmulatorProcess::ResetStats() const {
   return reply.ok() ? Status::Ok() : reply.status();
 }
 
+Status EmulatorProcess::Settle(std::chrono::seconds timeout) const {
+  const nlohmann::json request = {{"timeout_seconds", timeout.count()}};
+  auto reply = Call("POST", "/_emulator/settle", request.dump());
+  return reply.ok() ? Status::Ok() : reply.status();
+}
+
 Status EmulatorProcess::Reseed() {
   DRF_ASSIGN_OR_RETURN(std::string body, Call("POST", "/_emulator/reseed", "{}"));
   auto doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);

@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -94,6 +95,10 @@ class EmulatorProcess {
   Result<nlohmann::json> Stats() const;
   // POST /_emulator/reset-stats.
   Status ResetStats() const;
+  // POST /_emulator/settle: waits (at most `timeout`, under 10 s) until no connection is open
+  // but this call's, so every request a killed client had already sent has been applied and
+  // counted; an error naming the connections still open after `timeout`.
+  Status Settle(std::chrono::seconds timeout) const;
   // POST /_emulator/reseed: moto reset and seeded again (new ARNs, no promotion under way, no
   // instance or task timers), empty stats; the settings stay. A fresh region in a second or
   // two instead of a new process; resources() then describes the new one.

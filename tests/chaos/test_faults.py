@@ -15,6 +15,7 @@ seen from the client, what moto applied, and what the stats' mutating_log says.
 import http.client
 import json
 import os
+import socket
 import sys
 import threading
 import unittest
@@ -225,6 +226,50 @@ class FaultLayerTest(unittest.TestCase):
         self.assertEqual([(e["op"], e["status"], e["dropped"]) for e in log],
                          [("AutoScaling.UpdateAutoScalingGroup", 200, True)])
         self.assertEqual(log[0]["params"]["MaxSize"], str(before + 1))
+
+    # --- settling after a client dies ------------------------------------------------------
+
+    def raw_request(self, sock, body, service):
+        """A POST of a query-protocol `body` on `sock`, unsigned (moto's auth is off; the
+        scope names the service for routing)."""
+        sock.sendall(
+            (f"POST / HTTP/1.1\r\nHost: {self.emu.endpoint.removeprefix('http://')}\r\n"
+             "Content-Type: application/x-www-form-urlencoded\r\n"
+             f"Authorization: AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/{service}/"
+             "aws4_request, SignedHeaders=host, Signature=0\r\n"
+             f"Content-Length: {len(body)}\r\n\r\n").encode() + body)
+
+    def connect(self):
+        host, port = self.emu.endpoint.removeprefix("http://").rsplit(":", 1)
+        return socket.create_connection((host, int(port)), timeout=30)
+
+    def test_settle_returns_once_a_dead_clients_request_has_been_applied(self):
+        before = self.asg_max()
+        self.faults(latency_ms=500, operations=["AutoScaling.UpdateAutoScalingGroup"])
+        with self.connect() as sock:  # sent, then the client is gone without an answer
+            self.raw_request(sock, "Action=UpdateAutoScalingGroup&Version=2011-01-01&"
+                             f"AutoScalingGroupName=dr-monitoring&MaxSize={before + 1}".encode(),
+                             "autoscaling")
+        self.assertEqual(self.emu.settle(timeout_seconds=20), {"open_connections": 0})
+        self.assertEqual(self.asg_max(), before + 1)
+        log = self.emu.stats()["mutating_log"]
+        self.assertEqual([(e["op"], e["status"]) for e in log],
+                         [("AutoScaling.UpdateAutoScalingGroup", 200)])
+
+    def test_settle_names_the_connections_still_open_when_it_gives_up(self):
+        with self.connect() as sock:
+            # One request answered: the server holds the connection for the next one.
+            self.raw_request(sock, b"Action=DescribeDBInstances&Version=2014-10-31", "rds")
+            http.client.HTTPResponse(sock).begin()
+            with self.assertRaises(urllib.error.HTTPError) as refused:
+                self.emu.settle(timeout_seconds=0.2)
+            self.assertEqual(refused.exception.code, 503)
+            self.assertEqual(json.loads(refused.exception.read())["open_connections"], 1)
+        self.assertEqual(self.emu.settle(timeout_seconds=20), {"open_connections": 0})
+        for bad in (-1, 61, "5", True):
+            with self.assertRaises(urllib.error.HTTPError) as refused:
+                self.emu.settle(timeout_seconds=bad)
+            self.assertEqual(refused.exception.code, 400, bad)
 
     # --- truncated replies ----------------------------------------------------------------
 

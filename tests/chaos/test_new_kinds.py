@@ -132,6 +132,7 @@ class NewKindsTest(unittest.TestCase):
             child.stdin.write(b"go\n")
             child.stdin.close()
             self.assertEqual(child.wait(timeout=120), -signal.SIGKILL, trace)
+            self.emu.settle()  # the killed run's requests still on their way land first
             resumed = run_against(self.emu, "--plan", self.plan)
             self.assertEqual(resumed.returncode, 0, f"{trace}\n{resumed.describe()}")
             self.assert_failed_over(trace)

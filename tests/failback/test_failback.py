@@ -208,6 +208,7 @@ class FailbackTest(unittest.TestCase):
                 child.stdin.write(b"go\n")
                 child.stdin.close()
                 self.assertEqual(child.wait(timeout=120), -signal.SIGKILL)
+                self.emu.settle()  # the killed run's requests still on their way land first
                 resumed = self.drf(verb="failback")
                 self.assertEqual(resumed.returncode, EXIT_SUCCEEDED, resumed.describe())
                 self.assert_at_standby()

@@ -189,6 +189,10 @@ class ResilienceTest : public ::testing::Test {
     ASSERT_EQ(armed->at("kill_after_mutating").at("k"), k) << armed->dump();
     ASSERT_TRUE((*child)->Release().ok());
     ProcessResult crashed = (*child)->Wait(seconds(90));
+    // Requests the run had sent when it was killed are still applied, as on AWS; they belong
+    // to this run, not to the next.
+    Status settled = emu.Settle(seconds(8));
+    ASSERT_TRUE(settled.ok()) << trace << ": " << settled.ToString();
     Json at_crash = Stats(emu);
     const Json& crash_log = at_crash.at("mutating_log");
     ASSERT_EQ(crashed.term_signal, SIGKILL)

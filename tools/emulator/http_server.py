@@ -1,21 +1,60 @@
 """The HTTP/1.1 server the emulator's endpoints share (the realism proxy, the tripwire):
 a thread per connection on 127.0.0.1, keep-alive, TCP_NODELAY, each reply in one write.
+Every server answers `POST /_emulator/settle` (see Server.settle).
 
 Why one write with TCP_NODELAY: a keep-alive server that answers in several writes lets
 Nagle's algorithm meet the client's delayed ACK, and the client stalls ~40 ms a request."""
 
 import http.server
+import json
 import socket
 import socketserver
 import threading
+import time
 
 import wire
+
+SETTLE_PATH = "/_emulator/settle"
 
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128  # no dropped SYNs (each costs the client a 1 s retransmit)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._open = set()  # accepted connections not yet shut down; guarded by _changed
+        self._changed = threading.Condition()
+
+    def process_request(self, request, client_address):
+        with self._changed:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request):
+        super().shutdown_request(request)
+        with self._changed:
+            self._open.discard(request)
+            self._changed.notify_all()
+
+    def settle(self, own, timeout):
+        """Waits until no connection but `own` is open; returns how many still are (0 when
+        settled) after at most `timeout` seconds.
+
+        Why: a client killed mid-run may have requests on their way. The kernel closes its
+        connections, but each request already sent is still read, forwarded and applied,
+        as AWS applies a call whose client died. A test that reads the stats right after
+        the kill would miss those calls and credit them to whatever runs next. Once every
+        other connection is closed, each such request has been answered."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                others = len(self._open - {own})
+                left = deadline - time.monotonic()
+                if others == 0 or left <= 0:
+                    return others
+                self._changed.wait(left)
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -40,6 +79,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if hasattr(socket, "TCP_QUICKACK"):
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
         body = self._read_body()
+        if self.command == "POST" and self.path.split("?")[0].rstrip("/") == SETTLE_PATH:
+            self._write(self._settle(body))
+            return
         req = wire.parse_request(self.command, self.path, list(self.headers.items()), body)
         try:
             resp = self.respond(req)
@@ -52,6 +94,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self._write(resp)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = _handle_any
+
+    def _settle(self, body):
+        """POST /_emulator/settle {"timeout_seconds": t}: 200 once no other connection is
+        open, 503 after t seconds (default 5, at most 60) with the count still open."""
+        try:
+            timeout = json.loads(body or b"{}").get("timeout_seconds", 5)
+            if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not (
+                    0 <= timeout <= 60):
+                raise ValueError
+        except (ValueError, AttributeError):
+            return _json(400, {"error": "settle takes {\"timeout_seconds\": <number 0-60>}"})
+        still_open = self.server.settle(self.connection, timeout)
+        if still_open:
+            return _json(503, {"open_connections": still_open,
+                               "error": f"{still_open} connections still open after {timeout} s"})
+        return _json(200, {"open_connections": 0})
 
     def _read_body(self):
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
@@ -84,6 +142,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
+
+
+def _json(status, doc):
+    return wire.Response(status, [("Content-Type", "application/json")], json.dumps(doc).encode())
 
 
 class Endpoint:

@@ -151,6 +151,11 @@ class Emulator:
     def stats(self):
         return self.control("stats")
 
+    def settle(self, timeout_seconds=10):
+        """Returns once no other connection to the emulator is open: every request a killed
+        client had sent has been applied and counted. HTTPError 503 after the timeout."""
+        return self.control("settle", {"timeout_seconds": timeout_seconds})
+
     def reset_stats(self):
         return self.control("reset-stats", {})
 

@@ -39,6 +39,7 @@ def warm_up(clients):
     clients.get("autoscaling", DR_REGION).describe_auto_scaling_groups()
     clients.get("ecs", DR_REGION).list_clusters()
     clients.get("elbv2", DR_REGION).describe_load_balancers()
+    clients.get("cloudwatch", DR_REGION).list_metrics()  # the replica-lag guard's service
 
 
 ALL_PARTS = ("db", "network", "asgs", "ecs", "elb")
