@@ -13,7 +13,7 @@ class AwsSession::CounterObserver final : public ApiCallObserver {
   void OnAttempt(const ApiAttempt& a) override {
     if (counter_ == nullptr) return;
     counter_->Record(a.service, a.operation, a.http_status, a.error_code, a.will_retry, a.latency);
-    counter_->RecordRetryMode(a.service, a.retry_mode, a.throttled, a.send_rate_limit,
+    counter_->RecordRetryMode(a.service, a.operation, a.retry_mode, a.throttled, a.send_rate_limit,
                               clock_.Now());
   }
 

@@ -99,11 +99,14 @@ TEST_F(CliTest, ReportCheckLeavesNoFileWhenTheRunDoesNotStart) {
 }
 
 // The retry mode: --retry-mode, else the plan's retry_mode, else AWS_RETRY_MODE. The report
-// shows the mode per service and, in adaptive mode, the limit the throttles set.
+// shows the mode per operation and, in adaptive mode, the limit the throttles set: here on
+// the first call of every run, the ASG read.
+constexpr const char* kAsgRead = "Auto Scaling.DescribeAutoScalingGroups";
+
 TEST_F(CliTest, RetryModeFlagReachesTheClientAndTheReport) {
   const nlohmann::json limits = ThrottledRunRateLimits({"run", "--retry-mode", "adaptive"});
-  ASSERT_TRUE(limits.contains("Auto Scaling")) << limits.dump() << Err();
-  const nlohmann::json& asg = limits["Auto Scaling"];
+  ASSERT_TRUE(limits.contains(kAsgRead)) << limits.dump() << Err();
+  const nlohmann::json& asg = limits[kAsgRead];
   EXPECT_EQ(asg["mode"], "adaptive");
   EXPECT_GT(asg["throttles"].get<int>(), 0);
   EXPECT_FALSE(asg["samples"].empty());
@@ -114,16 +117,16 @@ TEST_F(CliTest, PlanRetryModeIsUsedUnlessTheFlagSaysOtherwise) {
   env_.AddFile("/plans/dr.yaml",
                "version: 1\nretry_mode: adaptive\nsteps:\n  - scale_asg: {name: dr-jenkins}\n");
   env_.Set("AWS_RETRY_MODE", "standard");  // the plan beats the environment
-  EXPECT_EQ(ThrottledRunRateLimits({"run", "--plan", "/plans/dr.yaml"})["Auto Scaling"]["mode"],
+  EXPECT_EQ(ThrottledRunRateLimits({"run", "--plan", "/plans/dr.yaml"})[kAsgRead]["mode"],
             "adaptive");
-  EXPECT_EQ(ThrottledRunRateLimits({"run", "--plan", "/plans/dr.yaml", "--retry-mode",
-                                    "standard"})["Auto Scaling"]["mode"],
+  EXPECT_EQ(ThrottledRunRateLimits(
+                {"run", "--plan", "/plans/dr.yaml", "--retry-mode", "standard"})[kAsgRead]["mode"],
             "standard");
 }
 
 TEST_F(CliTest, RetryModeFromTheEnvironment) {
   env_.Set("AWS_RETRY_MODE", "adaptive");
-  EXPECT_EQ(ThrottledRunRateLimits({"run"})["Auto Scaling"]["mode"], "adaptive");
+  EXPECT_EQ(ThrottledRunRateLimits({"run"})[kAsgRead]["mode"], "adaptive");
 }
 
 TEST_F(CliTest, UnknownRetryModeIsAConfigurationError) {

@@ -1,6 +1,7 @@
 // AdaptiveRateLimiter: the client-side rate limit of the AWS "adaptive" retry mode
-// (AWS_RETRY_MODE=adaptive; botocore's retries/adaptive.py ClientRateLimiter), one per
-// service endpoint. Implemented in adaptive_rate_limiter.cc.
+// (AWS_RETRY_MODE=adaptive; botocore's retries/adaptive.py ClientRateLimiter). The SDKs keep
+// one per service endpoint; AwsClient keeps one per operation (aws_client.cc says why).
+// Implemented in adaptive_rate_limiter.cc.
 //
 // Every response is measured (SendRateMeter). Until the first throttling response nothing is
 // limited. From then on each attempt first takes a token from a bucket (SendTokenBucket),
@@ -19,7 +20,7 @@
 //
 // Every time-based step goes through the Clock: tests drive it with a FakeClock, and waits
 // sleep with Clock::SleepFor, so a cancel ends them. Thread-safe: the threads of a run share
-// one limiter per service.
+// one limiter per operation.
 #pragma once
 
 #include <mutex>

@@ -68,17 +68,21 @@ struct AwsClient::Impl {
   std::optional<std::string> WhyNotRetry(const AwsErrorInfo& error, bool idempotent, int attempt,
                                          int& cost);
   Result<HttpResponse> SendTimed(const HttpRequest& request, ApiAttempt& record);
-  AdaptiveRateLimiter* LimiterFor(const ServiceInfo& service);
+  AdaptiveRateLimiter* LimiterFor(const ServiceInfo& service, std::string_view operation);
   void Report(ApiAttempt& record, AdaptiveRateLimiter* limiter, MonoTime sent_at);
   double Random();
 
   const AwsClientOptions options;
-  const bool adaptive;  // AWS_RETRY_MODE=adaptive: sends are rate-limited per service
+  const bool adaptive;  // AWS_RETRY_MODE=adaptive: sends are rate-limited per operation
   RetryQuota quota;     // shared by every call of this client, across threads
   std::mutex limiters_mu;
-  // Adaptive mode's limiters by service id, made at a service's first call. A client serves
-  // one region, so a service id names one endpoint: the SDKs keep one limiter per client,
-  // and theirs are per service. Never erased, so the pointers stay valid.
+  // Adaptive mode's limiters by operation ("ECS.UpdateService"), made at its first call.
+  // The SDKs keep one per client, that is per service; AWS throttles per API or per group of
+  // APIs (ECS by category of action, EC2 and ELB per API), so one limit per service let a
+  // throttled TagResource hold UpdateService back while UpdateService's own bucket had room
+  // (bench/README.md, "Adaptive per operation"). Where AWS shares one bucket between
+  // operations (Auto Scaling), their limiters each back off on its throttles, as TCP flows
+  // sharing a link do. Never erased, so the pointers stay valid.
   std::map<std::string, std::unique_ptr<AdaptiveRateLimiter>, std::less<>>
       limiters;  // guarded by limiters_mu
   std::mutex random_mu;
@@ -150,7 +154,7 @@ template <typename Response>
 Result<Response> AwsClient::Impl::Call(const ServiceInfo& service, std::string_view operation,
                                        const RequestSpec& spec, const ReplyReader<Response>& read) {
   const bool idempotent = IsIdempotentOperation(service.id, operation);
-  AdaptiveRateLimiter* const limiter = LimiterFor(service);
+  AdaptiveRateLimiter* const limiter = LimiterFor(service, operation);
   int last_retry_cost = 0;
   for (int attempt = 1;; ++attempt) {
     // Adaptive mode: wait for the send rate limit before signing, so the signature's date
@@ -221,10 +225,12 @@ Result<HttpResponse> AwsClient::Impl::SendTimed(const HttpRequest& request, ApiA
   return reply;
 }
 
-AdaptiveRateLimiter* AwsClient::Impl::LimiterFor(const ServiceInfo& service) {
+AdaptiveRateLimiter* AwsClient::Impl::LimiterFor(const ServiceInfo& service,
+                                                 std::string_view operation) {
   if (!adaptive) return nullptr;
   std::lock_guard<std::mutex> lock(limiters_mu);
-  auto [it, inserted] = limiters.try_emplace(std::string(service.id));
+  auto [it, inserted] =
+      limiters.try_emplace(std::string(service.id) + "." + std::string(operation));
   if (inserted) it->second = std::make_unique<AdaptiveRateLimiter>(*options.clock);
   return it->second.get();
 }

@@ -105,7 +105,7 @@ struct AwsClientOptions {
 };
 
 // Retries: standard mode (in adaptive mode too, which adds a client-side send rate limit per
-// service: adaptive_rate_limiter.h; RetryOptions::mode), except that a non-idempotent operation
+// operation: adaptive_rate_limiter.h; RetryOptions::mode), except that a non-idempotent operation
 // (IsIdempotentOperation in retry.h: PromoteReadReplica...) is never sent again after a failure
 // that may have taken effect (MayHaveTakenEffect: 5xx, connection lost after sending, unreadable
 // 2xx); it is returned to the caller, who must find out from AWS's state. Such requests also get a

@@ -1,4 +1,4 @@
-// AwsClient in adaptive retry mode: the per-service send rate limit around the standard
+// AwsClient in adaptive retry mode: the per-operation send rate limit around the standard
 // retries (adaptive_rate_limiter_test.cc and adaptive_botocore_test.cc check the limiter).
 #include <gtest/gtest.h>
 
@@ -21,6 +21,7 @@ using std::chrono::milliseconds;
 
 struct SeenAttempt {
   std::string service;
+  std::string operation;
   bool throttled;
   std::string retry_mode;
   std::optional<double> limit;
@@ -30,8 +31,8 @@ class LimitRecorder final : public ApiCallObserver {
  public:
   void OnAttempt(const ApiAttempt& a) override {
     std::lock_guard<std::mutex> lock(mu);
-    seen.push_back(
-        {std::string(a.service), a.throttled, std::string(a.retry_mode), a.send_rate_limit});
+    seen.push_back({std::string(a.service), std::string(a.operation), a.throttled,
+                    std::string(a.retry_mode), a.send_rate_limit});
   }
   std::mutex mu;
   std::vector<SeenAttempt> seen;  // guarded by mu
@@ -99,7 +100,7 @@ class AdaptiveClientTest : public ::testing::Test {
   std::unique_ptr<AwsClient> client_;
 };
 
-TEST_F(AdaptiveClientTest, AThrottleLimitsLaterSendsOfThatServiceOnly) {
+TEST_F(AdaptiveClientTest, AThrottleLimitsLaterSendsOfThatOperationOnly) {
   client("adaptive");
   for (int i = 0; i < 10; ++i) ASSERT_TRUE(Describe().ok()) << i;
   EXPECT_TRUE(clock_.sleeps().empty()) << "nothing is limited before a throttle";
@@ -126,8 +127,15 @@ TEST_F(AdaptiveClientTest, AThrottleLimitsLaterSendsOfThatServiceOnly) {
     EXPECT_GE(*seen[i].limit, 0.5) << i;
   }
 
-  // ECS has its own limiter, which no throttle has enabled.
+  // Another operation of the same service has its own limiter, which no throttle has enabled
+  // (AWS throttles per API or group of APIs), and so has another service's.
   const size_t sleeps = clock_.sleeps().size();
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(client().CallQuery(services::kRds, "DescribeDBClusters", {}).ok()) << i;
+  }
+  EXPECT_EQ(clock_.sleeps().size(), sleeps);
+  EXPECT_EQ(Seen().back().operation, "DescribeDBClusters");
+  EXPECT_FALSE(Seen().back().limit.has_value());
   ASSERT_TRUE(client().CallJson(services::kEcs, "ListClusters", {}).ok());
   EXPECT_EQ(clock_.sleeps().size(), sleeps);
   EXPECT_EQ(Seen().back().service, "ECS");

@@ -13,7 +13,7 @@ namespace drf {
 
 // RetryOptions with AWS_RETRY_MODE / AWS_MAX_ATTEMPTS applied, falling back to the selected
 // profile's `retry_mode` / `max_attempts` when `config` is given, then to the defaults.
-// Modes: "standard", "adaptive" (standard plus a client-side send rate limit per service,
+// Modes: "standard", "adaptive" (standard plus a client-side send rate limit per operation,
 // adaptive_rate_limiter.h) and "legacy" (runs as standard: its differences are not
 // implemented). max_attempts: a positive integer (no upper
 // bound, as in the SDKs: a value set for other tools must not break us). An invalid value is

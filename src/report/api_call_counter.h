@@ -45,7 +45,7 @@ class ApiCallCounter {
     int64_t retries = 0;
     int64_t mutating_calls = 0;  // logical calls of mutating operations
     Duration latency{0};
-    std::vector<ServiceRateLimits> rate_limits;  // by service id
+    std::vector<OperationRateLimits> rate_limits;  // by operation
   };
 
   // Records one HTTP attempt. `http_status` 0 means no response was received;
@@ -54,9 +54,10 @@ class ApiCallCounter {
               std::string_view error_code, bool will_retry, Duration latency);
 
   // The retry side of one attempt (RateLimitLog::Record).
-  void RecordRetryMode(std::string_view service, std::string_view mode, bool throttled,
-                       std::optional<double> send_limit, WallTime at) {
-    rate_limits_.Record(service, mode, throttled, send_limit, at);
+  void RecordRetryMode(std::string_view service, std::string_view operation, std::string_view mode,
+                       bool throttled, std::optional<double> send_limit, WallTime at) {
+    rate_limits_.Record(std::string(service) + "." + std::string(operation), mode, throttled,
+                        send_limit, at);
   }
 
   // A consistent copy of the counts so far. (Not named Snapshot(): that is the type.)

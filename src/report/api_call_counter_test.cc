@@ -35,12 +35,12 @@ TEST(ApiCallCounterTest, EmptySnapshot) {
   EXPECT_EQ(counter.MutatingCalls(), 0);
 }
 
-TEST(ApiCallCounterTest, TheSnapshotCarriesTheRetryModePerService) {
+TEST(ApiCallCounterTest, TheSnapshotCarriesTheRetryModePerOperation) {
   ApiCallCounter counter;
-  counter.RecordRetryMode("ECS", "adaptive", true, 2.5, WallTime{});
+  counter.RecordRetryMode("ECS", "TagResource", "adaptive", true, 2.5, WallTime{});
   ApiCallCounter::Snapshot snapshot = counter.TakeSnapshot();
   ASSERT_EQ(snapshot.rate_limits.size(), 1u);
-  EXPECT_EQ(snapshot.rate_limits[0].service, "ECS");
+  EXPECT_EQ(snapshot.rate_limits[0].operation, "ECS.TagResource");
   EXPECT_EQ(snapshot.rate_limits[0].mode, "adaptive");
   EXPECT_EQ(snapshot.rate_limits[0].throttles, 1);
   EXPECT_EQ(snapshot.rate_limits[0].limit, 2.5);

@@ -17,12 +17,12 @@ int64_t ThinOut(std::vector<RateSample>& samples) {
 
 }  // namespace
 
-void RateLimitLog::Record(std::string_view service, std::string_view mode, bool throttled,
+void RateLimitLog::Record(std::string_view operation, std::string_view mode, bool throttled,
                           std::optional<double> limit, WallTime at) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto [it, inserted] = by_service_.try_emplace(std::string(service));
-  ServiceRateLimits& entry = it->second;
-  if (inserted) entry.service = std::string(service);
+  auto [it, inserted] = by_operation_.try_emplace(std::string(operation));
+  OperationRateLimits& entry = it->second;
+  if (inserted) entry.operation = std::string(operation);
   entry.mode = std::string(mode);
   if (throttled) ++entry.throttles;
   if (!limit) return;
@@ -37,11 +37,11 @@ void RateLimitLog::Record(std::string_view service, std::string_view mode, bool 
   entry.samples.push_back({at, *limit});
 }
 
-std::vector<ServiceRateLimits> RateLimitLog::Take() const {
+std::vector<OperationRateLimits> RateLimitLog::Take() const {
   std::lock_guard<std::mutex> lock(mu_);
-  std::vector<ServiceRateLimits> out;
-  out.reserve(by_service_.size());
-  for (const auto& [service, entry] : by_service_) out.push_back(entry);
+  std::vector<OperationRateLimits> out;
+  out.reserve(by_operation_.size());
+  for (const auto& [operation, entry] : by_operation_) out.push_back(entry);
   return out;
 }
 

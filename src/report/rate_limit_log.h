@@ -1,6 +1,6 @@
-// RateLimitLog: per AWS service, how the run's client retried ("standard" or "adaptive"
-// mode), how many answers were throttling, and in adaptive mode the client-side send limit
-// over time, for the report's `rate_limits` (docs/report.md). Fed one record per HTTP
+// RateLimitLog: per AWS operation, how the run's client retried ("standard" or "adaptive"
+// mode), how many answers were throttling, and in adaptive mode the operation's client-side
+// send limit over time, for the report's `rate_limits` (docs/report.md). Fed one record per HTTP
 // attempt, through ApiCallCounter. Thread-safe: steps on many threads record at once.
 //
 // Memory stays bounded on a long run: a sample is kept only when the limit moved by at
@@ -25,8 +25,8 @@ struct RateSample {
   double limit = 0;  // requests a second
 };
 
-struct ServiceRateLimits {
-  std::string service;              // the service id, as in api_calls: "RDS"
+struct OperationRateLimits {
+  std::string operation;            // as in api_calls.operations: "ECS.UpdateService"
   std::string mode;                 // "standard" or "adaptive"
   int64_t throttles = 0;            // attempts AWS answered with a throttling code
   std::optional<double> limit;      // adaptive: the send limit after the last attempt
@@ -39,17 +39,17 @@ class RateLimitLog {
   static constexpr size_t kMaxSamples = 200;
   static constexpr double kMinChange = 0.01;  // a move of 1% of the last sample's limit
 
-  // One attempt of `service`: its client's retry `mode`, whether it was throttled, and the
+  // One attempt of `operation`: its client's retry `mode`, whether it was throttled, and the
   // adaptive send limit after it (nullopt: none, in standard mode or before a throttle).
-  void Record(std::string_view service, std::string_view mode, bool throttled,
+  void Record(std::string_view operation, std::string_view mode, bool throttled,
               std::optional<double> limit, WallTime at);
 
-  // Every service seen so far, sorted by id.
-  std::vector<ServiceRateLimits> Take() const;
+  // Every operation seen so far, sorted by name.
+  std::vector<OperationRateLimits> Take() const;
 
  private:
   mutable std::mutex mu_;
-  std::map<std::string, ServiceRateLimits, std::less<>> by_service_;  // guarded by mu_
+  std::map<std::string, OperationRateLimits, std::less<>> by_operation_;  // guarded by mu_
 };
 
 }  // namespace drf

@@ -15,28 +15,31 @@ const WallTime kLogStart = WallTime(std::chrono::seconds(1800000000));
 
 TEST(RateLimitLogTest, StandardModeCountsThrottlesWithoutSamples) {
   RateLimitLog log;
-  log.Record("RDS", "standard", false, std::nullopt, kLogStart);
-  log.Record("RDS", "standard", true, std::nullopt, kLogStart);
-  log.Record("ECS", "standard", false, std::nullopt, kLogStart);
-  const std::vector<ServiceRateLimits> services = log.Take();
-  ASSERT_EQ(services.size(), 2u);
-  EXPECT_EQ(services[0].service, "ECS");  // sorted
-  EXPECT_EQ(services[1].service, "RDS");
-  EXPECT_EQ(services[1].mode, "standard");
-  EXPECT_EQ(services[1].throttles, 1);
-  EXPECT_FALSE(services[1].limit.has_value());
-  EXPECT_TRUE(services[1].samples.empty());
+  log.Record("RDS.DescribeDBInstances", "standard", false, std::nullopt, kLogStart);
+  log.Record("RDS.DescribeDBInstances", "standard", true, std::nullopt, kLogStart);
+  log.Record("ECS.DescribeServices", "standard", false, std::nullopt, kLogStart);
+  const std::vector<OperationRateLimits> operations = log.Take();
+  ASSERT_EQ(operations.size(), 2u);
+  EXPECT_EQ(operations[0].operation, "ECS.DescribeServices");  // sorted
+  EXPECT_EQ(operations[1].operation, "RDS.DescribeDBInstances");
+  EXPECT_EQ(operations[1].mode, "standard");
+  EXPECT_EQ(operations[1].throttles, 1);
+  EXPECT_FALSE(operations[1].limit.has_value());
+  EXPECT_TRUE(operations[1].samples.empty());
 }
 
 TEST(RateLimitLogTest, AdaptiveSamplesOnlyVisibleMoves) {
   RateLimitLog log;
-  log.Record("ECS", "adaptive", false, std::nullopt, kLogStart);  // before any throttle
-  log.Record("ECS", "adaptive", true, 5.6, kLogStart + milliseconds(100));
-  log.Record("ECS", "adaptive", false, 5.62, kLogStart + milliseconds(200));  // < 1%: left out
-  log.Record("ECS", "adaptive", false, 6.0, kLogStart + milliseconds(300));
-  log.Record("ECS", "adaptive", true, 4.2, kLogStart + milliseconds(400));
-  log.Record("ECS", "adaptive", true, 4.2, kLogStart + milliseconds(500));  // no move: out
-  const ServiceRateLimits ecs = log.Take().at(0);
+  log.Record("ECS.UpdateService", "adaptive", false, std::nullopt,
+             kLogStart);  // before any throttle
+  log.Record("ECS.UpdateService", "adaptive", true, 5.6, kLogStart + milliseconds(100));
+  log.Record("ECS.UpdateService", "adaptive", false, 5.62,
+             kLogStart + milliseconds(200));  // < 1%: left out
+  log.Record("ECS.UpdateService", "adaptive", false, 6.0, kLogStart + milliseconds(300));
+  log.Record("ECS.UpdateService", "adaptive", true, 4.2, kLogStart + milliseconds(400));
+  log.Record("ECS.UpdateService", "adaptive", true, 4.2,
+             kLogStart + milliseconds(500));  // no move: out
+  const OperationRateLimits ecs = log.Take().at(0);
   EXPECT_EQ(ecs.throttles, 3);
   ASSERT_TRUE(ecs.limit.has_value());
   EXPECT_EQ(*ecs.limit, 4.2);
@@ -53,9 +56,10 @@ TEST(RateLimitLogTest, ALongRunKeepsABoundedHistoryOfTheWholeRun) {
   constexpr int kRecords = 10000;
   for (int i = 0; i < kRecords; ++i) {
     // Alternating limits: every record is a visible move.
-    log.Record("RDS", "adaptive", false, i % 2 == 0 ? 1.0 : 2.0, kLogStart + milliseconds(i));
+    log.Record("RDS.DescribeDBInstances", "adaptive", false, i % 2 == 0 ? 1.0 : 2.0,
+               kLogStart + milliseconds(i));
   }
-  const ServiceRateLimits rds = log.Take().at(0);
+  const OperationRateLimits rds = log.Take().at(0);
   EXPECT_LE(rds.samples.size(), RateLimitLog::kMaxSamples);
   EXPECT_EQ(static_cast<int64_t>(rds.samples.size()) + rds.samples_dropped, kRecords);
   EXPECT_EQ(rds.samples.front().at, kLogStart);                              // the start is kept...
@@ -71,16 +75,16 @@ TEST(RateLimitLogTest, ThreadsRecordAtOnce) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&log, t] {
       for (int i = 0; i < 500; ++i) {
-        log.Record(t % 2 == 0 ? "RDS" : "ECS", "adaptive", i % 10 == 0, 1.0 + i % 7,
-                   kLogStart + milliseconds(i));
+        log.Record(t % 2 == 0 ? "RDS.DescribeDBInstances" : "ECS.UpdateService", "adaptive",
+                   i % 10 == 0, 1.0 + i % 7, kLogStart + milliseconds(i));
       }
     });
   }
   for (auto& thread : threads) thread.join();
-  const std::vector<ServiceRateLimits> services = log.Take();
-  ASSERT_EQ(services.size(), 2u);
-  EXPECT_EQ(services[0].throttles + services[1].throttles, 200);
-  EXPECT_LE(services[0].samples.size(), RateLimitLog::kMaxSamples);
+  const std::vector<OperationRateLimits> operations = log.Take();
+  ASSERT_EQ(operations.size(), 2u);
+  EXPECT_EQ(operations[0].throttles + operations[1].throttles, 200);
+  EXPECT_LE(operations[0].samples.size(), RateLimitLog::kMaxSamples);
 }
 
 }  // namespace

@@ -136,21 +136,21 @@ json RecoveryJson(const RunRecord& run, const ReportContext& context) {
 // Requests a second to the millisecond: finer is noise to a reader.
 double RoundedRate(double rate) { return std::round(rate * 1000) / 1000; }
 
-// Per service: the retry mode, the throttles, and in adaptive mode the send limit over time
+// Per operation: the retry mode, the throttles, and in adaptive mode the send limit over time
 // (`t_ms` from the run's start; negative for calls made while the plan was prepared).
-json RateLimitsJson(const std::vector<ServiceRateLimits>& services, WallTime run_start) {
+json RateLimitsJson(const std::vector<OperationRateLimits>& operations, WallTime run_start) {
   json out = json::object();
-  for (const ServiceRateLimits& s : services) {
+  for (const OperationRateLimits& s : operations) {
     json samples = json::array();
     for (const RateSample& sample : s.samples) {
       samples.push_back(
           {{"t_ms", Millis(sample.at - run_start)}, {"rate", RoundedRate(sample.limit)}});
     }
-    out[s.service] = {{"mode", s.mode},
-                      {"throttles", s.throttles},
-                      {"rate", s.limit ? json(RoundedRate(*s.limit)) : json(nullptr)},
-                      {"samples", std::move(samples)},
-                      {"samples_dropped", s.samples_dropped}};
+    out[s.operation] = {{"mode", s.mode},
+                        {"throttles", s.throttles},
+                        {"rate", s.limit ? json(RoundedRate(*s.limit)) : json(nullptr)},
+                        {"samples", std::move(samples)},
+                        {"samples_dropped", s.samples_dropped}};
   }
   return out;
 }

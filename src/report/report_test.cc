@@ -227,17 +227,20 @@ TEST(ReportTest, FullShapeOfAPartialRun) {
   EXPECT_EQ(report, expected) << "diff: " << json::diff(report, expected).dump(2);
 }
 
-TEST(ReportTest, RateLimitsShowEachServicesModeAndTheAdaptiveLimitOverTime) {
+TEST(ReportTest, RateLimitsShowEachOperationsModeAndTheAdaptiveLimitOverTime) {
   ApiCallCounter counter;
-  counter.RecordRetryMode("RDS", "adaptive", false, std::nullopt, kStart - milliseconds(500));
-  counter.RecordRetryMode("RDS", "adaptive", true, 5.6, kStart + milliseconds(1200));
-  counter.RecordRetryMode("RDS", "adaptive", false, 7.123456, kStart + milliseconds(3000));
-  counter.RecordRetryMode("ECS", "adaptive", false, std::nullopt, kStart);
+  counter.RecordRetryMode("RDS", "DescribeDBInstances", "adaptive", false, std::nullopt,
+                          kStart - milliseconds(500));
+  counter.RecordRetryMode("RDS", "DescribeDBInstances", "adaptive", true, 5.6,
+                          kStart + milliseconds(1200));
+  counter.RecordRetryMode("RDS", "DescribeDBInstances", "adaptive", false, 7.123456,
+                          kStart + milliseconds(3000));
+  counter.RecordRetryMode("ECS", "UpdateService", "adaptive", false, std::nullopt, kStart);
   json report = BuildReport(SampleRun(), counter.TakeSnapshot(), RunContext());
   EXPECT_EQ(report["rate_limits"], json::parse(R"({
-    "ECS": {"mode": "adaptive", "throttles": 0, "rate": null, "samples": [],
-            "samples_dropped": 0},
-    "RDS": {"mode": "adaptive", "throttles": 1, "rate": 7.123,
+    "ECS.UpdateService": {"mode": "adaptive", "throttles": 0, "rate": null, "samples": [],
+                          "samples_dropped": 0},
+    "RDS.DescribeDBInstances": {"mode": "adaptive", "throttles": 1, "rate": 7.123,
             "samples": [{"t_ms": 1200, "rate": 5.6}, {"t_ms": 3000, "rate": 7.123}],
             "samples_dropped": 0}
   })"))
