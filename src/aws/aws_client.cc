@@ -80,9 +80,9 @@ struct AwsClient::Impl {
   // The SDKs keep one per client, that is per service; AWS throttles per API or per group of
   // APIs (ECS by category of action, EC2 and ELB per API), so one limit per service let a
   // throttled TagResource hold UpdateService back while UpdateService's own bucket had room
-  // (bench/README.md, "Adaptive per operation"). Where AWS shares one bucket between
-  // operations (Auto Scaling), their limiters each back off on its throttles, as TCP flows
-  // sharing a link do. Never erased, so the pointers stay valid.
+  // (bench/README.md, "adaptive mode per operation"). Where AWS shares one bucket between
+  // operations (Auto Scaling), each operation's limiter backs off on its own throttles, as
+  // TCP flows sharing a link do. Never erased, so the pointers stay valid.
   std::map<std::string, std::unique_ptr<AdaptiveRateLimiter>, std::less<>>
       limiters;  // guarded by limiters_mu
   std::mutex random_mu;

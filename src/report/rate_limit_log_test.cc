@@ -30,15 +30,13 @@ TEST(RateLimitLogTest, StandardModeCountsThrottlesWithoutSamples) {
 
 TEST(RateLimitLogTest, AdaptiveSamplesOnlyVisibleMoves) {
   RateLimitLog log;
-  log.Record("ECS.UpdateService", "adaptive", false, std::nullopt,
-             kLogStart);  // before any throttle
-  log.Record("ECS.UpdateService", "adaptive", true, 5.6, kLogStart + milliseconds(100));
-  log.Record("ECS.UpdateService", "adaptive", false, 5.62,
-             kLogStart + milliseconds(200));  // < 1%: left out
-  log.Record("ECS.UpdateService", "adaptive", false, 6.0, kLogStart + milliseconds(300));
-  log.Record("ECS.UpdateService", "adaptive", true, 4.2, kLogStart + milliseconds(400));
-  log.Record("ECS.UpdateService", "adaptive", true, 4.2,
-             kLogStart + milliseconds(500));  // no move: out
+  const char* op = "ECS.UpdateService";
+  log.Record(op, "adaptive", false, std::nullopt, kLogStart);  // before any throttle
+  log.Record(op, "adaptive", true, 5.6, kLogStart + milliseconds(100));
+  log.Record(op, "adaptive", false, 5.62, kLogStart + milliseconds(200));  // < 1%: left out
+  log.Record(op, "adaptive", false, 6.0, kLogStart + milliseconds(300));
+  log.Record(op, "adaptive", true, 4.2, kLogStart + milliseconds(400));
+  log.Record(op, "adaptive", true, 4.2, kLogStart + milliseconds(500));  // no move: out
   const OperationRateLimits ecs = log.Take().at(0);
   EXPECT_EQ(ecs.throttles, 3);
   ASSERT_TRUE(ecs.limit.has_value());

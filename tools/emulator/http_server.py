@@ -104,12 +104,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     0 <= timeout <= 60):
                 raise ValueError
         except (ValueError, AttributeError):
-            return _json(400, {"error": "settle takes {\"timeout_seconds\": <number 0-60>}"})
+            return json_reply(400, {"error": "settle takes {\"timeout_seconds\": <number 0-60>}"})
         still_open = self.server.settle(self.connection, timeout)
         if still_open:
-            return _json(503, {"open_connections": still_open,
+            return json_reply(503, {"open_connections": still_open,
                                "error": f"{still_open} connections still open after {timeout} s"})
-        return _json(200, {"open_connections": 0})
+        return json_reply(200, {"open_connections": 0})
 
     def _read_body(self):
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
@@ -144,7 +144,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
 
 
-def _json(status, doc):
+def json_reply(status, doc):
     return wire.Response(status, [("Content-Type", "application/json")], json.dumps(doc).encode())
 
 

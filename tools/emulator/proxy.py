@@ -310,9 +310,7 @@ def _wsgi_str(text):
     return text.encode().decode("latin1")
 
 
-def _json_reply(status, doc):
-    return wire.Response(status, [("Content-Type", "application/json")],
-                         json.dumps(doc).encode())
+_json_reply = http_server.json_reply
 
 
 def _replaced_by(req):

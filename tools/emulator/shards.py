@@ -404,9 +404,7 @@ _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length"
                "proxy-connection", "te", "trailer", "upgrade"}
 
 
-def _reply(status, doc):
-    return wire.Response(status, [("Content-Type", "application/json")],
-                         json.dumps(doc).encode())
+_reply = http_server.json_reply
 
 
 def _first_error_or(answers, merge):
