@@ -8,3 +8,9 @@ set_tests_properties(emulator_ecs_fidelity PROPERTIES TIMEOUT 300 LABELS "system
 add_test(NAME emulator_iam_simulate
          COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/fidelity/test_iam_simulate.py)
 set_tests_properties(emulator_iam_simulate PROPERTIES TIMEOUT 120 LABELS "system;once")
+# The sharded emulated region the benchmark runs on (--shards services): a failover through
+# it, and /_emulator/* for the whole region. Python alone, and the drfailover binary: `once`.
+add_test(NAME emulator_sharded_region
+         COMMAND python3 ${CMAKE_SOURCE_DIR}/tests/fidelity/test_sharded_region.py)
+set_tests_properties(emulator_sharded_region PROPERTIES TIMEOUT 300 LABELS "system;once"
+  ENVIRONMENT "DRF_CLI=$<TARGET_FILE:drfailover>")

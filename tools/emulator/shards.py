@@ -317,6 +317,12 @@ class Front:
         futures = [self._pool.submit(s.control, method, path, body) for s in self.shards]
         return [f.result() for f in futures]
 
+    def settle_shards(self, timeout):
+        """Clients reach the shards directly (client_env), so each shard settles its own
+        connections; returns how many are still open over all shards."""
+        body = json.dumps({"timeout_seconds": timeout}).encode()
+        return sum(doc.get("open_connections", 0) for _, doc in self._all("POST", "settle", body))
+
     def control(self, req):
         route = (req.method, req.path.rstrip("/"))
         name = route[1].removeprefix("/_emulator/")
@@ -421,6 +427,9 @@ class _FrontHandler(http_server.Handler):
         if req.path == "/_emulator" or req.path.startswith("/_emulator/"):
             return self.front.control(req)
         return self.front.forward(req)
+
+    def settle_behind(self, timeout):
+        return self.front.settle_shards(timeout)
 
 
 def process_cpu_seconds(pid):
