@@ -151,28 +151,31 @@ Status Poller::Wait(const WaitSpec& wait) {
   std::optional<WaitProgress> best;  // the highest measure seen, and when
   MonoTime moved = start;
   WaitProgress last;
-  Status outcome = WaitLoop(wait.what, [&]() -> Result<WaitProgress> {
-    Result<WaitProgress> now = wait.check();
-    if (!now.ok()) return now.status();
-    last = *now;
-    const MonoTime at = ctx_.clock.Monotonic();
-    if (!best || now->measure > best->measure) {
-      best = *now;
-      moved = at;
-    }
-    std::string line = wait.what + (now->seen.empty() ? "" : ": " + now->seen);
-    if (ctx_.waits != nullptr) ctx_.waits->StepWaiting(ctx_.step_id, line);
-    if (now->done) return *now;
-    if (at - logged >= kWaitLogInterval) {
-      ctx_.log.Info("Waiting for " + line + " (" + FormatElapsed(at - start) + ")");
-      logged = at;
-    }
-    if (wait.stall_after > Duration(0) && at - moved >= wait.stall_after) {
-      return Status::Stalled("no progress for " + FormatElapsed(at - moved) + " waiting for " +
-                             wait.what);
-    }
-    return *now;
-  });
+  Status outcome = WaitLoop(
+      wait.what,
+      [&]() -> Result<WaitProgress> {
+        Result<WaitProgress> now = wait.check();
+        if (!now.ok()) return now.status();
+        last = *now;
+        const MonoTime at = ctx_.clock.Monotonic();
+        if (!best || now->measure > best->measure) {
+          best = *now;
+          moved = at;
+        }
+        std::string line = wait.what + (now->seen.empty() ? "" : ": " + now->seen);
+        if (ctx_.waits != nullptr) ctx_.waits->StepWaiting(ctx_.step_id, line);
+        if (now->done) return *now;
+        if (at - logged >= kWaitLogInterval) {
+          ctx_.log.Info("Waiting for " + line + " (" + FormatElapsed(at - start) + ")");
+          logged = at;
+        }
+        if (wait.stall_after > Duration(0) && at - moved >= wait.stall_after) {
+          return Status::Stalled("no progress for " + FormatElapsed(at - moved) + " waiting for " +
+                                 wait.what);
+        }
+        return *now;
+      },
+      wait.poll_at_once);
   if (outcome.code() == StatusCode::kStalled || outcome.code() == StatusCode::kTimedOut) {
     outcome = Explained(outcome, last, wait);
   }
@@ -184,25 +187,28 @@ Status Poller::Wait(const WaitSpec& wait) {
   return outcome;
 }
 
-Status Poller::WaitLoop(std::string_view what, const std::function<Result<WaitProgress>()>& check) {
+Status Poller::WaitLoop(std::string_view what, const std::function<Result<WaitProgress>()>& check,
+                        bool poll_at_once) {
   const MonoTime start = ctx_.clock.Monotonic();
   Duration interval = schedule_.first;
   Status outcome;
   std::optional<MonoTime> failing_since;  // the first of the current run of transient errors
-  for (;;) {
-    Result<WaitProgress> done = check();
-    if (done.ok() && done->done) break;
-    if (!done.ok() && !IsTransient(done.status())) {
-      outcome = done.status();
-      break;
-    }
-    if (done.ok()) failing_since.reset();
-    if (!done.ok()) {
-      if (!failing_since) failing_since = ctx_.clock.Monotonic();
-      outcome = TransientLimit(done.status(), *failing_since);
-      if (!outcome.ok()) break;
-      ctx_.log.Warn("Still waiting for " + std::string(what) +
-                    " after a transient error: " + done.status().ToString());
+  for (bool poll = poll_at_once;; poll = true) {
+    if (poll) {
+      Result<WaitProgress> done = check();
+      if (done.ok() && done->done) break;
+      if (!done.ok() && !IsTransient(done.status())) {
+        outcome = done.status();
+        break;
+      }
+      if (done.ok()) failing_since.reset();
+      if (!done.ok()) {
+        if (!failing_since) failing_since = ctx_.clock.Monotonic();
+        outcome = TransientLimit(done.status(), *failing_since);
+        if (!outcome.ok()) break;
+        ctx_.log.Warn("Still waiting for " + std::string(what) +
+                      " after a transient error: " + done.status().ToString());
+      }
     }
     outcome = StopReason(what, start);
     if (!outcome.ok()) break;

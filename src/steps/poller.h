@@ -34,7 +34,7 @@ struct CarriesStatus<Result<T>> : std::true_type {};
 }  // namespace poller_internal
 
 struct PollSchedule {
-  Duration first = std::chrono::seconds(1);  // the first sleep, after the immediate first poll
+  Duration first = std::chrono::seconds(1);  // the first sleep, after the first poll
   double growth = 1.5;                       // each sleep is this much longer than the last
   Duration max = std::chrono::seconds(10);   // no sleep is longer than this
   // A wait's polls land on multiples of this much monotonic time (each sleep stretched by
@@ -83,6 +83,11 @@ struct WaitSpec {
   // Read once when the wait stalls or times out: the best evidence AWS offers of why
   // ("latest events: ...; stopped tasks: ..."). May be empty; must not throw.
   std::function<std::string()> evidence;
+  // False: the first poll comes after the schedule's first sleep, not at once. For a wait
+  // that starts right after raising a desired capacity: instances and tasks take seconds
+  // to start, so a poll at once cannot see them, and with hundreds of steps those polls
+  // are hundreds of calls at the busiest moment of the run.
+  bool poll_at_once = true;
 };
 
 // The step's stall limit (FinalizePlan always sets one; zero, no stall rule, otherwise).
@@ -177,8 +182,10 @@ class Poller {
   Status TransientLimit(const Status& failure, MonoTime failing_since) const;
   // BackOff without the time accounting (Act accounts for its whole duration).
   Status SleepBeforeRetry(const Status& failure, Duration& interval);
-  // WaitUntil's loop over polls that say how far the wait has come.
-  Status WaitLoop(std::string_view what, const std::function<Result<WaitProgress>()>& check);
+  // WaitUntil's loop over polls that say how far the wait has come (the first after the
+  // first sleep unless `poll_at_once`).
+  Status WaitLoop(std::string_view what, const std::function<Result<WaitProgress>()>& check,
+                  bool poll_at_once = true);
   // `interval`, stretched so the poll after it lands on the schedule's next round.
   Duration UntilRound(Duration interval) const;
   // Why polling cannot go on (deadline or cancel), or OK to keep polling.

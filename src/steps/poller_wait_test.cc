@@ -72,6 +72,31 @@ TEST_F(PollerWaitTest, AWaitThatNeverMovesStallsWithWhatItSawAndTheEvidence) {
   EXPECT_EQ(result_.wait["seen"], "0 of 3 tasks running");
 }
 
+TEST_F(PollerWaitTest, AWaitRightAfterAChangeFirstPollsAfterTheFirstSleep) {
+  std::vector<Duration> polled;
+  WaitSpec wait = Kafka([&] {
+    polled.push_back(Elapsed());
+    return polled.size() == 2 ? 3 : 0;
+  });
+  wait.poll_at_once = false;
+  ASSERT_TRUE(poller_.Wait(wait).ok());
+  // The default schedule's sleeps (1 s, then 1.5 s), each poll on a 100 ms round.
+  EXPECT_EQ(polled, (std::vector<Duration>{seconds(1), milliseconds(2500)}));
+}
+
+TEST_F(PollerWaitTest, AWaitCancelledBeforeItsFirstPollSaysSoWithoutPolling) {
+  int polls = 0;
+  WaitSpec wait = Kafka([&] {
+    ++polls;
+    return 0;
+  });
+  wait.poll_at_once = false;
+  cancel_.Cancel();
+  Status status = poller_.Wait(wait);
+  EXPECT_EQ(status.code(), StatusCode::kCancelled) << status.ToString();
+  EXPECT_EQ(polls, 0);
+}
+
 TEST_F(PollerWaitTest, SlowButSteadyProgressIsNotCutByTheStallRule) {
   // One more task every 4 minutes: slower than any healthy start, faster than the limit.
   Status status = poller_.Wait(Kafka([&] { return static_cast<int>(Elapsed() / minutes(4)); }));

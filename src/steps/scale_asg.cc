@@ -151,6 +151,7 @@ void ScaleAsgStep::Wait(StepRun& run, const AsgResize& resize) {
     return WaitProgress{in_service >= desired, DescribeCapacity(*now), in_service};
   };
   wait.evidence = [&] { return AsgStallEvidence(autoscaling_, name); };
+  wait.poll_at_once = !(changed && desired > resize.current.desired);
   Status waited = run.poller().Wait(wait);
   run.result().after["in_service"] = in_service;
   if (!waited.ok()) {

@@ -178,7 +178,9 @@ TEST_F(ScaleAsgTest, WaitsForHealthyInServiceInstances) {
   ASSERT_EQ(result.state, StepState::kSucceeded) << result.error.ToString();
   EXPECT_EQ(h_.aws.Count(services::kAutoScaling, "DescribeAutoScalingGroups"), 4);
   EXPECT_EQ(result.after["in_service"], 1);
-  EXPECT_EQ(result.waiting, std::chrono::milliseconds(2500));
+  // No poll at once after raising the desired capacity: polls at 1 s, 2.5 s and 4.8 s (the
+  // 100 ms round after 4.75 s).
+  EXPECT_EQ(result.waiting, std::chrono::milliseconds(4800));
 }
 
 TEST_F(ScaleAsgTest, DeadlineWithoutInstancesIsATimeout) {

@@ -140,6 +140,7 @@ void ScaleEcsStep::Wait(StepRun& run, const EcsResize& resize) {
     return WaitProgress{running >= desired, DescribeCapacity(*now), running};
   };
   wait.evidence = [&] { return last ? EcsStallEvidence(ecs_, last->service, cluster) : ""; };
+  wait.poll_at_once = !(changed && resize.desired > resize.current);
   Status waited = run.poller().Wait(wait);
   const int running = last ? static_cast<int>(last->running.size()) : 0;
   run.result().after["running_count"] = running;

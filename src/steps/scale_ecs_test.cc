@@ -156,7 +156,8 @@ TEST_F(ScaleEcsTest, WaitsForRunningTasksWhenAsked) {
 
   ASSERT_EQ(result.state, StepState::kSucceeded) << result.error.ToString();
   EXPECT_EQ(result.after["running_count"], 1);
-  EXPECT_EQ(h_.clock.sleeps().size(), 1u);
+  // No poll at once after raising the desired count: polls after 1 s and after 1.5 s more.
+  EXPECT_EQ(h_.clock.sleeps().size(), 2u);
 }
 
 TEST_F(ScaleEcsTest, FailedRolloutEndsTheWait) {
