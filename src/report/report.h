@@ -23,7 +23,6 @@ enum class ReportMode {
 };
 std::string_view ReportModeName(ReportMode mode);  // "run", "plan"
 
-// Facts about the run that the records do not carry.
 // How the steps' one-resource reads were shared (services/shared_reads.h): reads asked for,
 // the calls that answered them, and how many of those reads a call made earlier for other
 // steps had read ahead.
@@ -33,6 +32,7 @@ struct SharedReadCounts {
   int read_ahead = 0;
 };
 
+// Facts about the run that the records do not carry.
 struct ReportContext {
   ReportMode mode = ReportMode::kRun;
   std::string tool_version;                 // "0.1.0"

@@ -187,6 +187,34 @@ class ReadCoalescer {
     }
   }
 
+  // The answer for `keys` (the items asked for, then those read ahead), called without the
+  // lock: sent again with only the `asked` items if that failed, and item by item when AWS
+  // refused those as NotFound. `extra_calls`: the calls made beyond the first; `refused`:
+  // items whose own call failed otherwise.
+  Result<Found> Call(const std::string& group, const std::vector<std::string>& asked,
+                     const std::vector<std::string>& keys, int& extra_calls,
+                     std::map<std::string, Status>& refused) const {
+    Result<Found> answer = call_(group, keys);
+    if (!answer.ok() && asked.size() < keys.size()) {
+      answer = call_(group, asked);
+      ++extra_calls;
+    }
+    if (answer.ok() || asked.size() <= 1 || answer.status().code() != StatusCode::kNotFound) {
+      return answer;
+    }
+    Found found;
+    for (const std::string& key : asked) {
+      Result<Found> one = call_(group, {key});
+      ++extra_calls;
+      if (one.ok()) {
+        found.merge(*one);
+      } else if (one.status().code() != StatusCode::kNotFound) {
+        refused.emplace(key, one.status());
+      }
+    }
+    return found;
+  }
+
   // Closes `batch`, calls AWS without the lock, and hands the answer to everyone in it.
   void Send(std::unique_lock<std::mutex>& lock, const std::string& group,
             const std::shared_ptr<Batch>& batch) {
@@ -201,25 +229,8 @@ class ReadCoalescer {
     const std::vector<std::string> keys = batch->keys;
     lock.unlock();
     int extra_calls = 0;
-    Result<Found> answer = call_(group, keys);
-    if (!answer.ok() && asked.size() < keys.size()) {
-      answer = call_(group, asked);
-      ++extra_calls;
-    }
     std::map<std::string, Status> refused;
-    if (!answer.ok() && asked.size() > 1 && answer.status().code() == StatusCode::kNotFound) {
-      Found found;
-      for (const std::string& key : asked) {
-        Result<Found> one = call_(group, {key});
-        ++extra_calls;
-        if (one.ok()) {
-          found.merge(*one);
-        } else if (one.status().code() != StatusCode::kNotFound) {
-          refused.emplace(key, one.status());
-        }
-      }
-      answer = std::move(found);
-    }
+    Result<Found> answer = Call(group, asked, keys, extra_calls, refused);
     lock.lock();
     calls_ += extra_calls;
     batch->refused = std::move(refused);
