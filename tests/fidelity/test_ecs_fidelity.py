@@ -142,7 +142,6 @@ class FidelityTest(unittest.TestCase):
 
     def test_raw_runningcount_is_motos_bookkeeping_not_the_tasks(self):
         sent, svc = self.scale("frontend", 2)
-        elapsed = time.monotonic() - sent
         # moto: runningCount = desiredCount at UpdateService; the deployment keeps the counts
         # it had when the service was created; no events.
         self.assertEqual((svc["desiredCount"], svc["runningCount"], svc["pendingCount"]),
@@ -153,7 +152,6 @@ class FidelityTest(unittest.TestCase):
         self.assertEqual(len(tasks), 2, "the scheduler starts tasks in raw mode too")
         if time.monotonic() - sent < self.DELAY:
             self.assertEqual([t["lastStatus"] for t in tasks], ["PENDING", "PENDING"])
-        self.assertLess(elapsed, self.DELAY * 10)  # sanity: the machine is not frozen
         running = poll(lambda: (lambda r: r if len(r) == 2 else None)(
             self.view.running("frontend")), "2 RUNNING frontend tasks")
         for t in running:

@@ -108,10 +108,11 @@ std::set<std::string> StepsWithStatus(const Json& report, const std::string& sta
   return out;
 }
 
-int64_t EndOffset(const Json& report, const std::string& id) {
+// A step's start_offset_ms or end_offset_ms; -1 when the step or the offset is missing.
+int64_t Offset(const Json& report, const std::string& id, const char* which) {
   const Json* step = FindStep(report, id);
-  if (step == nullptr || !step->at("timings").at("end_offset_ms").is_number()) return -1;
-  return step->at("timings").at("end_offset_ms").get<int64_t>();
+  if (step == nullptr || !step->at("timings").at(which).is_number()) return -1;
+  return step->at("timings").at(which).get<int64_t>();
 }
 
 // The message of each "INFO: " line of a text log, in order.
@@ -534,7 +535,10 @@ TEST_P(FailoverE2eTest, PlanChangesNothingAndShowsWhatRunDoes) {
   ExpectCheckState("reference-failover");
 }
 
-// 6. Scaling runs while the database promotes, and the run ends soon after the promotion.
+// 6. Scaling runs while the database promotes: nothing but the promotion waits for it. How
+// soon the run ends after the promotion is a benchmark figure (bench/README.md, "standard":
+// wall / critical path), not a bound asserted here: on a loaded machine (the sanitized
+// build, tests in parallel) the scaling steps themselves can outlast a 3 s promotion.
 TEST_P(FailoverE2eTest, ScalingOverlapsThePromotion) {
   EmulatorOptions options = FastRegion();
   options.promotion_seconds = 3;
@@ -545,14 +549,15 @@ TEST_P(FailoverE2eTest, ScalingOverlapsThePromotion) {
   ASSERT_EQ(run.exit_code, 0) << Describe(run);
   ASSERT_TRUE(report.is_object());
 
-  int64_t promoted = EndOffset(report, "promote-db:dr-app-db");
+  int64_t promoted = Offset(report, "promote-db:dr-app-db", "end_offset_ms");
   EXPECT_GE(promoted, 3000) << "the promotion takes 3 s in the emulator";
   for (const auto& id : ReferenceStepIds()) {
     if (id.rfind("promote-db:", 0) == 0) continue;
-    int64_t end = EndOffset(report, id);
-    EXPECT_GT(end, 0) << id;
+    EXPECT_GT(Offset(report, id, "end_offset_ms"), 0) << id;
     if (id.rfind("scale-", 0) == 0) {
-      EXPECT_LT(end, promoted) << id << " should finish while the DB is still promoting";
+      int64_t started = Offset(report, id, "start_offset_ms");
+      EXPECT_GE(started, 0) << id;
+      EXPECT_LT(started, promoted) << id << " should start while the DB is still promoting";
     }
     const Json* step = FindStep(report, id);
     ASSERT_NE(step, nullptr) << id;
@@ -560,9 +565,6 @@ TEST_P(FailoverE2eTest, ScalingOverlapsThePromotion) {
     EXPECT_EQ(std::find(depends.begin(), depends.end(), "promote-db:dr-app-db"), depends.end())
         << id << " does not need the database";
   }
-  int64_t duration = report.at("duration_ms");
-  EXPECT_LE(duration - promoted, 2000)
-      << "run " << duration << " ms, promotion step ended at " << promoted << " ms";
   ExpectCheckState("reference-failover");
 }
 
