@@ -72,7 +72,8 @@ ReportContext ContextFor(const FailoverContext& f, const PlanSpec& plan) {
   context.rto = plan.rto;
   context.forced = plan.replica_lag.forced;
   const SharedReads& reads = f.session->reads();
-  context.shared_reads = {reads.asked(), reads.calls(), reads.read_ahead_used()};
+  context.shared_reads = {reads.asked(), reads.calls(), reads.read_ahead_used(),
+                          reads.passed_on_used()};
   return context;
 }
 

@@ -173,8 +173,10 @@ json ApiCallsJson(const ApiCallCounter::Snapshot& snapshot) {
 }
 
 json WithSharedReads(json api_calls, const SharedReadCounts& reads) {
-  api_calls["shared_reads"] = {
-      {"asked", reads.asked}, {"calls", reads.calls}, {"read_ahead", reads.read_ahead}};
+  api_calls["shared_reads"] = {{"asked", reads.asked},
+                               {"calls", reads.calls},
+                               {"read_ahead", reads.read_ahead},
+                               {"passed_on", reads.passed_on}};
   return api_calls;
 }
 

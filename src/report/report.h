@@ -24,12 +24,13 @@ enum class ReportMode {
 std::string_view ReportModeName(ReportMode mode);  // "run", "plan"
 
 // How the steps' one-resource reads were shared (services/shared_reads.h): reads asked for,
-// the calls that answered them, and how many of those reads a call made earlier for other
-// steps had read ahead.
+// the calls that answered them, how many of those reads a call made earlier for other steps
+// had read ahead, and how many readings of a service's tasks a wait passed on.
 struct SharedReadCounts {
   int asked = 0;
   int calls = 0;
   int read_ahead = 0;
+  int passed_on = 0;  // readings of a service's tasks a scaling step's wait passed on
 };
 
 // Facts about the run that the records do not carry.

@@ -211,7 +211,7 @@ TEST(ReportTest, FullShapeOfAPartialRun) {
           "mutating": true, "latency_ms": 70}
       },
       "totals": {"calls": 3, "attempts": 4, "retries": 1, "mutating": 2},
-      "shared_reads": {"asked": 0, "calls": 0, "read_ahead": 0}
+      "shared_reads": {"asked": 0, "calls": 0, "read_ahead": 0, "passed_on": 0}
     },
     "rate_limits": {}
   })");
@@ -317,7 +317,7 @@ TEST(ReportTest, PlanModeWithoutAccountAndAnEmptyRun) {
   EXPECT_EQ(report["duration_ms"], 0);
   EXPECT_EQ(report["api_calls"], json::parse(R"({"operations": {},
                             "totals": {"calls": 0, "attempts": 0, "retries": 0, "mutating": 0},
-                            "shared_reads": {"asked": 0, "calls": 0, "read_ahead": 0}})"));
+                            "shared_reads": {"asked": 0, "calls": 0, "read_ahead": 0, "passed_on": 0}})"));
 }
 
 TEST(ReportTest, ErrorWithoutAwsDetailsAndTimedOutStep) {

@@ -16,6 +16,8 @@ constexpr size_t kTasksPerCall = 100;
 SharedReads::SharedReads(AutoScalingClient& autoscaling, EcsClient& ecs, Elbv2Client& elbv2,
                          Clock& clock, Duration gathering, Duration fresh_for)
     : ecs_(ecs),
+      clock_(clock),
+      fresh_for_(fresh_for),
       asgs_(kAsgsPerCall, gathering, fresh_for, clock,
             [&autoscaling](const std::string&, const std::vector<std::string>& names)
                 -> Result<ReadCoalescer<AutoScalingGroup>::Found> {
@@ -111,6 +113,33 @@ Result<std::vector<EcsTask>> SharedReads::Tasks(const std::string& cluster,
     if (auto it = found.find(arn); it != found.end()) tasks.push_back(it->second);
   }
   return tasks;
+}
+
+void SharedReads::PassOn(const std::string& cluster, const std::string& service,
+                         ServiceTasks reading) {
+  const MonoTime now = clock_.Monotonic();
+  std::lock_guard lock(passed_mu_);
+  // Readings nobody took are dropped once stale, so the map holds only the last seconds'.
+  std::erase_if(passed_on_, [&](const auto& kept) { return now - kept.second.first > fresh_for_; });
+  passed_on_.insert_or_assign({cluster, service}, std::make_pair(now, std::move(reading)));
+}
+
+std::optional<SharedReads::ServiceTasks> SharedReads::TakePassedOn(const std::string& cluster,
+                                                                   const std::string& service) {
+  const MonoTime now = clock_.Monotonic();
+  std::lock_guard lock(passed_mu_);
+  auto it = passed_on_.find({cluster, service});
+  if (it == passed_on_.end()) return std::nullopt;
+  auto [at, reading] = std::move(it->second);
+  passed_on_.erase(it);
+  if (now - at > fresh_for_) return std::nullopt;
+  ++passed_on_used_;
+  return std::move(reading);
+}
+
+int SharedReads::passed_on_used() const {
+  std::lock_guard lock(passed_mu_);
+  return passed_on_used_;
 }
 
 int SharedReads::asked() const {

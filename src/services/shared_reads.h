@@ -14,12 +14,21 @@
 // room reads ahead for steps that have not started yet (ReadCoalescer, "Looking ahead"):
 // a step's first read, its inspection, may then be up to kFreshFor old.
 //
+// A wait that has just seen a service's tasks running passes that reading on (PassOn): the
+// step that reads the service's tasks next, the registration of those tasks, which starts
+// as the wait ends, takes it (TakePassedOn) instead of repeating the same DescribeServices,
+// ListTasks and DescribeTasks a moment later.
+//
 // What a batch call costs is counted as usual (one API call, whatever its size). Thread-safe.
 #pragma once
 
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/clock.h"
 #include "services/autoscaling_client.h"
@@ -65,19 +74,40 @@ class SharedReads {
   Result<std::vector<EcsTask>> Tasks(const std::string& cluster,
                                      const std::vector<std::string>& arns);
 
+  // A service and its RUNNING tasks, as a wait last saw them.
+  struct ServiceTasks {
+    EcsService service;
+    std::vector<EcsTask> tasks;
+  };
+  // Keeps `reading` of `service` in `cluster` for the next TakePassedOn of that service.
+  void PassOn(const std::string& cluster, const std::string& service, ServiceTasks reading);
+  // The reading passed on for the service if it is at most `fresh_for` old; once: a second
+  // take, a wait's next poll, finds nothing and reads AWS.
+  std::optional<ServiceTasks> TakePassedOn(const std::string& cluster, const std::string& service);
+
   // One-resource reads asked for, and the calls that answered them, over all kinds.
   int asked() const;
   int calls() const;
   // Of asked(): those answered by a call made earlier for other steps, reading ahead.
   int read_ahead_used() const;
+  // Readings of a service's tasks taken from a wait that passed them on.
+  int passed_on_used() const;
 
  private:
+  using ServiceKey = std::pair<std::string, std::string>;  // (cluster, service)
+
   EcsClient& ecs_;
+  Clock& clock_;
+  const Duration fresh_for_;
   ReadCoalescer<AutoScalingGroup> asgs_;
   ReadCoalescer<EcsServices> services_;
   ReadCoalescer<drf::TargetGroup> target_groups_;
   ReadCoalescer<ResourceTags> target_group_tags_;
   ReadCoalescer<EcsTask> tasks_;
+
+  mutable std::mutex passed_mu_;
+  std::map<ServiceKey, std::pair<MonoTime, ServiceTasks>> passed_on_;  // guarded by passed_mu_
+  int passed_on_used_ = 0;                                             // guarded by passed_mu_
 };
 
 }  // namespace drf

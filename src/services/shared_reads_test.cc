@@ -181,5 +181,41 @@ TEST_F(SharedReadsTest, TheTasksOfThirtyStepsAreDescribedInCallsOfAtMostAHundred
   }
 }
 
+// A wait's last reading of a service is taken once by the next reader of the service's tasks,
+// and only while it is at most fresh_for old.
+TEST(SharedReadsPassOnTest, AReadingPassedOnIsTakenOnceAndOnlyWhileFresh) {
+  FakeClock clock;
+  FakeHttp http;
+  FixedCredentials credentials;
+  FixedEndpoint endpoints;
+  AwsClient client{TestAwsOptions(http, clock, credentials, endpoints)};
+  AutoScalingClient autoscaling{client};
+  EcsClient ecs{client};
+  Elbv2Client elbv2{client};
+  SharedReads reads{autoscaling, ecs, elbv2, clock, Duration::zero(), std::chrono::seconds(2)};
+  SharedReads::ServiceTasks seen;
+  seen.service.name = "web";
+  seen.tasks.push_back(EcsTask{});
+  seen.tasks.back().arn = TaskArn("t1");
+
+  EXPECT_FALSE(reads.TakePassedOn("dr", "web").has_value()) << "nothing passed on yet";
+  reads.PassOn("dr", "web", seen);
+  EXPECT_FALSE(reads.TakePassedOn("dr", "api").has_value()) << "another service";
+  EXPECT_FALSE(reads.TakePassedOn("other", "web").has_value()) << "another cluster";
+  clock.Advance(std::chrono::seconds(2));
+  std::optional<SharedReads::ServiceTasks> taken = reads.TakePassedOn("dr", "web");
+  ASSERT_TRUE(taken.has_value());
+  EXPECT_EQ(taken->service.name, "web");
+  ASSERT_EQ(taken->tasks.size(), 1u);
+  EXPECT_EQ(taken->tasks[0].arn, TaskArn("t1"));
+  EXPECT_FALSE(reads.TakePassedOn("dr", "web").has_value()) << "a second take reads AWS";
+
+  reads.PassOn("dr", "web", seen);
+  clock.Advance(std::chrono::milliseconds(2001));
+  EXPECT_FALSE(reads.TakePassedOn("dr", "web").has_value()) << "older than fresh_for";
+  EXPECT_EQ(reads.passed_on_used(), 1);
+  EXPECT_TRUE(http.requests().empty()) << "passing on calls nothing";
+}
+
 }  // namespace
 }  // namespace drf

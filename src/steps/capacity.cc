@@ -66,23 +66,44 @@ std::string DescribeCapacity(const AsgCapacity& capacity) {
   return ReadyCount(capacity.ready.size(), capacity.group.desired_capacity, kReadyInstances);
 }
 
-Result<EcsCapacity> ReadEcsCapacity(SharedReads& reads, const std::string& cluster,
-                                    const std::string& service) {
-  Result<EcsService> svc = DescribeActiveService(reads, cluster, service);
-  if (!svc.ok()) return svc.status();
-  Result<std::vector<std::string>> arns = reads.RunningTaskArns(cluster, service);
-  if (!arns.ok()) return arns.status();
-  Result<std::vector<EcsTask>> tasks = reads.Tasks(cluster, *arns);
-  if (!tasks.ok()) return tasks.status();
-  EcsCapacity out{*svc, {}, {}};
+namespace {
+
+// The service with those of `tasks` that are its own and RUNNING.
+EcsCapacity CapacityOf(EcsService svc, const std::string& service,
+                       const std::vector<EcsTask>& tasks) {
+  EcsCapacity out{std::move(svc), {}, {}};
   const std::string group = "service:" + service;
-  for (const EcsTask& t : *tasks) {
+  for (const EcsTask& t : tasks) {
     if (t.group != group || t.last_status != "RUNNING") continue;
     out.running.push_back(t);
     // One ENI per awsvpc task: its first address is the task's.
     if (!t.private_ips.empty()) out.ips.push_back(t.private_ips.front());
   }
   return out;
+}
+
+}  // namespace
+
+Result<EcsCapacity> ReadEcsCapacity(SharedReads& reads, const std::string& cluster,
+                                    const std::string& service, TaskListing listing) {
+  if (std::optional<SharedReads::ServiceTasks> kept = reads.TakePassedOn(cluster, service)) {
+    return CapacityOf(std::move(kept->service), service, kept->tasks);
+  }
+  Result<EcsService> svc = DescribeActiveService(reads, cluster, service);
+  if (!svc.ok()) return svc.status();
+  if (listing == TaskListing::kUnlessNoneReported && svc->running_count == 0) {
+    return EcsCapacity{std::move(*svc), {}, {}};
+  }
+  Result<std::vector<std::string>> arns = reads.RunningTaskArns(cluster, service);
+  if (!arns.ok()) return arns.status();
+  Result<std::vector<EcsTask>> tasks = reads.Tasks(cluster, *arns);
+  if (!tasks.ok()) return tasks.status();
+  return CapacityOf(std::move(*svc), service, *tasks);
+}
+
+void PassOnEcsCapacity(SharedReads& reads, const std::string& cluster, const std::string& service,
+                       const EcsCapacity& capacity) {
+  reads.PassOn(cluster, service, {capacity.service, capacity.running});
 }
 
 std::string DescribeCapacity(const EcsCapacity& capacity) {

@@ -61,9 +61,21 @@ struct EcsCapacity {
   std::vector<EcsTask> running;
   std::vector<std::string> ips;  // the first private IP of each running awsvpc task
 };
-// The service and its RUNNING tasks, read with the other steps' (SharedReads).
+// Whether ReadEcsCapacity lists the service's tasks. kUnlessNoneReported takes a service that
+// reports no task running at its word and lists nothing: for a wait's first poll, which often
+// comes right after the tasks were asked for (the registration after its scaling step), when
+// none can be running yet. On AWS runningCount may lag behind the tasks, so later polls list
+// them whatever the service reports: a lagging count costs at most one poll.
+enum class TaskListing { kAlways, kUnlessNoneReported };
+// The service and its RUNNING tasks, read with the other steps' (SharedReads), or as a wait
+// that has just seen them passed them on (PassOnEcsCapacity).
 Result<EcsCapacity> ReadEcsCapacity(SharedReads& reads, const std::string& cluster,
-                                    const std::string& service);
+                                    const std::string& service,
+                                    TaskListing listing = TaskListing::kAlways);
+// Hands `capacity` to the next ReadEcsCapacity of the service: its registration, which
+// starts as the scaling step's wait ends, then needs no reads of its own.
+void PassOnEcsCapacity(SharedReads& reads, const std::string& cluster, const std::string& service,
+                       const EcsCapacity& capacity);
 // "1 of 3 tasks running", and AWS's own counters when they say something else
 // ("1 of 3 tasks running (the service reports 3 running, 0 pending)").
 std::string DescribeCapacity(const EcsCapacity& capacity);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
 
 #include "steps/capacity.h"
 #include "steps/stall_evidence.h"
@@ -90,13 +91,14 @@ class Registration {
   }
 
  private:
-  Status ReadSourceNow() {
+  Status ReadSourceNow(TaskListing listing = TaskListing::kAlways) {
     if (FromAsg(spec_)) {
       Result<AsgCapacity> now = ReadAsgCapacity(reads_, spec_.source_asg);
       if (!now.ok()) return now.status();
       source_ = {now->ready, now->group.desired_capacity};
     } else {
-      Result<EcsCapacity> now = ReadEcsCapacity(reads_, spec_.source_cluster, spec_.source_service);
+      Result<EcsCapacity> now =
+          ReadEcsCapacity(reads_, spec_.source_cluster, spec_.source_service, listing);
       if (!now.ok()) return now.status();
       source_ = {now->ips, now->service.desired_count};
       ecs_seen_ = now->service;
@@ -106,13 +108,15 @@ class Registration {
 
   // Until the source has all the targets it wants ready, bounded by the step's deadline
   // and the stall rule. Its first poll is the first read, so a source that wants none
-  // fails there, before any sleep: waiting could not help.
+  // fails there, before any sleep: waiting could not help. That poll comes as the source's
+  // scaling step ends, so a service reporting no task running is not listed then.
   Status WaitForSource() {
     WaitSpec wait;
     wait.what = SourceName(spec_);
     wait.stall_after = run_.stall_after();
+    TaskListing listing = TaskListing::kUnlessNoneReported;
     wait.check = [&]() -> Result<WaitProgress> {
-      DRF_RETURN_IF_ERROR(ReadSourceNow());
+      DRF_RETURN_IF_ERROR(ReadSourceNow(std::exchange(listing, TaskListing::kAlways)));
       if (source_.wanted <= 0) {
         return Status::Rejected("source has no capacity: " + SourceName(spec_) + " wants 0 " +
                                 Noun(spec_) + ", nothing to register");

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "steps/scale_ecs.h"
 #include "steps/step_test_util.h"
 
 namespace drf {
@@ -155,6 +156,119 @@ TEST_F(RegisterTargetsTest, RegistersIpsOfTheServicesRunningTasksOnly) {
                     kTg,
                 std::string("INFO: Successfully registered 2 tasks with target group ") + kTg}));
   EXPECT_TRUE(h_.clock.sleeps().empty());
+}
+
+// The scaling step's wait ends on a reading of the service and its running tasks; the
+// registration that follows takes it rather than sending the same three reads again, unless
+// it comes more than 2 s later.
+class AfterScalingTest : public RegisterTargetsTest {
+ protected:
+  AfterScalingTest() {
+    TargetGroup("ip", 3000);
+    Health({});
+    RegisterSucceeds();
+    h_.aws.Reply(services::kEcs, "DescribeServices",
+                 DescribeServicesReply(ServiceJson("dr", "frontend", "ACTIVE", 0, 0)));
+    h_.aws.On(services::kEcs, "UpdateService", [this](const AwsCall&) {
+      h_.aws.Reply(services::kEcs, "DescribeServices",
+                   DescribeServicesReply(ServiceJson("dr", "frontend", "ACTIVE", 1, 1)));
+      return FakeAws::JsonOk({{"service", ServiceJson("dr", "frontend", "ACTIVE", 1, 0)}});
+    });
+    h_.aws.Reply(services::kEcs, "TagResource", FakeAws::JsonOk(nlohmann::json::object()));
+    h_.aws.Reply(services::kEcs, "ListTasks",
+                 FakeAws::JsonOk({{"taskArns", {TaskArn("dr", "t1")}}}));
+    h_.aws.Reply(services::kEcs, "DescribeTasks",
+                 FakeAws::JsonOk(
+                     {{"tasks", {TaskJson("dr", "t1", "service:frontend", "RUNNING", "10.0.1.5")}},
+                      {"failures", nlohmann::json::array()}}));
+  }
+  StepResult Scale() {
+    StepSpec spec;
+    spec.id = "scale-ecs:dr/frontend";
+    spec.kind = StepKind::kScaleEcs;
+    spec.detail = ScaleEcsSpec{"dr", {"frontend"}, false, 1, true, CapacityWait::kYes};
+    return ScaleEcsStep(std::move(spec), h_.ecs, h_.reads).Run(h_.ctx);
+  }
+  int EcsReads() const {
+    return h_.aws.Count(services::kEcs, "DescribeServices") +
+           h_.aws.Count(services::kEcs, "ListTasks") +
+           h_.aws.Count(services::kEcs, "DescribeTasks");
+  }
+};
+
+TEST_F(AfterScalingTest, TheRegistrationTakesTheReadingTheScalingStepsWaitEndedOn) {
+  ASSERT_EQ(Scale().state, StepState::kSucceeded);
+  const int scaling_reads = EcsReads();
+  EXPECT_EQ(scaling_reads, 4) << "inspect, then one poll: service, task list, tasks";
+
+  StepResult result = Step(EcsSpec()).Run(h_.ctx);
+
+  ASSERT_EQ(result.state, StepState::kSucceeded) << result.error.ToString();
+  EXPECT_EQ(EcsReads(), scaling_reads) << "no ECS read of its own";
+  ASSERT_EQ(Registers().size(), 1u);
+  EXPECT_EQ(Registers()[0].Param("Targets.member.1.Id"), "10.0.1.5");
+  EXPECT_EQ(h_.reads.passed_on_used(), 1);
+}
+
+TEST_F(AfterScalingTest, ARegistrationComingLaterReadsTheTasksAgain) {
+  ASSERT_EQ(Scale().state, StepState::kSucceeded);
+  const int scaling_reads = EcsReads();
+  h_.clock.Advance(SharedReads::kFreshFor + std::chrono::milliseconds(1));
+
+  StepResult result = Step(EcsSpec()).Run(h_.ctx);
+
+  ASSERT_EQ(result.state, StepState::kSucceeded) << result.error.ToString();
+  EXPECT_EQ(EcsReads(), scaling_reads + 3);
+  ASSERT_EQ(Registers().size(), 1u);
+  EXPECT_EQ(h_.reads.passed_on_used(), 0);
+}
+
+// The first poll comes as the scaling step ends: a service that reports no task running yet
+// is taken at its word (no ListTasks, no DescribeTasks); the next poll lists its tasks.
+TEST_F(RegisterTargetsTest, TheFirstPollListsNoTaskOfAServiceReportingNoneRunning) {
+  TargetGroup("ip", 3000);
+  Health({});
+  RegisterSucceeds();
+  h_.aws.Replies(services::kEcs, "DescribeServices",
+                 {DescribeServicesReply(ServiceJson("dr", "frontend", "ACTIVE", 1, 0)),
+                  DescribeServicesReply(ServiceJson("dr", "frontend", "ACTIVE", 1, 1))});
+  h_.aws.Reply(services::kEcs, "ListTasks", FakeAws::JsonOk({{"taskArns", {TaskArn("dr", "t1")}}}));
+  h_.aws.Reply(
+      services::kEcs, "DescribeTasks",
+      FakeAws::JsonOk({{"tasks", {TaskJson("dr", "t1", "service:frontend", "RUNNING", "10.0.1.5")}},
+                       {"failures", nlohmann::json::array()}}));
+
+  StepResult result = Step(EcsSpec()).Run(h_.ctx);
+
+  ASSERT_EQ(result.state, StepState::kSucceeded) << result.error.ToString();
+  EXPECT_EQ(h_.aws.Count(services::kEcs, "DescribeServices"), 2);
+  EXPECT_EQ(h_.aws.Count(services::kEcs, "ListTasks"), 1);
+  EXPECT_EQ(h_.aws.Count(services::kEcs, "DescribeTasks"), 1);
+  EXPECT_EQ(h_.clock.sleeps().size(), 1u);
+  ASSERT_EQ(Registers().size(), 1u);
+  EXPECT_EQ(Registers()[0].Param("Targets.member.1.Id"), "10.0.1.5");
+}
+
+// A count that stays behind the tasks costs one poll, not the wait: from the second poll on
+// the tasks are listed whatever the service reports.
+TEST_F(RegisterTargetsTest, AServiceCountLaggingBehindItsTasksCostsOnePoll) {
+  TargetGroup("ip", 3000);
+  Health({});
+  RegisterSucceeds();
+  h_.aws.Reply(services::kEcs, "DescribeServices",
+               DescribeServicesReply(ServiceJson("dr", "frontend", "ACTIVE", 1, 0)));
+  h_.aws.Reply(services::kEcs, "ListTasks", FakeAws::JsonOk({{"taskArns", {TaskArn("dr", "t1")}}}));
+  h_.aws.Reply(
+      services::kEcs, "DescribeTasks",
+      FakeAws::JsonOk({{"tasks", {TaskJson("dr", "t1", "service:frontend", "RUNNING", "10.0.1.5")}},
+                       {"failures", nlohmann::json::array()}}));
+
+  StepResult result = Step(EcsSpec()).Run(h_.ctx);
+
+  ASSERT_EQ(result.state, StepState::kSucceeded) << result.error.ToString();
+  EXPECT_EQ(h_.clock.sleeps().size(), 1u);
+  ASSERT_EQ(Registers().size(), 1u);
+  EXPECT_EQ(Registers()[0].Param("Targets.member.1.Id"), "10.0.1.5");
 }
 
 TEST_F(RegisterTargetsTest, AllRegisteredIsUnchanged) {

@@ -1,6 +1,7 @@
 #include "steps/scale_ecs.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "steps/capacity.h"
 #include "steps/stall_evidence.h"
@@ -128,11 +129,13 @@ void ScaleEcsStep::Wait(StepRun& run, const EcsResize& resize) {
   if (!WaitsForCapacity(ecs().capacity_wait, changed, desired)) return;
   const std::string& cluster = ecs().cluster;
   std::optional<EcsCapacity> last;
+  TaskListing listing = TaskListing::kUnlessNoneReported;
   WaitSpec wait;
   wait.what = EcsServiceLabel(cluster, service());
   wait.stall_after = run.stall_after();
   wait.check = [&]() -> Result<WaitProgress> {
-    Result<EcsCapacity> now = ReadEcsCapacity(reads_, cluster, service());
+    Result<EcsCapacity> now =
+        ReadEcsCapacity(reads_, cluster, service(), std::exchange(listing, TaskListing::kAlways));
     if (!now.ok()) return now.status();
     last = *now;
     DRF_RETURN_IF_ERROR(FailedRollout(now->service));
@@ -144,6 +147,7 @@ void ScaleEcsStep::Wait(StepRun& run, const EcsResize& resize) {
   Status waited = run.poller().Wait(wait);
   const int running = last ? static_cast<int>(last->running.size()) : 0;
   run.result().after["running_count"] = running;
+  if (waited.ok() && last) PassOnEcsCapacity(reads_, cluster, service(), *last);
   if (!waited.ok()) {
     run.EndUnfinished(waited, run.result().summary + "; " +
                                   ReadyCount(static_cast<size_t>(running), desired, kReadyTasks));

@@ -156,8 +156,12 @@ TEST_F(ScaleEcsTest, WaitsForRunningTasksWhenAsked) {
 
   ASSERT_EQ(result.state, StepState::kSucceeded) << result.error.ToString();
   EXPECT_EQ(result.after["running_count"], 1);
-  // No poll at once after raising the desired count: polls after 1 s and after 1.5 s more.
-  EXPECT_EQ(h_.clock.sleeps().size(), 2u);
+  // No poll at once after raising the desired count, then three polls. The first finds the
+  // service reporting none running and lists no task; later polls list them whatever it
+  // reports (the second finds none RUNNING yet).
+  EXPECT_EQ(h_.clock.sleeps().size(), 3u);
+  EXPECT_EQ(h_.aws.Count(services::kEcs, "DescribeServices"), 4);
+  EXPECT_EQ(h_.aws.Count(services::kEcs, "ListTasks"), 2);
 }
 
 TEST_F(ScaleEcsTest, FailedRolloutEndsTheWait) {
