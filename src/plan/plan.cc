@@ -1,6 +1,5 @@
 #include "plan/plan.h"
 
-#include <algorithm>
 #include <map>
 
 #include "plan/validate.h"
@@ -32,36 +31,18 @@ Result<Plan> Plan::Create(const std::vector<StepSpec>& specs) {
     errors.AddMessage("dependency cycle: " + FormatCycle(cycle));
   }
   DRF_RETURN_IF_ERROR(errors.ToStatus("invalid step graph"));
-  plan.SetDepths();
   for (size_t i = 0; i < plan.nodes_.size(); ++i) {
     if (plan.nodes_[i].unmet == 0) {
       plan.nodes_[i].state = NodeState::kReady;
-      plan.ready_.insert(plan.KeyOf(i));
+      plan.ready_.insert(i);
     }
   }
   return plan;
 }
 
-void Plan::SetDepths() {
-  // Kahn's order: every step after all of its dependencies.
-  std::vector<size_t> order, unmet(nodes_.size());
-  for (size_t i = 0; i < nodes_.size(); ++i) {
-    unmet[i] = nodes_[i].unmet;
-    if (unmet[i] == 0) order.push_back(i);
-  }
-  for (size_t next = 0; next < order.size(); ++next) {
-    for (size_t d : nodes_[order[next]].dependents) {
-      nodes_[d].depth = std::max(nodes_[d].depth, nodes_[order[next]].depth + 1);
-      if (--unmet[d] == 0) order.push_back(d);
-    }
-  }
-}
-
-Plan::ReadyKey Plan::KeyOf(size_t index) const { return {-nodes_[index].depth, index}; }
-
 std::optional<std::string> Plan::FindWork() {
   if (ready_.empty()) return std::nullopt;
-  size_t i = ready_.begin()->second;
+  size_t i = *ready_.begin();
   ready_.erase(ready_.begin());
   nodes_[i].state = NodeState::kRunning;
   ++running_;
@@ -81,7 +62,7 @@ void Plan::StepFinished(const std::string& id, StepState state) {
   for (size_t d : nodes_[i].dependents) {
     if (nodes_[d].state == NodeState::kWaiting && --nodes_[d].unmet == 0) {
       nodes_[d].state = NodeState::kReady;
-      ready_.insert(KeyOf(d));
+      ready_.insert(d);
     }
   }
 }
@@ -93,7 +74,7 @@ void Plan::MarkDependentsNotRun(size_t index, const std::string& reason) {
     Node& node = nodes_[todo.back()];
     todo.pop_back();
     if (node.state != NodeState::kWaiting && node.state != NodeState::kReady) continue;
-    ready_.erase(KeyOf(static_cast<size_t>(&node - nodes_.data())));
+    ready_.erase(static_cast<size_t>(&node - nodes_.data()));
     node.state = NodeState::kNotRun;
     node.result = StepState::kNotRun;
     node.reason = reason;

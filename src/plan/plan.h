@@ -7,7 +7,6 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "core/result.h"
@@ -22,11 +21,8 @@ class Plan {
   // ids not in `specs`, or a cycle.
   static Result<Plan> Create(const std::vector<StepSpec>& specs);
 
-  // The next step whose dependencies all succeeded (or were unchanged), now marked running;
-  // nullopt when none is ready right now. Of the ready steps, the one deepest in the graph
-  // goes first (a registration whose scaling step has just ended goes before a step that has
-  // been ready since the start and may run any time), then the earliest in spec order (the
-  // promotions first, as the file or the environment lists them).
+  // The next step whose dependencies all succeeded (or were unchanged), earliest in spec
+  // order first, now marked running; nullopt when none is ready right now.
   std::optional<std::string> FindWork();
   // Records how a running step ended. kSucceeded/kUnchanged may make dependents ready;
   // any other state marks every dependent (transitively) not run, "dependency <id>
@@ -52,18 +48,13 @@ class Plan {
     NodeState state = NodeState::kWaiting;
     StepState result = StepState::kPending;
     std::string reason;  // kNotRun only
-    int depth = 0;       // steps on the longest chain of dependencies above this one
   };
 
   size_t IndexOf(const std::string& id) const;  // nodes_.size() when unknown
   void MarkDependentsNotRun(size_t index, const std::string& reason);
-  void SetDepths();  // the graph has no cycle
-  // The order FindWork hands ready steps out in: (-depth, index).
-  using ReadyKey = std::pair<int, size_t>;
-  ReadyKey KeyOf(size_t index) const;
 
   std::vector<Node> nodes_;  // spec order
-  std::set<ReadyKey> ready_;
+  std::set<size_t> ready_;   // indexes, so FindWork hands out in spec order
   size_t running_ = 0;
 };
 

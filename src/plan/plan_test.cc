@@ -39,30 +39,6 @@ TEST(PlanTest, HandsOutReadyStepsInSpecOrder) {
   EXPECT_FALSE(plan->more_to_do());
 }
 
-// On a large failover the ready steps outnumber the workers: a registration goes as soon as
-// its scaling step ends, before the steps that have been ready since the start (which would
-// otherwise hold it back for seconds); those go in spec order.
-TEST(PlanTest, AStepWhoseDependencyEndedGoesBeforeStepsReadySinceTheStart) {
-  Result<Plan> plan = Plan::Create(
-      {WithId(Asg("x"), "promote"), WithId(Asg("x"), "scale"), WithId(Asg("x"), "idle-1"),
-       WithId(Asg("x"), "idle-2"), WithId(Asg("x"), "idle-3"),
-       WithId(Asg("x"), "register", {"scale"}), WithId(Asg("x"), "switch", {"promote"}),
-       WithId(Asg("x"), "notify", {"switch"})});
-  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
-  EXPECT_EQ(plan->FindWork(), "promote");
-  EXPECT_EQ(plan->FindWork(), "scale");
-  plan->StepFinished("scale", StepState::kSucceeded);
-  EXPECT_EQ(plan->FindWork(), "register");
-  EXPECT_EQ(plan->FindWork(), "idle-1");
-  plan->StepFinished("promote", StepState::kSucceeded);
-  EXPECT_EQ(plan->FindWork(), "switch");
-  plan->StepFinished("switch", StepState::kSucceeded);
-  EXPECT_EQ(plan->FindWork(), "notify") << "ready last, but deepest";
-  EXPECT_EQ(plan->FindWork(), "idle-2");
-  EXPECT_EQ(plan->FindWork(), "idle-3");
-  EXPECT_FALSE(plan->FindWork());
-}
-
 TEST(PlanTest, FailureMarksDependentsTransitivelyNotRun) {
   Result<Plan> plan = Plan::Create(Diamond());
   ASSERT_TRUE(plan.ok());
