@@ -73,6 +73,19 @@ class RegisterTargetsTest : public ::testing::Test {
   std::vector<AwsCall> Registers() const {
     return h_.aws.Calls(services::kElbv2, "RegisterTargets");
   }
+  // An empty ip target group on port 3000 that takes registrations, and service frontend's
+  // one task t1 listed and RUNNING at 10.0.1.5 (the service's own replies are the test's).
+  void IpGroupOfFrontendWithOneTask() {
+    TargetGroup("ip", 3000);
+    Health({});
+    RegisterSucceeds();
+    h_.aws.Reply(services::kEcs, "ListTasks",
+                 FakeAws::JsonOk({{"taskArns", {TaskArn("dr", "t1")}}}));
+    h_.aws.Reply(services::kEcs, "DescribeTasks",
+                 FakeAws::JsonOk(
+                     {{"tasks", {TaskJson("dr", "t1", "service:frontend", "RUNNING", "10.0.1.5")}},
+                      {"failures", nlohmann::json::array()}}));
+  }
 
   StepHarness h_;
 };
@@ -164,9 +177,7 @@ TEST_F(RegisterTargetsTest, RegistersIpsOfTheServicesRunningTasksOnly) {
 class AfterScalingTest : public RegisterTargetsTest {
  protected:
   AfterScalingTest() {
-    TargetGroup("ip", 3000);
-    Health({});
-    RegisterSucceeds();
+    IpGroupOfFrontendWithOneTask();
     h_.aws.Reply(services::kEcs, "DescribeServices",
                  DescribeServicesReply(ServiceJson("dr", "frontend", "ACTIVE", 0, 0)));
     h_.aws.On(services::kEcs, "UpdateService", [this](const AwsCall&) {
@@ -175,12 +186,6 @@ class AfterScalingTest : public RegisterTargetsTest {
       return FakeAws::JsonOk({{"service", ServiceJson("dr", "frontend", "ACTIVE", 1, 0)}});
     });
     h_.aws.Reply(services::kEcs, "TagResource", FakeAws::JsonOk(nlohmann::json::object()));
-    h_.aws.Reply(services::kEcs, "ListTasks",
-                 FakeAws::JsonOk({{"taskArns", {TaskArn("dr", "t1")}}}));
-    h_.aws.Reply(services::kEcs, "DescribeTasks",
-                 FakeAws::JsonOk(
-                     {{"tasks", {TaskJson("dr", "t1", "service:frontend", "RUNNING", "10.0.1.5")}},
-                      {"failures", nlohmann::json::array()}}));
   }
   StepResult Scale() {
     StepSpec spec;
@@ -226,17 +231,10 @@ TEST_F(AfterScalingTest, ARegistrationComingLaterReadsTheTasksAgain) {
 // The first poll comes as the scaling step ends: a service that reports no task running yet
 // is taken at its word (no ListTasks, no DescribeTasks); the next poll lists its tasks.
 TEST_F(RegisterTargetsTest, TheFirstPollListsNoTaskOfAServiceReportingNoneRunning) {
-  TargetGroup("ip", 3000);
-  Health({});
-  RegisterSucceeds();
+  IpGroupOfFrontendWithOneTask();
   h_.aws.Replies(services::kEcs, "DescribeServices",
                  {DescribeServicesReply(ServiceJson("dr", "frontend", "ACTIVE", 1, 0)),
                   DescribeServicesReply(ServiceJson("dr", "frontend", "ACTIVE", 1, 1))});
-  h_.aws.Reply(services::kEcs, "ListTasks", FakeAws::JsonOk({{"taskArns", {TaskArn("dr", "t1")}}}));
-  h_.aws.Reply(
-      services::kEcs, "DescribeTasks",
-      FakeAws::JsonOk({{"tasks", {TaskJson("dr", "t1", "service:frontend", "RUNNING", "10.0.1.5")}},
-                       {"failures", nlohmann::json::array()}}));
 
   StepResult result = Step(EcsSpec()).Run(h_.ctx);
 
@@ -252,16 +250,9 @@ TEST_F(RegisterTargetsTest, TheFirstPollListsNoTaskOfAServiceReportingNoneRunnin
 // A count that stays behind the tasks costs one poll, not the wait: from the second poll on
 // the tasks are listed whatever the service reports.
 TEST_F(RegisterTargetsTest, AServiceCountLaggingBehindItsTasksCostsOnePoll) {
-  TargetGroup("ip", 3000);
-  Health({});
-  RegisterSucceeds();
+  IpGroupOfFrontendWithOneTask();
   h_.aws.Reply(services::kEcs, "DescribeServices",
                DescribeServicesReply(ServiceJson("dr", "frontend", "ACTIVE", 1, 0)));
-  h_.aws.Reply(services::kEcs, "ListTasks", FakeAws::JsonOk({{"taskArns", {TaskArn("dr", "t1")}}}));
-  h_.aws.Reply(
-      services::kEcs, "DescribeTasks",
-      FakeAws::JsonOk({{"tasks", {TaskJson("dr", "t1", "service:frontend", "RUNNING", "10.0.1.5")}},
-                       {"failures", nlohmann::json::array()}}));
 
   StepResult result = Step(EcsSpec()).Run(h_.ctx);
 
