@@ -15,9 +15,9 @@
 // a step's first read, its inspection, may then be up to kFreshFor old.
 //
 // A wait that has just seen a service's tasks running passes that reading on (PassOn): the
-// step that reads the service's tasks next, the registration of those tasks, which starts
-// as the wait ends, takes it (TakePassedOn) instead of repeating the same DescribeServices,
-// ListTasks and DescribeTasks a moment later.
+// step that reads the service's tasks next, the registration of those tasks, takes it
+// (TakePassedOn) if it comes within kFreshFor, instead of repeating the same
+// DescribeServices, ListTasks and DescribeTasks a moment later.
 //
 // What a batch call costs is counted as usual (one API call, whatever its size). Thread-safe.
 #pragma once

@@ -72,8 +72,9 @@ enum class TaskListing { kAlways, kUnlessNoneReported };
 Result<EcsCapacity> ReadEcsCapacity(SharedReads& reads, const std::string& cluster,
                                     const std::string& service,
                                     TaskListing listing = TaskListing::kAlways);
-// Hands `capacity` to the next ReadEcsCapacity of the service: its registration, which
-// starts as the scaling step's wait ends, then needs no reads of its own.
+// Hands `capacity` to the next ReadEcsCapacity of the service: its registration, if it
+// starts within SharedReads::kFreshFor of the scaling step's wait ending, then needs no
+// reads of its own.
 void PassOnEcsCapacity(SharedReads& reads, const std::string& cluster, const std::string& service,
                        const EcsCapacity& capacity);
 // "1 of 3 tasks running", and AWS's own counters when they say something else

@@ -108,8 +108,8 @@ class Registration {
 
   // Until the source has all the targets it wants ready, bounded by the step's deadline
   // and the stall rule. Its first poll is the first read, so a source that wants none
-  // fails there, before any sleep: waiting could not help. That poll comes as the source's
-  // scaling step ends, so a service reporting no task running is not listed then.
+  // fails there, before any sleep: waiting could not help. That poll often comes as the
+  // source's scaling step ends, so a service reporting no task running is not listed then.
   Status WaitForSource() {
     WaitSpec wait;
     wait.what = SourceName(spec_);
