@@ -17,15 +17,35 @@ namespace {
 struct Done {
   size_t index = 0;
   StepResult result;
+  bool holds_permit = false;  // given back when the coordinator reads the result
 };
 
-// The only state workers and the coordinator share.
+// How often a step waiting to take its permit back looks at the run's cancellation.
+constexpr Duration kPermitRecheck = std::chrono::milliseconds(50);
+
+// The only state workers and the coordinator share: the jobs, the finished steps, and the
+// acting permits (plan/step.h, ActingPermit): `permits` of them, one taken for each step
+// started, given back while its waits sleep and when it ends.
 class WorkQueue {
  public:
-  void Push(size_t index) {
+  explicit WorkQueue(int permits) : permits_(permits) {}
+
+  // Whether the coordinator may start a step: a permit is free, and no step that slept is
+  // waiting to take one back (those go first: new steps must not starve a started wait).
+  bool PermitFree() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return acting_ + reacquiring_ < permits_;
+  }
+  // Queues a step with a permit taken for it. True when every worker is busy with a step
+  // or spoken for by a queued one: the caller starts another (counted here).
+  bool Push(size_t index) {
     std::lock_guard<std::mutex> lock(mu_);
     jobs_.push_back(index);
+    ++acting_;
     work_cv_.notify_one();
+    if (jobs_.size() + busy_ <= workers_) return false;
+    ++workers_;
+    return true;
   }
   // Blocks until a job arrives; nullopt once closed and drained.
   std::optional<size_t> Pop() {
@@ -34,6 +54,7 @@ class WorkQueue {
     if (jobs_.empty()) return std::nullopt;
     size_t index = jobs_.front();
     jobs_.pop_front();
+    ++busy_;
     return index;
   }
   void Close() {
@@ -41,25 +62,75 @@ class WorkQueue {
     closed_ = true;
     work_cv_.notify_all();
   }
+  // The worker's step has ended: it is free for the next job.
   void Finish(Done done) {
     std::lock_guard<std::mutex> lock(mu_);
+    --busy_;
     done_.push_back(std::move(done));
     done_cv_.notify_one();
   }
-  // Waits up to `max_wait` of real time for finished steps; may return none.
+  // Waits up to `max_wait` of real time for finished steps or a permit given back (the
+  // coordinator may start a step); may return none.
   std::vector<Done> WaitForDone(Duration max_wait) {
     std::unique_lock<std::mutex> lock(mu_);
-    done_cv_.wait_for(lock, max_wait, [this] { return !done_.empty(); });
+    done_cv_.wait_for(lock, max_wait, [this] { return !done_.empty() || permit_freed_; });
+    permit_freed_ = false;
     return std::exchange(done_, {});
   }
 
+  void ReleasePermit() {
+    std::lock_guard<std::mutex> lock(mu_);
+    --acting_;
+    permit_cv_.notify_one();
+    permit_freed_ = true;
+    done_cv_.notify_one();
+  }
+  // Blocks until a permit is free and takes it (true), or until `cancel` is cancelled.
+  bool ReacquirePermit(const CancelToken& cancel) {
+    std::unique_lock<std::mutex> lock(mu_);
+    ++reacquiring_;
+    while (acting_ >= permits_ && !cancel.cancelled()) permit_cv_.wait_for(lock, kPermitRecheck);
+    --reacquiring_;
+    if (acting_ >= permits_) return false;
+    ++acting_;
+    return true;
+  }
+
  private:
+  const int permits_;
   std::mutex mu_;
-  std::condition_variable work_cv_;  // jobs_ grew or closed_ set
-  std::condition_variable done_cv_;  // done_ grew
-  std::deque<size_t> jobs_;          // guarded by mu_
-  std::vector<Done> done_;           // guarded by mu_
-  bool closed_ = false;              // guarded by mu_
+  std::condition_variable work_cv_;    // jobs_ grew or closed_ set
+  std::condition_variable done_cv_;    // done_ grew or permit_freed_ set
+  std::condition_variable permit_cv_;  // a permit was given back
+  std::deque<size_t> jobs_;            // guarded by mu_
+  std::vector<Done> done_;             // guarded by mu_
+  bool closed_ = false;                // guarded by mu_
+  size_t workers_ = 0;                 // worker threads started; guarded by mu_
+  size_t busy_ = 0;                    // workers running a step; guarded by mu_
+  int acting_ = 0;                     // permits held; guarded by mu_
+  int reacquiring_ = 0;                // steps waiting to take theirs back; guarded by mu_
+  bool permit_freed_ = false;          // since the last WaitForDone; guarded by mu_
+};
+
+// One running step's permit: taken when the step was queued, held by its worker thread.
+class StepPermit final : public ActingPermit {
+ public:
+  explicit StepPermit(WorkQueue& queue) : queue_(queue) {}
+  ~StepPermit() override { Release(); }
+  // The step has ended: whether it still holds the permit, which is now the caller's.
+  bool Detach() { return std::exchange(held_, false); }
+  void Release() override {
+    if (!held_) return;
+    held_ = false;
+    queue_.ReleasePermit();
+  }
+  void Reacquire(const CancelToken& cancel) override {
+    if (!held_) held_ = queue_.ReacquirePermit(cancel);
+  }
+
+ private:
+  WorkQueue& queue_;
+  bool held_ = true;
 };
 
 StepResult RunGuarded(StepRunner& runner, Step& step, StepContext& ctx) {
@@ -96,7 +167,8 @@ class Coordinator {
         cancel_(cancel),
         observer_(observer),
         steps_(steps),
-        plan_(plan) {}
+        plan_(plan),
+        queue_(options.concurrency) {}
 
   void Run();
 
@@ -119,6 +191,7 @@ class Coordinator {
   const std::vector<Step*>& steps_;
   Plan& plan_;
   WorkQueue queue_;
+  std::vector<std::thread> workers_;     // one per running step at most
   std::map<std::string, size_t> index_;  // step id -> position in steps_
   std::vector<bool> started_;            // by position in steps_
   bool stopped_ = false;                 // deadline or cancellation seen
@@ -128,7 +201,12 @@ void Coordinator::WorkerLoop() {
   while (std::optional<size_t> index = queue_.Pop()) {
     Step& step = *steps_[*index];
     StepContext ctx{clock_, log_, cancel_, StepDeadline(step, clock_.Monotonic())};
-    queue_.Finish(Done{*index, RunObserved(step, ctx)});
+    StepPermit permit(queue_);
+    ctx.permit = &permit;
+    StepResult result = RunObserved(step, ctx);
+    // The coordinator gives the permit back as it reads the result: a step that ends makes
+    // room only once the coordinator has looked at the deadline and cancellation again.
+    queue_.Finish(Done{*index, std::move(result), permit.Detach()});
   }
 }
 
@@ -164,14 +242,16 @@ void Coordinator::CheckStop() {
   }
 }
 
+// As many steps as there are free permits. A step that waits gives its permit back while it
+// sleeps, so more steps may run than permits, each on its own worker thread.
 void Coordinator::StartReadySteps() {
-  while (plan_.running() < static_cast<size_t>(options_.concurrency)) {
+  while (queue_.PermitFree()) {
     std::optional<std::string> id = plan_.FindWork();
     if (!id) return;
     log_.Debug("starting step " + *id);
     size_t index = index_.at(*id);
     started_[index] = true;
-    queue_.Push(index);
+    if (queue_.Push(index)) workers_.emplace_back([this] { WorkerLoop(); });
   }
 }
 
@@ -184,6 +264,7 @@ Duration Coordinator::WaitTime() {
 }
 
 void Coordinator::Record(const Done& done) {
+  if (done.holds_permit) queue_.ReleasePermit();
   const std::string& id = steps_[done.index]->spec().id;
   const StepResult& result = done.result;
   plan_.StepFinished(id, result.state);
@@ -211,9 +292,6 @@ void Coordinator::Run() {
   for (size_t i = 0; i < steps_.size(); ++i) index_[steps_[i]->spec().id] = i;
   started_.assign(steps_.size(), false);
   observer_.RunStarted(steps_);
-  size_t worker_count = std::min(static_cast<size_t>(options_.concurrency), steps_.size());
-  std::vector<std::thread> workers;
-  for (size_t i = 0; i < worker_count; ++i) workers.emplace_back([this] { WorkerLoop(); });
   while (true) {
     CheckStop();
     StartReadySteps();
@@ -221,7 +299,7 @@ void Coordinator::Run() {
     for (const Done& done : queue_.WaitForDone(WaitTime())) Record(done);
   }
   queue_.Close();
-  for (std::thread& worker : workers) worker.join();
+  for (std::thread& worker : workers_) worker.join();
   RecordNotRun();
   observer_.RunFinished();
 }

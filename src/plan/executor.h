@@ -1,5 +1,8 @@
-// Executor: runs a finalized plan's steps, independent ones in parallel on a bounded pool
-// of worker threads, like ninja's Builder: start work until full, then collect results.
+// Executor: runs a finalized plan's steps, independent ones in parallel, like ninja's
+// Builder: start work until full, then collect results. "Full" is `concurrency` steps
+// acting: a step that waits for AWS gives its permit back while it sleeps between polls,
+// so steps that wait minutes do not keep others from starting. Each running step has a
+// worker thread of its own (reused from step to step).
 // The coordinating thread (the caller of Run) owns the Plan; workers only run steps.
 // What "running a step" means is the StepRunner's business: LiveRunner acts,
 // DryRunRunner only previews (ninja's DryRunCommandRunner). Who hears about it while it
@@ -41,7 +44,9 @@ class DryRunRunner final : public StepRunner {
 };
 
 struct ExecutorOptions {
-  int concurrency = 8;               // steps running at once (worker threads); at least 1
+  // Steps acting at once; at least 1. A step waiting between polls gives its permit back
+  // (plan/step.h, ActingPermit), so more steps may be running, one worker thread each.
+  int concurrency = 8;
   std::optional<MonoTime> deadline;  // whole run, Clock::Monotonic() time; none: no limit
   // Real time between checks of the deadline and of outside cancellation while steps run
   // (results wake the coordinator at once; this bounds the wait when none arrive).

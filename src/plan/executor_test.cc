@@ -178,6 +178,72 @@ TEST_F(ExecutorTest, ConcurrencyBoundIsNeverExceeded) {
   EXPECT_EQ(tracker.peak, 2);
 }
 
+// A step waiting for AWS gives its permit back while it sleeps between polls: with
+// concurrency 1, a second step runs during the first one's wait (it would otherwise only
+// start once the first had ended, and the first waits for it: the gate times out).
+TEST_F(ExecutorTest, AStepThatGaveItsPermitBackLetsAnotherAct) {
+  Gate b_ran;
+  Add(Spec("a"), [&](StepContext& ctx) {
+    ctx.permit->Release();
+    const bool ran = b_ran.Wait();
+    ctx.permit->Reacquire(ctx.cancel);
+    return Ended(ran ? StepState::kSucceeded : StepState::kFailed);
+  });
+  Add(Spec("b"), [&](StepContext&) {
+    b_ran.Open();
+    return Ended(StepState::kSucceeded);
+  });
+  ExecutorOptions options;
+  options.concurrency = 1;
+  RunRecord run = Run(options);
+  EXPECT_EQ(Find(run, "a").result.state, StepState::kSucceeded);
+  EXPECT_EQ(run.status, RunStatus::kSucceeded);
+}
+
+// Steps that give their permit back and take it again never hold more than the bound at
+// once. Each gives its permit back, lets a new step start on it (while any is left) and
+// takes it back, so a permit it takes back may be one another step holds: a correct
+// executor makes it wait for a free one; a wrong one lets three hold two permits.
+TEST_F(ExecutorTest, StepsTakingTheirPermitBackStayWithinTheBound) {
+  constexpr int kSteps = 7;
+  std::mutex mu;
+  std::condition_variable cv;
+  int holding = 0, peak = 0, started = 0;
+  auto hold = [&](int change) {
+    std::lock_guard<std::mutex> lock(mu);
+    holding += change;
+    peak = std::max(peak, holding);
+  };
+  for (int i = 0; i < kSteps; ++i) {
+    Add(Spec("s" + std::to_string(i)), [&](StepContext& ctx) {
+      int started_before = 0;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        peak = std::max(peak, ++holding);
+        started_before = ++started;
+        cv.notify_all();
+      }
+      hold(-1);
+      ctx.permit->Release();
+      bool ok = false;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        ok = cv.wait_for(lock, kBound,
+                         [&] { return started > started_before || started == kSteps; });
+      }
+      ctx.permit->Reacquire(ctx.cancel);
+      hold(+1);
+      hold(-1);  // before the step ends: the executor frees its permit after
+      return Ended(ok ? StepState::kSucceeded : StepState::kFailed);
+    });
+  }
+  ExecutorOptions options;
+  options.concurrency = 2;
+  RunRecord run = Run(options);
+  EXPECT_EQ(run.status, RunStatus::kSucceeded);
+  EXPECT_LE(peak, 2);
+}
+
 TEST_F(ExecutorTest, FailedStepStopsItsDependentsOnly) {
   Add(Spec("a"), FakeStep::Ends(StepState::kFailed));
   FakeStep& b = Add(Spec("b", {"a"}), FakeStep::Ends(StepState::kSucceeded));

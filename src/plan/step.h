@@ -64,6 +64,19 @@ class WaitObserver {
   virtual void StepWaiting(std::string_view id, std::string_view what) = 0;
 };
 
+// The executor's permit for a running step to act: `concurrency` bounds the steps holding
+// one. A wait gives it back while it sleeps between polls (steps/poller.h), so that steps
+// waiting minutes for AWS do not keep the steps that could act from starting; it takes it
+// back before its next poll. Called from the step's worker thread.
+class ActingPermit {
+ public:
+  virtual ~ActingPermit() = default;
+  virtual void Release() = 0;  // no-op when not held
+  // Blocks until the permit is held again, or `cancel` is cancelled (the step then goes on
+  // without one: it is about to end).
+  virtual void Reacquire(const CancelToken& cancel) = 0;
+};
+
 // What a running step may use. Owned by the executor; valid during Run/Preview.
 struct StepContext {
   StepContext(Clock& clock_in, Logger& log_in, const CancelToken& cancel_in, MonoTime deadline_in)
@@ -71,10 +84,11 @@ struct StepContext {
 
   Clock& clock;
   Logger& log;
-  const CancelToken& cancel;      // run-wide: SIGINT/SIGTERM or the run deadline
-  MonoTime deadline;              // the earlier of the step timeout and the run deadline
-  WaitObserver* waits = nullptr;  // optional: the run's observer (plan/run_observer.h)
-  std::string step_id;            // for `waits`
+  const CancelToken& cancel;       // run-wide: SIGINT/SIGTERM or the run deadline
+  MonoTime deadline;               // the earlier of the step timeout and the run deadline
+  WaitObserver* waits = nullptr;   // optional: the run's observer (plan/run_observer.h)
+  std::string step_id;             // for `waits`
+  ActingPermit* permit = nullptr;  // optional: none outside the executor
 };
 
 class Step {

@@ -16,6 +16,16 @@ std::string Millis(Duration d) {
   return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count()) + " ms";
 }
 
+// Sleeps between a wait's polls without the step's acting permit: a step waiting for AWS
+// does not count against the run's concurrency (plan/step.h, ActingPermit). Back-offs after
+// transient errors keep it: they pace calls, and giving it up would send more of them.
+bool SleepWithoutPermit(StepContext& ctx, Duration sleep) {
+  if (ctx.permit != nullptr) ctx.permit->Release();
+  const bool slept = ctx.clock.SleepFor(sleep, &ctx.cancel);
+  if (ctx.permit != nullptr) ctx.permit->Reacquire(ctx.cancel);
+  return slept;
+}
+
 // An error of a call that must not be repeated blindly (its caller resolves it).
 bool FromNonIdempotentCall(const Status& status) {
   const AwsErrorInfo* aws = status.aws();
@@ -216,7 +226,7 @@ Status Poller::WaitLoop(std::string_view what, const std::function<Result<WaitPr
     Duration left = std::chrono::duration_cast<Duration>(ctx_.deadline - ctx_.clock.Monotonic());
     Duration sleep = std::clamp(left, Duration(0), UntilRound(interval));
     // SleepFor returns false only when cancelled; report that without another poll.
-    if (!ctx_.clock.SleepFor(sleep, &ctx_.cancel)) {
+    if (!SleepWithoutPermit(ctx_, sleep)) {
       outcome = StopReason(what, start);
       if (!outcome.ok()) break;
     }

@@ -24,6 +24,14 @@ class RecordingWaits final : public WaitObserver {
   std::vector<std::string> seen;
 };
 
+// What a step did with its acting permit, in order.
+class RecordingPermit final : public ActingPermit {
+ public:
+  void Release() override { events.push_back("release"); }
+  void Reacquire(const CancelToken&) override { events.push_back("reacquire"); }
+  std::vector<std::string> events;
+};
+
 class PollerWaitTest : public ::testing::Test {
  protected:
   explicit PollerWaitTest(LogFormat format = LogFormat::kText)
@@ -55,6 +63,33 @@ class PollerWaitTest : public ::testing::Test {
   Poller poller_{ctx_, result_};
   const MonoTime start_ = clock_.Monotonic();
 };
+
+// A waiting step does not count against the run's concurrency: it gives its permit back for
+// each sleep between polls and takes it again before the next poll. Back-offs after a
+// transient error keep it (they pace calls).
+TEST_F(PollerWaitTest, EachSleepBetweenPollsIsWithoutTheActingPermit) {
+  RecordingPermit permit;
+  ctx_.permit = &permit;
+  int polls = 0;
+  std::vector<size_t> held_at_poll;
+  Status status = poller_.Wait(Kafka([&] {
+    held_at_poll.push_back(permit.events.size());
+    return ++polls == 3 ? 3 : 0;
+  }));
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  EXPECT_EQ(permit.events,
+            (std::vector<std::string>{"release", "reacquire", "release", "reacquire"}));
+  // Every poll with the permit held: none yet, then after each reacquire.
+  EXPECT_EQ(held_at_poll, (std::vector<size_t>{0, 2, 4}));
+
+  permit.events.clear();
+  int tries = 0;
+  Status acted =
+      poller_.Act([&] { return ++tries == 1 ? Status::Retryable("Throttling") : Status::Ok(); });
+  EXPECT_TRUE(acted.ok()) << acted.ToString();
+  EXPECT_EQ(tries, 2);
+  EXPECT_TRUE(permit.events.empty()) << "a back-off keeps the permit";
+}
 
 TEST_F(PollerWaitTest, AWaitThatNeverMovesStallsWithWhatItSawAndTheEvidence) {
   Status status = poller_.Wait(Kafka([] { return 0; }));
