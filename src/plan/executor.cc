@@ -6,6 +6,7 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include "plan/plan.h"
@@ -46,6 +47,12 @@ class WorkQueue {
     if (jobs_.size() + busy_ <= workers_) return false;
     ++workers_;
     return true;
+  }
+  // The worker Push asked for could not be started (the system's thread limit): its job
+  // waits for one of the others.
+  void WorkerNotStarted() {
+    std::lock_guard<std::mutex> lock(mu_);
+    --workers_;
   }
   // Blocks until a job arrives; nullopt once closed and drained.
   std::optional<size_t> Pop() {
@@ -178,6 +185,7 @@ class Coordinator {
   MonoTime StepDeadline(const Step& step, MonoTime start) const;
   void CheckStop();
   void StartReadySteps();
+  void StartWorker();
   Duration WaitTime();
   void Record(const Done& done);
   void RecordNotRun();
@@ -251,7 +259,20 @@ void Coordinator::StartReadySteps() {
     log_.Debug("starting step " + *id);
     size_t index = index_.at(*id);
     started_[index] = true;
-    if (queue_.Push(index)) workers_.emplace_back([this] { WorkerLoop(); });
+    if (queue_.Push(index)) StartWorker();
+  }
+}
+
+// A run with hundreds of steps waiting at once has as many threads. Where the system allows
+// no more (a Lambda's 1,024), the step waits for a worker that ends its step instead.
+void Coordinator::StartWorker() {
+  try {
+    workers_.emplace_back([this] { WorkerLoop(); });
+  } catch (const std::system_error& e) {
+    queue_.WorkerNotStarted();
+    if (workers_.empty()) throw;  // no worker at all: nothing could run
+    log_.Warn(std::string("could not start another worker thread (") + e.what() +
+              "); the step starts when a running one ends");
   }
 }
 
