@@ -61,7 +61,7 @@ SharedReads::SharedReads(AutoScalingClient& autoscaling, EcsClient& ecs, Elbv2Cl
                            for (const std::string& arn : arns) tags[arn];
                            return tags;
                          }),
-      tasks_(kTasksPerCall, gathering, Duration::zero(), clock,
+      tasks_(kTasksPerCall, gathering * kTaskGatheringFactor, Duration::zero(), clock,
              [&ecs](const std::string& cluster,
                     const std::vector<std::string>& arns) -> Result<ReadCoalescer<EcsTask>::Found> {
                DRF_ASSIGN_OR_RETURN(EcsTasks described, ecs.DescribeTasks(cluster, arns));
