@@ -45,8 +45,8 @@ class SharedReads {
   static constexpr Duration kGathering = std::chrono::milliseconds(5);
   // DescribeTasks batches gather this many times as long: their askers come from ListTasks
   // answers, which reach the steps of one poll round spread over the time the endpoint
-  // takes to answer them all (on the scale benchmark, 50 services waited at once: 20-26
-  // DescribeTasks instead of 30-42 with 5 ms).
+  // takes to answer them all (on the scale benchmark, 50 services waited at once, most runs
+  // make 16-26 DescribeTasks instead of 30-42 with 5 ms; bench/README.md).
   static constexpr int kTaskGatheringFactor = 4;
   // How old an inspection read ahead may be when its step gets it. The step acts on what it
   // saw (scales a service at 0 to 1), so this is the window in which a change by someone
