@@ -254,6 +254,30 @@ Result<std::vector<std::string>> EcsClient::ListTasks(const std::string& cluster
   return ListAll(aws_, "ListTasks", std::move(request), "taskArns");
 }
 
+Result<EcsClient::TaskArnPages> EcsClient::ListClusterTasks(const std::string& cluster,
+                                                            const std::string& desired_status,
+                                                            int max_pages) {
+  nlohmann::json request = WithCluster(cluster);
+  if (!desired_status.empty()) request["desiredStatus"] = desired_status;
+  request["maxResults"] = kListPageSize;
+  TaskArnPages out;
+  Status status = Paginate("ListTasks", [&](const std::string& token) -> Result<std::string> {
+    if (!token.empty()) request["nextToken"] = token;
+    DRF_ASSIGN_OR_RETURN(JsonResponse reply, aws_.CallJson(services::kEcs, "ListTasks", request));
+    ++out.pages;
+    std::string next;
+    DRF_RETURN_IF_ERROR(ReadReply("ListTasks", reply, [&](JsonReader& json) {
+      std::vector<std::string> page = json.Strings("taskArns");
+      out.arns.insert(out.arns.end(), page.begin(), page.end());
+      next = json.String("nextToken");
+    }));
+    out.complete = next.empty();
+    return out.pages < max_pages ? next : std::string();
+  });
+  if (!status.ok()) return status;
+  return out;
+}
+
 Result<EcsClusters> EcsClient::DescribeClusters(const std::vector<std::string>& clusters) {
   return DescribeInBatches(aws_, "DescribeClusters", WithCluster(""), "clusters", clusters,
                            kClustersPerDescribe, &EcsClusters::clusters, ParseCluster);

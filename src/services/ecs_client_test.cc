@@ -229,6 +229,27 @@ TEST_F(EcsClientTest, ListTasksEmptyAndWithoutFilters) {
   EXPECT_EQ(Body(harness_.http.requests()[0]), (json{{"cluster", "dr"}, {"maxResults", 100}}));
 }
 
+TEST_F(EcsClientTest, ClusterTasksStopAfterTheGivenPagesAndSayTheListingIsIncomplete) {
+  Reply({{"taskArns", {"arn:t/1"}}, {"nextToken", "n1"}});
+  Reply({{"taskArns", {"arn:t/2"}}, {"nextToken", "n2"}});
+  Result<EcsClient::TaskArnPages> cut = ecs_.ListClusterTasks("dr", "RUNNING", 2);
+  ASSERT_TRUE(cut.ok()) << cut.status().ToString();
+  EXPECT_EQ(cut->arns, (std::vector<std::string>{"arn:t/1", "arn:t/2"}));
+  EXPECT_EQ(cut->pages, 2);
+  EXPECT_FALSE(cut->complete);
+  std::vector<HttpRequest> sent = harness_.http.requests();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(Body(sent[0]),
+            (json{{"cluster", "dr"}, {"desiredStatus", "RUNNING"}, {"maxResults", 100}}));
+
+  Reply({{"taskArns", {"arn:t/1"}}, {"nextToken", "n1"}});
+  Reply({{"taskArns", {"arn:t/2"}}});
+  Result<EcsClient::TaskArnPages> whole = ecs_.ListClusterTasks("dr", "RUNNING", 2);
+  ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+  EXPECT_EQ(whole->arns.size(), 2u);
+  EXPECT_TRUE(whole->complete);
+}
+
 TEST_F(EcsClientTest, DescribeTasksCollectsPrivateIpsFromBothPlacesOnce) {
   json task = {
       {"taskArn", "arn:t/1"},

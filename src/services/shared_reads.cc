@@ -9,14 +9,12 @@ namespace {
 constexpr size_t kAsgsPerCall = 50;
 constexpr size_t kServicesPerCall = 10;
 constexpr size_t kTargetGroupsPerCall = 20;
-constexpr size_t kTasksPerCall = 100;
 
 }  // namespace
 
 SharedReads::SharedReads(AutoScalingClient& autoscaling, EcsClient& ecs, Elbv2Client& elbv2,
                          Clock& clock, Duration gathering, Duration fresh_for)
-    : ecs_(ecs),
-      clock_(clock),
+    : clock_(clock),
       fresh_for_(fresh_for),
       asgs_(kAsgsPerCall, gathering, fresh_for, clock,
             [&autoscaling](const std::string&, const std::vector<std::string>& names)
@@ -61,14 +59,7 @@ SharedReads::SharedReads(AutoScalingClient& autoscaling, EcsClient& ecs, Elbv2Cl
                            for (const std::string& arn : arns) tags[arn];
                            return tags;
                          }),
-      tasks_(kTasksPerCall, gathering * kTaskGatheringFactor, Duration::zero(), clock,
-             [&ecs](const std::string& cluster,
-                    const std::vector<std::string>& arns) -> Result<ReadCoalescer<EcsTask>::Found> {
-               DRF_ASSIGN_OR_RETURN(EcsTasks described, ecs.DescribeTasks(cluster, arns));
-               ReadCoalescer<EcsTask>::Found found;
-               for (EcsTask& task : described.tasks) found[task.arn] = std::move(task);
-               return found;
-             }) {}
+      running_tasks_(ecs, clock, gathering * kTaskGatheringFactor) {}
 
 void SharedReads::ExpectAsg(const std::string& name) { asgs_.Expect("", name); }
 
@@ -100,19 +91,9 @@ Result<ResourceTags> SharedReads::TargetGroupTags(const std::string& arn) {
   return *tags;
 }
 
-Result<std::vector<std::string>> SharedReads::RunningTaskArns(const std::string& cluster,
-                                                              const std::string& service) {
-  return ecs_.ListTasks(cluster, service, "RUNNING");
-}
-
-Result<std::vector<EcsTask>> SharedReads::Tasks(const std::string& cluster,
-                                                const std::vector<std::string>& arns) {
-  DRF_ASSIGN_OR_RETURN(ReadCoalescer<EcsTask>::Found found, tasks_.GetMany(cluster, arns));
-  std::vector<EcsTask> tasks;
-  for (const std::string& arn : arns) {
-    if (auto it = found.find(arn); it != found.end()) tasks.push_back(it->second);
-  }
-  return tasks;
+Result<std::vector<EcsTask>> SharedReads::RunningTasks(const std::string& cluster,
+                                                       const std::string& service) {
+  return running_tasks_.Of(cluster, service);
 }
 
 void SharedReads::PassOn(const std::string& cluster, const std::string& service,
@@ -144,12 +125,12 @@ int SharedReads::passed_on_used() const {
 
 int SharedReads::asked() const {
   return asgs_.asked() + services_.asked() + target_groups_.asked() + target_group_tags_.asked() +
-         tasks_.asked();
+         running_tasks_.asked();
 }
 
 int SharedReads::calls() const {
   return asgs_.calls() + services_.calls() + target_groups_.calls() + target_group_tags_.calls() +
-         tasks_.calls();
+         running_tasks_.calls();
 }
 
 int SharedReads::read_ahead_used() const {

@@ -2,9 +2,9 @@
 // steps make, shared between the steps that make them at the same time (ReadCoalescer):
 // DescribeAutoScalingGroups by 50 groups, DescribeServices by 10 services of one cluster
 // (with their tags, so recording a service's standby state needs no ListTagsForResource),
-// DescribeTargetGroups and DescribeTags by 20 target groups, DescribeTasks by 100 tasks of
-// one cluster (ListTasks filters by one service: each step lists its own). A step asks for
-// its one resource and gets the same answer it would get alone.
+// DescribeTargetGroups and DescribeTags by 20 target groups, and the RUNNING tasks of the
+// services of one cluster (RunningTaskReads: by cluster, or DescribeTasks by 100). A step
+// asks for its one resource and gets the same answer it would get alone.
 //
 // DescribeTargetGroups and DescribeTags fail a whole call when one ARN is unknown; the
 // coalescer then asks one item at a time, so one missing group fails only the steps that
@@ -35,6 +35,7 @@
 #include "services/ecs_client.h"
 #include "services/elbv2_client.h"
 #include "services/read_coalescer.h"
+#include "services/running_task_reads.h"
 
 namespace drf {
 
@@ -43,10 +44,10 @@ class SharedReads {
   // How long the first read of a batch waits for others to join it: long enough for the
   // steps a run starts together to meet, short against an AWS round trip (20-100 ms).
   static constexpr Duration kGathering = std::chrono::milliseconds(5);
-  // DescribeTasks batches gather this many times as long: their askers come from ListTasks
-  // answers, which reach the steps of one poll round spread over the time the endpoint
-  // takes to answer them all (on the scale benchmark, 50 services waited at once, most runs
-  // make 16-26 DescribeTasks instead of 30-42 with 5 ms; bench/README.md).
+  // Task reads gather this many times as long: their askers come from DescribeServices
+  // (and ListTasks) answers, which reach the steps of one poll round spread over the time
+  // the endpoint takes to answer them all (on the scale benchmark, 50 services waited at
+  // once, most runs made 16-26 DescribeTasks instead of 30-42 with 5 ms; bench/README.md).
   static constexpr int kTaskGatheringFactor = 4;
   // How old an inspection read ahead may be when its step gets it. The step acts on what it
   // saw (scales a service at 0 to 1), so this is the window in which a change by someone
@@ -72,12 +73,9 @@ class SharedReads {
   Result<std::optional<drf::TargetGroup>> TargetGroupByArn(const std::string& arn);
   // The target group's tags. NotFound when it does not exist.
   Result<ResourceTags> TargetGroupTags(const std::string& arn);
-  // The ARNs of the service's RUNNING tasks (ListTasks, every page; not shared).
-  Result<std::vector<std::string>> RunningTaskArns(const std::string& cluster,
-                                                   const std::string& service);
-  // The tasks of `cluster` among `arns` that AWS knows, in the order of `arns`.
-  Result<std::vector<EcsTask>> Tasks(const std::string& cluster,
-                                     const std::vector<std::string>& arns);
+  // The service's RUNNING tasks, described (RunningTaskReads::Of: other services' tasks may
+  // come with them).
+  Result<std::vector<EcsTask>> RunningTasks(const std::string& cluster, const std::string& service);
 
   // A service and its RUNNING tasks, as a wait last saw them.
   struct ServiceTasks {
@@ -101,14 +99,13 @@ class SharedReads {
  private:
   using ServiceKey = std::pair<std::string, std::string>;  // (cluster, service)
 
-  EcsClient& ecs_;
   Clock& clock_;
   const Duration fresh_for_;
   ReadCoalescer<AutoScalingGroup> asgs_;
   ReadCoalescer<EcsServices> services_;
   ReadCoalescer<drf::TargetGroup> target_groups_;
   ReadCoalescer<ResourceTags> target_group_tags_;
-  ReadCoalescer<EcsTask> tasks_;
+  RunningTaskReads running_tasks_;
 
   mutable std::mutex passed_mu_;
   std::map<ServiceKey, std::pair<MonoTime, ServiceTasks>> passed_on_;  // guarded by passed_mu_

@@ -57,13 +57,6 @@ class SharedReadsTest : public ::testing::Test {
       }
       return FakeAws::QueryOk("DescribeAutoScalingGroups", xml + "</AutoScalingGroups>");
     });
-    aws_.On(services::kEcs, "DescribeTasks", [](const AwsCall& call) {
-      nlohmann::json tasks = nlohmann::json::array();
-      for (const std::string arn : call.json["tasks"]) {
-        tasks.push_back({{"taskArn", arn}, {"lastStatus", "RUNNING"}});
-      }
-      return FakeAws::JsonOk({{"tasks", tasks}, {"failures", nlohmann::json::array()}});
-    });
     aws_.On(services::kElbv2, "DescribeTargetGroups", [](const AwsCall& call) {
       std::string xml = "<TargetGroups>";
       for (const auto& [key, arn] : call.params) {
@@ -158,27 +151,6 @@ TEST_F(SharedReadsTest, AMissingTargetGroupFailsOnlyTheReadThatNamedIt) {
   }
   ASSERT_TRUE(answers[1].ok());
   EXPECT_FALSE(answers[1]->has_value());
-}
-
-TEST_F(SharedReadsTest, TheTasksOfThirtyStepsAreDescribedInCallsOfAtMostAHundred) {
-  auto arns_of = [](size_t step) {
-    std::vector<std::string> arns;
-    for (int t = 0; t < 5; ++t)
-      arns.push_back(TaskArn(std::to_string(step) + "-" + std::to_string(t)));
-    return arns;
-  };
-  std::vector<Result<std::vector<EcsTask>>> answers(30, Status::Internal("none"));
-  AtOnce(
-      30, [&](size_t i) { answers[i] = reads_.Tasks("dr", arns_of(i)); }, 150);
-  std::vector<AwsCall> calls = aws_.Calls(services::kEcs, "DescribeTasks");
-  ASSERT_EQ(calls.size(), 2u);
-  for (const AwsCall& call : calls) EXPECT_LE(call.json["tasks"].size(), 100u);
-  for (size_t i = 0; i < 30; ++i) {
-    ASSERT_TRUE(answers[i].ok()) << answers[i].status().message();
-    std::vector<std::string> got;
-    for (const EcsTask& task : *answers[i]) got.push_back(task.arn);
-    EXPECT_EQ(got, arns_of(i)) << i;
-  }
 }
 
 // A wait's last reading of a service is taken once by the next reader of the service's tasks,

@@ -1,6 +1,7 @@
 #include "steps/capacity.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace drf {
 
@@ -89,16 +90,20 @@ Result<EcsCapacity> ReadEcsCapacity(SharedReads& reads, const std::string& clust
   if (std::optional<SharedReads::ServiceTasks> kept = reads.TakePassedOn(cluster, service)) {
     return CapacityOf(std::move(kept->service), service, kept->tasks);
   }
+  // A poll that lists the tasks anyway reads them first: the polls of one round start
+  // together (PollSchedule::round), so their task reads meet in one read of the cluster
+  // (RunningTaskReads) and the service reads after them fill DescribeServices batches. Read
+  // after the services, they would reach AWS spread over the DescribeServices answers.
+  std::optional<Result<std::vector<EcsTask>>> tasks;
+  if (listing == TaskListing::kAlways) tasks = reads.RunningTasks(cluster, service);
   Result<EcsService> svc = DescribeActiveService(reads, cluster, service);
-  if (!svc.ok()) return svc.status();
-  if (listing == TaskListing::kUnlessNoneReported && svc->running_count == 0) {
-    return EcsCapacity{std::move(*svc), {}, {}};
+  if (!svc.ok()) return svc.status();  // a missing service says so better than its tasks
+  if (!tasks) {
+    if (svc->running_count == 0) return EcsCapacity{std::move(*svc), {}, {}};
+    tasks = reads.RunningTasks(cluster, service);
   }
-  Result<std::vector<std::string>> arns = reads.RunningTaskArns(cluster, service);
-  if (!arns.ok()) return arns.status();
-  Result<std::vector<EcsTask>> tasks = reads.Tasks(cluster, *arns);
-  if (!tasks.ok()) return tasks.status();
-  return CapacityOf(std::move(*svc), service, *tasks);
+  if (!tasks->ok()) return tasks->status();
+  return CapacityOf(std::move(*svc), service, **tasks);
 }
 
 void PassOnEcsCapacity(SharedReads& reads, const std::string& cluster, const std::string& service,

@@ -1,6 +1,6 @@
 // Capacity: what a scaling source really has ready, read from the resources AWS guarantees
-// rather than from summary counters. For an ECS service that is its RUNNING tasks
-// (ListTasks by service, then DescribeTasks): `runningCount` is only a hint, since AWS does
+// rather than from summary counters. For an ECS service that is its RUNNING tasks (listed
+// and described, services/running_task_reads.h): `runningCount` is only a hint, since AWS does
 // not promise it matches the tasks at any moment. For an Auto Scaling group it is its
 // instances that are InService and Healthy. Shared by the scaling steps (waiting for
 // capacity) and the registration step (registering it).
@@ -56,8 +56,9 @@ std::string DescribeCapacity(const AsgCapacity& capacity);
 
 struct EcsCapacity {
   EcsService service;
-  // The service's tasks that are RUNNING. ListTasks' serviceName filter is not trusted (moto
-  // ignores it), so a task counts only when its group is "service:<service>".
+  // The service's tasks that are RUNNING. A task counts only when its group is
+  // "service:<service>": a listing may hold other services' tasks (ListTasks' serviceName
+  // filter is ignored by moto).
   std::vector<EcsTask> running;
   std::vector<std::string> ips;  // the first private IP of each running awsvpc task
 };

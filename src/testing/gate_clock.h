@@ -14,7 +14,7 @@ class GateClock final : public Clock {
  public:
   WallTime Now() override { return inner_.Now(); }
   MonoTime Monotonic() override { return inner_.Monotonic(); }
-  // Blocks until Open(), whatever `d` (then returns at once, for good).
+  // Blocks until Open(), whatever `d` (then returns at once until Close()).
   bool SleepFor(Duration, const CancelToken*) override {
     std::unique_lock lock(mu_);
     opened_.wait(lock, [&] { return open_; });
@@ -24,6 +24,11 @@ class GateClock final : public Clock {
     std::lock_guard lock(mu_);
     open_ = true;
     opened_.notify_all();
+  }
+  // Sleeps block again (a test's next round of askers); call once the last round's are done.
+  void Close() {
+    std::lock_guard lock(mu_);
+    open_ = false;
   }
 
  private:
