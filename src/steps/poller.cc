@@ -160,6 +160,7 @@ Status Poller::Wait(const WaitSpec& wait) {
   MonoTime logged = start;
   std::optional<WaitProgress> best;  // the highest measure seen, and when
   MonoTime moved = start;
+  std::optional<MonoTime> stalls_at;  // when the stall rule ends the wait, if it has one
   WaitProgress last;
   Status outcome = WaitLoop(
       wait.what,
@@ -171,6 +172,7 @@ Status Poller::Wait(const WaitSpec& wait) {
         if (!best || now->measure > best->measure) {
           best = *now;
           moved = at;
+          if (wait.stall_after > Duration(0)) stalls_at = moved + wait.stall_after;
         }
         std::string line = wait.what + (now->seen.empty() ? "" : ": " + now->seen);
         if (ctx_.waits != nullptr) ctx_.waits->StepWaiting(ctx_.step_id, line);
@@ -185,7 +187,7 @@ Status Poller::Wait(const WaitSpec& wait) {
         }
         return *now;
       },
-      wait.poll_at_once);
+      wait.poll_at_once, &stalls_at);
   if (outcome.code() == StatusCode::kStalled || outcome.code() == StatusCode::kTimedOut) {
     outcome = Explained(outcome, last, wait);
   }
@@ -198,7 +200,7 @@ Status Poller::Wait(const WaitSpec& wait) {
 }
 
 Status Poller::WaitLoop(std::string_view what, const std::function<Result<WaitProgress>()>& check,
-                        bool poll_at_once) {
+                        bool poll_at_once, const std::optional<MonoTime>* poll_by) {
   const MonoTime start = ctx_.clock.Monotonic();
   Duration interval = schedule_.first;
   Status outcome;
@@ -222,8 +224,11 @@ Status Poller::WaitLoop(std::string_view what, const std::function<Result<WaitPr
     }
     outcome = StopReason(what, start);
     if (!outcome.ok()) break;
-    // Never sleep past the deadline: the last poll happens when it is reached.
-    Duration left = std::chrono::duration_cast<Duration>(ctx_.deadline - ctx_.clock.Monotonic());
+    // Never sleep past the deadline or the stall limit: the last poll happens when it is
+    // reached.
+    MonoTime until = ctx_.deadline;
+    if (poll_by != nullptr && poll_by->has_value()) until = std::min(until, **poll_by);
+    Duration left = std::chrono::duration_cast<Duration>(until - ctx_.clock.Monotonic());
     Duration sleep = std::clamp(left, Duration(0), UntilRound(interval));
     // SleepFor returns false only when cancelled; report that without another poll.
     if (!SleepWithoutPermit(ctx_, sleep)) {

@@ -183,9 +183,11 @@ class Poller {
   // BackOff without the time accounting (Act accounts for its whole duration).
   Status SleepBeforeRetry(const Status& failure, Duration& interval);
   // WaitUntil's loop over polls that say how far the wait has come (the first after the
-  // first sleep unless `poll_at_once`).
+  // first sleep unless `poll_at_once`). No sleep goes past the step deadline or `*poll_by`
+  // (when set: the moment the stall rule would end the wait, which `check` keeps current),
+  // so a wait ends by either when it is reached, not up to a poll interval later.
   Status WaitLoop(std::string_view what, const std::function<Result<WaitProgress>()>& check,
-                  bool poll_at_once = true);
+                  bool poll_at_once = true, const std::optional<MonoTime>* poll_by = nullptr);
   // `interval`, stretched so the poll after it lands on the schedule's next round.
   Duration UntilRound(Duration interval) const;
   // Why polling cannot go on (deadline or cancel), or OK to keep polling.
