@@ -23,15 +23,15 @@ RunningTaskReads::RunningTaskReads(EcsClient& ecs, Clock& clock, Duration gather
             for (EcsTask& task : described.tasks) found[task.arn] = std::move(task);
             return found;
           }),
-      by_cluster_(kServicesPerBatch, gathering, Duration::zero(), clock,
-                  [this](const std::string& cluster, const std::vector<std::string>& services)
-                      -> Result<ByService::Found> { return ReadCluster(cluster, services); }) {}
+      services_(kServicesPerBatch, gathering, Duration::zero(), clock,
+                [this](const std::string& cluster, const std::vector<std::string>& services)
+                    -> Result<ServiceTasks::Found> { return ReadCluster(cluster, services); }) {}
 
-Result<ReadCoalescer<std::vector<EcsTask>>::Found> RunningTaskReads::ReadCluster(
+Result<RunningTaskReads::ServiceTasks::Found> RunningTaskReads::ReadCluster(
     const std::string& cluster, const std::vector<std::string>& services) {
   {
     std::lock_guard lock(mu_);
-    if (services.size() < 2 || larger_than_a_page_.contains(cluster)) return ByService::Found{};
+    if (services.size() < 2 || larger_than_a_page_.contains(cluster)) return ServiceTasks::Found{};
   }
   Result<EcsClient::TaskArnPages> listed = ecs_.ListClusterTasks(cluster, "RUNNING", 1);
   {
@@ -40,7 +40,7 @@ Result<ReadCoalescer<std::vector<EcsTask>>::Found> RunningTaskReads::ReadCluster
     if (listed.ok() && !listed->complete) larger_than_a_page_.insert(cluster);
   }
   if (!listed.ok()) return listed.status();
-  if (!listed->complete) return ByService::Found{};
+  if (!listed->complete) return ServiceTasks::Found{};
   Result<EcsTasks> described = ecs_.DescribeTasks(cluster, listed->arns);
   {
     std::lock_guard lock(mu_);
@@ -48,7 +48,7 @@ Result<ReadCoalescer<std::vector<EcsTask>>::Found> RunningTaskReads::ReadCluster
     if (described.ok()) ++cluster_reads_;
   }
   if (!described.ok()) return described.status();
-  ByService::Found found;
+  ServiceTasks::Found found;
   for (const std::string& service : services) found[service];  // read, even with no task
   for (EcsTask& task : described->tasks) {
     if (!task.group.starts_with("service:")) continue;
@@ -60,7 +60,7 @@ Result<ReadCoalescer<std::vector<EcsTask>>::Found> RunningTaskReads::ReadCluster
 
 Result<std::vector<EcsTask>> RunningTaskReads::Of(const std::string& cluster,
                                                   const std::string& service) {
-  DRF_ASSIGN_OR_RETURN(std::optional<std::vector<EcsTask>> read, by_cluster_.Get(cluster, service));
+  DRF_ASSIGN_OR_RETURN(std::optional<std::vector<EcsTask>> read, services_.Get(cluster, service));
   if (read) return std::move(*read);
   Result<std::vector<std::string>> arns = ecs_.ListTasks(cluster, service, "RUNNING");
   {
@@ -81,7 +81,7 @@ Result<std::vector<EcsTask>> RunningTaskReads::Describe(const std::string& clust
   return tasks;
 }
 
-int RunningTaskReads::asked() const { return by_cluster_.asked() + described_.asked(); }
+int RunningTaskReads::asked() const { return services_.asked() + described_.asked(); }
 
 int RunningTaskReads::calls() const {
   std::lock_guard lock(mu_);

@@ -2,17 +2,17 @@
 // the same time. There are two ways to read them:
 //  - by service: a ListTasks filtered by the service, then a DescribeTasks of what it
 //    listed, batched by 100 tasks with the other steps' (ReadCoalescer);
-//  - by cluster: the cluster's RUNNING tasks listed in pages of 100 and described once for
-//    every service asked for. A task ARN does not say whose it is; the described task's
-//    `group` ("service:<name>") does.
+//  - by cluster: the cluster's RUNNING tasks listed (one page, up to 100) and described
+//    once for every service asked for. A task ARN does not say whose it is; the described
+//    task's `group` ("service:<name>") does.
 // k services read by service cost k ListTasks and a DescribeTasks or more, in two round trips;
 // a cluster whose RUNNING tasks fit one page costs two calls, in as many round trips. So the
 // services of one cluster asked for together (within the gathering window: a ReadCoalescer
 // batch), two or more, are read by cluster while its tasks fit one page (100). A larger
 // cluster would save calls as well, but every page adds a round trip to every poll, the
 // listing's pages one after another: with the 500-task cluster of the scale benchmark, up to
-// 5 pages let its runs make 1.03-1.05 x the fewest calls instead of 1.05-1.10 x, and end
-// 0.2-0.6 s later (bench/README.md). A listing that finds more than a page is dropped (one
+// 5 pages made its runs 1.03-1.07 x the fewest calls instead of 1.05-1.07 x, and 0.4-1 s
+// longer (bench/README.md). A listing that finds more than a page is dropped (one
 // call spent) and the cluster is read by service from then on.
 // A cluster read that fails fails the reads of all its services, as any batch call does
 // (ReadCoalescer): ListTasks is one action in IAM, whichever service it names, so a denial
@@ -47,22 +47,24 @@ class RunningTaskReads {
   Result<std::vector<EcsTask>> Describe(const std::string& cluster,
                                         const std::vector<std::string>& arns);
 
-  // Reads asked for (services, and tasks to describe) and the calls that answered them.
+  // Reads asked for (services, and tasks to describe) and the calls that answered them (a
+  // service's own listing counted as one, whatever its pages).
   int asked() const;
   int calls() const;
   // Poll rounds in which a cluster's listing answered its services.
   int cluster_reads() const;
 
  private:
-  using ByService = ReadCoalescer<std::vector<EcsTask>>;
+  using ServiceTasks = ReadCoalescer<std::vector<EcsTask>>;
   // The batch call for `services` of `cluster`: every one of them with its tasks when the
   // cluster's tasks fit a page; otherwise none (each then reads by service).
-  Result<ByService::Found> ReadCluster(const std::string& cluster,
-                                       const std::vector<std::string>& services);
+  Result<ServiceTasks::Found> ReadCluster(const std::string& cluster,
+                                          const std::vector<std::string>& services);
 
   EcsClient& ecs_;
   ReadCoalescer<EcsTask> described_;
-  ByService by_cluster_;
+  // The services asked for together, per cluster: read by cluster or left to read their own.
+  ServiceTasks services_;
 
   mutable std::mutex mu_;
   std::set<std::string> larger_than_a_page_;  // clusters; guarded by mu_
