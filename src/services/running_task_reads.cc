@@ -29,10 +29,7 @@ RunningTaskReads::RunningTaskReads(EcsClient& ecs, Clock& clock, Duration gather
 
 Result<RunningTaskReads::ServiceTasks::Found> RunningTaskReads::ReadCluster(
     const std::string& cluster, const std::vector<std::string>& services) {
-  {
-    std::lock_guard lock(mu_);
-    if (services.size() < 2 || larger_than_a_page_.contains(cluster)) return ServiceTasks::Found{};
-  }
+  if (services.size() < 2 || LargerThanAPage(cluster)) return ServiceTasks::Found{};
   Result<EcsClient::TaskArnPages> listed = ecs_.ListClusterTasks(cluster, "RUNNING", 1);
   {
     std::lock_guard lock(mu_);
@@ -60,8 +57,11 @@ Result<RunningTaskReads::ServiceTasks::Found> RunningTaskReads::ReadCluster(
 
 Result<std::vector<EcsTask>> RunningTaskReads::Of(const std::string& cluster,
                                                   const std::string& service) {
-  DRF_ASSIGN_OR_RETURN(std::optional<std::vector<EcsTask>> read, services_.Get(cluster, service));
-  if (read) return std::move(*read);
+  // The services of a cluster known to be larger wait for no one: they read their own.
+  if (!LargerThanAPage(cluster)) {
+    DRF_ASSIGN_OR_RETURN(std::optional<std::vector<EcsTask>> read, services_.Get(cluster, service));
+    if (read) return std::move(*read);
+  }
   Result<std::vector<std::string>> arns = ecs_.ListTasks(cluster, service, "RUNNING");
   {
     std::lock_guard lock(mu_);
@@ -79,6 +79,11 @@ Result<std::vector<EcsTask>> RunningTaskReads::Describe(const std::string& clust
     if (auto it = found.find(arn); it != found.end()) tasks.push_back(it->second);
   }
   return tasks;
+}
+
+bool RunningTaskReads::LargerThanAPage(const std::string& cluster) const {
+  std::lock_guard lock(mu_);
+  return larger_than_a_page_.contains(cluster);
 }
 
 int RunningTaskReads::asked() const { return services_.asked() + described_.asked(); }

@@ -60,6 +60,8 @@ class RunningTaskReads {
   // cluster's tasks fit a page; otherwise none (each then reads by service).
   Result<ServiceTasks::Found> ReadCluster(const std::string& cluster,
                                           const std::vector<std::string>& services);
+  // Whether a listing of `cluster` found more than a page: its services read their own.
+  bool LargerThanAPage(const std::string& cluster) const;
 
   EcsClient& ecs_;
   ReadCoalescer<EcsTask> described_;
