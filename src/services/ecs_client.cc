@@ -123,24 +123,39 @@ nlohmann::json WithCluster(const std::string& cluster) {
   return request;
 }
 
-// ListServices and ListTasks: every ARN of the `list_key` array over all nextToken pages.
-Result<std::vector<std::string>> ListAll(AwsClient& aws, std::string_view operation,
-                                         nlohmann::json request, const char* list_key) {
-  std::vector<std::string> all;
+// ListServices and ListTasks: the ARNs of the `list_key` array over the nextToken pages, at
+// most `max_pages` of them.
+Result<EcsClient::ArnPages> ListPages(AwsClient& aws, std::string_view operation,
+                                      nlohmann::json request, const char* list_key, int max_pages) {
+  EcsClient::ArnPages out;
   request["maxResults"] = kListPageSize;
   Status status = Paginate(operation, [&](const std::string& token) -> Result<std::string> {
     if (!token.empty()) request["nextToken"] = token;
     DRF_ASSIGN_OR_RETURN(JsonResponse reply, aws.CallJson(services::kEcs, operation, request));
+    ++out.pages;
     std::string next;
     DRF_RETURN_IF_ERROR(ReadReply(operation, reply, [&](JsonReader& json) {
       std::vector<std::string> page = json.Strings(list_key);
-      all.insert(all.end(), page.begin(), page.end());
+      out.arns.insert(out.arns.end(), page.begin(), page.end());
       next = json.String("nextToken");
     }));
-    return next;
+    out.complete = next.empty();
+    return out.pages < max_pages ? next : std::string();
   });
   if (!status.ok()) return status;
-  return all;
+  return out;
+}
+
+// Every page; more than kMaxPages is an error (a service that never ends its list).
+Result<std::vector<std::string>> ListAll(AwsClient& aws, std::string_view operation,
+                                         nlohmann::json request, const char* list_key) {
+  DRF_ASSIGN_OR_RETURN(EcsClient::ArnPages listed,
+                       ListPages(aws, operation, std::move(request), list_key, kMaxPages));
+  if (!listed.complete) {
+    return Status::Internal(std::string(operation) + " returned more than " +
+                            std::to_string(kMaxPages) + " pages");
+  }
+  return std::move(listed.arns);
 }
 
 // DescribeServices and DescribeTasks: `ids` sent as `ids_key` in batches of `batch_size`;
@@ -254,28 +269,12 @@ Result<std::vector<std::string>> EcsClient::ListTasks(const std::string& cluster
   return ListAll(aws_, "ListTasks", std::move(request), "taskArns");
 }
 
-Result<EcsClient::TaskArnPages> EcsClient::ListClusterTasks(const std::string& cluster,
-                                                            const std::string& desired_status,
-                                                            int max_pages) {
+Result<EcsClient::ArnPages> EcsClient::ListClusterTasks(const std::string& cluster,
+                                                        const std::string& desired_status,
+                                                        int max_pages) {
   nlohmann::json request = WithCluster(cluster);
   if (!desired_status.empty()) request["desiredStatus"] = desired_status;
-  request["maxResults"] = kListPageSize;
-  TaskArnPages out;
-  Status status = Paginate("ListTasks", [&](const std::string& token) -> Result<std::string> {
-    if (!token.empty()) request["nextToken"] = token;
-    DRF_ASSIGN_OR_RETURN(JsonResponse reply, aws_.CallJson(services::kEcs, "ListTasks", request));
-    ++out.pages;
-    std::string next;
-    DRF_RETURN_IF_ERROR(ReadReply("ListTasks", reply, [&](JsonReader& json) {
-      std::vector<std::string> page = json.Strings("taskArns");
-      out.arns.insert(out.arns.end(), page.begin(), page.end());
-      next = json.String("nextToken");
-    }));
-    out.complete = next.empty();
-    return out.pages < max_pages ? next : std::string();
-  });
-  if (!status.ok()) return status;
-  return out;
+  return ListPages(aws_, "ListTasks", std::move(request), "taskArns", max_pages);
 }
 
 Result<EcsClusters> EcsClient::DescribeClusters(const std::vector<std::string>& clusters) {

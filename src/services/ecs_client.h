@@ -163,15 +163,16 @@ class EcsClient {
   Result<std::vector<std::string>> ListTasks(const std::string& cluster,
                                              const std::string& service_name,
                                              const std::string& desired_status);
+  // The ARNs a listing read, page by page.
+  struct ArnPages {
+    std::vector<std::string> arns;
+    int pages = 0;          // calls made
+    bool complete = false;  // false: there are more than the pages read
+  };
   // ListTasks of every service at once, stopping after `max_pages` pages of 100 ARNs: a
   // reader that only wants a small cluster's tasks then pays for no more than that.
-  struct TaskArnPages {
-    std::vector<std::string> arns;
-    int pages = 0;          // ListTasks calls made
-    bool complete = false;  // false: the cluster has more tasks than the pages read
-  };
-  Result<TaskArnPages> ListClusterTasks(const std::string& cluster,
-                                        const std::string& desired_status, int max_pages);
+  Result<ArnPages> ListClusterTasks(const std::string& cluster, const std::string& desired_status,
+                                    int max_pages);
   // For `check` only (read-only). Unknown clusters appear in `failures`.
   Result<EcsClusters> DescribeClusters(const std::vector<std::string>& clusters);
   // One task definition (family:revision or ARN); an unknown one fails (ClientException).

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "services/paginate.h"
 #include "services/services_test_util.h"
 
 namespace drf {
@@ -207,6 +208,20 @@ TEST_F(EcsClientTest, UpdateServiceOnMissingServiceIsNotFound) {
   EXPECT_EQ(result.status().aws()->code, "ServiceNotFoundException");
 }
 
+// A list that never ends (every page with a new token) is an error after kMaxPages pages,
+// not an endless run.
+TEST_F(EcsClientTest, AListThatNeverEndsFailsAfterTheLastPageAllowed) {
+  for (int page = 1; page <= kMaxPages; ++page) {
+    Reply({{"serviceArns", {"arn:s/" + std::to_string(page)}},
+           {"nextToken", "t" + std::to_string(page)}});
+  }
+  Result<std::vector<std::string>> result = ecs_.ListServices("dr");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kInternal);
+  EXPECT_EQ(result.status().message(), "ListServices returned more than 1000 pages");
+  EXPECT_EQ(harness_.http.requests().size(), static_cast<size_t>(kMaxPages));
+}
+
 TEST_F(EcsClientTest, ListTasksSendsFiltersAndFollowsPages) {
   Reply({{"taskArns", {"arn:t/1"}}, {"nextToken", "n1"}});
   Reply({{"taskArns", {"arn:t/2"}}});
@@ -232,7 +247,7 @@ TEST_F(EcsClientTest, ListTasksEmptyAndWithoutFilters) {
 TEST_F(EcsClientTest, ClusterTasksStopAfterTheGivenPagesAndSayTheListingIsIncomplete) {
   Reply({{"taskArns", {"arn:t/1"}}, {"nextToken", "n1"}});
   Reply({{"taskArns", {"arn:t/2"}}, {"nextToken", "n2"}});
-  Result<EcsClient::TaskArnPages> cut = ecs_.ListClusterTasks("dr", "RUNNING", 2);
+  Result<EcsClient::ArnPages> cut = ecs_.ListClusterTasks("dr", "RUNNING", 2);
   ASSERT_TRUE(cut.ok()) << cut.status().ToString();
   EXPECT_EQ(cut->arns, (std::vector<std::string>{"arn:t/1", "arn:t/2"}));
   EXPECT_EQ(cut->pages, 2);
@@ -244,7 +259,7 @@ TEST_F(EcsClientTest, ClusterTasksStopAfterTheGivenPagesAndSayTheListingIsIncomp
 
   Reply({{"taskArns", {"arn:t/1"}}, {"nextToken", "n1"}});
   Reply({{"taskArns", {"arn:t/2"}}});
-  Result<EcsClient::TaskArnPages> whole = ecs_.ListClusterTasks("dr", "RUNNING", 2);
+  Result<EcsClient::ArnPages> whole = ecs_.ListClusterTasks("dr", "RUNNING", 2);
   ASSERT_TRUE(whole.ok()) << whole.status().ToString();
   EXPECT_EQ(whole->arns.size(), 2u);
   EXPECT_TRUE(whole->complete);

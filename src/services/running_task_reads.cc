@@ -30,7 +30,7 @@ RunningTaskReads::RunningTaskReads(EcsClient& ecs, Clock& clock, Duration gather
 Result<RunningTaskReads::ServiceTasks::Found> RunningTaskReads::ReadCluster(
     const std::string& cluster, const std::vector<std::string>& services) {
   if (services.size() < 2 || LargerThanAPage(cluster)) return ServiceTasks::Found{};
-  Result<EcsClient::TaskArnPages> listed = ecs_.ListClusterTasks(cluster, "RUNNING", 1);
+  Result<EcsClient::ArnPages> listed = ecs_.ListClusterTasks(cluster, "RUNNING", 1);
   {
     std::lock_guard lock(mu_);
     ++listing_calls_;
