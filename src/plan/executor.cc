@@ -9,6 +9,7 @@
 #include <system_error>
 #include <thread>
 
+#include "core/idle_stack.h"
 #include "plan/plan.h"
 
 namespace drf {
@@ -57,6 +58,7 @@ class WorkQueue {
   // Blocks until a job arrives; nullopt once closed and drained.
   std::optional<size_t> Pop() {
     std::unique_lock<std::mutex> lock(mu_);
+    if (jobs_.empty() && !closed_) GoIdle(lock);
     work_cv_.wait(lock, [this] { return closed_ || !jobs_.empty(); });
     if (jobs_.empty()) return std::nullopt;
     size_t index = jobs_.front();
@@ -95,6 +97,7 @@ class WorkQueue {
   // Blocks until a permit is free and takes it (true), or until `cancel` is cancelled.
   bool ReacquirePermit(const CancelToken& cancel) {
     std::unique_lock<std::mutex> lock(mu_);
+    if (acting_ >= permits_) GoIdle(lock);
     ++reacquiring_;
     while (acting_ >= permits_ && !cancel.cancelled()) permit_cv_.wait_for(lock, kPermitRecheck);
     --reacquiring_;
@@ -104,6 +107,14 @@ class WorkQueue {
   }
 
  private:
+  // The calling worker is about to block for as long as other steps take: the stack its
+  // AWS calls touched need not stay resident meanwhile (core/idle_stack.h).
+  static void GoIdle(std::unique_lock<std::mutex>& lock) {
+    lock.unlock();
+    ReleaseIdleStack();
+    lock.lock();
+  }
+
   const int permits_;
   std::mutex mu_;
   std::condition_variable work_cv_;    // jobs_ grew or closed_ set

@@ -1,4 +1,5 @@
-// The real Clock: std::chrono clocks, and sleeping that wakes up on cancellation.
+// The real Clock: std::chrono clocks, and sleeping that wakes up on cancellation (a long
+// sleep gives back the unused part of the thread's stack first: core/idle_stack.h).
 #pragma once
 
 #include "core/clock.h"
