@@ -19,7 +19,7 @@ constexpr uintptr_t kMargin = 2 * 1024;
 uintptr_t StackLow() {
   thread_local uintptr_t low = [] {
 #if defined(__GLIBC__)
-    if (gettid() == getpid()) return uintptr_t{0};  // the main thread: /proc/self/maps read
+    if (gettid() == getpid()) return uintptr_t{0};  // the main thread's: glibc reads /proc
     pthread_attr_t attr;
     if (pthread_getattr_np(pthread_self(), &attr) != 0) return uintptr_t{0};
     void* addr = nullptr;
