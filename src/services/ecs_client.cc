@@ -12,7 +12,6 @@ namespace {
 
 // AWS's limits per call (the ECS API reference).
 constexpr size_t kServicesPerDescribe = 10;
-constexpr size_t kTasksPerDescribe = 100;
 constexpr size_t kClustersPerDescribe = 100;
 constexpr int kListPageSize = 100;
 
@@ -299,7 +298,7 @@ Result<EcsTaskDefinition> EcsClient::DescribeTaskDefinition(const std::string& t
 Result<EcsTasks> EcsClient::DescribeTasks(const std::string& cluster,
                                           const std::vector<std::string>& task_arns) {
   return DescribeInBatches(aws_, "DescribeTasks", WithCluster(cluster), "tasks", task_arns,
-                           kTasksPerDescribe, &EcsTasks::tasks, ParseTask);
+                           EcsClient::kTasksPerDescribe, &EcsTasks::tasks, ParseTask);
 }
 
 }  // namespace drf

@@ -5,6 +5,7 @@
 // JSON type is an Internal error naming the field. Thread-safe as far as AwsClient is.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -177,7 +178,9 @@ class EcsClient {
   Result<EcsClusters> DescribeClusters(const std::vector<std::string>& clusters);
   // One task definition (family:revision or ARN); an unknown one fails (ClientException).
   Result<EcsTaskDefinition> DescribeTaskDefinition(const std::string& task_definition);
-  // Describes tasks in batches of 100 (AWS's limit), merged. Empty input: no call.
+  // Describes tasks in batches of kTasksPerDescribe (AWS's limit), merged. Empty input: no
+  // call.
+  static constexpr size_t kTasksPerDescribe = 100;
   Result<EcsTasks> DescribeTasks(const std::string& cluster,
                                  const std::vector<std::string>& task_arns);
 

@@ -5,8 +5,6 @@
 namespace drf {
 namespace {
 
-// AWS's DescribeTasks limit per call.
-constexpr size_t kTasksPerCall = 100;
 // A batch of services is sent when its window ends, never because it is full.
 constexpr size_t kServicesPerBatch = 100000;
 
@@ -15,7 +13,7 @@ constexpr size_t kServicesPerBatch = 100000;
 RunningTaskReads::RunningTaskReads(EcsClient& ecs, Clock& clock, Duration gathering)
     : ecs_(ecs),
       described_(
-          kTasksPerCall, gathering, Duration::zero(), clock,
+          EcsClient::kTasksPerDescribe, gathering, Duration::zero(), clock,
           [&ecs](const std::string& cluster,
                  const std::vector<std::string>& arns) -> Result<ReadCoalescer<EcsTask>::Found> {
             DRF_ASSIGN_OR_RETURN(EcsTasks described, ecs.DescribeTasks(cluster, arns));
@@ -33,7 +31,7 @@ Result<RunningTaskReads::ServiceTasks::Found> RunningTaskReads::ReadCluster(
   Result<EcsClient::ArnPages> listed = ecs_.ListClusterTasks(cluster, "RUNNING", 1);
   {
     std::lock_guard lock(mu_);
-    ++listing_calls_;
+    ++own_calls_;
     if (listed.ok() && !listed->complete) larger_than_a_page_.insert(cluster);
   }
   if (!listed.ok()) return listed.status();
@@ -41,7 +39,8 @@ Result<RunningTaskReads::ServiceTasks::Found> RunningTaskReads::ReadCluster(
   Result<EcsTasks> described = ecs_.DescribeTasks(cluster, listed->arns);
   {
     std::lock_guard lock(mu_);
-    listing_calls_ += static_cast<int>((listed->arns.size() + kTasksPerCall - 1) / kTasksPerCall);
+    const size_t per_call = EcsClient::kTasksPerDescribe;
+    own_calls_ += static_cast<int>((listed->arns.size() + per_call - 1) / per_call);
     if (described.ok()) ++cluster_reads_;
   }
   if (!described.ok()) return described.status();
@@ -65,7 +64,7 @@ Result<std::vector<EcsTask>> RunningTaskReads::Of(const std::string& cluster,
   Result<std::vector<std::string>> arns = ecs_.ListTasks(cluster, service, "RUNNING");
   {
     std::lock_guard lock(mu_);
-    ++listing_calls_;
+    ++own_calls_;
   }
   if (!arns.ok()) return arns.status();
   return Describe(cluster, *arns);
@@ -90,7 +89,7 @@ int RunningTaskReads::asked() const { return services_.asked() + described_.aske
 
 int RunningTaskReads::calls() const {
   std::lock_guard lock(mu_);
-  return listing_calls_ + described_.calls();
+  return own_calls_ + described_.calls();
 }
 
 int RunningTaskReads::cluster_reads() const {

@@ -70,8 +70,9 @@ class RunningTaskReads {
 
   mutable std::mutex mu_;
   std::set<std::string> larger_than_a_page_;  // clusters; guarded by mu_
-  int listing_calls_ = 0;                     // guarded by mu_
-  int cluster_reads_ = 0;                     // guarded by mu_
+  // Calls made here, not through described_: listings, and a cluster read's DescribeTasks.
+  int own_calls_ = 0;      // guarded by mu_
+  int cluster_reads_ = 0;  // guarded by mu_
 };
 
 }  // namespace drf
