@@ -99,6 +99,17 @@ write_launcher() {  # file, program, how the script finds the package root
 # Runs bin/$2 with the glibc, loader and libraries bundled in lib/ (deploy/package.sh).
 set -euo pipefail
 root=$3
+# glibc's per-thread malloc caches off, as the program does for itself when it is not
+# started through the loader (src/posix/malloc_settings.h): DRF_MALLOC_RESTART carries the
+# caller's GLIBC_TUNABLES ("-": none), which the program puts back for what it runs.
+if [[ \${GLIBC_TUNABLES-} != *glibc.malloc.tcache* && -z \${DRF_MALLOC_RESTART+set} ]]; then
+  if [[ -n \${GLIBC_TUNABLES+set} ]]; then
+    export DRF_MALLOC_RESTART="=\$GLIBC_TUNABLES"
+    export GLIBC_TUNABLES="\${GLIBC_TUNABLES:+\$GLIBC_TUNABLES:}glibc.malloc.tcache_count=0"
+  else
+    export DRF_MALLOC_RESTART=- GLIBC_TUNABLES=glibc.malloc.tcache_count=0
+  fi
+fi
 exec "\$root/lib/$loader" --library-path "\$root/lib" "\$root/bin/$2" "\$@"
 EOF
   chmod 0755 "$1"

@@ -7,7 +7,7 @@
 
 #include "app/cli.h"
 #include "posix/curl_http.h"
-#include "posix/malloc_arenas.h"
+#include "posix/malloc_settings.h"
 #include "posix/posix_command.h"
 #include "posix/process_environment.h"
 #include "posix/system_clock.h"
@@ -34,6 +34,7 @@ void CancelOnSignals(drf::CancelToken& cancel) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  drf::RestartWithoutThreadCaches(argv);  // first: may restart the process
   drf::UseOneMallocArena();        // before any thread starts (the signal thread, the workers)
   static drf::CancelToken cancel;  // outlives the detached signal thread
   CancelOnSignals(cancel);

@@ -8,7 +8,7 @@
 #include "lambda/logging.h"
 #include "lambda/runtime_client.h"
 #include "posix/curl_http.h"
-#include "posix/malloc_arenas.h"
+#include "posix/malloc_settings.h"
 #include "posix/process_environment.h"
 #include "posix/system_clock.h"
 
@@ -27,8 +27,9 @@ void SetTraceId(const drf::Invocation& invocation) {
 
 }  // namespace
 
-int main() {
-  drf::UseOneMallocArena();  // before any thread starts (each invocation's workers)
+int main(int /*argc*/, char** argv) {
+  drf::RestartWithoutThreadCaches(argv);  // first: may restart the process
+  drf::UseOneMallocArena();               // before any thread starts (each invocation's workers)
   drf::ProcessEnvironment env;
   drf::SystemClock clock;
   drf::Logger log(drf::LambdaLoggerOptions(env), clock);

@@ -359,7 +359,7 @@ Result<RunRecord> Executor::Run(const std::vector<Step*>& steps) {
   // The specs are copied only to build the graph, and dropped before the steps run: kept
   // for the whole run, the copy of the scale plan's 651 steps held 0.59 MB of heap
   // throughout (heaptrack); dropping it: peak RSS on the scale benchmark 23.6 -> 23.2 MiB
-  // (with one malloc arena, posix/malloc_arenas.h).
+  // (with one malloc arena, posix/malloc_settings.h).
   DRF_ASSIGN_OR_RETURN(Plan plan, [&steps] {
     std::vector<StepSpec> specs;
     specs.reserve(steps.size());

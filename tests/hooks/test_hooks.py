@@ -17,6 +17,7 @@ Usage: DRF_CLI=build/release/drfailover python3 tests/hooks/test_hooks.py [-v]
 import io
 import json
 import os
+import re
 import sys
 import tempfile
 import unittest
@@ -81,6 +82,46 @@ class HooksTest(unittest.TestCase):
         self.assertEqual(hook["status"], "succeeded")
         self.assertEqual(hook["after"]["exit_code"], 0)
         self.assertEqual(hook["mutating_calls"][0]["operation"], "Hook.RunCommand")
+
+    def hook_environments(self, operator_env):
+        """Runs a hook under `operator_env` (added to the emulator's environment); returns
+        the environment drfailover's process was started with, as /proc shows it (bytes;
+        glibc 2.36 ends each of GLIBC_TUNABLES's settings there with a NUL as it reads
+        them), and the hook's own, a dict."""
+        started, own = (os.path.join(self.tmp.name, n) for n in ("started", "own"))
+        path = os.path.join(self.tmp.name, "plan.yaml")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(f"""version: 1\nsteps:\n  - id: environments\n    run_command:
+      argv: [sh, -c, 'cat /proc/$PPID/environ > {started}; env -0 > {own}']\n""")
+        run = run_against(self.emu, "--plan", path, env={**self.emu.env(), **operator_env})
+        self.assertEqual(run.returncode, EXIT_SUCCEEDED, run.describe())
+        with open(started, "rb") as f:
+            started_with = f.read()
+        with open(own, "rb") as f:
+            hooks = dict(v.decode().split("=", 1) for v in f.read().split(b"\0") if v)
+        return started_with, hooks
+
+    def test_drfailover_runs_without_per_thread_malloc_caches_and_hooks_see_the_operators_env(self):
+        # src/posix/malloc_settings.h: glibc's per-thread caches held ~3.5 MB at the peak of
+        # a 500-service run; glibc sizes them only from GLIBC_TUNABLES at start, so
+        # drfailover restarts itself once with them off, then puts the variable back.
+        started, hooks = self.hook_environments({})
+        self.assertIn(b"\0GLIBC_TUNABLES=glibc.malloc.tcache_count=0\0", b"\0" + started)
+        self.assertNotIn("GLIBC_TUNABLES", hooks)
+        self.assertNotIn("DRF_MALLOC_RESTART", hooks)
+
+        operators = "glibc.malloc.mmap_threshold=65536"
+        started, hooks = self.hook_environments({"GLIBC_TUNABLES": operators})
+        self.assertRegex(started, re.escape(f"GLIBC_TUNABLES={operators}".encode()) +
+                         rb"[:\0]glibc\.malloc\.tcache_count=0\0")
+        self.assertEqual(hooks.get("GLIBC_TUNABLES"), operators)
+        self.assertNotIn("DRF_MALLOC_RESTART", hooks)
+
+        # An operator who sets the caches keeps them: no restart, nothing added.
+        started, hooks = self.hook_environments({"GLIBC_TUNABLES": "glibc.malloc.tcache_count=7"})
+        self.assertNotIn(b"tcache_count=0", started)
+        self.assertNotIn(b"DRF_MALLOC_RESTART", started)
+        self.assertEqual(hooks.get("GLIBC_TUNABLES"), "glibc.malloc.tcache_count=7")
 
     def test_a_failed_pre_hook_stops_only_its_dependants(self):
         run = self.run_plan(f"""\
