@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <cstring>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -38,9 +37,9 @@ void SetEnv(const char* name, const std::optional<std::string>& value) {
 
 void UseOneMallocArena() {
 #if defined(__GLIBC__)
-  const char* tunables = std::getenv(kTunablesVar);
-  if (std::getenv("MALLOC_ARENA_MAX") != nullptr ||
-      (tunables != nullptr && std::strstr(tunables, "glibc.malloc.arena_max") != nullptr)) {
+  const std::optional<std::string> tunables = GetEnv(kTunablesVar);
+  if (GetEnv("MALLOC_ARENA_MAX") ||
+      (tunables && tunables->find("glibc.malloc.arena_max") != std::string::npos)) {
     return;
   }
   mallopt(M_ARENA_MAX, 1);

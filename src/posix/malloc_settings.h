@@ -37,7 +37,7 @@ inline constexpr const char* kMallocRestartVar = "DRF_MALLOC_RESTART";
 // process found them (nullopt: unset).
 struct ThreadCacheStep {
   enum class Action {
-    kNothing,  // the operator set the caches, or this is not glibc
+    kNothing,  // the operator set the caches: leave everything as it is
     kRestart,  // set GLIBC_TUNABLES to `tunables` and kMallocRestartVar to `marker`; execv
     kRestore,  // restarted: set GLIBC_TUNABLES back to `tunables` (nullopt: unset it)
   };

@@ -298,7 +298,7 @@ Result<EcsTaskDefinition> EcsClient::DescribeTaskDefinition(const std::string& t
 Result<EcsTasks> EcsClient::DescribeTasks(const std::string& cluster,
                                           const std::vector<std::string>& task_arns) {
   return DescribeInBatches(aws_, "DescribeTasks", WithCluster(cluster), "tasks", task_arns,
-                           EcsClient::kTasksPerDescribe, &EcsTasks::tasks, ParseTask);
+                           kTasksPerDescribe, &EcsTasks::tasks, ParseTask);
 }
 
 }  // namespace drf

@@ -215,9 +215,10 @@ expect_record "$records" 2 'bool(body["errorMessage"]) and body["errorType"] == 
 kill -0 "$bootstrap_pid" 2>/dev/null || fail "bootstrap exited instead of waiting for the next event"
 # The launcher turned glibc's per-thread malloc caches off (src/posix/malloc_settings.h); with
 # no GLIBC_TUNABLES of Lambda's to keep, the program is told there was none ("-").
-tr '\0' '\n' <"/proc/$bootstrap_pid/environ" | grep -qx 'GLIBC_TUNABLES=glibc.malloc.tcache_count=0' ||
+started_with=$(tr '\0' '\n' <"/proc/$bootstrap_pid/environ")
+grep -qx 'GLIBC_TUNABLES=glibc.malloc.tcache_count=0' <<<"$started_with" ||
   fail "the packaged bootstrap runs with glibc's per-thread malloc caches"
-tr '\0' '\n' <"/proc/$bootstrap_pid/environ" | grep -qx 'DRF_MALLOC_RESTART=-' ||
+grep -qx 'DRF_MALLOC_RESTART=-' <<<"$started_with" ||
   fail "the launcher did not tell bootstrap that Lambda set no GLIBC_TUNABLES"
 echo "ok: the packaged bootstrap runs without glibc's per-thread malloc caches"
 grep -q 'Received event' "$work/invoke-bootstrap.log" || fail "bootstrap did not log 'Received event'"
