@@ -167,12 +167,20 @@ Status CannotWrite(const std::string& path) {
   return Status::InvalidArgument("--report: cannot write " + path + ": " + std::strerror(errno));
 }
 
-Status WriteFile(const std::string& path, const std::string& content) {
+// Creates (or empties) the file at `path` and lets `write` fill it; `write` says whether
+// all went well.
+Status WriteFile(const std::string& path, const std::function<bool(std::FILE*)>& write) {
   std::FILE* f = std::fopen(path.c_str(), "w");
   if (f == nullptr) return CannotWrite(path);
-  bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size();
+  bool ok = write(f);
   ok = std::fclose(f) == 0 && ok;
   return ok ? Status::Ok() : Status::InvalidArgument("--report: error writing " + path);
+}
+
+Status WriteFile(const std::string& path, const std::string& content) {
+  return WriteFile(path, [&content](std::FILE* f) {
+    return std::fwrite(content.data(), 1, content.size(), f) == content.size();
+  });
 }
 
 // Checked before acting: a typo in the report's path must not leave a failover without
@@ -205,14 +213,19 @@ std::optional<Status> UnknownVerb(const std::vector<std::string>& args) {
 // exit code, never "succeeded" when the file could not be written.
 int Deliver(const Verb& verb, const CommonOptions& c, const PlanOptions& p,
             const nlohmann::json& result, const std::string& text, ExitCode exit_code) {
-  const std::string json = DumpReport(result);
   if (p.report_file) {
-    if (Status written = WriteFile(*p.report_file, json); !written.ok()) {
+    Status written =
+        WriteFile(*p.report_file, [&result](std::FILE* f) { return WriteReport(result, f); });
+    if (!written.ok()) {
       ReportError(verb, written, ExitCode::kFailed);
       if (exit_code == ExitCode::kSucceeded) exit_code = ExitCode::kFailed;
     }
   }
-  Print(verb.console.out, c.output == "json" ? json : text);
+  if (c.output == "json") {
+    WriteReport(result, verb.console.out);
+  } else {
+    Print(verb.console.out, text);
+  }
   return static_cast<int>(exit_code);
 }
 

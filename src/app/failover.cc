@@ -86,7 +86,7 @@ FailoverOutcome NotPrepared(Status error, const FailoverContext& f, const PlanSp
   run.started = run.finished = f.effects.clock.Now();
   ReportContext context = ContextFor(f, plan);
   context.error = std::move(error);
-  outcome.report = BuildReport(run, f.counter.TakeSnapshot(), context);
+  outcome.report = BuildReport(std::move(run), f.counter.TakeSnapshot(), context);
   outcome.run_status = RunStatus::kFailed;
   return outcome;
 }
@@ -121,17 +121,17 @@ void LookUpIdentity(FailoverContext& f, ReportContext& context) {
 }
 
 FailoverOutcome Report(FailoverContext& f, const PlanSpec& plan, const ExecutorOptions& options,
-                       const RunRecord& run, nlohmann::json lease) {
+                       RunRecord run, nlohmann::json lease) {
   FailoverOutcome outcome;
-  ReportContext context = ContextFor(f, plan);
-  LookUpIdentity(f, context);
-  context.lease = std::move(lease);
-  outcome.report = BuildReport(run, f.counter.TakeSnapshot(), context);
   outcome.exit_code = ExitCodeFor(run);
   outcome.run_status = run.status;
   outcome.stopped_at_stop_at =
       run.deadline_reached && f.request.stop_at && options.deadline == f.request.stop_at;
   outcome.open_steps = OpenSteps(run);
+  ReportContext context = ContextFor(f, plan);
+  LookUpIdentity(f, context);
+  context.lease = std::move(lease);
+  outcome.report = BuildReport(std::move(run), f.counter.TakeSnapshot(), context);
   return outcome;
 }
 
@@ -191,7 +191,10 @@ FailoverOutcome RunFailover(const FailoverRequest& request, const Effects& effec
       lease ? lease->Finish(!failback && run.ok() && run->status == RunStatus::kSucceeded)
             : nlohmann::json();
   if (!run.ok()) return NotStarted(run.status());
-  FailoverOutcome outcome = Report(f, *plan, options, *run, std::move(lease_record));
+  // The run's record holds all the report needs; the steps' specs and state (0.4 MB with
+  // 500 services) are given back first, for the report to be built in.
+  std::vector<std::unique_ptr<Step>>().swap(steps);
+  FailoverOutcome outcome = Report(f, *plan, options, std::move(*run), std::move(lease_record));
   if (request.report_s3 && request.mode == FailoverMode::kRun) {
     outcome.report["report_s3"] =
         UploadReports(f.session->client(), *request.report_s3, outcome.report, request.holder);

@@ -14,8 +14,9 @@ namespace drf {
 // touched again, at the cost of a page fault per page at the next deep call). The idea is
 // folly's MemoryIdler. Called by a worker about to block for long: a sleep between polls
 // (posix/system_clock.cc), waiting for an acting permit or for a step to run
-// (plan/executor.cc). Returns the bytes given back; 0 for the main thread (its stack bounds
-// are not cheap to learn and it runs no step) and where unsupported.
+// (plan/executor.cc), waiting for a batch read another step's call is making
+// (services/read_coalescer.h). Returns the bytes given back; 0 for the main thread (its stack
+// bounds are not cheap to learn and it runs no step) and where unsupported.
 size_t ReleaseIdleStack();
 
 }  // namespace drf

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <memory>
+#include <utility>
 
 #include "core/log.h"
 
@@ -66,21 +68,24 @@ json TimingsJson(const StepRecord& step) {
   return out;
 }
 
-json StepJson(const StepRecord& step) {
-  const StepResult& result = step.result;
-  return {{"id", step.id},
+// Moves what it can out of `step`: the record is not needed afterwards, and its memory is
+// then reused for the report's next steps.
+json StepJson(StepRecord& step) {
+  StepResult& result = step.result;
+  json timings = TimingsJson(step);
+  return {{"id", std::move(step.id)},
           {"kind", StepKindName(step.kind)},
-          {"resource", step.resource},
+          {"resource", std::move(step.resource)},
           {"status", StepStateName(result.state)},
-          {"summary", result.summary},
-          {"changes", result.changes},
-          {"depends_on", step.after},
-          {"before", result.before},
-          {"after", result.after},
-          {"mutating_calls", MutatingCallsJson(result.calls)},
-          {"timings", TimingsJson(step)},
-          {"wait", result.wait},
-          {"checks", result.checks},
+          {"summary", std::move(result.summary)},
+          {"changes", std::move(result.changes)},
+          {"depends_on", std::move(step.after)},
+          {"before", std::move(result.before)},
+          {"after", std::move(result.after)},
+          {"mutating_calls", MutatingCallsJson(std::exchange(result.calls, {}))},
+          {"timings", std::move(timings)},
+          {"wait", std::move(result.wait)},
+          {"checks", std::move(result.checks)},
           {"error", ErrorJson(result.error)}};
 }
 
@@ -184,12 +189,15 @@ std::string_view ReportModeName(ReportMode mode) {
   return mode == ReportMode::kPlan ? "plan" : "run";
 }
 
-nlohmann::json BuildReport(const RunRecord& run, const ApiCallCounter::Snapshot& api_calls,
+nlohmann::json BuildReport(RunRecord run, const ApiCallCounter::Snapshot& api_calls,
                            const ReportContext& context) {
-  json steps = json::array();
-  for (const StepRecord& step : run.steps) steps.push_back(StepJson(step));
+  // Everything read across steps first: StepJson empties them.
   std::vector<std::string> path = CriticalPath(run);
   int64_t critical_path_ms = CriticalPathMillis(run, path);
+  json step_counts = StepCounts(run);
+  json recovery = RecoveryJson(run, context);
+  json steps = json::array();
+  for (StepRecord& step : run.steps) steps.push_back(StepJson(step));
   return {{"schema", kReportSchema},
           {"mode", ReportModeName(context.mode)},
           {"action", context.action},
@@ -208,17 +216,43 @@ nlohmann::json BuildReport(const RunRecord& run, const ApiCallCounter::Snapshot&
           {"started_at", FormatTimestamp(run.started)},
           {"finished_at", FormatTimestamp(run.finished)},
           {"duration_ms", std::max<int64_t>(0, Millis(run.finished - run.started))},
-          {"step_counts", StepCounts(run)},
+          {"step_counts", std::move(step_counts)},
           {"steps", std::move(steps)},
           {"critical_path", std::move(path)},
           {"critical_path_ms", critical_path_ms},
-          {"recovery", RecoveryJson(run, context)},
+          {"recovery", std::move(recovery)},
           {"api_calls", WithSharedReads(ApiCallsJson(api_calls), context.shared_reads)},
           {"rate_limits", RateLimitsJson(api_calls.rate_limits, run.started)}};
 }
 
 std::string DumpReport(const nlohmann::json& report) {
   return report.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+namespace {
+
+// nlohmann's serializer writes through an output adapter (json::dump passes one that appends
+// to a string); this one hands the bytes to a stdio stream.
+class FileOutput final : public nlohmann::detail::output_adapter_protocol<char> {
+ public:
+  explicit FileOutput(std::FILE* out) : out_(out) {}
+  void write_character(char c) override { std::fputc(c, out_); }
+  void write_characters(const char* s, std::size_t length) override {
+    std::fwrite(s, 1, length, out_);
+  }
+
+ private:
+  std::FILE* out_;
+};
+
+}  // namespace
+
+bool WriteReport(const nlohmann::json& report, std::FILE* out) {
+  nlohmann::detail::serializer<json> serializer(std::make_shared<FileOutput>(out), ' ',
+                                                json::error_handler_t::replace);
+  serializer.dump(report, /*pretty_print=*/true, /*ensure_ascii=*/false, /*indent_step=*/2);
+  std::fputc('\n', out);
+  return std::ferror(out) == 0;
 }
 
 }  // namespace drf

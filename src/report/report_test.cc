@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
 
 namespace drf {
 namespace {
@@ -367,6 +368,35 @@ TEST(ReportTest, DumpReplacesInvalidUtf8InsteadOfThrowing) {
   std::string text;
   ASSERT_NO_THROW(text = DumpReport(report));
   EXPECT_EQ(text, "{\n  \"summary\": \"bad \xEF\xBF\xBD byte\"\n}\n");
+}
+
+std::string ReadBack(std::FILE* f) {
+  std::rewind(f);
+  std::string text;
+  char buffer[4096];
+  for (size_t n; (n = std::fread(buffer, 1, sizeof(buffer), f)) > 0;) text.append(buffer, n);
+  return text;
+}
+
+TEST(ReportTest, WrittenToAStreamTheReportReadsAsItsDump) {
+  RunRecord run = SampleRun();
+  run.steps[0].result.summary = "bad \xff byte";
+  const json report = BuildReport(std::move(run), SampleCalls(), RunContext());
+  std::FILE* f = std::tmpfile();
+  ASSERT_NE(f, nullptr);
+  EXPECT_TRUE(WriteReport(report, f));
+  const std::string text = ReadBack(f);
+  std::fclose(f);
+  EXPECT_EQ(text, DumpReport(report));
+  EXPECT_NE(text.find("bad \xEF\xBF\xBD byte"), std::string::npos);
+}
+
+TEST(ReportTest, WritingTheReportToAFullDeviceSaysItFailed) {
+  std::FILE* f = std::fopen("/dev/full", "w");
+  ASSERT_NE(f, nullptr);
+  // Larger than stdio's buffer, so the failure shows before the stream is closed.
+  EXPECT_FALSE(WriteReport(json{{"summary", std::string(1 << 17, 'x')}}, f));
+  std::fclose(f);
 }
 
 }  // namespace

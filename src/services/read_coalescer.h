@@ -44,6 +44,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/idle_stack.h"
 #include "core/result.h"
 
 namespace drf {
@@ -150,6 +151,9 @@ class ReadCoalescer {
     if (opened != nullptr && !opened->sent) Send(lock, group, opened);
     Found found;
     for (const std::shared_ptr<Batch>& batch : joined) {
+      // Waiting for another asker's call, perhaps through its retries' back-off: the stack
+      // pages below this frame (last used for this thread's own calls) are not needed.
+      if (!batch->answer.has_value()) ReleaseIdleStack();
       done_.wait(lock, [&] { return batch->answer.has_value(); });
       const Result<Found>& answer = *batch->answer;
       if (!answer.ok()) return answer.status();

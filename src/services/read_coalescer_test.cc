@@ -6,6 +6,7 @@
 
 #include "testing/fake_clock.h"
 #include "testing/gate_clock.h"
+#include "testing/stack_pages.h"
 
 namespace drf {
 namespace {
@@ -77,6 +78,34 @@ TEST(ReadCoalescerTest, SendsOneCallPerTenItemsAskedForAtOnce) {
       EXPECT_EQ(answers[i]->value_or(""), "dr/" + keys[i].second + " described");
     }
   }
+}
+
+// A step waiting for the batch another step opened (its call perhaps slowed by retries)
+// keeps only the stack it is using, as waits between polls do (core/idle_stack.h).
+TEST(ReadCoalescerTest, AnAskerWaitingForAnotherAskersCallGivesBackItsIdleStack) {
+  GateClock clock;
+  Recorder recorder;
+  ReadCoalescer<std::string> coalescer(10, kGather, kFresh, clock, recorder.Call());
+  // Opens the batch and sleeps at the gate through its gathering window.
+  std::thread opener([&] { (void)coalescer.Get("dr", "svc-0"); });
+  while (coalescer.asked() < 1) std::this_thread::yield();
+  // The second asker joins the open batch and waits for it (holding the coalescer's lock
+  // until it does, so the opener cannot send before).
+  std::thread gate([&] {
+    while (coalescer.asked() < 2) std::this_thread::yield();
+    clock.Open();
+  });
+  std::string answer;
+  auto [before, after] = ResidentBeforeAndAfter([&] {
+    Result<std::optional<std::string>> got = coalescer.Get("dr", "svc-1");
+    if (got.ok()) answer = got->value_or("");
+  });
+  gate.join();
+  opener.join();
+  EXPECT_EQ(answer, "dr/svc-1 described");
+  EXPECT_EQ(recorder.calls.size(), 1u);
+  EXPECT_EQ(before, 8u);
+  EXPECT_EQ(after, 0u);
 }
 
 TEST(ReadCoalescerTest, BatchesOfDifferentGroupsAreSentApart) {
