@@ -17,6 +17,7 @@ debian_packages=(
   clang libclang-rt-14-dev clang-format    # sanitizer and fuzzer builds, formatting check
   zip unzip binutils                       # Lambda package and its symbol check
   chromium                                 # the drill report, rendered headless (tests/report)
+  python3-matplotlib                       # the benchmarks' scale curve (bench/plot_scale.py, tests/bench)
   ca-certificates curl
 )
 

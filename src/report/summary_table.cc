@@ -4,6 +4,7 @@
 #include <cctype>
 #include <chrono>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "report/json_fields.h"
@@ -82,16 +83,15 @@ std::string RightTrim(std::string line) {
   return line;
 }
 
-std::string RenderTable(const std::vector<Column>& columns, const std::vector<Row>& rows,
+// Takes the rows: their cells are cut to width in place (a run of 2,000 steps has 14,000).
+std::string RenderTable(const std::vector<Column>& columns, std::vector<Row> rows,
                         size_t status_column, bool color) {
   std::vector<size_t> widths;
   for (const Column& column : columns) widths.push_back(DisplayWidth(column.title));
-  std::vector<std::vector<std::string>> cells;
-  for (const Row& row : rows) {
-    std::vector<std::string>& out = cells.emplace_back();
+  for (Row& row : rows) {
     for (size_t i = 0; i < columns.size(); ++i) {
-      out.push_back(TruncateToWidth(StripControl(row.cells[i]), columns[i].max_width));
-      widths[i] = std::max(widths[i], DisplayWidth(out.back()));
+      row.cells[i] = TruncateToWidth(StripControl(row.cells[i]), columns[i].max_width);
+      widths[i] = std::max(widths[i], DisplayWidth(row.cells[i]));
     }
   }
   std::string header;
@@ -103,7 +103,7 @@ std::string RenderTable(const std::vector<Column>& columns, const std::vector<Ro
     std::string line;
     for (size_t i = 0; i < columns.size(); ++i) {
       // Pad first, then color: escape codes take no columns.
-      std::string cell = Pad(cells[r][i], widths[i], columns[i].align_right);
+      std::string cell = Pad(rows[r].cells[i], widths[i], columns[i].align_right);
       if (i == status_column) cell = Paint(cell, StatusColor(rows[r].status), color);
       line += cell + "  ";
     }
@@ -149,7 +149,7 @@ std::string StepTable(const json& steps, bool plan, bool color) {
   if (steps.is_array()) {
     for (const json& step : steps) rows.push_back(StepRow(step, plan));
   }
-  return RenderTable(columns, rows, 2, color);
+  return RenderTable(columns, std::move(rows), 2, color);
 }
 
 constexpr std::array<std::string_view, 5> kStates = {"succeeded", "unchanged", "failed",
